@@ -1,0 +1,17 @@
+//! Krea's image API as data: the job object and its states, the error body, the catalogue of
+//! image models with every field they accept, and validation of request bodies against it.
+//!
+//! No I/O and no async runtime: the browser app, the proxy and its simulator all share this
+//! crate, so a request the form accepts is exactly a request the simulator accepts.
+
+pub mod catalogue;
+pub mod error_body;
+pub mod job;
+pub mod request;
+pub mod validation;
+
+pub use catalogue::{FieldKind, FieldSpec, Literal, ModelSpec, Price, MODELS};
+pub use error_body::ErrorBody;
+pub use job::{Job, JobList, JobStatus};
+pub use request::ImageRequest;
+pub use validation::{FieldError, Problem, ValidationErrors};
