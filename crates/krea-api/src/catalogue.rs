@@ -146,10 +146,8 @@ const SEED: FieldKind = number(None, None);
 const STRENGTH_PM2: FieldKind = number(Some(-2.0), Some(2.0));
 
 /// `{url, strength −2…2}` image prompts (`style_images`) and Flux style references.
-const IMAGE_PROMPT: FieldKind = FieldKind::Object(&[
-    field("url", URI),
-    required("strength", STRENGTH_PM2),
-]);
+const IMAGE_PROMPT: FieldKind =
+    FieldKind::Object(&[field("url", URI), required("strength", STRENGTH_PM2)]);
 /// `{id, strength −2…2}`: trained styles (LoRAs).
 const STYLE: FieldKind = FieldKind::Object(&[
     required("id", text(None, None)),
@@ -164,7 +162,8 @@ const fn list(item: &'static FieldKind, max_items: Option<usize>) -> FieldKind {
     }
 }
 
-const KREA_2_ASPECT_RATIOS: &[&str] = &["1:1", "4:3", "3:2", "16:9", "2.35:1", "4:5", "2:3", "9:16"];
+const KREA_2_ASPECT_RATIOS: &[&str] =
+    &["1:1", "4:3", "3:2", "16:9", "2.35:1", "4:5", "2:3", "9:16"];
 const NANO_BANANA_ASPECT_RATIOS: &[&str] = &[
     "21:9", "1:1", "4:3", "3:2", "2:3", "5:4", "4:5", "3:4", "16:9", "9:16",
 ];
@@ -269,7 +268,11 @@ pub static MODELS: &[ModelSpec] = &[
             required("prompt", text(None, Some(1800))),
             with_default("strength", number(None, None), Literal::Number(1.0)),
             with_default("seed", SEED, Literal::Number(3_317_551_338.0)),
-            with_default("steps", integer(Some(1.0), Some(100.0)), Literal::Number(25.0)),
+            with_default(
+                "steps",
+                integer(Some(1.0), Some(100.0)),
+                Literal::Number(25.0),
+            ),
             with_default(
                 "width",
                 number(Some(512.0), Some(2368.0)),
@@ -373,7 +376,11 @@ mod tests {
     #[test]
     fn every_model_requires_a_prompt_and_can_be_sized() {
         for model in MODELS {
-            assert!(model.field("prompt").is_some_and(|f| f.required), "{}", model.id);
+            assert!(
+                model.field("prompt").is_some_and(|f| f.required),
+                "{}",
+                model.id
+            );
             let sized = model.field("aspect_ratio").is_some()
                 || (model.field("width").is_some() && model.field("height").is_some());
             assert!(sized, "{} takes no size", model.id);

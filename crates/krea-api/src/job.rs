@@ -203,8 +203,10 @@ mod tests {
 
     #[test]
     fn submit_response_parses_with_null_result() {
-        let j = job(json!({"job_id": "4d0e5f97-9721-4422-b88c-73a9032d7de1", "status": "queued",
-            "created_at": "2026-11-22T10:00:00.000Z", "completed_at": null, "result": null}));
+        let j = job(
+            json!({"job_id": "4d0e5f97-9721-4422-b88c-73a9032d7de1", "status": "queued",
+            "created_at": "2026-11-22T10:00:00.000Z", "completed_at": null, "result": null}),
+        );
         assert_eq!(j.status, JobStatus::Queued);
         assert!(j.urls().is_empty());
         assert!(!j.is_finished());
@@ -217,11 +219,15 @@ mod tests {
             "result": {"urls": ["https://gen.krea.ai/images/1.png"]}}),
         );
         assert_eq!(strings.urls(), ["https://gen.krea.ai/images/1.png"]);
-        let objects = job(json!({"job_id": "a", "status": "completed", "created_at": "t",
-            "result": {"urls": [{"type": "image", "url": "https://x/1.png"}, 7]}}));
+        let objects = job(
+            json!({"job_id": "a", "status": "completed", "created_at": "t",
+            "result": {"urls": [{"type": "image", "url": "https://x/1.png"}, 7]}}),
+        );
         assert_eq!(objects.urls(), ["https://x/1.png"]);
-        let map = job(json!({"job_id": "a", "status": "completed", "created_at": "t",
-            "result": {"urls": {"image": "https://x/2.png"}}}));
+        let map = job(
+            json!({"job_id": "a", "status": "completed", "created_at": "t",
+            "result": {"urls": {"image": "https://x/2.png"}}}),
+        );
         assert_eq!(map.urls(), ["https://x/2.png"]);
     }
 
@@ -242,8 +248,10 @@ mod tests {
 
     #[test]
     fn completed_at_alone_finishes_a_job() {
-        let j = job(json!({"job_id": "a", "status": "sampling", "created_at": "t",
-            "completed_at": "2026-11-22T10:00:05.000Z"}));
+        let j = job(
+            json!({"job_id": "a", "status": "sampling", "created_at": "t",
+            "completed_at": "2026-11-22T10:00:05.000Z"}),
+        );
         assert!(j.is_finished());
     }
 }

@@ -75,7 +75,7 @@ impl fmt::Display for ValidationErrors {
                 .iter()
                 .filter(|error| wanted(&error.problem))
                 .map(|error| match &error.problem {
-                    Problem::Missing => error.field.clone(),
+                    Problem::Missing | Problem::Unknown { renamed_to: None } => error.field.clone(),
                     _ => format!("{} ({})", error.field, error.message()),
                 })
                 .collect()
@@ -269,7 +269,9 @@ fn is_url(text: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"));
     match rest {
-        Some(rest) => !rest.is_empty() && !rest.starts_with('/') && !text.contains(char::is_whitespace),
+        Some(rest) => {
+            !rest.is_empty() && !rest.starts_with('/') && !text.contains(char::is_whitespace)
+        }
         None => text.starts_with("data:") && text.contains(','),
     }
 }
@@ -291,7 +293,11 @@ mod tests {
             json!({"prompt": "a fox", "aspect_ratio": "16:9", "resolution": "1K"}),
         )
         .unwrap();
-        check("bfl/flux-1-dev", json!({"prompt": "a fox", "width": 1024, "height": 768})).unwrap();
+        check(
+            "bfl/flux-1-dev",
+            json!({"prompt": "a fox", "width": 1024, "height": 768}),
+        )
+        .unwrap();
         check(
             "openai/gpt-image-2",
             json!({"prompt": "a fox", "width": 1536, "height": 1024, "quality": "low"}),
@@ -324,9 +330,18 @@ mod tests {
             json!({"prompt": "a fox", "width": 5000, "seed": "7"}),
         )
         .unwrap_err();
-        assert_eq!(errors.for_field("height").unwrap().problem, Problem::Missing);
-        assert_eq!(errors.for_field("width").unwrap().message(), "must be at most 4096");
-        assert_eq!(errors.for_field("seed").unwrap().message(), "must be a number");
+        assert_eq!(
+            errors.for_field("height").unwrap().problem,
+            Problem::Missing
+        );
+        assert_eq!(
+            errors.for_field("width").unwrap().message(),
+            "must be at most 4096"
+        );
+        assert_eq!(
+            errors.for_field("seed").unwrap().message(),
+            "must be a number"
+        );
         assert_eq!(
             errors.to_string(),
             "Missing required params: height; Invalid values: width (must be at most 4096), seed (must be a number)"
@@ -337,7 +352,9 @@ mod tests {
     fn bounds_enums_lengths_and_integers() {
         let flux = |extra: Value| {
             let mut body = json!({"prompt": "p"});
-            body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
             check("bfl/flux-1-dev", body)
         };
         assert!(flux(json!({"width": 511})).is_err());
@@ -352,7 +369,11 @@ mod tests {
             json!({"prompt": "p", "aspect_ratio": "5:4", "resolution": "1K"}),
         )
         .unwrap_err();
-        assert!(krea.for_field("aspect_ratio").unwrap().message().starts_with("must be one of 1:1"));
+        assert!(krea
+            .for_field("aspect_ratio")
+            .unwrap()
+            .message()
+            .starts_with("must be one of 1:1"));
     }
 
     #[test]

@@ -1,1 +1,42 @@
-fn main() {}
+use krea_proxy::{app, Config};
+use tokio::net::TcpListener;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "krea_proxy=info,tower_http=info".into()),
+        )
+        .init();
+    let config = Config::from_env_and_args();
+    if let Err(message) = run(config).await {
+        eprintln!("krea-proxy: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(config: Config) -> Result<(), String> {
+    // Fail before binding when the upstream cannot work (e.g. no token).
+    let upstream = app::upstream(&config)?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    println!(
+        "krea-proxy listening on http://{address} (upstream: {})",
+        upstream.describe()
+    );
+    if let Some(dir) = &config.serve {
+        println!("serving the app from {}", dir.display());
+    }
+    if config.access_key.is_none() && !config.simulate {
+        println!(
+            "note: anyone who can reach this proxy spends your Krea balance; set {} to require a key",
+            krea_proxy::config::ACCESS_KEY_ENV
+        );
+    }
+    krea_proxy::serve(listener, app::router(&config, upstream))
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,105 @@
+//! Command-line flags. Secrets (the Krea token, the access key) come only from the
+//! environment, so they never show up in `--help`, in a process listing or in `Debug` output.
+
+use clap::Parser;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "krea-proxy",
+    version,
+    about = "Forwards Krea's job routes with your token injected; --simulate serves a Krea simulator instead"
+)]
+pub struct Config {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    pub listen: SocketAddr,
+    /// The Krea API base URL, fixed for the proxy's lifetime.
+    #[arg(long, default_value = "https://api.krea.ai")]
+    pub upstream: String,
+    /// Use the built-in Krea simulator as the upstream (no token, no network).
+    #[arg(long)]
+    pub simulate: bool,
+    /// Also serve this directory (the built app) at `/`, from the same origin.
+    #[arg(long, value_name = "DIR")]
+    pub serve: Option<PathBuf>,
+    /// A browser origin allowed to call the proxy (repeatable); `*` allows any origin.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
+    /// Only these models may be generated, e.g. `bfl/flux-1-dev` (repeatable; default: all).
+    #[arg(long = "allow-model", value_name = "PROVIDER/MODEL")]
+    pub allow_models: Vec<String>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+    /// Seconds before an upstream request is abandoned with 504.
+    #[arg(long, default_value_t = 60)]
+    pub upstream_timeout_secs: u64,
+    /// Simulator: milliseconds a job takes from `queued` to `completed`.
+    #[arg(long, default_value_t = 6000)]
+    pub sim_job_ms: u64,
+    #[arg(skip)]
+    pub token: Option<Secret>,
+    #[arg(skip)]
+    pub access_key: Option<Secret>,
+}
+
+/// The environment variable holding the Krea API token.
+pub const TOKEN_ENV: &str = "KREA_API_TOKEN";
+/// The environment variable holding the optional access key callers must send.
+pub const ACCESS_KEY_ENV: &str = "KREA_PROXY_ACCESS_KEY";
+/// The header in which callers send the access key.
+pub const ACCESS_KEY_HEADER: &str = "x-proxy-key";
+
+impl Config {
+    /// Flags from the command line, secrets from the environment.
+    pub fn from_env_and_args() -> Self {
+        let mut config = Config::parse();
+        config.token = Secret::from_env(TOKEN_ENV);
+        config.access_key = Secret::from_env(ACCESS_KEY_ENV);
+        config
+    }
+
+    /// Defaults suitable for tests: simulator upstream, fast jobs, any free port.
+    pub fn simulated(job_ms: u64) -> Self {
+        let mut config =
+            Config::parse_from(["krea-proxy", "--simulate", "--listen", "127.0.0.1:0"]);
+        config.sim_job_ms = job_ms;
+        config
+    }
+
+    pub fn upstream_timeout(&self) -> Duration {
+        Duration::from_secs(self.upstream_timeout_secs)
+    }
+}
+
+/// A secret string whose `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    fn from_env(name: &str) -> Option<Self> {
+        std::env::var(name)
+            .ok()
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+            .map(Secret)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}

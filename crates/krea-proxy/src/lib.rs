@@ -1,0 +1,26 @@
+//! `krea-proxy`: the reference proxy between Krea Studio (or any Krea client) and Krea's API.
+//!
+//! It keeps Krea's paths unchanged at its root, so its URL replaces `https://api.krea.ai`
+//! one for one. It forwards only the job routes, injects the operator's token, drops the
+//! caller's credentials, and can serve the built app from the same origin. With
+//! `--simulate` the upstream is a built-in simulator of the Krea API.
+
+pub mod app;
+pub mod config;
+pub mod error_response;
+pub mod route_table;
+pub mod simulator;
+pub mod upstream;
+
+pub use config::Config;
+
+use tokio::net::TcpListener;
+
+/// Serves `router` on `listener` until ctrl-c arrives.
+pub async fn serve(listener: TcpListener, router: axum::Router) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,106 @@
+//! The only routes the proxy forwards, and the checks on their path segments and query.
+//! Upstream URLs are built from these validated pieces and the fixed base URL, never from
+//! anything else the client sends.
+
+/// `/generate/image/{provider}/{model}` or, for Krea 2, `/generate/image/krea/krea-2/medium`.
+pub const GENERATE_PREFIX: &str = "/generate/image/";
+/// The query keys Krea's `GET /jobs` takes.
+pub const LIST_QUERY_KEYS: [&str; 4] = ["cursor", "limit", "status", "types"];
+
+/// `provider/model[/variant]` from a raw request path, when every segment is a plain name.
+pub fn model_path(raw_path: &str) -> Option<&str> {
+    let rest = raw_path.strip_prefix(GENERATE_PREFIX)?;
+    let segments: Vec<&str> = rest.split('/').collect();
+    ((2..=3).contains(&segments.len()) && segments.iter().all(|s| is_name_segment(s)))
+        .then_some(rest)
+}
+
+/// `[a-z0-9][a-z0-9._-]*` with no `..`: nothing that could climb out of the path or be
+/// decoded into something else (`%` and `\` never match).
+pub fn is_name_segment(segment: &str) -> bool {
+    let mut chars = segment.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    first_ok
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        && !segment.contains("..")
+}
+
+/// A job id must be a hyphenated UUID, exactly as Krea prints them.
+pub fn is_job_id(id: &str) -> bool {
+    id.len() == 36 && uuid::Uuid::try_parse(id).is_ok()
+}
+
+/// Re-encodes a `GET /jobs` query after checking that it only uses Krea's keys.
+pub fn list_query(raw_query: Option<&str>) -> Result<String, String> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw_query.unwrap_or_default()).map_err(|e| e.to_string())?;
+    if let Some((key, _)) = pairs
+        .iter()
+        .find(|(key, _)| !LIST_QUERY_KEYS.contains(&key.as_str()))
+    {
+        return Err(format!(
+            "Unknown query parameter '{key}'; GET /jobs takes {}",
+            LIST_QUERY_KEYS.join(", ")
+        ));
+    }
+    serde_urlencoded::to_string(&pairs).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_paths_take_two_or_three_plain_segments() {
+        assert_eq!(
+            model_path("/generate/image/bfl/flux-1-dev"),
+            Some("bfl/flux-1-dev")
+        );
+        assert_eq!(
+            model_path("/generate/image/krea/krea-2/medium"),
+            Some("krea/krea-2/medium")
+        );
+        assert_eq!(
+            model_path("/generate/image/bfl/flux-1.1-pro"),
+            Some("bfl/flux-1.1-pro")
+        );
+        for bad in [
+            "/generate/image/bfl",
+            "/generate/image/a/b/c/d",
+            "/generate/image/bfl/../jobs",
+            "/generate/image/bfl/%2e%2e",
+            "/generate/image/bfl/Flux",
+            "/generate/image/bfl/-x",
+            "/generate/image/bfl/a\\b",
+            "/generate/image/bfl//x",
+            "/generate/video/kling/x",
+        ] {
+            assert_eq!(model_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn job_ids_must_be_hyphenated_uuids() {
+        assert!(is_job_id("4d0e5f97-9721-4422-b88c-73a9032d7de1"));
+        assert!(!is_job_id("4d0e5f9797214422b88c73a9032d7de1"));
+        assert!(!is_job_id("{4d0e5f97-9721-4422-b88c-73a9032d7de1}"));
+        assert!(!is_job_id("../openapi.json"));
+    }
+
+    #[test]
+    fn list_queries_keep_only_krea_keys() {
+        assert_eq!(
+            list_query(Some("limit=5&status=completed")).unwrap(),
+            "limit=5&status=completed"
+        );
+        assert_eq!(list_query(None).unwrap(), "");
+        assert_eq!(
+            list_query(Some("cursor=2026-11-22T10%3A00%3A00Z")).unwrap(),
+            "cursor=2026-11-22T10%3A00%3A00Z"
+        );
+        assert!(list_query(Some("limit=5&url=http://evil")).is_err());
+    }
+}

@@ -1,0 +1,248 @@
+//! The simulator's jobs: what was asked for, when, and what happened to it since.
+
+use super::picture::Picture;
+use super::timeline::{phase_at, Events, Phase};
+use krea_api::{Job, JobStatus, ModelSpec};
+use serde_json::{json, Map, Value};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
+use uuid::Uuid;
+
+/// Prompts containing this fail the way Krea reports moderation: `#fail` fails with the
+/// reason `nsfw`, `#fail:ip_detected` with `ip_detected`.
+pub const FAIL_TRIGGER: &str = "#fail";
+/// Oldest jobs are forgotten past this many, so a long-running demo stays small.
+const MAX_JOBS: usize = 10_000;
+
+struct SimJob {
+    id: Uuid,
+    created_at: SystemTime,
+    started: Instant,
+    prompt: String,
+    seed: u64,
+    width: u32,
+    height: u32,
+    fail_reason: Option<String>,
+    cancelled_after: Option<Duration>,
+}
+
+impl SimJob {
+    fn phase(&self, duration: Duration) -> Phase {
+        let events = Events {
+            fails: self.fail_reason.is_some(),
+            cancelled_after: self.cancelled_after,
+        };
+        phase_at(self.started.elapsed(), duration, events)
+    }
+
+    fn to_job(&self, duration: Duration, origin: &str) -> Job {
+        let phase = self.phase(duration);
+        let image = format!("{origin}/simulator/images/{}.svg", self.id);
+        let result = match phase.status {
+            JobStatus::Completed => Some(json!({ "urls": [image] })),
+            JobStatus::Failed => Some(json!({ "error": self.fail_reason })),
+            _ if phase.preview => Some(json!({ "urls": [format!("{image}?preview=1")] })),
+            _ => None,
+        };
+        Job {
+            job_id: self.id.to_string(),
+            status: phase.status,
+            created_at: timestamp(self.created_at),
+            completed_at: phase
+                .ended_after
+                .map(|after| timestamp(self.created_at + after)),
+            result,
+            error: None,
+        }
+    }
+}
+
+fn timestamp(time: SystemTime) -> String {
+    humantime::format_rfc3339_millis(time).to_string()
+}
+
+pub enum CancelOutcome {
+    Cancelled,
+    TooLate(JobStatus),
+    NotFound,
+}
+
+pub struct Book {
+    jobs: Mutex<Vec<SimJob>>,
+    duration: Duration,
+}
+
+impl Book {
+    pub fn new(duration: Duration) -> Self {
+        Book {
+            jobs: Mutex::new(Vec::new()),
+            duration,
+        }
+    }
+
+    fn jobs(&self) -> std::sync::MutexGuard<'_, Vec<SimJob>> {
+        // A panic while holding the lock leaves plain data behind; keep serving it.
+        self.jobs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Records a new job for an already validated body and returns it as just submitted.
+    pub fn submit(&self, model: &ModelSpec, body: &Map<String, Value>, origin: &str) -> Job {
+        let prompt = body
+            .get("prompt")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let seed = body
+            .get("seed")
+            .and_then(Value::as_f64)
+            .or_else(|| match model.field("seed").and_then(|f| f.default) {
+                Some(krea_api::Literal::Number(n)) => Some(n),
+                _ => None,
+            })
+            .unwrap_or(0.0);
+        let (width, height) = size(body);
+        let job = SimJob {
+            id: Uuid::new_v4(),
+            created_at: SystemTime::now(),
+            started: Instant::now(),
+            prompt: prompt.to_owned(),
+            seed: seed.abs() as u64,
+            width,
+            height,
+            fail_reason: fail_reason(prompt),
+            cancelled_after: None,
+        };
+        let mut submitted = job.to_job(self.duration, origin);
+        // The submit response is always the pending job, whatever the clock says.
+        submitted.status = JobStatus::Queued;
+        submitted.completed_at = None;
+        submitted.result = None;
+        let mut jobs = self.jobs();
+        if jobs.len() >= MAX_JOBS {
+            jobs.remove(0);
+        }
+        jobs.push(job);
+        submitted
+    }
+
+    pub fn get(&self, id: &str, origin: &str) -> Option<Job> {
+        let jobs = self.jobs();
+        let job = jobs.iter().find(|job| job.id.to_string() == id)?;
+        Some(job.to_job(self.duration, origin))
+    }
+
+    /// Newest first; `before` is a creation timestamp cursor, as Krea's `cursor`.
+    pub fn list(
+        &self,
+        before: Option<SystemTime>,
+        status: Option<&JobStatus>,
+        limit: usize,
+        origin: &str,
+    ) -> (Vec<Job>, Option<String>) {
+        let jobs = self.jobs();
+        let mut matching = jobs
+            .iter()
+            .rev()
+            .filter(|job| before.is_none_or(|cursor| job.created_at < cursor))
+            .map(|job| job.to_job(self.duration, origin))
+            .filter(|job| status.is_none_or(|wanted| &job.status == wanted));
+        let page: Vec<Job> = matching.by_ref().take(limit).collect();
+        let next_cursor = match matching.next() {
+            Some(_) => page.last().map(|job| job.created_at.clone()),
+            None => None,
+        };
+        (page, next_cursor)
+    }
+
+    pub fn cancel(&self, id: &str) -> CancelOutcome {
+        let mut jobs = self.jobs();
+        let Some(job) = jobs.iter_mut().find(|job| job.id.to_string() == id) else {
+            return CancelOutcome::NotFound;
+        };
+        let status = job.phase(self.duration).status;
+        if super::timeline::can_cancel(&status) {
+            job.cancelled_after = Some(job.started.elapsed());
+            CancelOutcome::Cancelled
+        } else {
+            CancelOutcome::TooLate(status)
+        }
+    }
+
+    /// The picture of a job, blurred while it is only a preview.
+    pub fn picture(&self, id: &str, preview: bool) -> Option<String> {
+        let jobs = self.jobs();
+        let job = jobs.iter().find(|job| job.id.to_string() == id)?;
+        Some(
+            Picture {
+                prompt: &job.prompt,
+                seed: job.seed,
+                width: job.width,
+                height: job.height,
+                preview,
+            }
+            .svg(),
+        )
+    }
+}
+
+fn fail_reason(prompt: &str) -> Option<String> {
+    let at = prompt.find(FAIL_TRIGGER)?;
+    let rest = &prompt[at + FAIL_TRIGGER.len()..];
+    let reason: String = rest
+        .strip_prefix(':')
+        .map(|tail| {
+            tail.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(if reason.is_empty() {
+        "nsfw".to_owned()
+    } else {
+        reason
+    })
+}
+
+/// Picture size from `width`/`height`, else from `aspect_ratio`, at about a megapixel.
+fn size(body: &Map<String, Value>) -> (u32, u32) {
+    let number = |key: &str| body.get(key).and_then(Value::as_f64);
+    if let (Some(w), Some(h)) = (number("width"), number("height")) {
+        return (w.clamp(16.0, 4096.0) as u32, h.clamp(16.0, 4096.0) as u32);
+    }
+    let ratio = body
+        .get("aspect_ratio")
+        .and_then(Value::as_str)
+        .and_then(|text| text.split_once(':'))
+        .and_then(|(w, h)| Some(w.parse::<f64>().ok()? / h.parse::<f64>().ok()?))
+        .filter(|ratio| ratio.is_finite() && *ratio > 0.0)
+        .unwrap_or(1.0);
+    let height = (1024.0 * 1024.0 / ratio).sqrt();
+    ((height * ratio).round() as u32, height.round() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fail_trigger_picks_a_reason() {
+        assert_eq!(fail_reason("a fox"), None);
+        assert_eq!(fail_reason("a fox #fail").as_deref(), Some("nsfw"));
+        assert_eq!(
+            fail_reason("#fail:ip_detected mickey").as_deref(),
+            Some("ip_detected")
+        );
+    }
+
+    #[test]
+    fn sizes_follow_width_height_or_aspect_ratio() {
+        let body = |v: Value| v.as_object().unwrap().clone();
+        assert_eq!(
+            size(&body(json!({"width": 800, "height": 600}))),
+            (800, 600)
+        );
+        assert_eq!(size(&body(json!({"aspect_ratio": "16:9"}))), (1365, 768));
+        assert_eq!(size(&body(json!({}))), (1024, 1024));
+    }
+}

@@ -1,0 +1,197 @@
+//! A simulator of Krea's job API: the same routes, status codes, job states, closed request
+//! bodies and error bodies, with jobs that finish by themselves after a configurable time
+//! and pictures drawn locally. An offline demo, and the test double for every test here.
+
+mod book;
+mod picture;
+pub mod timeline;
+
+pub use book::FAIL_TRIGGER;
+
+use crate::error_response::json_error;
+use crate::route_table;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use book::{Book, CancelOutcome};
+use krea_api::{catalogue, validation, JobList, JobStatus};
+use serde::Deserialize;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct SimConfig {
+    /// How long a job takes from `queued` to `completed`.
+    pub job_duration: Duration,
+}
+
+pub fn router(config: SimConfig) -> Router {
+    let book = Arc::new(Book::new(config.job_duration));
+    Router::new()
+        .route("/generate/image/{provider}/{model}", post(generate))
+        .route(
+            "/generate/image/{provider}/{model}/{variant}",
+            post(generate),
+        )
+        .route("/jobs", get(list))
+        .route("/jobs/{id}", get(job).delete(cancel))
+        .route("/simulator/images/{file}", get(image))
+        .fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") })
+        .with_state(book)
+}
+
+type Shared = State<Arc<Book>>;
+
+/// Like Krea: every job route wants `Authorization: Bearer <token>`.
+fn authorize(headers: &HeaderMap) -> Result<(), Response> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .is_some_and(|token| !token.trim().is_empty());
+    if bearer {
+        Ok(())
+    } else {
+        Err(json_error(
+            StatusCode::UNAUTHORIZED,
+            "Missing or invalid API token",
+        ))
+    }
+}
+
+/// Where the caller reached us, for absolute image URLs. The proxy tells us when it
+/// forwards in-process; a direct caller's `Host` is used otherwise.
+fn origin(headers: &HeaderMap) -> String {
+    let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    match text("x-forwarded-origin") {
+        Some(origin) => origin.to_owned(),
+        None => format!("http://{}", text("host").unwrap_or("localhost")),
+    }
+}
+
+async fn generate(State(book): Shared, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(denied) = authorize(&headers) {
+        return denied;
+    }
+    let model_id = uri
+        .path()
+        .strip_prefix(route_table::GENERATE_PREFIX)
+        .unwrap_or_default();
+    let Some(model) = catalogue::find(model_id) else {
+        return json_error(StatusCode::NOT_FOUND, format!("Unknown model: {model_id}"));
+    };
+    let body: Value = match serde_json::from_slice(&body) {
+        Ok(body) => body,
+        Err(e) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                format!("The request body is not valid JSON: {e}"),
+            )
+        }
+    };
+    if let Err(errors) = validation::validate(model, &body) {
+        return json_error(StatusCode::BAD_REQUEST, errors.to_string());
+    }
+    let Value::Object(body) = body else {
+        unreachable!("validation accepts only objects")
+    };
+    Json(book.submit(model, &body, &origin(&headers))).into_response()
+}
+
+async fn job(State(book): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(denied) = authorize(&headers) {
+        return denied;
+    }
+    match book.get(&id, &origin(&headers)) {
+        Some(job) => Json(job).into_response(),
+        None => json_error(StatusCode::NOT_FOUND, "Job not found"),
+    }
+}
+
+async fn cancel(State(book): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(denied) = authorize(&headers) {
+        return denied;
+    }
+    match book.cancel(&id) {
+        CancelOutcome::Cancelled => StatusCode::OK.into_response(),
+        CancelOutcome::NotFound => json_error(StatusCode::NOT_FOUND, "Job not found"),
+        // Krea leaves this case undocumented; 409 says "not in a state that allows it".
+        CancelOutcome::TooLate(status) => json_error(
+            StatusCode::CONFLICT,
+            format!("The job is {status} and can no longer be cancelled"),
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    cursor: Option<String>,
+    limit: Option<String>,
+    status: Option<String>,
+    #[allow(dead_code)] // job types: every simulated job is an image job
+    types: Option<String>,
+}
+
+async fn list(
+    State(book): Shared,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
+    if let Err(denied) = authorize(&headers) {
+        return denied;
+    }
+    let query = match query {
+        Ok(Query(query)) => query,
+        Err(rejection) => return json_error(StatusCode::BAD_REQUEST, rejection.body_text()),
+    };
+    let limit = match query.limit.as_deref().map(str::parse::<usize>) {
+        None => 100,
+        Some(Ok(limit)) if (1..=1000).contains(&limit) => limit,
+        Some(_) => return json_error(StatusCode::BAD_REQUEST, "limit must be between 1 and 1000"),
+    };
+    let cursor = match query.cursor.as_deref().map(humantime::parse_rfc3339_weak) {
+        None => None,
+        Some(Ok(cursor)) => Some(cursor),
+        Some(Err(_)) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "cursor must be an ISO 8601 date-time",
+            )
+        }
+    };
+    let status = query.status.map(JobStatus::from);
+    if let Some(JobStatus::Unknown(other)) = &status {
+        return json_error(StatusCode::BAD_REQUEST, format!("Unknown status: {other}"));
+    }
+    let (items, next_cursor) = book.list(cursor, status.as_ref(), limit, &origin(&headers));
+    Json(JobList { items, next_cursor }).into_response()
+}
+
+#[derive(Deserialize)]
+struct ImageQuery {
+    preview: Option<u8>,
+}
+
+async fn image(
+    State(book): Shared,
+    Path(file): Path<String>,
+    Query(query): Query<ImageQuery>,
+) -> Response {
+    let id = file.strip_suffix(".svg").unwrap_or_default();
+    match book.picture(id, query.preview == Some(1)) {
+        Some(svg) => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            svg,
+        )
+            .into_response(),
+        None => json_error(StatusCode::NOT_FOUND, "Image not found"),
+    }
+}

@@ -1,0 +1,62 @@
+//! Starts proxies and stand-in upstreams on 127.0.0.1 for the tests.
+
+#![allow(dead_code)] // each test file uses a different part
+
+use axum::Router;
+use krea_proxy::{app, Config};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+/// Serves `router` on a free loopback port and returns its base URL.
+pub async fn serve(router: Router) -> String {
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{address}")
+}
+
+/// Starts a proxy for `config` and returns its base URL.
+pub async fn proxy(config: Config) -> String {
+    let upstream = app::upstream(&config).expect("upstream");
+    serve(app::router(&config, upstream)).await
+}
+
+pub async fn simulated_proxy(job_ms: u64) -> String {
+    proxy(Config::simulated(job_ms)).await
+}
+
+pub fn client() -> reqwest::Client {
+    krea_proxy::upstream::install_crypto_provider();
+    reqwest::Client::new()
+}
+
+/// Polls `GET /jobs/{id}` until the job is terminal, returning every status seen.
+pub async fn poll_until_done(base: &str, id: &str) -> (serde_json::Value, Vec<String>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen: Vec<String> = Vec::new();
+    loop {
+        let job: serde_json::Value = client()
+            .get(format!("{base}/jobs/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let status = job["status"].as_str().unwrap().to_owned();
+        if seen.last() != Some(&status) {
+            seen.push(status.clone());
+        }
+        if ["completed", "failed", "cancelled"].contains(&status.as_str()) {
+            return (job, seen);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "job {id} never finished: {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

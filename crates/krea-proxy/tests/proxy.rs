@@ -1,0 +1,343 @@
+//! The proxy in front of a recording upstream, over real HTTP: what it forwards, what it
+//! strips, what it refuses, and how it answers browsers.
+
+mod common;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::Router;
+use common::{client, proxy, serve};
+use krea_proxy::config::{Config, Secret};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone)]
+struct Seen {
+    method: Method,
+    uri: String,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// An upstream that records every request and answers 429 with `Retry-After`.
+async fn recording_upstream() -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let router = Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let log = log.clone();
+            async move {
+                log.lock().unwrap().push(Seen {
+                    method,
+                    uri: uri.to_string(),
+                    headers,
+                    body,
+                });
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [
+                        ("retry-after", "7"),
+                        ("content-type", "application/json"),
+                        ("set-cookie", "upstream=1"),
+                    ],
+                    r#"{"error":"maximum number of concurrent jobs reached"}"#,
+                )
+                    .into_response()
+            }
+        },
+    );
+    (serve(router).await, seen)
+}
+
+fn config_for(upstream: &str) -> Config {
+    let mut config = Config::simulated(1000);
+    config.simulate = false;
+    config.upstream = upstream.to_owned();
+    config.token = Some(Secret::new("proxy-secret-token"));
+    config.allow_origins = vec!["https://studio.example".into()];
+    config
+}
+
+const JOB_ID: &str = "4d0e5f97-9721-4422-b88c-73a9032d7de1";
+
+#[tokio::test]
+async fn injects_the_token_strips_client_credentials_and_passes_errors_through() {
+    let (upstream, seen) = recording_upstream().await;
+    let base = proxy(config_for(&upstream)).await;
+    let reply = client()
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .header("authorization", "Bearer client-token")
+        .header("cookie", "session=1")
+        .header("x-webhook-url", "https://evil.example/hook")
+        .header("x-forwarded-for", "10.0.0.1")
+        .header("x-api-zero-data-retention", "1")
+        .json(&json!({"prompt": "a fox"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 429);
+    assert_eq!(reply.headers()["retry-after"], "7");
+    assert!(reply.headers().get("set-cookie").is_none());
+    assert_eq!(
+        reply.json::<Value>().await.unwrap()["error"],
+        "maximum number of concurrent jobs reached"
+    );
+
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    let request = &seen[0];
+    assert_eq!(request.method, Method::POST);
+    assert_eq!(request.uri, "/generate/image/bfl/flux-1-dev");
+    assert_eq!(
+        request.headers["authorization"],
+        "Bearer proxy-secret-token"
+    );
+    assert_eq!(request.headers.get_all("authorization").iter().count(), 1);
+    assert_eq!(request.headers["content-type"], "application/json");
+    assert_eq!(request.headers["x-api-zero-data-retention"], "1");
+    for dropped in ["cookie", "x-webhook-url", "x-forwarded-for"] {
+        assert!(
+            request.headers.get(dropped).is_none(),
+            "{dropped} was forwarded"
+        );
+    }
+    assert_eq!(request.body.as_ref(), br#"{"prompt":"a fox"}"#);
+}
+
+#[tokio::test]
+async fn forwards_the_job_routes_unchanged() {
+    let (upstream, seen) = recording_upstream().await;
+    let base = proxy(config_for(&upstream)).await;
+    let http = client();
+    http.get(format!("{base}/jobs/{JOB_ID}"))
+        .send()
+        .await
+        .unwrap();
+    http.delete(format!("{base}/jobs/{JOB_ID}"))
+        .send()
+        .await
+        .unwrap();
+    http.get(format!("{base}/jobs?limit=5&status=completed"))
+        .send()
+        .await
+        .unwrap();
+    http.post(format!("{base}/generate/image/krea/krea-2/medium"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let forwarded: Vec<(Method, String)> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| (s.method.clone(), s.uri.clone()))
+        .collect();
+    assert_eq!(
+        forwarded,
+        [
+            (Method::GET, format!("/jobs/{JOB_ID}")),
+            (Method::DELETE, format!("/jobs/{JOB_ID}")),
+            (Method::GET, "/jobs?limit=5&status=completed".to_owned()),
+            (
+                Method::POST,
+                "/generate/image/krea/krea-2/medium".to_owned()
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn refuses_everything_outside_the_route_table_without_forwarding() {
+    let (upstream, seen) = recording_upstream().await;
+    let mut config = config_for(&upstream);
+    config.body_limit = 1024;
+    config.allow_models = vec!["bfl/flux-1-dev".into()];
+    let base = proxy(config).await;
+    let http = client();
+    let status = |reply: reqwest::Response| reply.status().as_u16();
+
+    for path in [
+        "/assets",
+        "/styles",
+        "/jobs/not-a-uuid",
+        "/jobs/..%2Fassets",
+        "/generate/image/bfl/..%2F..%2Fassets",
+        "/generate/image/BFL/flux",
+        "/generate/video/kling/kling-2",
+    ] {
+        let get = http.get(format!("{base}{path}")).send().await.unwrap();
+        assert!([404, 405].contains(&status(get)), "{path}");
+        let post = http
+            .post(format!("{base}{path}"))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert!([404, 405].contains(&status(post)), "{path}");
+    }
+    let query = http
+        .get(format!("{base}/jobs?target=http://evil"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status(query), 400);
+    let not_json = http
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .header("content-type", "text/plain")
+        .body("prompt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status(not_json), 415);
+    let too_big = http
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .json(&json!({"prompt": "x".repeat(2048)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status(too_big), 413);
+    let not_allowed = http
+        .post(format!("{base}/generate/image/openai/gpt-image-2"))
+        .json(&json!({"prompt": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status(not_allowed), 403);
+    assert!(seen.lock().unwrap().is_empty(), "something was forwarded");
+}
+
+#[tokio::test]
+async fn answers_preflight_for_allowed_origins_and_exposes_retry_after() {
+    let (upstream, _) = recording_upstream().await;
+    let base = proxy(config_for(&upstream)).await;
+    let http = client();
+    let preflight = |origin: &'static str| {
+        http.request(
+            Method::OPTIONS,
+            format!("{base}/generate/image/bfl/flux-1-dev"),
+        )
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+    };
+    let allowed = preflight("https://studio.example").await.unwrap();
+    assert!(allowed.status().is_success());
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://studio.example"
+    );
+    assert!(allowed.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("POST"));
+    let denied = preflight("https://elsewhere.example").await.unwrap();
+    assert!(denied
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+
+    let reply = http
+        .get(format!("{base}/jobs/{JOB_ID}"))
+        .header("origin", "https://studio.example")
+        .send()
+        .await
+        .unwrap();
+    let exposed = reply.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(exposed.contains("retry-after"), "{exposed}");
+}
+
+#[tokio::test]
+async fn an_access_key_is_required_when_configured() {
+    let (upstream, seen) = recording_upstream().await;
+    let mut config = config_for(&upstream);
+    config.access_key = Some(Secret::new("letmein"));
+    let base = proxy(config).await;
+    let http = client();
+    let anonymous = http
+        .get(format!("{base}/jobs/{JOB_ID}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let wrong = http
+        .get(format!("{base}/jobs/{JOB_ID}"))
+        .header("x-proxy-key", "nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert!(seen.lock().unwrap().is_empty());
+    let keyed = http
+        .get(format!("{base}/jobs/{JOB_ID}"))
+        .header("x-proxy-key", "letmein")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        keyed.status(),
+        429,
+        "the keyed request reached the upstream"
+    );
+    assert!(seen.lock().unwrap()[0].headers.get("x-proxy-key").is_none());
+}
+
+#[tokio::test]
+async fn an_unreachable_upstream_is_a_502_in_krea_shape() {
+    // Bind and drop a listener so the port is closed.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let base = proxy(config_for(&format!("http://{closed}"))).await;
+    let reply = client()
+        .get(format!("{base}/jobs/{JOB_ID}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 502);
+    assert!(reply.json::<Value>().await.unwrap()["error"]
+        .as_str()
+        .unwrap()
+        .contains("could not be reached"));
+}
+
+#[tokio::test]
+async fn without_a_token_the_real_upstream_refuses_to_start() {
+    let mut config = config_for("https://api.krea.ai");
+    config.token = None;
+    let error = krea_proxy::app::upstream(&config).err().expect("refused");
+    assert!(error.contains("KREA_API_TOKEN"));
+}
+
+#[tokio::test]
+async fn serves_the_app_from_the_same_origin_with_serve() {
+    let dir = std::env::temp_dir().join(format!("krea-proxy-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<html>studio</html>").unwrap();
+    let mut config = Config::simulated(1000);
+    config.serve = Some(dir.clone());
+    let base = proxy(config).await;
+    let index = client()
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(index, "<html>studio</html>");
+    let api = client()
+        .get(format!("{base}/jobs/{JOB_ID}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 404);
+    assert_eq!(api.json::<Value>().await.unwrap()["error"], "Job not found");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -1,0 +1,230 @@
+//! The simulator behind the proxy, over real HTTP: Krea's routes, states, and errors.
+
+mod common;
+
+use common::{client, poll_until_done, serve, simulated_proxy};
+use krea_api::JobStatus;
+use krea_proxy::simulator::{self, SimConfig};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+async fn submit(base: &str, model: &str, body: Value) -> reqwest::Response {
+    client()
+        .post(format!("{base}/generate/image/{model}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_job_walks_through_the_states_and_completes_with_an_image() {
+    let base = simulated_proxy(400).await;
+    let reply = submit(
+        &base,
+        "bfl/flux-1-dev",
+        json!({"prompt": "a red fox", "width": 768, "height": 512}),
+    )
+    .await;
+    assert_eq!(reply.status(), 200);
+    let job: Value = reply.json().await.unwrap();
+    assert_eq!(job["status"], "queued");
+    assert_eq!(job["completed_at"], Value::Null);
+    assert_eq!(job["result"], Value::Null);
+    let id = job["job_id"].as_str().unwrap();
+
+    let (done, seen) = poll_until_done(&base, id).await;
+    let order: Vec<usize> = seen
+        .iter()
+        .map(|s| JobStatus::ALL.iter().position(|k| k.as_str() == s).unwrap())
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "states went backwards: {seen:?}"
+    );
+    assert_eq!(seen.last().map(String::as_str), Some("completed"));
+    assert!(
+        seen.len() >= 3,
+        "expected intermediate states, saw {seen:?}"
+    );
+    assert!(done["completed_at"].is_string());
+    let url = done["result"]["urls"][0].as_str().unwrap();
+    assert!(url.starts_with(&base), "{url} is not served by the proxy");
+
+    let image = client().get(url).send().await.unwrap();
+    assert_eq!(image.status(), 200);
+    assert_eq!(image.headers()["content-type"], "image/svg+xml");
+    let svg = image.text().await.unwrap();
+    assert!(svg.contains(r#"width="768" height="512""#));
+}
+
+#[tokio::test]
+async fn krea_2_paths_have_three_segments() {
+    let base = simulated_proxy(200).await;
+    let reply = submit(
+        &base,
+        "krea/krea-2/medium",
+        json!({"prompt": "a fox", "aspect_ratio": "16:9", "resolution": "1K"}),
+    )
+    .await;
+    assert_eq!(reply.status(), 200);
+}
+
+#[tokio::test]
+async fn a_prompt_with_the_fail_trigger_fails_with_a_moderation_reason() {
+    let base = simulated_proxy(200).await;
+    let job: Value = submit(
+        &base,
+        "bytedance/seedream-4",
+        json!({"prompt": "a fox #fail", "width": 1024, "height": 1024}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let (done, _) = poll_until_done(&base, job["job_id"].as_str().unwrap()).await;
+    assert_eq!(done["status"], "failed");
+    assert_eq!(done["result"]["error"], "nsfw");
+}
+
+#[tokio::test]
+async fn invalid_bodies_are_refused_with_krea_error_bodies() {
+    let base = simulated_proxy(200).await;
+    let cases = [
+        (
+            json!({"prompt": "a fox", "width": 1024, "height": 1024, "batchSize": 2}),
+            "Unknown params: batchSize",
+        ),
+        (
+            json!({"prompt": "a fox", "width": 1024}),
+            "Missing required params: height",
+        ),
+        (
+            json!({"prompt": "a fox", "width": 9000, "height": 1024}),
+            "Invalid values: width (must be at most 4096)",
+        ),
+        (
+            json!({"prompt": "a fox", "width": "big", "height": 1024}),
+            "Invalid values: width (must be a number)",
+        ),
+    ];
+    for (body, expected) in cases {
+        let reply = submit(&base, "bytedance/seedream-4", body).await;
+        assert_eq!(reply.status(), 400);
+        let error: Value = reply.json().await.unwrap();
+        assert_eq!(error["error"], expected);
+    }
+    let reply = client()
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 400);
+    let unknown_model = submit(&base, "bfl/flux-9", json!({"prompt": "x"})).await;
+    assert_eq!(unknown_model.status(), 404);
+}
+
+#[tokio::test]
+async fn unknown_jobs_are_404_and_lists_are_newest_first() {
+    let base = simulated_proxy(5_000).await;
+    let missing = client()
+        .get(format!("{base}/jobs/4d0e5f97-9721-4422-b88c-73a9032d7de1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        missing.json::<Value>().await.unwrap()["error"],
+        "Job not found"
+    );
+
+    let mut ids = Vec::new();
+    for prompt in ["first", "second", "third"] {
+        let job: Value = submit(&base, "bfl/flux-1-dev", json!({"prompt": prompt}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(job["job_id"].as_str().unwrap().to_owned());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let page: Value = client()
+        .get(format!("{base}/jobs?limit=2"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["job_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [ids[2].as_str(), ids[1].as_str()]);
+    let cursor = page["next_cursor"].as_str().expect("a next page");
+    let rest: Value = client()
+        .get(format!("{base}/jobs"))
+        .query(&[("cursor", cursor)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rest["items"][0]["job_id"], ids[0].as_str());
+    assert_eq!(rest["next_cursor"], Value::Null);
+    let bad = client()
+        .get(format!("{base}/jobs?limit=0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
+async fn cancelling_works_while_queued_and_is_refused_once_finished() {
+    let base = simulated_proxy(10_000).await;
+    let job: Value = submit(&base, "bfl/flux-1-dev", json!({"prompt": "slow"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = job["job_id"].as_str().unwrap();
+    let cancel = client()
+        .delete(format!("{base}/jobs/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancel.status(), 200);
+    let (done, _) = poll_until_done(&base, id).await;
+    assert_eq!(done["status"], "cancelled");
+    let again = client()
+        .delete(format!("{base}/jobs/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409);
+}
+
+#[tokio::test]
+async fn the_simulator_itself_wants_a_bearer_token_like_krea() {
+    let base = serve(simulator::router(SimConfig {
+        job_duration: Duration::from_secs(1),
+    }))
+    .await;
+    let anonymous = submit(&base, "bfl/flux-1-dev", json!({"prompt": "x"})).await;
+    assert_eq!(anonymous.status(), 401);
+    assert!(anonymous.json::<Value>().await.unwrap()["error"].is_string());
+    let with_token = client()
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .bearer_auth("any-token")
+        .json(&json!({"prompt": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_token.status(), 200);
+}
