@@ -1,1 +1,15 @@
-//! Krea Studio.
+//! Krea Studio: a browser studio for Krea's image API.
+//!
+//! The pure core (job store, poll scheduler, form, settings) builds and is tested on the
+//! host; the browser half (HTTP client, hooks, components) exists only on wasm32.
+
+pub mod form;
+pub mod jobs;
+pub mod settings;
+
+#[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod hooks;

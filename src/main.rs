@@ -1,1 +1,11 @@
-fn main() {}
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    let _ = console_log::init_with_level(log::Level::Info);
+    leptos::mount::mount_to_body(krea_studio::components::App);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("Krea Studio runs in the browser: start it with `cargo xtask dev`.");
+}

@@ -1,0 +1,121 @@
+use super::ApiError;
+use crate::jobs::scheduler::retry_after_seconds;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use krea_api::{ErrorBody, ImageRequest, Job};
+use serde::de::DeserializeOwned;
+use web_sys::AbortSignal;
+
+/// Talks to a Krea-compatible base URL: the proxy, or `""` for this origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KreaClient {
+    base: String,
+    access_key: Option<String>,
+}
+
+impl KreaClient {
+    pub fn new(base: impl Into<String>, access_key: Option<String>) -> Self {
+        KreaClient {
+            base: base.into().trim_end_matches('/').to_owned(),
+            access_key: access_key.filter(|key| !key.is_empty()),
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn prepare(&self, builder: RequestBuilder, abort: Option<&AbortSignal>) -> RequestBuilder {
+        let builder = builder
+            .header("accept", "application/json")
+            .abort_signal(abort);
+        match &self.access_key {
+            Some(key) => builder.header("x-proxy-key", key),
+            None => builder,
+        }
+    }
+
+    /// `POST /generate/image/{provider}/{model}`: the new job, normally `queued`.
+    /// Never retried here: a POST whose outcome is unknown may already have been billed.
+    pub async fn submit(&self, request: &ImageRequest) -> Result<Job, ApiError> {
+        let url = format!("{}{}", self.base, request.path());
+        let built = self
+            .prepare(Request::post(&url), None)
+            .json(&request.body)
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        let response = built.send().await.map_err(|e| self.network(e))?;
+        read_json(response).await
+    }
+
+    /// `GET /jobs/{id}`.
+    pub async fn job(&self, id: &str, abort: Option<&AbortSignal>) -> Result<Job, ApiError> {
+        let url = format!("{}/jobs/{id}", self.base);
+        let response = self
+            .prepare(Request::get(&url), abort)
+            .send()
+            .await
+            .map_err(|e| self.network(e))?;
+        read_json(response).await
+    }
+
+    /// `DELETE /jobs/{id}`: cancels the job while Krea still allows it.
+    pub async fn cancel(&self, id: &str) -> Result<(), ApiError> {
+        let url = format!("{}/jobs/{id}", self.base);
+        let response = self
+            .prepare(Request::delete(&url), None)
+            .send()
+            .await
+            .map_err(|e| self.network(e))?;
+        if response.ok() {
+            Ok(())
+        } else {
+            Err(status_error(response).await)
+        }
+    }
+
+    fn network(&self, error: gloo_net::Error) -> ApiError {
+        let detail = error.to_string();
+        if detail.contains("AbortError") {
+            return ApiError::Aborted;
+        }
+        let base = if self.base.is_empty() {
+            "this site".to_owned()
+        } else {
+            self.base.clone()
+        };
+        ApiError::Network { base, detail }
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if !response.ok() {
+        return Err(status_error(response).await);
+    }
+    response
+        .json()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn status_error(response: Response) -> ApiError {
+    let status = response.status();
+    let retry_after_ms = response.headers().get("retry-after").and_then(|value| {
+        retry_after_seconds(&value).or_else(|| {
+            let at = js_sys::Date::parse(&value);
+            (!at.is_nan()).then(|| (at - js_sys::Date::now()).max(0.0))
+        })
+    });
+    let body = response.text().await.unwrap_or_default();
+    let message = ErrorBody::message_from(&body).unwrap_or_else(|| {
+        let reason = response.status_text();
+        if reason.is_empty() {
+            format!("HTTP {status}")
+        } else {
+            reason
+        }
+    });
+    ApiError::Status {
+        status,
+        message,
+        retry_after_ms,
+    }
+}

@@ -1,0 +1,19 @@
+//! The HTTP client for Krea's job API through the proxy (gloo-net). It knows Krea's routes
+//! and error shapes and nothing about views.
+
+mod client;
+mod error;
+
+pub use client::KreaClient;
+pub use error::ApiError;
+
+use crate::settings::RuntimeConfig;
+use gloo_net::http::Request;
+
+/// `config.json` beside `index.html`; absent or unreadable means the defaults (same origin).
+pub async fn load_runtime_config() -> RuntimeConfig {
+    match Request::get("config.json").send().await {
+        Ok(response) if response.ok() => response.json().await.unwrap_or_default(),
+        _ => RuntimeConfig::default(),
+    }
+}

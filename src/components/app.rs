@@ -1,0 +1,41 @@
+use super::{JobGrid, PromptForm, SettingsPanel};
+use crate::api::KreaClient;
+use crate::hooks::{use_job_poller, use_runtime_config, use_settings, use_submit};
+use crate::jobs::JobStore;
+use crate::settings::{proxy_base, RuntimeConfig};
+use leptos::prelude::*;
+
+/// The whole app: waits for the deployment's `config.json`, then shows the studio.
+#[component]
+pub fn App() -> impl IntoView {
+    let config = use_runtime_config();
+    move || match config.get() {
+        Some(config) => view! { <Studio config /> }.into_any(),
+        None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+    }
+}
+
+/// The studio for one deployment configuration.
+#[component]
+pub fn Studio(config: RuntimeConfig) -> impl IntoView {
+    let settings = use_settings();
+    let client = Memo::new(move |_| KreaClient::new(proxy_base(&config, &settings.get()), None));
+    let store = RwSignal::new(JobStore::default());
+    use_job_poller(store, client);
+    let submitter = use_submit(store, client);
+
+    view! {
+        <header class="top">
+            <h1>"Krea Studio"</h1>
+            <SettingsPanel settings />
+        </header>
+        <main class="studio">
+            <PromptForm
+                on_generate=submitter.submit
+                busy=submitter.busy
+                submit_error=submitter.error
+            />
+            <JobGrid store />
+        </main>
+    }
+}

@@ -1,0 +1,83 @@
+use crate::form::FormState;
+use krea_api::{FieldKind, FieldSpec};
+use leptos::prelude::*;
+
+/// One model field: a select for enums, a number input for numbers, text otherwise, with
+/// its problem right under it.
+#[component]
+pub fn FieldInput(
+    spec: &'static FieldSpec,
+    form: RwSignal<FormState>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let name = spec.name;
+    let id = format!("field-{name}");
+    let value = move || form.with(|f| f.value(name));
+    let set = move |text: String| {
+        form.update(|f| {
+            f.values.insert(name.to_owned(), text);
+        })
+    };
+    let control = match spec.kind {
+        FieldKind::Choice(options) => {
+            let blank = (!spec.required).then(|| view! { <option value="">"Default"</option> });
+            view! {
+                <select
+                    id=id.clone()
+                    data-testid=id.clone()
+                    prop:value=value
+                    on:change=move |ev| set(event_target_value(&ev))
+                >
+                    {blank}
+                    {options
+                        .iter()
+                        .map(|option| view! { <option value=*option>{*option}</option> })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        FieldKind::Number { min, max, .. } => view! {
+            <input
+                id=id.clone()
+                data-testid=id.clone()
+                type="number"
+                inputmode="numeric"
+                min=min
+                max=max
+                prop:value=value
+                on:input=move |ev| set(event_target_value(&ev))
+            />
+        }
+        .into_any(),
+        _ => view! {
+            <input
+                id=id.clone()
+                data-testid=id.clone()
+                type="text"
+                prop:value=value
+                on:input=move |ev| set(event_target_value(&ev))
+            />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label(name)}</label>
+            {control}
+            <p class="field-error" data-testid=format!("error-{name}") aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// `aspect_ratio` → `Aspect ratio`.
+fn label(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,15 @@
+//! Views. Thin: they read signals, call callbacks, and hold no HTTP.
+
+mod app;
+mod field_input;
+mod job_card;
+mod job_grid;
+mod prompt_form;
+mod settings_panel;
+
+pub use app::{App, Studio};
+pub use field_input::FieldInput;
+pub use job_card::JobCard;
+pub use job_grid::JobGrid;
+pub use prompt_form::PromptForm;
+pub use settings_panel::SettingsPanel;

@@ -1,0 +1,119 @@
+use super::FieldInput;
+use crate::form::{FormState, DEFAULT_MODEL};
+use krea_api::{ImageRequest, ModelSpec, Price, MODELS};
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::prelude::*;
+
+/// Prompt, model and size. Generates on the button or Ctrl/Cmd+Enter, only when the
+/// request is valid; every problem is shown next to its field.
+#[component]
+pub fn PromptForm(
+    on_generate: Callback<ImageRequest>,
+    #[prop(into)] busy: Signal<bool>,
+    #[prop(into)] submit_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let form = RwSignal::new(FormState::new(DEFAULT_MODEL));
+    let built = Memo::new(move |_| form.with(FormState::build));
+    let error_of = move |field: &'static str| {
+        Signal::derive(move || built.with(|b| b.as_ref().err().and_then(|e| e.get(field).cloned())))
+    };
+    let blocked_because = move || {
+        built.with(|b| match b {
+            Ok(_) => None,
+            Err(errors) => errors.iter().next().map(|(field, message)| {
+                if field == "prompt" {
+                    message.clone()
+                } else {
+                    format!("Fix {}: {message}", field.replace('_', " "))
+                }
+            }),
+        })
+    };
+    let generate = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        if let Ok(request) = built.get_untracked() {
+            on_generate.run(request);
+        }
+    };
+    let model_id = Memo::new(move |_| form.with(|f| f.model_id.clone()));
+    let model = move || form.with(FormState::model);
+
+    view! {
+        <form
+            class="prompt-form"
+            data-testid="prompt-form"
+            on:submit=move |ev: SubmitEvent| {
+                ev.prevent_default();
+                generate();
+            }
+        >
+            <div class="field">
+                <label for="model-select">"Model"</label>
+                <select
+                    id="model-select"
+                    data-testid="model-select"
+                    prop:value=move || model_id.get()
+                    on:change=move |ev| form.update(|f| f.switch_model(&event_target_value(&ev)))
+                >
+                    {MODELS
+                        .iter()
+                        .map(|m| view! { <option value=m.id>{m.name}</option> })
+                        .collect_view()}
+                </select>
+                <p class="model-meta" data-testid="model-meta">{move || model_summary(model())}</p>
+            </div>
+            <div class="field">
+                <label for="prompt-input">"Prompt"</label>
+                <textarea
+                    id="prompt-input"
+                    data-testid="prompt-input"
+                    rows="4"
+                    placeholder="A red fox in fresh snow, golden hour"
+                    prop:value=move || form.with(|f| f.prompt.clone())
+                    on:input=move |ev| form.update(|f| f.prompt = event_target_value(&ev))
+                    on:keydown=move |ev: KeyboardEvent| {
+                        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                            ev.prevent_default();
+                            generate();
+                        }
+                    }
+                ></textarea>
+            </div>
+            <div class="fields">
+                {move || {
+                    model_id.track();
+                    form.with_untracked(FormState::fields)
+                        .into_iter()
+                        .map(|spec| view! { <FieldInput spec form error=error_of(spec.name) /> })
+                        .collect_view()
+                }}
+            </div>
+            <button
+                type="submit"
+                data-testid="generate-button"
+                disabled=move || busy.get() || built.with(Result::is_err)
+            >
+                {move || if busy.get() { "Sending…" } else { "Generate" }}
+            </button>
+            <p class="hint" data-testid="generate-hint">
+                {move || blocked_because().unwrap_or_else(|| "Ctrl/⌘ + Enter".to_owned())}
+            </p>
+            <p class="submit-error" role="alert" data-testid="submit-error">
+                {move || submit_error.get()}
+            </p>
+        </form>
+    }
+}
+
+fn model_summary(model: &ModelSpec) -> String {
+    let price = match model.price {
+        Price::Usd(usd) => format!("${usd:.3} per image"),
+        Price::ComputeUnits(units) => format!("{units} compute units"),
+    };
+    match model.typical_secs {
+        Some(secs) => format!("{} · {price} · about {secs} s", model.description),
+        None => format!("{} · {price}", model.description),
+    }
+}

@@ -1,0 +1,88 @@
+use crate::api::{ApiError, KreaClient};
+use crate::jobs::{JobStore, PollScheduler};
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::HashMap;
+use web_sys::AbortController;
+
+/// Krea suggests polling every 2–5 s while a job is pending.
+pub const POLL_INTERVAL_MS: f64 = 2000.0;
+/// How often the scheduler looks for due jobs; each job keeps its own interval.
+const TICK_MS: u32 = 250;
+
+/// Polls every pending job in `store` through one scheduler and one timer. The timer runs
+/// only while something is pending; a job that finishes (or leaves the store) stops being
+/// polled and its in-flight request is aborted. Everything stops when the owner goes away.
+pub fn use_job_poller(store: RwSignal<JobStore>, client: Memo<KreaClient>) {
+    let scheduler = StoredValue::new_local(PollScheduler::new(POLL_INTERVAL_MS));
+    let in_flight = StoredValue::new_local(HashMap::<String, AbortController>::new());
+    let timer = StoredValue::new_local(None::<Interval>);
+    let has_pending = Memo::new(move |_| store.with(JobStore::has_pending));
+
+    let poll = move |id: String| {
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(AbortController::signal);
+        if let Some(controller) = controller {
+            in_flight.update_value(|map| {
+                map.insert(id.clone(), controller);
+            });
+        }
+        let client = client.get_untracked();
+        spawn_local(async move {
+            let answer = client.job(&id, signal.as_ref()).await;
+            in_flight.try_update_value(|map| map.remove(&id));
+            let now = js_sys::Date::now();
+            match answer {
+                Ok(job) => {
+                    scheduler.try_update_value(|s| s.succeeded(&id, now));
+                    store.try_update(|s| s.apply(job));
+                }
+                Err(ApiError::Aborted) => {}
+                Err(error) => {
+                    let jitter = js_sys::Math::random();
+                    let retry_after = error.retry_after_ms();
+                    scheduler.try_update_value(|s| s.failed(&id, now, retry_after, jitter));
+                    store.try_update(|s| s.note_poll_error(&id, error.to_string()));
+                }
+            }
+        });
+    };
+
+    let tick = move || {
+        let now = js_sys::Date::now();
+        let pending = store.with_untracked(JobStore::pending_ids);
+        in_flight.update_value(|map| {
+            map.retain(|id, controller| {
+                let still_pending = pending.contains(id);
+                if !still_pending {
+                    controller.abort();
+                }
+                still_pending
+            })
+        });
+        let due = scheduler
+            .try_update_value(|s| {
+                s.sync(&pending, now);
+                s.take_due(now)
+            })
+            .unwrap_or_default();
+        due.into_iter().for_each(poll);
+    };
+
+    Effect::new(move |_| {
+        if has_pending.get() {
+            if timer.with_value(Option::is_none) {
+                timer.set_value(Some(Interval::new(TICK_MS, tick)));
+            }
+        } else {
+            // Dropping the interval clears it.
+            timer.set_value(None);
+        }
+    });
+
+    on_cleanup(move || {
+        timer.try_set_value(None);
+        in_flight.try_update_value(|map| map.drain().for_each(|(_, c)| c.abort()));
+    });
+}

@@ -1,0 +1,161 @@
+//! One scheduler for every job in flight: who is due for a poll, and how long to wait after
+//! a failure (exponential backoff with jitter, or the server's `Retry-After`).
+//! Time is passed in as milliseconds, so the logic runs on the host in tests.
+
+use std::collections::BTreeMap;
+
+/// Backoff never waits longer than this.
+const MAX_BACKOFF_MS: f64 = 60_000.0;
+
+#[derive(Debug, Clone, PartialEq)]
+struct Tracked {
+    next_at: f64,
+    failures: u32,
+    in_flight: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollScheduler {
+    interval_ms: f64,
+    jobs: BTreeMap<String, Tracked>,
+}
+
+impl PollScheduler {
+    pub fn new(interval_ms: f64) -> Self {
+        PollScheduler {
+            interval_ms,
+            jobs: BTreeMap::new(),
+        }
+    }
+
+    /// Makes the tracked set equal `pending`: new jobs are first polled one interval from
+    /// now (Krea has nothing new to say sooner); jobs no longer pending are forgotten.
+    pub fn sync(&mut self, pending: &[String], now: f64) {
+        self.jobs.retain(|id, _| pending.contains(id));
+        for id in pending {
+            self.jobs.entry(id.clone()).or_insert(Tracked {
+                next_at: now + self.interval_ms,
+                failures: 0,
+                in_flight: false,
+            });
+        }
+    }
+
+    /// Jobs due at `now` that have no request under way; they are marked in flight.
+    pub fn take_due(&mut self, now: f64) -> Vec<String> {
+        self.jobs
+            .iter_mut()
+            .filter(|(_, job)| !job.in_flight && job.next_at <= now)
+            .map(|(id, job)| {
+                job.in_flight = true;
+                id.clone()
+            })
+            .collect()
+    }
+
+    /// A poll answered; the next one is one interval away.
+    pub fn succeeded(&mut self, id: &str, now: f64) {
+        if let Some(job) = self.jobs.get_mut(id) {
+            job.in_flight = false;
+            job.failures = 0;
+            job.next_at = now + self.interval_ms;
+        }
+    }
+
+    /// A poll failed (network, 429, 5xx). `retry_after_ms` from the server wins; otherwise
+    /// wait `interval × 2^failures`, capped, stretched by `jitter` in `[0, 1)` so that many
+    /// jobs do not retry in lockstep.
+    pub fn failed(&mut self, id: &str, now: f64, retry_after_ms: Option<f64>, jitter: f64) {
+        let interval = self.interval_ms;
+        if let Some(job) = self.jobs.get_mut(id) {
+            job.in_flight = false;
+            job.failures = job.failures.saturating_add(1);
+            let backoff = (interval * 2f64.powi(job.failures.min(16) as i32)).min(MAX_BACKOFF_MS);
+            let wait = retry_after_ms.unwrap_or(backoff * (1.0 + 0.25 * jitter.clamp(0.0, 1.0)));
+            job.next_at = now + wait;
+        }
+    }
+
+    pub fn forget(&mut self, id: &str) {
+        self.jobs.remove(id);
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.jobs.is_empty()
+    }
+}
+
+/// `Retry-After` in milliseconds, from its delta-seconds form. (The HTTP-date form needs a
+/// clock and is read by the client.)
+pub fn retry_after_seconds(value: &str) -> Option<f64> {
+    let seconds: f64 = value.trim().parse().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then_some(seconds * 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn new_jobs_are_polled_one_interval_later_and_not_twice_at_once() {
+        let mut scheduler = PollScheduler::new(2000.0);
+        scheduler.sync(&ids(&["a", "b"]), 0.0);
+        assert!(scheduler.take_due(1999.0).is_empty());
+        assert_eq!(scheduler.take_due(2000.0), ids(&["a", "b"]));
+        assert!(scheduler.take_due(9000.0).is_empty(), "in flight");
+        scheduler.succeeded("a", 2100.0);
+        assert!(scheduler.take_due(4099.0).is_empty());
+        assert_eq!(scheduler.take_due(4100.0), ids(&["a"]));
+    }
+
+    #[test]
+    fn finished_jobs_are_forgotten_and_the_scheduler_goes_idle() {
+        let mut scheduler = PollScheduler::new(2000.0);
+        scheduler.sync(&ids(&["a", "b"]), 0.0);
+        scheduler.sync(&ids(&["b"]), 10.0);
+        assert_eq!(scheduler.take_due(5000.0), ids(&["b"]));
+        scheduler.forget("b");
+        assert!(scheduler.is_idle());
+        scheduler.sync(&[], 0.0);
+        assert!(scheduler.take_due(1e9).is_empty());
+    }
+
+    #[test]
+    fn failures_back_off_exponentially_with_jitter_and_a_cap() {
+        let mut scheduler = PollScheduler::new(2000.0);
+        scheduler.sync(&ids(&["a"]), 0.0);
+        let mut now = 2000.0;
+        let mut waits = Vec::new();
+        for _ in 0..8 {
+            assert_eq!(scheduler.take_due(now), ids(&["a"]));
+            scheduler.failed("a", now, None, 0.0);
+            let next = scheduler.jobs["a"].next_at;
+            waits.push(next - now);
+            now = next;
+        }
+        assert_eq!(&waits[..4], &[4000.0, 8000.0, 16000.0, 32000.0]);
+        assert!(waits.iter().all(|w| *w <= MAX_BACKOFF_MS));
+        scheduler.take_due(now);
+        scheduler.failed("a", now, None, 1.0);
+        assert_eq!(scheduler.jobs["a"].next_at - now, MAX_BACKOFF_MS * 1.25);
+        scheduler.take_due(1e12);
+        scheduler.succeeded("a", 0.0);
+        assert_eq!(scheduler.jobs["a"].failures, 0);
+    }
+
+    #[test]
+    fn retry_after_wins_over_backoff() {
+        let mut scheduler = PollScheduler::new(2000.0);
+        scheduler.sync(&ids(&["a"]), 0.0);
+        scheduler.take_due(2000.0);
+        scheduler.failed("a", 2000.0, retry_after_seconds("7"), 0.5);
+        assert_eq!(scheduler.jobs["a"].next_at, 9000.0);
+        assert_eq!(retry_after_seconds(" 0 "), Some(0.0));
+        assert_eq!(retry_after_seconds("-1"), None);
+        assert_eq!(retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+}

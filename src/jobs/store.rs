@@ -1,0 +1,171 @@
+//! Every job the user started, newest first, with what they asked for.
+
+use krea_api::Job;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobEntry {
+    pub job: Job,
+    /// The catalogue id of the model, e.g. `bfl/flux-1-dev`.
+    pub model_id: String,
+    /// The body that was sent.
+    pub request: Map<String, Value>,
+    /// Why the last poll failed, while polling keeps retrying.
+    #[serde(default)]
+    pub poll_error: Option<String>,
+}
+
+impl JobEntry {
+    pub fn id(&self) -> &str {
+        &self.job.job_id
+    }
+
+    pub fn prompt(&self) -> &str {
+        self.request
+            .get("prompt")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    pub fn model_name(&self) -> &str {
+        krea_api::catalogue::find(&self.model_id)
+            .map(|model| model.name)
+            .unwrap_or(&self.model_id)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct JobStore {
+    entries: Vec<JobEntry>,
+}
+
+impl JobStore {
+    pub fn entries(&self) -> &[JobEntry] {
+        &self.entries
+    }
+
+    pub fn get(&self, id: &str) -> Option<&JobEntry> {
+        self.entries.iter().find(|entry| entry.id() == id)
+    }
+
+    /// Ids in display order (newest first).
+    pub fn ids(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .map(|entry| entry.id().to_owned())
+            .collect()
+    }
+
+    /// Adds a just-submitted job at the top; a job already known is left as it is.
+    pub fn add(&mut self, entry: JobEntry) {
+        if self.get(entry.id()).is_none() {
+            self.entries.insert(0, entry);
+        }
+    }
+
+    /// Applies a fresh copy of a job from the API. Returns whether anything changed.
+    /// A finished job never moves again: a late, stale poll response cannot revive it.
+    pub fn apply(&mut self, job: Job) -> bool {
+        let Some(entry) = self.entries.iter_mut().find(|e| e.job.job_id == job.job_id) else {
+            return false;
+        };
+        if entry.job.is_finished() || (entry.job == job && entry.poll_error.is_none()) {
+            return false;
+        }
+        entry.job = job;
+        entry.poll_error = None;
+        true
+    }
+
+    /// Remembers why polling a job failed, to show it on the card.
+    pub fn note_poll_error(&mut self, id: &str, message: String) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.id() == id) {
+            entry.poll_error = Some(message);
+        }
+    }
+
+    /// Jobs still worth polling.
+    pub fn pending_ids(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|entry| !entry.job.is_finished())
+            .map(|entry| entry.id().to_owned())
+            .collect()
+    }
+
+    pub fn has_pending(&self) -> bool {
+        self.entries.iter().any(|entry| !entry.job.is_finished())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use krea_api::JobStatus;
+    use serde_json::json;
+
+    fn job(id: &str, status: &str) -> Job {
+        serde_json::from_value(json!({"job_id": id, "status": status, "created_at": "t"})).unwrap()
+    }
+
+    fn entry(id: &str) -> JobEntry {
+        JobEntry {
+            job: job(id, "queued"),
+            model_id: "bfl/flux-1-dev".into(),
+            request: json!({"prompt": format!("prompt {id}")})
+                .as_object()
+                .unwrap()
+                .clone(),
+            poll_error: None,
+        }
+    }
+
+    #[test]
+    fn newest_jobs_come_first_and_are_not_duplicated() {
+        let mut store = JobStore::default();
+        store.add(entry("a"));
+        store.add(entry("b"));
+        store.add(entry("a"));
+        assert_eq!(store.ids(), ["b", "a"]);
+        assert_eq!(store.get("a").unwrap().prompt(), "prompt a");
+        assert_eq!(store.get("a").unwrap().model_name(), "Flux");
+    }
+
+    #[test]
+    fn updates_move_jobs_forward_until_they_finish() {
+        let mut store = JobStore::default();
+        store.add(entry("a"));
+        store.add(entry("b"));
+        assert_eq!(store.pending_ids(), ["b", "a"]);
+        assert!(store.apply(job("a", "processing")));
+        assert!(
+            !store.apply(job("a", "processing")),
+            "same state is no change"
+        );
+        store.note_poll_error("a", "proxy down".into());
+        assert_eq!(
+            store.get("a").unwrap().poll_error.as_deref(),
+            Some("proxy down")
+        );
+        assert!(
+            store.apply(job("a", "processing")),
+            "an answer clears the error"
+        );
+        assert_eq!(store.get("a").unwrap().poll_error, None);
+        assert!(store.apply(job("a", "completed")));
+        assert_eq!(store.pending_ids(), ["b"]);
+        assert!(
+            !store.apply(job("a", "processing")),
+            "a stale response must not revive a finished job"
+        );
+        assert_eq!(store.get("a").unwrap().job.status, JobStatus::Completed);
+        assert!(
+            !store.apply(job("zzz", "completed")),
+            "unknown ids are ignored"
+        );
+        assert!(store.has_pending());
+        store.apply(job("b", "cancelled"));
+        assert!(!store.has_pending());
+    }
+}
