@@ -1,1 +1,148 @@
-//! End-to-end tests live in tests/.
+//! The stack an end-to-end test drives: `krea-proxy --simulate --serve dist` on a free port,
+//! ChromeDriver on another, and a headless Chromium session. Paths come from `cargo xtask
+//! test` through `KREA_PROXY_BIN`, `KREA_DIST` and `CHROMEDRIVER`.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub struct Stack {
+    pub base: String,
+    pub browser: Client,
+    _proxy: Child,
+    _driver: Child,
+}
+
+fn env_path(name: &str) -> PathBuf {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            panic!("{name} is not set: run the end-to-end tests through `cargo xtask test`")
+        })
+}
+
+/// Where tests put screenshots.
+pub fn out_dir() -> PathBuf {
+    let dir = std::env::var_os("KREA_E2E_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../target/e2e"));
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+async fn free_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+impl Stack {
+    /// Starts everything; `job_ms` is how long each simulated job takes.
+    pub async fn start(job_ms: u64) -> Stack {
+        let mut proxy = Command::new(env_path("KREA_PROXY_BIN"))
+            .args([
+                "--simulate",
+                "--listen",
+                "127.0.0.1:0",
+                "--sim-job-ms",
+                &job_ms.to_string(),
+                "--serve",
+            ])
+            .arg(env_path("KREA_DIST"))
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("krea-proxy starts");
+        let mut line = String::new();
+        BufReader::new(proxy.stdout.take().unwrap())
+            .read_line(&mut line)
+            .await
+            .unwrap();
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .expect("krea-proxy prints its URL")
+            .to_owned();
+
+        let port = free_port().await;
+        let driver = Command::new(env_path("CHROMEDRIVER"))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update",
+                         "--disable-sync", "--no-first-run", "--window-size=1440,900"]
+            }),
+        );
+        let mut browser = None;
+        for _ in 0..100 {
+            let connected =
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                    .capabilities(capabilities.clone())
+                    .connect(&format!("http://127.0.0.1:{port}"))
+                    .await;
+            if let Ok(client) = connected {
+                browser = Some(client);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let browser = browser.expect("chromedriver accepts a session");
+        Stack {
+            base,
+            browser,
+            _proxy: proxy,
+            _driver: driver,
+        }
+    }
+
+    pub async fn open(&self) {
+        self.browser.goto(&format!("{}/", self.base)).await.unwrap();
+        self.element("prompt-input").await;
+    }
+
+    /// Waits (up to 30 s) for the element with this `data-testid`.
+    pub async fn element(&self, test_id: &str) -> fantoccini::elements::Element {
+        self.css(&format!("[data-testid='{test_id}']")).await
+    }
+
+    pub async fn css(&self, selector: &str) -> fantoccini::elements::Element {
+        self.browser
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|e| panic!("{selector} never appeared: {e}"))
+    }
+
+    pub async fn text(&self, test_id: &str) -> String {
+        self.element(test_id).await.text().await.unwrap()
+    }
+
+    /// Replaces the text of an input the way a person would: select all, type.
+    pub async fn type_into(&self, test_id: &str, text: &str) {
+        let input = self.element(test_id).await;
+        input.clear().await.unwrap();
+        input.send_keys(text).await.unwrap();
+    }
+
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.browser.screenshot().await.unwrap();
+        std::fs::write(out_dir().join(name), png).unwrap();
+    }
+
+    pub async fn close(self) {
+        let _ = self.browser.close().await;
+    }
+}

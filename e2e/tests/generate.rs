@@ -1,0 +1,90 @@
+//! A person generates two images at once in the built app: one completes and shows its
+//! picture, one is refused by (simulated) moderation and shows Krea's reason.
+
+use krea_e2e::Stack;
+
+const CTRL_ENTER: &str = "\u{E009}\u{E007}";
+
+#[tokio::test]
+async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
+    let stack = Stack::start(1500).await;
+    stack.open().await;
+    assert!(stack.text("empty-grid").await.contains("appear here"));
+
+    // Invalid input is stopped in the form, next to the field, and keeps what was typed.
+    stack
+        .element("model-select")
+        .await
+        .select_by_value("bfl/flux-1-dev")
+        .await
+        .unwrap();
+    stack
+        .type_into("prompt-input", "a red fox in fresh snow")
+        .await;
+    stack.type_into("field-width", "99999").await;
+    assert_eq!(
+        stack.text("error-width").await,
+        "must be between 512 and 2368"
+    );
+    let generate = stack.element("generate-button").await;
+    assert!(
+        !generate.is_enabled().await.unwrap(),
+        "Generate must be disabled"
+    );
+    assert!(stack.text("generate-hint").await.contains("width"));
+    stack.type_into("field-width", "768").await;
+    assert!(generate.is_enabled().await.unwrap());
+
+    // Two generations in flight at once: the button, then Ctrl+Enter from the prompt.
+    generate.click().await.unwrap();
+    stack.css("[data-testid='job-card']").await;
+    stack.type_into("prompt-input", "a fox #fail").await;
+    stack
+        .element("prompt-input")
+        .await
+        .send_keys(CTRL_ENTER)
+        .await
+        .unwrap();
+
+    let failed = stack
+        .css("[data-testid='job-card'][data-status='failed']")
+        .await;
+    let reason = failed
+        .find(fantoccini::Locator::Css("[data-testid='job-error']"))
+        .await
+        .unwrap();
+    assert!(reason.text().await.unwrap().contains("nsfw"));
+
+    let image = stack
+        .css("[data-testid='job-card'][data-status='completed'] img[data-testid='job-image']")
+        .await;
+    let loaded = stack
+        .browser
+        .execute(
+            "const img = arguments[0]; return img.complete && img.naturalWidth > 0;",
+            vec![serde_json::to_value(&image).unwrap()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        loaded,
+        serde_json::Value::Bool(true),
+        "the generated image did not load"
+    );
+
+    // Newest first: the failing prompt was sent last.
+    let prompts = stack
+        .browser
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=job-prompt]')].map(p => p.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        prompts,
+        serde_json::json!(["a fox #fail", "a red fox in fresh snow"])
+    );
+    stack.screenshot("generate.png").await;
+    stack.close().await;
+}
