@@ -1,0 +1,136 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium) against a real
+//! `krea-proxy --simulate` started by `cargo xtask test` (its URL arrives in
+//! `KREA_TEST_PROXY` at compile time).
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use krea_api::{ImageRequest, JobStatus};
+use krea_studio::api::{ApiError, KreaClient};
+use krea_studio::components::Studio;
+use krea_studio::settings::RuntimeConfig;
+use leptos::prelude::*;
+use serde_json::json;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn proxy() -> String {
+    env!(
+        "KREA_TEST_PROXY",
+        "run the browser tests through `cargo xtask test`, which starts the proxy"
+    )
+    .to_owned()
+}
+
+fn request(model: &str, body: serde_json::Value) -> ImageRequest {
+    ImageRequest::new(model, body.as_object().unwrap().clone()).unwrap()
+}
+
+/// Waits up to `seconds` for `ready`, checking every 50 ms.
+async fn eventually(seconds: u32, what: &str, mut ready: impl FnMut() -> bool) {
+    for _ in 0..seconds * 20 {
+        if ready() {
+            return;
+        }
+        TimeoutFuture::new(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[wasm_bindgen_test]
+async fn the_client_submits_and_polls_a_job_to_completion() {
+    let client = KreaClient::new(proxy(), None);
+    let job = client
+        .submit(&request("bfl/flux-1-dev", json!({"prompt": "a fox", "width": 640, "height": 640})))
+        .await
+        .expect("submitted");
+    assert_eq!(job.status, JobStatus::Queued);
+    let mut latest = job.clone();
+    for _ in 0..100 {
+        latest = client.job(&job.job_id, None).await.expect("polled");
+        if latest.is_finished() {
+            break;
+        }
+        TimeoutFuture::new(100).await;
+    }
+    assert_eq!(latest.status, JobStatus::Completed);
+    assert!(latest.urls()[0].ends_with(".svg"));
+}
+
+#[wasm_bindgen_test]
+async fn krea_errors_arrive_with_their_message_and_status() {
+    let client = KreaClient::new(proxy(), None);
+    let refused = client
+        .submit(&request("bytedance/seedream-4", json!({"prompt": "a fox", "width": 1024})))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        ApiError::Status {
+            status: 400,
+            message: "Missing required params: height".into(),
+            retry_after_ms: None
+        }
+    );
+    assert!(!refused.is_transient());
+    let missing = client
+        .job("4d0e5f97-9721-4422-b88c-73a9032d7de1", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, ApiError::Status { status: 404, .. }));
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_proxy_is_a_network_error_worth_retrying() {
+    let client = KreaClient::new("http://127.0.0.1:9", None);
+    let error = client.job("4d0e5f97-9721-4422-b88c-73a9032d7de1", None).await.unwrap_err();
+    assert!(matches!(error, ApiError::Network { .. }), "{error:?}");
+    assert!(error.is_transient());
+}
+
+#[wasm_bindgen_test]
+async fn cancelling_a_queued_job_cancels_it() {
+    let client = KreaClient::new(proxy(), None);
+    let job = client
+        .submit(&request("krea/krea-2/medium", json!({"prompt": "slow", "aspect_ratio": "1:1", "resolution": "1K"})))
+        .await
+        .unwrap();
+    client.cancel(&job.job_id).await.expect("cancelled");
+    let after = client.job(&job.job_id, None).await.unwrap();
+    assert_eq!(after.status, JobStatus::Cancelled);
+    let again = client.cancel(&job.job_id).await.unwrap_err();
+    assert!(matches!(again, ApiError::Status { status: 409, .. }));
+}
+
+fn query(root: &web_sys::Element, selector: &str) -> Option<web_sys::Element> {
+    root.query_selector(selector).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_studio_generates_from_the_form_and_the_poller_fills_the_card() {
+    let document = document();
+    let root = document.create_element("section").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let config = RuntimeConfig { proxy_url: Some(proxy()) };
+    let _mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || view! { <Studio config /> });
+
+    let prompt: web_sys::HtmlTextAreaElement =
+        query(&root, "[data-testid=prompt-input]").unwrap().unchecked_into();
+    prompt.set_value("a lighthouse at dusk");
+    prompt.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    let button: web_sys::HtmlButtonElement =
+        query(&root, "[data-testid=generate-button]").unwrap().unchecked_into();
+    eventually(5, "the button to enable", || !button.disabled()).await;
+    button.click();
+
+    eventually(10, "a card", || query(&root, "[data-testid=job-card]").is_some()).await;
+    let card = query(&root, "[data-testid=job-card]").unwrap();
+    eventually(20, "the poller to complete the job", || {
+        card.get_attribute("data-status").as_deref() == Some("completed")
+    })
+    .await;
+    let image = query(&card, "img[data-testid=job-image]").expect("the image is shown");
+    assert!(image.get_attribute("src").unwrap().starts_with(&proxy()));
+    assert_eq!(query(&card, "[data-testid=job-status]").unwrap().text_content().unwrap(), "Completed");
+}
