@@ -42,7 +42,10 @@ async fn eventually(seconds: u32, what: &str, mut ready: impl FnMut() -> bool) {
 async fn the_client_submits_and_polls_a_job_to_completion() {
     let client = KreaClient::new(proxy(), None);
     let job = client
-        .submit(&request("bfl/flux-1-dev", json!({"prompt": "a fox", "width": 640, "height": 640})))
+        .submit(&request(
+            "bfl/flux-1-dev",
+            json!({"prompt": "a fox", "width": 640, "height": 640}),
+        ))
         .await
         .expect("submitted");
     assert_eq!(job.status, JobStatus::Queued);
@@ -62,7 +65,10 @@ async fn the_client_submits_and_polls_a_job_to_completion() {
 async fn krea_errors_arrive_with_their_message_and_status() {
     let client = KreaClient::new(proxy(), None);
     let refused = client
-        .submit(&request("bytedance/seedream-4", json!({"prompt": "a fox", "width": 1024})))
+        .submit(&request(
+            "bytedance/seedream-4",
+            json!({"prompt": "a fox", "width": 1024}),
+        ))
         .await
         .unwrap_err();
     assert_eq!(
@@ -84,7 +90,10 @@ async fn krea_errors_arrive_with_their_message_and_status() {
 #[wasm_bindgen_test]
 async fn an_unreachable_proxy_is_a_network_error_worth_retrying() {
     let client = KreaClient::new("http://127.0.0.1:9", None);
-    let error = client.job("4d0e5f97-9721-4422-b88c-73a9032d7de1", None).await.unwrap_err();
+    let error = client
+        .job("4d0e5f97-9721-4422-b88c-73a9032d7de1", None)
+        .await
+        .unwrap_err();
     assert!(matches!(error, ApiError::Network { .. }), "{error:?}");
     assert!(error.is_transient());
 }
@@ -93,7 +102,10 @@ async fn an_unreachable_proxy_is_a_network_error_worth_retrying() {
 async fn cancelling_a_queued_job_cancels_it() {
     let client = KreaClient::new(proxy(), None);
     let job = client
-        .submit(&request("krea/krea-2/medium", json!({"prompt": "slow", "aspect_ratio": "1:1", "resolution": "1K"})))
+        .submit(&request(
+            "krea/krea-2/medium",
+            json!({"prompt": "slow", "aspect_ratio": "1:1", "resolution": "1K"}),
+        ))
         .await
         .unwrap();
     client.cancel(&job.job_id).await.expect("cancelled");
@@ -112,19 +124,31 @@ async fn the_studio_generates_from_the_form_and_the_poller_fills_the_card() {
     let document = document();
     let root = document.create_element("section").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let config = RuntimeConfig { proxy_url: Some(proxy()) };
-    let _mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || view! { <Studio config /> });
+    let config = RuntimeConfig {
+        proxy_url: Some(proxy()),
+    };
+    let _mounted = leptos::mount::mount_to(
+        root.clone().unchecked_into(),
+        move || view! { <Studio config /> },
+    );
 
-    let prompt: web_sys::HtmlTextAreaElement =
-        query(&root, "[data-testid=prompt-input]").unwrap().unchecked_into();
+    let prompt: web_sys::HtmlTextAreaElement = query(&root, "[data-testid=prompt-input]")
+        .unwrap()
+        .unchecked_into();
     prompt.set_value("a lighthouse at dusk");
-    prompt.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
-    let button: web_sys::HtmlButtonElement =
-        query(&root, "[data-testid=generate-button]").unwrap().unchecked_into();
+    prompt
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let button: web_sys::HtmlButtonElement = query(&root, "[data-testid=generate-button]")
+        .unwrap()
+        .unchecked_into();
     eventually(5, "the button to enable", || !button.disabled()).await;
     button.click();
 
-    eventually(10, "a card", || query(&root, "[data-testid=job-card]").is_some()).await;
+    eventually(10, "a card", || {
+        query(&root, "[data-testid=job-card]").is_some()
+    })
+    .await;
     let card = query(&root, "[data-testid=job-card]").unwrap();
     eventually(20, "the poller to complete the job", || {
         card.get_attribute("data-status").as_deref() == Some("completed")
@@ -132,5 +156,11 @@ async fn the_studio_generates_from_the_form_and_the_poller_fills_the_card() {
     .await;
     let image = query(&card, "img[data-testid=job-image]").expect("the image is shown");
     assert!(image.get_attribute("src").unwrap().starts_with(&proxy()));
-    assert_eq!(query(&card, "[data-testid=job-status]").unwrap().text_content().unwrap(), "Completed");
+    assert_eq!(
+        query(&card, "[data-testid=job-status]")
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Completed"
+    );
 }
