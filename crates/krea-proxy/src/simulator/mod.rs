@@ -12,8 +12,9 @@ use crate::error_response::json_error;
 use crate::route_table;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -31,7 +32,7 @@ pub struct SimConfig {
 
 pub fn router(config: SimConfig) -> Router {
     let book = Arc::new(Book::new(config.job_duration));
-    Router::new()
+    let job_routes = Router::new()
         .route("/generate/image/{provider}/{model}", post(generate))
         .route(
             "/generate/image/{provider}/{model}/{variant}",
@@ -39,6 +40,9 @@ pub fn router(config: SimConfig) -> Router {
         )
         .route("/jobs", get(list))
         .route("/jobs/{id}", get(job).delete(cancel))
+        .route_layer(middleware::from_fn(require_bearer));
+    Router::new()
+        .merge(job_routes)
         .route("/simulator/images/{file}", get(image))
         .fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") })
         .with_state(book)
@@ -47,19 +51,17 @@ pub fn router(config: SimConfig) -> Router {
 type Shared = State<Arc<Book>>;
 
 /// Like Krea: every job route wants `Authorization: Bearer <token>`.
-fn authorize(headers: &HeaderMap) -> Result<(), Response> {
-    let bearer = headers
+async fn require_bearer(request: Request, next: Next) -> Response {
+    let bearer = request
+        .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
         .is_some_and(|token| !token.trim().is_empty());
     if bearer {
-        Ok(())
+        next.run(request).await
     } else {
-        Err(json_error(
-            StatusCode::UNAUTHORIZED,
-            "Missing or invalid API token",
-        ))
+        json_error(StatusCode::UNAUTHORIZED, "Missing or invalid API token")
     }
 }
 
@@ -74,9 +76,6 @@ fn origin(headers: &HeaderMap) -> String {
 }
 
 async fn generate(State(book): Shared, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(denied) = authorize(&headers) {
-        return denied;
-    }
     let model_id = uri
         .path()
         .strip_prefix(route_table::GENERATE_PREFIX)
@@ -103,19 +102,13 @@ async fn generate(State(book): Shared, uri: Uri, headers: HeaderMap, body: Bytes
 }
 
 async fn job(State(book): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    if let Err(denied) = authorize(&headers) {
-        return denied;
-    }
     match book.get(&id, &origin(&headers)) {
         Some(job) => Json(job).into_response(),
         None => json_error(StatusCode::NOT_FOUND, "Job not found"),
     }
 }
 
-async fn cancel(State(book): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    if let Err(denied) = authorize(&headers) {
-        return denied;
-    }
+async fn cancel(State(book): Shared, Path(id): Path<String>) -> Response {
     match book.cancel(&id) {
         CancelOutcome::Cancelled => StatusCode::OK.into_response(),
         CancelOutcome::NotFound => json_error(StatusCode::NOT_FOUND, "Job not found"),
@@ -142,9 +135,6 @@ async fn list(
     headers: HeaderMap,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
-    if let Err(denied) = authorize(&headers) {
-        return denied;
-    }
     let query = match query {
         Ok(Query(query)) => query,
         Err(rejection) => return json_error(StatusCode::BAD_REQUEST, rejection.body_text()),
