@@ -56,11 +56,14 @@ impl Stack {
             .kill_on_drop(true)
             .spawn()
             .expect("krea-proxy starts");
-        let mut line = String::new();
-        BufReader::new(proxy.stdout.take().unwrap())
-            .read_line(&mut line)
+        let mut lines = BufReader::new(proxy.stdout.take().unwrap()).lines();
+        let line = lines
+            .next_line()
             .await
-            .unwrap();
+            .unwrap()
+            .expect("krea-proxy prints its URL");
+        // Keep reading so the proxy never writes into a closed pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         let base = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))

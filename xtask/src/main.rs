@@ -155,10 +155,10 @@ fn start_proxy(bin: &Path, extra: &[&str]) -> Result<(run::KillOnDrop, String), 
         .stdout
         .take()
         .ok_or(Failure("no proxy stdout".into()))?;
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .map_err(|e| Failure(e.to_string()))?;
+    let mut lines = BufReader::new(stdout).lines();
+    let line = lines.next().and_then(Result::ok).unwrap_or_default();
+    // Keep reading so the proxy never writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
     let url = line
         .split_whitespace()
         .find(|word| word.starts_with("http://"))

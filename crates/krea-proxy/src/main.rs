@@ -3,7 +3,9 @@ use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() {
+    // Logs go to stderr; stdout carries only the lines that say where the proxy listens.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "krea_proxy=info,tower_http=info".into()),
