@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::Router;
-use common::{client, proxy, serve};
+use common::{client, get, proxy, serve};
 use krea_proxy::config::{Config, Secret};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -295,11 +295,7 @@ async fn an_unreachable_upstream_is_a_502_in_krea_shape() {
         .local_addr()
         .unwrap();
     let base = proxy(config_for(&format!("http://{closed}"))).await;
-    let reply = client()
-        .get(format!("{base}/jobs/{JOB_ID}"))
-        .send()
-        .await
-        .unwrap();
+    let reply = get(format!("{base}/jobs/{JOB_ID}")).await;
     assert_eq!(reply.status(), 502);
     assert!(reply.json::<Value>().await.unwrap()["error"]
         .as_str()
@@ -323,20 +319,9 @@ async fn serves_the_app_from_the_same_origin_with_serve() {
     let mut config = Config::simulated(1000);
     config.serve = Some(dir.clone());
     let base = proxy(config).await;
-    let index = client()
-        .get(format!("{base}/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let index = get(format!("{base}/")).await.text().await.unwrap();
     assert_eq!(index, "<html>studio</html>");
-    let api = client()
-        .get(format!("{base}/jobs/{JOB_ID}"))
-        .send()
-        .await
-        .unwrap();
+    let api = get(format!("{base}/jobs/{JOB_ID}")).await;
     assert_eq!(api.status(), 404);
     assert_eq!(api.json::<Value>().await.unwrap()["error"], "Job not found");
     std::fs::remove_dir_all(dir).ok();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, poll_until_done, serve, simulated_proxy};
+use common::{client, delete, get, get_json, poll_until_done, serve, simulated_proxy};
 use krea_api::JobStatus;
 use krea_proxy::simulator::{self, SimConfig};
 use serde_json::{json, Value};
@@ -51,7 +51,7 @@ async fn a_job_walks_through_the_states_and_completes_with_an_image() {
     let url = done["result"]["urls"][0].as_str().unwrap();
     assert!(url.starts_with(&base), "{url} is not served by the proxy");
 
-    let image = client().get(url).send().await.unwrap();
+    let image = get(url).await;
     assert_eq!(image.status(), 200);
     assert_eq!(image.headers()["content-type"], "image/svg+xml");
     let svg = image.text().await.unwrap();
@@ -129,11 +129,7 @@ async fn invalid_bodies_are_refused_with_krea_error_bodies() {
 #[tokio::test]
 async fn unknown_jobs_are_404_and_lists_are_newest_first() {
     let base = simulated_proxy(5_000).await;
-    let missing = client()
-        .get(format!("{base}/jobs/4d0e5f97-9721-4422-b88c-73a9032d7de1"))
-        .send()
-        .await
-        .unwrap();
+    let missing = get(format!("{base}/jobs/4d0e5f97-9721-4422-b88c-73a9032d7de1")).await;
     assert_eq!(missing.status(), 404);
     assert_eq!(
         missing.json::<Value>().await.unwrap()["error"],
@@ -150,14 +146,7 @@ async fn unknown_jobs_are_404_and_lists_are_newest_first() {
         ids.push(job["job_id"].as_str().unwrap().to_owned());
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let page: Value = client()
-        .get(format!("{base}/jobs?limit=2"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = get_json(format!("{base}/jobs?limit=2")).await;
     let listed: Vec<&str> = page["items"]
         .as_array()
         .unwrap()
@@ -166,22 +155,11 @@ async fn unknown_jobs_are_404_and_lists_are_newest_first() {
         .collect();
     assert_eq!(listed, [ids[2].as_str(), ids[1].as_str()]);
     let cursor = page["next_cursor"].as_str().expect("a next page");
-    let rest: Value = client()
-        .get(format!("{base}/jobs"))
-        .query(&[("cursor", cursor)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let next_page = reqwest::Url::parse_with_params(&format!("{base}/jobs"), [("cursor", cursor)]);
+    let rest = get_json(next_page.unwrap()).await;
     assert_eq!(rest["items"][0]["job_id"], ids[0].as_str());
     assert_eq!(rest["next_cursor"], Value::Null);
-    let bad = client()
-        .get(format!("{base}/jobs?limit=0"))
-        .send()
-        .await
-        .unwrap();
+    let bad = get(format!("{base}/jobs?limit=0")).await;
     assert_eq!(bad.status(), 400);
 }
 
@@ -194,19 +172,11 @@ async fn cancelling_works_while_queued_and_is_refused_once_finished() {
         .await
         .unwrap();
     let id = job["job_id"].as_str().unwrap();
-    let cancel = client()
-        .delete(format!("{base}/jobs/{id}"))
-        .send()
-        .await
-        .unwrap();
+    let cancel = delete(format!("{base}/jobs/{id}")).await;
     assert_eq!(cancel.status(), 200);
     let (done, _) = poll_until_done(&base, id).await;
     assert_eq!(done["status"], "cancelled");
-    let again = client()
-        .delete(format!("{base}/jobs/{id}"))
-        .send()
-        .await
-        .unwrap();
+    let again = delete(format!("{base}/jobs/{id}")).await;
     assert_eq!(again.status(), 409);
 }
 

@@ -33,19 +33,24 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+pub async fn get(url: impl reqwest::IntoUrl) -> reqwest::Response {
+    client().get(url).send().await.unwrap()
+}
+
+pub async fn get_json(url: impl reqwest::IntoUrl) -> serde_json::Value {
+    get(url).await.json().await.unwrap()
+}
+
+pub async fn delete(url: impl reqwest::IntoUrl) -> reqwest::Response {
+    client().delete(url).send().await.unwrap()
+}
+
 /// Polls `GET /jobs/{id}` until the job is terminal, returning every status seen.
 pub async fn poll_until_done(base: &str, id: &str) -> (serde_json::Value, Vec<String>) {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen: Vec<String> = Vec::new();
     loop {
-        let job: serde_json::Value = client()
-            .get(format!("{base}/jobs/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let job = get_json(format!("{base}/jobs/{id}")).await;
         let status = job["status"].as_str().unwrap().to_owned();
         if seen.last() != Some(&status) {
             seen.push(status.clone());
