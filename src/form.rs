@@ -116,7 +116,7 @@ fn visible_fields(model: &'static ModelSpec) -> Vec<&'static FieldSpec> {
 fn initial_value(spec: &FieldSpec) -> String {
     match (spec.default, spec.kind) {
         (Some(Literal::Text(text)), _) => text.to_owned(),
-        (Some(Literal::Number(number)), _) => number.to_string(),
+        (Some(Literal::Number(number)), _) => krea_api::number::format_number(number),
         (Some(Literal::Bool(flag)), _) => flag.to_string(),
         (None, FieldKind::Choice(options)) if spec.required => options[0].to_owned(),
         (None, FieldKind::Number { .. }) if matches!(spec.name, "width" | "height") => {

@@ -1,7 +1,6 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
-    let _ = console_log::init_with_level(log::Level::Info);
     leptos::mount::mount_to_body(krea_studio::components::App);
 }
 

@@ -1,6 +1,6 @@
 use super::FieldInput;
 use crate::form::{FormState, DEFAULT_MODEL};
-use krea_api::{ImageRequest, ModelSpec, Price, MODELS};
+use krea_api::{ImageRequest, ModelSpec, MODELS};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 
@@ -108,10 +108,7 @@ pub fn PromptForm(
 }
 
 fn model_summary(model: &ModelSpec) -> String {
-    let price = match model.price {
-        Price::Usd(usd) => format!("${usd:.3} per image"),
-        Price::ComputeUnits(units) => format!("{units} compute units"),
-    };
+    let price = model.price.label();
     match model.typical_secs {
         Some(secs) => format!("{} · {price} · about {secs} s", model.description),
         None => format!("{} · {price}", model.description),

@@ -11,7 +11,7 @@ pub fn use_settings() -> RwSignal<Settings> {
     Effect::new(move |_| {
         settings.with(|current| {
             if let Err(error) = LocalStorage::set(STORAGE_KEY, current) {
-                log::warn!("settings were not saved: {error}");
+                leptos::logging::warn!("settings were not saved: {error}");
             }
         })
     });

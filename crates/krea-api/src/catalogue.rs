@@ -11,6 +11,18 @@ pub enum Price {
     ComputeUnits(f64),
 }
 
+impl Price {
+    /// `$0.03 per image`, `17.2 compute units`.
+    pub fn label(&self) -> String {
+        match self {
+            Price::Usd(usd) => format!("${} per image", crate::number::format_number(*usd)),
+            Price::ComputeUnits(units) => {
+                format!("{} compute units", crate::number::format_number(*units))
+            }
+        }
+    }
+}
+
 /// A constant default value from the spec.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Literal {
@@ -371,6 +383,12 @@ mod tests {
         );
         assert_eq!(find("krea/krea-2/medium").unwrap().provider(), "krea");
         assert!(find("bfl/flux-9").is_none());
+    }
+
+    #[test]
+    fn prices_read_naturally() {
+        assert_eq!(Price::Usd(0.03).label(), "$0.03 per image");
+        assert_eq!(Price::ComputeUnits(17.2).label(), "17.2 compute units");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod error_body;
 pub mod job;
+pub mod number;
 pub mod request;
 pub mod validation;
 

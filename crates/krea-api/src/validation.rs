@@ -3,6 +3,7 @@
 //! each reported against the field it concerns.
 
 use crate::catalogue::{FieldKind, FieldSpec, ModelSpec};
+use crate::number::format_number;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -196,11 +197,17 @@ fn check_value(
                 return Err("must be a whole number".into());
             }
             match (min, max) {
-                (Some(min), Some(max)) if number < min || number > max => {
-                    Err(format!("must be between {min} and {max}"))
+                (Some(min), Some(max)) if number < min || number > max => Err(format!(
+                    "must be between {} and {}",
+                    format_number(min),
+                    format_number(max)
+                )),
+                (Some(min), _) if number < min => {
+                    Err(format!("must be at least {}", format_number(min)))
                 }
-                (Some(min), _) if number < min => Err(format!("must be at least {min}")),
-                (_, Some(max)) if number > max => Err(format!("must be at most {max}")),
+                (_, Some(max)) if number > max => {
+                    Err(format!("must be at most {}", format_number(max)))
+                }
                 _ => Ok(()),
             }
         }
