@@ -127,10 +127,9 @@ fn initial_value(spec: &FieldSpec) -> String {
 }
 
 fn accepts(spec: &FieldSpec, value: &str) -> bool {
-    match spec.kind {
-        FieldKind::Choice(options) => options.contains(&value),
-        _ => true,
-    }
+    spec.kind
+        .options()
+        .is_none_or(|options| options.contains(&value))
 }
 
 fn to_json(kind: &FieldKind, text: &str) -> Option<Value> {

@@ -164,3 +164,57 @@ async fn the_studio_generates_from_the_form_and_the_poller_fills_the_card() {
         "Completed"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
+    use krea_studio::components::SettingsPanel;
+    use krea_studio::settings::Settings;
+
+    let document = document();
+    let root = document.create_element("section").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let settings = RwSignal::new(Settings {
+        proxy_url: Some("https://proxy.example".into()),
+    });
+    let _mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        view! { <SettingsPanel settings /> }
+    });
+    let input: web_sys::HtmlInputElement = query(&root, "[data-testid=proxy-url]")
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(input.value(), "https://proxy.example");
+    let save: web_sys::HtmlButtonElement = query(&root, "[data-testid=save-settings]")
+        .unwrap()
+        .unchecked_into();
+    let error = query(&root, "[data-testid=settings-error]").unwrap();
+
+    input.set_value("http://proxy.elsewhere.example");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    save.click();
+    eventually(5, "the refusal", || {
+        error.text_content().unwrap_or_default().contains("https")
+    })
+    .await;
+    assert_eq!(
+        settings.get_untracked().proxy_url.as_deref(),
+        Some("https://proxy.example")
+    );
+    assert_eq!(
+        input.value(),
+        "http://proxy.elsewhere.example",
+        "what was typed stays"
+    );
+
+    input.set_value("http://localhost:8787/");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    save.click();
+    eventually(5, "the save", || {
+        settings.get_untracked().proxy_url.as_deref() == Some("http://localhost:8787")
+    })
+    .await;
+    assert_eq!(error.text_content().unwrap_or_default(), "");
+}

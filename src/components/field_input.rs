@@ -19,7 +19,7 @@ pub fn FieldInput(
         })
     };
     let control = match spec.kind {
-        FieldKind::Choice(options) => {
+        FieldKind::Choice(options) | FieldKind::ChoiceOrNull(options) => {
             let blank = (!spec.required).then(|| view! { <option value="">"Default"</option> });
             view! {
                 <select

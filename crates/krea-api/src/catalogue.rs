@@ -9,6 +9,8 @@ pub enum Price {
     Usd(f64),
     /// Krea compute units, as printed in the endpoint's description.
     ComputeUnits(f64),
+    /// Krea publishes no price for this model.
+    Unstated,
 }
 
 impl Price {
@@ -19,6 +21,17 @@ impl Price {
             Price::ComputeUnits(units) => {
                 format!("{} compute units", crate::number::format_number(*units))
             }
+            Price::Unstated => "price not published".to_owned(),
+        }
+    }
+}
+
+impl FieldKind {
+    /// The options of an enum field.
+    pub fn options(&self) -> Option<&'static [&'static str]> {
+        match self {
+            FieldKind::Choice(options) | FieldKind::ChoiceOrNull(options) => Some(options),
+            _ => None,
         }
     }
 }
@@ -45,6 +58,8 @@ pub enum FieldKind {
         nullable: bool,
     },
     Choice(&'static [&'static str]),
+    /// One of the options, or `null`.
+    ChoiceOrNull(&'static [&'static str]),
     Bool,
     /// A URL (or `data:` URI) string.
     Url {
@@ -260,100 +275,258 @@ const KREA_2_FIELDS: &[FieldSpec] = &[
     ),
 ];
 
-/// The headline models. Prices and times are Krea's own figures (see the API notes).
+const fn dimension(
+    name: &'static str,
+    min: Option<f64>,
+    max: Option<f64>,
+    default: Option<f64>,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        required: false,
+        kind: number(min, max),
+        default: match default {
+            Some(value) => Some(Literal::Number(value)),
+            None => None,
+        },
+    }
+}
+
+/// `seed` with the fixed default most of Krea's schemas print.
+const SEED_1337: FieldSpec = with_default("seed", SEED, Literal::Number(1337.0));
+const PROMPT_1: FieldSpec = required("prompt", text(Some(1), None));
+const WIDTH_8192: FieldSpec = dimension("width", Some(512.0), Some(8192.0), Some(1024.0));
+const HEIGHT_8192: FieldSpec = dimension("height", Some(512.0), Some(8192.0), Some(1024.0));
+/// Models that take only a prompt, a size between 512 and 8192, and a seed.
+const PLAIN_8192: &[FieldSpec] = &[PROMPT_1, WIDTH_8192, HEIGHT_8192, SEED_1337];
+const URI_LIST: FieldKind = list(&URI, None);
+const ANY_URL: FieldKind = FieldKind::Url {
+    max_len: None,
+    nullable: true,
+};
+
+const fn flux_dev_fields(seed: f64) -> [FieldSpec; 11] {
+    [
+        required("prompt", text(None, Some(1800))),
+        with_default("strength", number(None, None), Literal::Number(1.0)),
+        with_default("seed", SEED, Literal::Number(seed)),
+        with_default(
+            "steps",
+            integer(Some(1.0), Some(100.0)),
+            Literal::Number(25.0),
+        ),
+        dimension("width", Some(512.0), Some(2368.0), Some(1024.0)),
+        dimension("height", Some(512.0), Some(2368.0), Some(1024.0)),
+        with_default(
+            "guidance_scale_flux",
+            number(Some(0.0), Some(24.0)),
+            Literal::Number(3.0),
+        ),
+        field("image_url", ANY_URL),
+        field("styles", list(&STYLE, None)),
+        field("style_images", list(&IMAGE_PROMPT, None)),
+        field("image_style_references", list(&IMAGE_PROMPT, None)),
+    ]
+}
+
+const FLUX_DEV: [FieldSpec; 11] = flux_dev_fields(3_317_551_338.0);
+/// Kontext takes Flux dev's fields less the style LoRAs and style references, and at most
+/// one image prompt.
+const FLUX_KONTEXT: [FieldSpec; 9] = {
+    let dev = flux_dev_fields(3_261_419_148.0);
+    [
+        dev[0],
+        dev[1],
+        dev[2],
+        dev[3],
+        dev[4],
+        dev[5],
+        dev[6],
+        dev[7],
+        field("style_images", list(&IMAGE_PROMPT, Some(1))),
+    ]
+};
+
+const fn nano_banana_fields(
+    min_prompt: usize,
+    aspect_ratios: &'static [&'static str],
+) -> [FieldSpec; 7] {
+    [
+        required("prompt", text(Some(min_prompt), None)),
+        dimension("width", None, None, None),
+        dimension("height", None, None, None),
+        field("image_urls", URI_LIST),
+        field("aspect_ratio", FieldKind::Choice(aspect_ratios)),
+        with_default(
+            "resolution",
+            FieldKind::Choice(&["1K", "2K", "4K"]),
+            Literal::Text("1K"),
+        ),
+        field("style_images", list(&IMAGE_PROMPT, None)),
+    ]
+}
+
+const NANO_BANANA_2_ASPECT_RATIOS: &[&str] = &[
+    "4:1", "21:9", "1:1", "4:3", "3:2", "2:3", "5:4", "4:5", "3:4", "16:9", "9:16", "1:4", "1:8",
+];
+const NANO_BANANA_PRO: [FieldSpec; 7] = nano_banana_fields(3, NANO_BANANA_ASPECT_RATIOS);
+const NANO_BANANA_2: [FieldSpec; 7] = nano_banana_fields(3, NANO_BANANA_2_ASPECT_RATIOS);
+/// The first Nano Banana: no resolution choice, and a one-character prompt will do.
+const NANO_BANANA: [FieldSpec; 6] = [
+    PROMPT_1,
+    dimension("width", None, None, None),
+    dimension("height", None, None, None),
+    field("image_urls", URI_LIST),
+    field("aspect_ratio", FieldKind::Choice(NANO_BANANA_ASPECT_RATIOS)),
+    field("style_images", list(&IMAGE_PROMPT, None)),
+];
+
+const fn model(
+    id: &'static str,
+    name: &'static str,
+    description: &'static str,
+    typical_secs: Option<u32>,
+    price: Price,
+    fields: &'static [FieldSpec],
+) -> ModelSpec {
+    ModelSpec {
+        id,
+        name,
+        description,
+        typical_secs,
+        price,
+        fields,
+    }
+}
+
+/// Every image model Krea's API offers. Prices and times are Krea's own figures (see the
+/// API notes): USD where Krea states one, else compute units; times where Krea prints them.
 pub static MODELS: &[ModelSpec] = &[
-    ModelSpec {
-        id: "krea/krea-2/medium",
-        name: "Krea 2",
-        description: "Krea's own model: strong aesthetics, styles and moodboards.",
-        typical_secs: None,
-        price: Price::Usd(0.03),
-        fields: KREA_2_FIELDS,
-    },
-    ModelSpec {
-        id: "bfl/flux-1-dev",
-        name: "Flux",
-        description: "Fast model. Best for LoRAs.",
-        typical_secs: Some(7),
-        price: Price::ComputeUnits(3.0),
-        fields: &[
-            required("prompt", text(None, Some(1800))),
-            with_default("strength", number(None, None), Literal::Number(1.0)),
-            with_default("seed", SEED, Literal::Number(3_317_551_338.0)),
-            with_default(
-                "steps",
-                integer(Some(1.0), Some(100.0)),
-                Literal::Number(25.0),
-            ),
-            with_default(
-                "width",
-                number(Some(512.0), Some(2368.0)),
-                Literal::Number(1024.0),
-            ),
-            with_default(
-                "height",
-                number(Some(512.0), Some(2368.0)),
-                Literal::Number(1024.0),
-            ),
-            with_default(
-                "guidance_scale_flux",
-                number(Some(0.0), Some(24.0)),
-                Literal::Number(3.0),
-            ),
-            field(
-                "image_url",
-                FieldKind::Url {
-                    max_len: None,
-                    nullable: true,
-                },
-            ),
-            field("styles", list(&STYLE, None)),
-            field("style_images", list(&IMAGE_PROMPT, None)),
-            field("image_style_references", list(&IMAGE_PROMPT, None)),
+    model(
+        "krea/krea-2/medium",
+        "Krea 2",
+        "Krea's own model: strong aesthetics, styles and moodboards.",
+        None,
+        Price::Usd(0.03),
+        KREA_2_FIELDS,
+    ),
+    model(
+        "krea/krea-2/large",
+        "Krea 2 Large",
+        "Krea 2 at its largest: the most detail, slower.",
+        None,
+        Price::Usd(0.06),
+        KREA_2_FIELDS,
+    ),
+    model(
+        "krea/krea-2/medium-turbo",
+        "Krea 2 Turbo",
+        "Krea 2 Medium, fast.",
+        Some(4),
+        Price::Usd(0.015),
+        KREA_2_FIELDS,
+    ),
+    model(
+        "bfl/flux-1-dev",
+        "Flux",
+        "Fast model. Best for LoRAs.",
+        Some(7),
+        Price::ComputeUnits(3.0),
+        &FLUX_DEV,
+    ),
+    model(
+        "bfl/flux-1-kontext-dev",
+        "Flux Kontext",
+        "Edits an image from instructions.",
+        Some(23),
+        Price::ComputeUnits(6.0),
+        &FLUX_KONTEXT,
+    ),
+    model(
+        "bfl/flux-1.1-pro",
+        "Flux 1.1 Pro",
+        "Flux's professional model.",
+        None,
+        Price::ComputeUnits(22.9),
+        &[
+            PROMPT_1,
+            FieldSpec {
+                required: true,
+                ..dimension("width", Some(256.0), Some(1440.0), None)
+            },
+            FieldSpec {
+                required: true,
+                ..dimension("height", Some(256.0), Some(1440.0), None)
+            },
+            SEED_1337,
         ],
-    },
-    ModelSpec {
-        id: "google/nano-banana-pro",
-        name: "Nano Banana Pro",
-        description: "World's most intelligent model.",
-        typical_secs: None,
-        price: Price::Usd(0.15),
-        fields: &[
-            required("prompt", text(Some(3), None)),
-            field("width", number(None, None)),
-            field("height", number(None, None)),
-            field("image_urls", list(&URI, None)),
-            field("aspect_ratio", FieldKind::Choice(NANO_BANANA_ASPECT_RATIOS)),
+    ),
+    model(
+        "bfl/flux-1.1-pro-ultra",
+        "Flux 1.1 Pro Ultra",
+        "Flux Pro at up to 4 megapixels.",
+        None,
+        Price::ComputeUnits(34.4),
+        &[
+            PROMPT_1,
+            WIDTH_8192,
+            HEIGHT_8192,
+            SEED_1337,
+            with_default("raw", FieldKind::Bool, Literal::Bool(true)),
+        ],
+    ),
+    model(
+        "google/nano-banana",
+        "Nano Banana",
+        "Google's fast image model; edits with reference images.",
+        None,
+        Price::ComputeUnits(22.3),
+        &NANO_BANANA,
+    ),
+    model(
+        "google/nano-banana-2",
+        "Nano Banana 2",
+        "Google's second Nano Banana, up to 4K.",
+        None,
+        Price::ComputeUnits(34.4),
+        &NANO_BANANA_2,
+    ),
+    model(
+        "google/nano-banana-pro",
+        "Nano Banana Pro",
+        "World's most intelligent model.",
+        None,
+        Price::Usd(0.15),
+        &NANO_BANANA_PRO,
+    ),
+    model(
+        "openai/gpt-image",
+        "GPT Image",
+        "OpenAI's image model: follows instructions closely.",
+        Some(72),
+        Price::ComputeUnits(179.0),
+        &[
+            PROMPT_1,
+            WIDTH_8192,
+            HEIGHT_8192,
             with_default(
-                "resolution",
-                FieldKind::Choice(&["1K", "2K", "4K"]),
-                Literal::Text("1K"),
+                "quality",
+                FieldKind::Choice(&["low", "medium", "high", "auto"]),
+                Literal::Text("auto"),
             ),
-            field("style_images", list(&IMAGE_PROMPT, None)),
+            field("image_urls", list(&text(None, None), None)),
+            field("styles", list(&STYLE, Some(5))),
+            field("style_images", list(&IMAGE_PROMPT, Some(15))),
         ],
-    },
-    ModelSpec {
-        id: "bytedance/seedream-4",
-        name: "Seedream 4",
-        description: "High quality model for photorealism and text rendering.",
-        typical_secs: Some(20),
-        price: Price::ComputeUnits(17.2),
-        fields: &[
-            required("prompt", text(Some(1), None)),
-            required("width", number(None, Some(4096.0))),
-            required("height", number(None, Some(4096.0))),
-            with_default("seed", SEED, Literal::Number(1337.0)),
-            field("style_images", list(&IMAGE_PROMPT, None)),
-        ],
-    },
-    ModelSpec {
-        id: "openai/gpt-image-2",
-        name: "GPT Image 2",
-        description: "Smart, powerful model for editing.",
-        typical_secs: Some(55),
-        price: Price::ComputeUnits(127.0),
-        fields: &[
-            required("prompt", text(Some(1), None)),
+    ),
+    model(
+        "openai/gpt-image-2",
+        "GPT Image 2",
+        "Smart, powerful model for editing.",
+        Some(55),
+        Price::ComputeUnits(127.0),
+        &[
+            PROMPT_1,
             required("width", number(None, None)),
             required("height", number(None, None)),
             with_default(
@@ -364,7 +537,198 @@ pub static MODELS: &[ModelSpec] = &[
             field("image_urls", list(&text(None, None), Some(10))),
             field("style_images", list(&IMAGE_PROMPT, Some(10))),
         ],
-    },
+    ),
+    model(
+        "google/imagen-3",
+        "Imagen 3",
+        "Google's Imagen 3.",
+        None,
+        Price::ComputeUnits(22.9),
+        PLAIN_8192,
+    ),
+    model(
+        "google/imagen-4",
+        "Imagen 4",
+        "Google's Imagen 4.",
+        None,
+        Price::ComputeUnits(22.9),
+        PLAIN_8192,
+    ),
+    model(
+        "google/imagen-4-fast",
+        "Imagen 4 Fast",
+        "Imagen 4, faster and cheaper.",
+        None,
+        Price::ComputeUnits(11.5),
+        PLAIN_8192,
+    ),
+    model(
+        "google/imagen-4-ultra",
+        "Imagen 4 Ultra",
+        "Imagen 4 at its best quality.",
+        None,
+        Price::ComputeUnits(34.4),
+        PLAIN_8192,
+    ),
+    model(
+        "ideogram/ideogram-2-turbo",
+        "Ideogram 2.0A Turbo",
+        "Fast Ideogram, good with text.",
+        None,
+        Price::ComputeUnits(14.3),
+        PLAIN_8192,
+    ),
+    model(
+        "ideogram/ideogram-3",
+        "Ideogram 3.0",
+        "Ideogram 3: typography and character references.",
+        None,
+        Price::ComputeUnits(34.4),
+        &[
+            PROMPT_1,
+            WIDTH_8192,
+            HEIGHT_8192,
+            SEED_1337,
+            field("character_reference_images", URI_LIST),
+            field("style_images", list(&IMAGE_PROMPT, None)),
+        ],
+    ),
+    model(
+        "bytedance/seedream-4",
+        "Seedream 4",
+        "High quality model for photorealism and text rendering.",
+        Some(20),
+        Price::ComputeUnits(17.2),
+        &[
+            PROMPT_1,
+            required("width", number(None, Some(4096.0))),
+            required("height", number(None, Some(4096.0))),
+            SEED_1337,
+            field("style_images", list(&IMAGE_PROMPT, None)),
+        ],
+    ),
+    model(
+        "bytedance/seedream-5-lite",
+        "Seedream 5 Lite",
+        "Seedream 5, light and quick.",
+        None,
+        Price::ComputeUnits(20.0),
+        &[
+            PROMPT_1,
+            required("width", number(None, Some(4096.0))),
+            required("height", number(None, Some(4096.0))),
+            SEED_1337,
+            field("style_images", list(&IMAGE_PROMPT, Some(14))),
+        ],
+    ),
+    model(
+        "bytedance/seededit",
+        "SeedEdit",
+        "Edits one image from a prompt.",
+        None,
+        Price::Unstated,
+        &[PROMPT_1, SEED_1337, required("image_url", URI)],
+    ),
+    model(
+        "runway/gen-4-image",
+        "Runway Gen-4",
+        "Consistent subjects from tagged reference images.",
+        Some(38),
+        Price::ComputeUnits(44.0),
+        &[
+            required("prompt", text(Some(1), Some(1000))),
+            WIDTH_8192,
+            HEIGHT_8192,
+            SEED_1337,
+            required(
+                "reference_images",
+                FieldKind::List {
+                    item: &FieldKind::Object(&[
+                        required("url", URI),
+                        required("tag", text(Some(3), Some(16))),
+                    ]),
+                    min_items: Some(1),
+                    max_items: Some(3),
+                },
+            ),
+        ],
+    ),
+    model(
+        "luma/uni-1",
+        "Luma UNI-1",
+        "Luma's image model, with web search and manga style.",
+        None,
+        Price::ComputeUnits(23.1),
+        &[
+            required("prompt", text(Some(1), Some(6000))),
+            WIDTH_8192,
+            HEIGHT_8192,
+            with_default(
+                "mode",
+                FieldKind::Choice(&["standard", "max"]),
+                Literal::Text("standard"),
+            ),
+            with_default(
+                "style",
+                FieldKind::Choice(&["auto", "manga"]),
+                Literal::Text("auto"),
+            ),
+            field("output_format", FieldKind::ChoiceOrNull(&["png", "jpeg"])),
+            with_default("web_search", FieldKind::Bool, Literal::Bool(false)),
+            field("style_images", list(&IMAGE_PROMPT, Some(9))),
+        ],
+    ),
+    model(
+        "qwen/2512",
+        "Qwen 2512",
+        "Qwen's image model, with negative prompts and LoRAs.",
+        Some(22),
+        Price::ComputeUnits(9.0),
+        &[
+            required("prompt", text(None, None)),
+            with_default("negative_prompt", text(None, None), Literal::Text("")),
+            with_default("width", integer(None, None), Literal::Number(1024.0)),
+            with_default("height", integer(None, None), Literal::Number(1024.0)),
+            with_default(
+                "num_inference_steps",
+                integer(None, None),
+                Literal::Number(30.0),
+            ),
+            with_default("cfg_scale", number(None, None), Literal::Number(4.0)),
+            field("seed", SEED),
+            field("skip_prompt_expansion", FieldKind::Bool),
+            field("styles", list(&STYLE, None)),
+        ],
+    ),
+    model(
+        "z-image/z-image",
+        "Z Image",
+        "Very fast and cheap.",
+        Some(5),
+        Price::ComputeUnits(1.0),
+        &[
+            required("prompt", text(None, None)),
+            field("seed", SEED),
+            with_default(
+                "denoising_strength",
+                number(Some(0.0), Some(1.0)),
+                Literal::Number(0.6),
+            ),
+            field("styles", list(&STYLE, None)),
+            with_default(
+                "skip_prompt_expansion",
+                FieldKind::Bool,
+                Literal::Bool(false),
+            ),
+            required(
+                "aspect_ratio",
+                FieldKind::Choice(&["1:1", "4:3", "2:3", "16:9", "9:16"]),
+            ),
+            required("resolution", FieldKind::Choice(&["1K"])),
+            field("image_url", ANY_URL),
+            field("style_images", list(&IMAGE_PROMPT, Some(1))),
+        ],
+    ),
 ];
 
 #[cfg(test)]
@@ -400,8 +764,9 @@ mod tests {
                 model.id
             );
             let sized = model.field("aspect_ratio").is_some()
-                || (model.field("width").is_some() && model.field("height").is_some());
-            assert!(sized, "{} takes no size", model.id);
+                || (model.field("width").is_some() && model.field("height").is_some())
+                || model.field("image_url").is_some_and(|f| f.required);
+            assert!(sized, "{} takes no size and no source image", model.id);
         }
     }
 }

@@ -211,7 +211,8 @@ fn check_value(
                 _ => Ok(()),
             }
         }
-        FieldKind::Choice(options) => match value.as_str() {
+        FieldKind::ChoiceOrNull(_) if value.is_null() => Ok(()),
+        FieldKind::Choice(options) | FieldKind::ChoiceOrNull(options) => match value.as_str() {
             Some(choice) if options.contains(&choice) => Ok(()),
             _ => Err(format!("must be one of {}", options.join(", "))),
         },
