@@ -8,8 +8,6 @@ use std::collections::BTreeMap;
 
 /// The model the form opens with.
 pub const DEFAULT_MODEL: &str = "krea/krea-2/medium";
-/// Fields the form offers besides the prompt, in display order.
-pub const FORM_FIELDS: [&str; 5] = ["aspect_ratio", "width", "height", "resolution", "quality"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormState {
@@ -106,23 +104,39 @@ impl FormState {
     }
 }
 
+/// Every field with a single value, in the catalogue's order; lists of references come
+/// with their own inputs.
 fn visible_fields(model: &'static ModelSpec) -> Vec<&'static FieldSpec> {
-    FORM_FIELDS
+    model
+        .fields
         .iter()
-        .filter_map(|name| model.field(name))
+        .filter(|spec| spec.name != "prompt")
+        .filter(|spec| !matches!(spec.kind, FieldKind::List { .. } | FieldKind::Object(_)))
         .collect()
 }
 
+/// The text a field starts with. Required fields and the size start filled in; everything
+/// else starts blank, so Krea applies its own default and the body stays minimal (a
+/// schema's fixed `seed` default would otherwise repeat the same image forever).
 fn initial_value(spec: &FieldSpec) -> String {
+    let is_size = matches!(spec.name, "width" | "height");
+    if !spec.required && !is_size {
+        return String::new();
+    }
     match (spec.default, spec.kind) {
-        (Some(Literal::Text(text)), _) => text.to_owned(),
-        (Some(Literal::Number(number)), _) => krea_api::number::format_number(number),
-        (Some(Literal::Bool(flag)), _) => flag.to_string(),
-        (None, FieldKind::Choice(options)) if spec.required => options[0].to_owned(),
-        (None, FieldKind::Number { .. }) if matches!(spec.name, "width" | "height") => {
-            "1024".to_owned()
-        }
+        (Some(default), _) => literal_text(default),
+        (None, FieldKind::Choice(options)) => options[0].to_owned(),
+        (None, FieldKind::Number { .. }) if is_size && spec.required => "1024".to_owned(),
         _ => String::new(),
+    }
+}
+
+/// How a default reads in an input.
+pub fn literal_text(literal: Literal) -> String {
+    match literal {
+        Literal::Text(text) => text.to_owned(),
+        Literal::Number(number) => krea_api::number::format_number(number),
+        Literal::Bool(flag) => flag.to_string(),
     }
 }
 
@@ -163,7 +177,22 @@ mod tests {
         assert_eq!(seedream.value("width"), "1024");
         assert_eq!(seedream.value("height"), "1024");
         let gpt = FormState::new("openai/gpt-image-2");
-        assert_eq!(gpt.value("quality"), "high");
+        assert_eq!(gpt.value("quality"), "", "optional: Krea's default applies");
+        let nano = FormState::new("google/nano-banana-pro");
+        assert_eq!(nano.value("width"), "", "no default and not required");
+        let flux = FormState::new("bfl/flux-1-dev");
+        assert_eq!(
+            flux.value("seed"),
+            "",
+            "the schema's fixed seed is not sent"
+        );
+        let seededit = FormState::new("bytedance/seededit");
+        assert!(seededit
+            .fields()
+            .iter()
+            .any(|f| f.name == "image_url" && f.required));
+        let names: Vec<_> = krea.fields().iter().map(|f| f.name).collect();
+        assert!(names.contains(&"creativity") && !names.contains(&"styles"));
     }
 
     #[test]

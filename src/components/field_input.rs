@@ -1,5 +1,5 @@
-use crate::form::FormState;
-use krea_api::{FieldKind, FieldSpec};
+use crate::form::{literal_text, FormState};
+use krea_api::{FieldKind, FieldSpec, Literal};
 use leptos::prelude::*;
 
 /// One model field: a select for enums, a number input for numbers, text otherwise, with
@@ -18,9 +18,16 @@ pub fn FieldInput(
             f.values.insert(name.to_owned(), text);
         })
     };
+    // Krea's default, shown where the field is left blank.
+    let placeholder = spec.default.map(|default| match default {
+        Literal::Bool(true) => "Default (yes)".to_owned(),
+        Literal::Bool(false) => "Default (no)".to_owned(),
+        other => format!("Default: {}", literal_text(other)),
+    });
     let control = match spec.kind {
         FieldKind::Choice(options) | FieldKind::ChoiceOrNull(options) => {
-            let blank = (!spec.required).then(|| view! { <option value="">"Default"</option> });
+            let blank_label = placeholder.clone().unwrap_or_else(|| "Default".into());
+            let blank = (!spec.required).then(|| view! { <option value="">{blank_label}</option> });
             view! {
                 <select
                     id=id.clone()
@@ -37,14 +44,28 @@ pub fn FieldInput(
             }
             .into_any()
         }
+        FieldKind::Bool => view! {
+            <select
+                id=id.clone()
+                data-testid=id.clone()
+                prop:value=value
+                on:change=move |ev| set(event_target_value(&ev))
+            >
+                <option value="">{placeholder.clone().unwrap_or_else(|| "Default".into())}</option>
+                <option value="true">"Yes"</option>
+                <option value="false">"No"</option>
+            </select>
+        }
+        .into_any(),
         FieldKind::Number { min, max, .. } => view! {
             <input
                 id=id.clone()
                 data-testid=id.clone()
                 type="number"
-                inputmode="numeric"
+                inputmode="decimal"
                 min=min
                 max=max
+                placeholder=placeholder
                 prop:value=value
                 on:input=move |ev| set(event_target_value(&ev))
             />
@@ -55,6 +76,7 @@ pub fn FieldInput(
                 id=id.clone()
                 data-testid=id.clone()
                 type="text"
+                placeholder=placeholder
                 prop:value=value
                 on:input=move |ev| set(event_target_value(&ev))
             />
@@ -72,9 +94,9 @@ pub fn FieldInput(
     }
 }
 
-/// `aspect_ratio` → `Aspect ratio`.
+/// `aspect_ratio` → `Aspect ratio`, `image_url` → `Image URL`.
 fn label(name: &str) -> String {
-    let spaced = name.replace('_', " ");
+    let spaced = name.replace('_', " ").replace("url", "URL");
     let mut chars = spaced.chars();
     chars
         .next()
