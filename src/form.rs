@@ -104,14 +104,15 @@ impl FormState {
     }
 }
 
-/// Every field with a single value, in the catalogue's order; lists of references come
-/// with their own inputs.
+/// Every field but the prompt, single values first, then the lists (reference images,
+/// styles), each in the catalogue's order.
 fn visible_fields(model: &'static ModelSpec) -> Vec<&'static FieldSpec> {
-    model
-        .fields
-        .iter()
-        .filter(|spec| spec.name != "prompt")
-        .filter(|spec| !matches!(spec.kind, FieldKind::List { .. } | FieldKind::Object(_)))
+    let is_list = |spec: &&FieldSpec| matches!(spec.kind, FieldKind::List { .. });
+    let others = model.fields.iter().filter(|spec| spec.name != "prompt");
+    others
+        .clone()
+        .filter(|s| !is_list(s))
+        .chain(others.filter(is_list))
         .collect()
 }
 
@@ -148,6 +149,13 @@ fn accepts(spec: &FieldSpec, value: &str) -> bool {
 
 fn to_json(kind: &FieldKind, text: &str) -> Option<Value> {
     match kind {
+        FieldKind::List { item, .. } => text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(|line| list_item(item, line))
+            .collect::<Option<Vec<Value>>>()
+            .map(Value::Array),
         FieldKind::Number { .. } => {
             let number: f64 = text.parse().ok().filter(|n: &f64| n.is_finite())?;
             // Whole numbers go out as integers (`1024`, not `1024.0`).
@@ -160,6 +168,63 @@ fn to_json(kind: &FieldKind, text: &str) -> Option<Value> {
         FieldKind::Bool => text.parse().ok().map(Value::Bool),
         _ => Some(Value::String(text.to_owned())),
     }
+}
+
+/// One line of a list input: a URL (or id), optionally followed by the item's second member
+/// (`https://… 0.8` for a strength, `https://… hero` for a tag).
+fn list_item(item: &FieldKind, line: &str) -> Option<Value> {
+    let FieldKind::Object(members) = item else {
+        return Some(Value::String(line.to_owned()));
+    };
+    let (first, rest) = match line.split_once(char::is_whitespace) {
+        Some((first, rest)) => (first, rest.trim()),
+        None => (line, ""),
+    };
+    let mut object = Map::new();
+    let mut members = members.iter();
+    let key = members.next()?;
+    object.insert(key.name.to_owned(), Value::String(first.to_owned()));
+    if let Some(second) = members.next() {
+        if !rest.is_empty() {
+            object.insert(second.name.to_owned(), to_json(&second.kind, rest)?);
+        } else if second.required {
+            // A required strength the user left out: full strength, within its bounds.
+            let FieldKind::Number { min, max, .. } = second.kind else {
+                return Some(Value::Object(object));
+            };
+            let full = 1f64.clamp(min.unwrap_or(f64::MIN), max.unwrap_or(f64::MAX));
+            object.insert(
+                second.name.to_owned(),
+                to_json(&second.kind, &full.to_string())?,
+            );
+        }
+    }
+    Some(Value::Object(object))
+}
+
+/// What a list input expects on each line, for its placeholder.
+pub fn list_hint(spec: &FieldSpec) -> Option<String> {
+    let FieldKind::List {
+        item, max_items, ..
+    } = spec.kind
+    else {
+        return None;
+    };
+    let line = match item {
+        FieldKind::Object(members) => members
+            .iter()
+            .map(|member| match member.name {
+                "url" => "URL",
+                other => other,
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => "URL".to_owned(),
+    };
+    Some(match max_items {
+        Some(max) => format!("One per line: {line} (up to {max})"),
+        None => format!("One per line: {line}"),
+    })
 }
 
 #[cfg(test)]
@@ -192,7 +257,12 @@ mod tests {
             .iter()
             .any(|f| f.name == "image_url" && f.required));
         let names: Vec<_> = krea.fields().iter().map(|f| f.name).collect();
-        assert!(names.contains(&"creativity") && !names.contains(&"styles"));
+        assert!(names.contains(&"creativity"));
+        assert_eq!(
+            &names[names.len() - 3..],
+            ["styles", "image_style_references", "moodboards"],
+            "lists come after the single values"
+        );
     }
 
     #[test]
@@ -221,6 +291,50 @@ mod tests {
         form.values.insert("height".into(), String::new());
         form.prompt = "ok".into();
         assert_eq!(form.build().unwrap_err()["height"], "is required");
+    }
+
+    #[test]
+    fn list_inputs_take_one_reference_per_line() {
+        let mut form = FormState::new("runway/gen-4-image");
+        form.prompt = "@hero walks".into();
+        form.values.insert(
+            "reference_images".into(),
+            "https://x/a.png hero\n\n https://x/b.png  villain ".into(),
+        );
+        let body = Value::Object(form.build().unwrap().body);
+        assert_eq!(
+            body["reference_images"],
+            json!([{"url": "https://x/a.png", "tag": "hero"}, {"url": "https://x/b.png", "tag": "villain"}])
+        );
+        let mut gpt = FormState::new("openai/gpt-image-2");
+        gpt.prompt = "p".into();
+        gpt.values.insert(
+            "style_images".into(),
+            "https://x/s.png\nhttps://x/t.png 0.5".into(),
+        );
+        gpt.values
+            .insert("image_urls".into(), "https://x/i.png".into());
+        let body = Value::Object(gpt.build().unwrap().body);
+        assert_eq!(
+            body["style_images"],
+            json!([{"url": "https://x/s.png", "strength": 1}, {"url": "https://x/t.png", "strength": 0.5}])
+        );
+        assert_eq!(body["image_urls"], json!(["https://x/i.png"]));
+        gpt.values
+            .insert("image_urls".into(), "https://x/i.png\n".repeat(11));
+        assert_eq!(
+            gpt.build().unwrap_err()["image_urls"],
+            "takes at most 10 items"
+        );
+        gpt.values.insert("image_urls".into(), String::new());
+        gpt.values
+            .insert("style_images".into(), "https://x/s.png strong".into());
+        assert_eq!(gpt.build().unwrap_err()["style_images"], "must be a number");
+        let runway = FormState::new("runway/gen-4-image");
+        assert_eq!(
+            list_hint(runway.model().field("reference_images").unwrap()).unwrap(),
+            "One per line: URL tag (up to 3)"
+        );
     }
 
     #[test]

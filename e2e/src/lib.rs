@@ -140,6 +140,44 @@ impl Stack {
         input.send_keys(text).await.unwrap();
     }
 
+    /// How many elements match `selector` right now.
+    pub async fn count(&self, selector: &str) -> usize {
+        let found = self
+            .browser
+            .execute(
+                "return document.querySelectorAll(arguments[0]).length",
+                vec![json!(selector)],
+            )
+            .await
+            .unwrap();
+        found.as_u64().unwrap_or(0) as usize
+    }
+
+    /// Waits (up to 30 s) until `selector` matches exactly `wanted` elements.
+    pub async fn wait_for_count(&self, selector: &str, wanted: usize) {
+        for _ in 0..300 {
+            if self.count(selector).await == wanted {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{selector} never matched {wanted} elements");
+    }
+
+    /// How many jobs the proxy's upstream has seen, asked from inside the page.
+    pub async fn jobs_on_server(&self) -> usize {
+        let listed = self
+            .browser
+            .execute_async(
+                "const done = arguments[0];
+                 fetch('/jobs?limit=1000').then(r => r.json()).then(j => done(j.items.length));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        listed.as_u64().expect("a job count") as usize
+    }
+
     pub async fn screenshot(&self, name: &str) {
         let png = self.browser.screenshot().await.unwrap();
         std::fs::write(out_dir().join(name), png).unwrap();

@@ -1,4 +1,4 @@
-use crate::form::{literal_text, FormState};
+use crate::form::{list_hint, literal_text, FormState};
 use krea_api::{FieldKind, FieldSpec, Literal};
 use leptos::prelude::*;
 
@@ -44,6 +44,17 @@ pub fn FieldInput(
             }
             .into_any()
         }
+        FieldKind::List { .. } => view! {
+            <textarea
+                id=id.clone()
+                data-testid=id.clone()
+                rows="2"
+                placeholder=list_hint(spec)
+                prop:value=value
+                on:input=move |ev| set(event_target_value(&ev))
+            ></textarea>
+        }
+        .into_any(),
         FieldKind::Bool => view! {
             <select
                 id=id.clone()
@@ -84,7 +95,11 @@ pub fn FieldInput(
         .into_any(),
     };
     view! {
-        <div class="field" class:invalid=move || error.with(Option::is_some)>
+        <div
+            class="field"
+            class:wide=matches!(spec.kind, FieldKind::List { .. })
+            class:invalid=move || error.with(Option::is_some)
+        >
             <label for=id.clone()>{label(name)}</label>
             {control}
             <p class="field-error" data-testid=format!("error-{name}") aria-live="polite">

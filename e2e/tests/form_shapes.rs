@@ -1,0 +1,96 @@
+//! One model of each form shape generates in the built app, and a bad value is refused in
+//! the form without any request reaching the proxy.
+
+use krea_e2e::Stack;
+
+const CTRL_ENTER: &str = "\u{E009}\u{E007}";
+const COMPLETED: &str = "[data-testid='job-card'][data-status='completed']";
+
+#[tokio::test]
+async fn aspect_ratio_and_reference_image_models_generate_and_bad_values_stay_in_the_form() {
+    let stack = Stack::start(800).await;
+    stack.open().await;
+
+    // Aspect-ratio shape: Krea 2.
+    stack
+        .element("model-select")
+        .await
+        .select_by_value("krea/krea-2/medium")
+        .await
+        .unwrap();
+    stack
+        .element("field-aspect_ratio")
+        .await
+        .select_by_value("16:9")
+        .await
+        .unwrap();
+    stack.type_into("prompt-input", "a wide green valley").await;
+    stack
+        .element("generate-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack.wait_for_count(COMPLETED, 1).await;
+
+    // Reference-image shape: Runway Gen-4 needs tagged references.
+    stack
+        .element("model-select")
+        .await
+        .select_by_value("runway/gen-4-image")
+        .await
+        .unwrap();
+    stack.type_into("prompt-input", "@hero on a hill").await;
+    assert_eq!(stack.text("error-reference_images").await, "is required");
+    stack
+        .type_into(
+            "field-reference_images",
+            "https://example.com/hero.png hero",
+        )
+        .await;
+    stack
+        .element("generate-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack.wait_for_count(COMPLETED, 2).await;
+    assert_eq!(stack.jobs_on_server().await, 2);
+
+    // A tag shorter than Runway allows: refused next to the field, nothing is sent.
+    stack
+        .type_into("field-reference_images", "https://example.com/hero.png x")
+        .await;
+    assert_eq!(
+        stack.text("error-reference_images").await,
+        "must be at least 3 characters"
+    );
+    let generate = stack.element("generate-button").await;
+    assert!(!generate.is_enabled().await.unwrap());
+    stack
+        .element("prompt-input")
+        .await
+        .send_keys(CTRL_ENTER)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        stack.jobs_on_server().await,
+        2,
+        "a refused request reached the proxy"
+    );
+    assert_eq!(stack.count("[data-testid='job-card']").await, 2);
+    assert_eq!(
+        stack
+            .element("field-reference_images")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("https://example.com/hero.png x"),
+        "what was typed stays"
+    );
+    stack.screenshot("form-shapes.png").await;
+    stack.close().await;
+}
