@@ -182,7 +182,10 @@ async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
     let input: web_sys::HtmlInputElement = query(&root, "[data-testid=proxy-url]")
         .unwrap()
         .unchecked_into();
-    assert_eq!(input.value(), "https://proxy.example");
+    eventually(5, "the saved URL in the input", || {
+        input.value() == "https://proxy.example"
+    })
+    .await;
     let save: web_sys::HtmlButtonElement = query(&root, "[data-testid=save-settings]")
         .unwrap()
         .unchecked_into();
