@@ -91,9 +91,11 @@ impl FormState {
         if let Err(problems) = request.validate() {
             for problem in problems.0 {
                 let field = problem.field.split(['.', '[']).next().unwrap_or("form");
-                errors
-                    .entry(field.to_owned())
-                    .or_insert_with(|| problem.message());
+                let message = match where_in_list(&problem.field[field.len()..]) {
+                    Some(place) => format!("{place}: {}", problem.message()),
+                    None => problem.message(),
+                };
+                errors.entry(field.to_owned()).or_insert(message);
             }
         }
         if errors.is_empty() {
@@ -168,6 +170,17 @@ fn to_json(kind: &FieldKind, text: &str) -> Option<Value> {
         FieldKind::Bool => text.parse().ok().map(Value::Bool),
         _ => Some(Value::String(text.to_owned())),
     }
+}
+
+/// `[0].tag` → `line 1, tag`; `[2]` → `line 3`; `None` for a top-level field.
+fn where_in_list(rest: &str) -> Option<String> {
+    let inner = rest.strip_prefix('[')?;
+    let (index, member) = inner.split_once(']')?;
+    let line = index.parse::<usize>().ok()? + 1;
+    Some(match member.strip_prefix('.') {
+        Some(member) => format!("line {line}, {member}"),
+        None => format!("line {line}"),
+    })
 }
 
 /// One line of a list input: a URL (or id), optionally followed by the item's second member
@@ -330,7 +343,16 @@ mod tests {
         gpt.values
             .insert("style_images".into(), "https://x/s.png strong".into());
         assert_eq!(gpt.build().unwrap_err()["style_images"], "must be a number");
-        let runway = FormState::new("runway/gen-4-image");
+        let mut runway = FormState::new("runway/gen-4-image");
+        runway.prompt = "p".into();
+        runway.values.insert(
+            "reference_images".into(),
+            "https://x/a.png hero\nhttps://x/b.png x".into(),
+        );
+        assert_eq!(
+            runway.build().unwrap_err()["reference_images"],
+            "line 2, tag: must be at least 3 characters"
+        );
         assert_eq!(
             list_hint(runway.model().field("reference_images").unwrap()).unwrap(),
             "One per line: URL tag (up to 3)"

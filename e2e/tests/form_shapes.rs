@@ -63,7 +63,7 @@ async fn aspect_ratio_and_reference_image_models_generate_and_bad_values_stay_in
         .await;
     assert_eq!(
         stack.text("error-reference_images").await,
-        "must be at least 3 characters"
+        "line 1, tag: must be at least 3 characters"
     );
     let generate = stack.element("generate-button").await;
     assert!(!generate.is_enabled().await.unwrap());
