@@ -59,7 +59,7 @@ pub fn PromptForm(
                 >
                     {MODELS
                         .iter()
-                        .map(|m| view! { <option value=m.id>{m.name}</option> })
+                        .map(|m| view! { <option value=m.id>{picker_label(m)}</option> })
                         .collect_view()}
                 </select>
                 <p class="model-meta" data-testid="model-meta">{move || model_summary(model())}</p>
@@ -104,6 +104,14 @@ pub fn PromptForm(
                 {move || submit_error.get()}
             </p>
         </form>
+    }
+}
+
+/// `Flux · 3 compute units · ~7 s`: what a model costs and how long it takes, at a glance.
+fn picker_label(model: &ModelSpec) -> String {
+    match model.typical_secs {
+        Some(secs) => format!("{} · {} · ~{secs} s", model.name, model.price.label()),
+        None => format!("{} · {}", model.name, model.price.label()),
     }
 }
 

@@ -38,7 +38,8 @@ pub struct Config {
     /// Seconds before an upstream request is abandoned with 504.
     #[arg(long, default_value_t = 60)]
     pub upstream_timeout_secs: u64,
-    /// Simulator: milliseconds a job takes from `queued` to `completed`.
+    /// Simulator: milliseconds from `queued` to `completed` for a model Krea times at about
+    /// ten seconds; quicker and slower models scale with Krea's typical durations (×0.5–×4).
     #[arg(long, default_value_t = 6000)]
     pub sim_job_ms: u64,
     #[arg(skip)]

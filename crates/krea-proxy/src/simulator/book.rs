@@ -1,7 +1,7 @@
 //! The simulator's jobs: what was asked for, when, and what happened to it since.
 
 use super::picture::Picture;
-use super::timeline::{phase_at, Events, Phase};
+use super::timeline::{duration_for, phase_at, Events, Phase};
 use krea_api::{Job, JobStatus, ModelSpec};
 use serde_json::{json, Map, Value};
 use std::sync::Mutex;
@@ -16,6 +16,8 @@ const MAX_JOBS: usize = 10_000;
 
 struct SimJob {
     id: Uuid,
+    /// From `queued` to `completed`, for this job's model.
+    duration: Duration,
     created_at: SystemTime,
     started: Instant,
     prompt: String,
@@ -27,16 +29,16 @@ struct SimJob {
 }
 
 impl SimJob {
-    fn phase(&self, duration: Duration) -> Phase {
+    fn phase(&self) -> Phase {
         let events = Events {
             fails: self.fail_reason.is_some(),
             cancelled_after: self.cancelled_after,
         };
-        phase_at(self.started.elapsed(), duration, events)
+        phase_at(self.started.elapsed(), self.duration, events)
     }
 
-    fn to_job(&self, duration: Duration, origin: &str) -> Job {
-        let phase = self.phase(duration);
+    fn to_job(&self, origin: &str) -> Job {
+        let phase = self.phase();
         let image = format!("{origin}/simulator/images/{}.svg", self.id);
         let result = match phase.status {
             JobStatus::Completed => Some(json!({ "urls": [image] })),
@@ -69,6 +71,7 @@ pub enum CancelOutcome {
 
 pub struct Book {
     jobs: Mutex<Vec<SimJob>>,
+    /// A typical job's duration, scaled per model.
     duration: Duration,
 }
 
@@ -104,6 +107,7 @@ impl Book {
         let (width, height) = size(body);
         let job = SimJob {
             id: Uuid::new_v4(),
+            duration: duration_for(self.duration, model.typical_secs),
             created_at: SystemTime::now(),
             started: Instant::now(),
             prompt: prompt.to_owned(),
@@ -113,7 +117,7 @@ impl Book {
             fail_reason: fail_reason(prompt),
             cancelled_after: None,
         };
-        let mut submitted = job.to_job(self.duration, origin);
+        let mut submitted = job.to_job(origin);
         // The submit response is always the pending job, whatever the clock says.
         submitted.status = JobStatus::Queued;
         submitted.completed_at = None;
@@ -129,7 +133,7 @@ impl Book {
     pub fn get(&self, id: &str, origin: &str) -> Option<Job> {
         let jobs = self.jobs();
         let job = jobs.iter().find(|job| job.id.to_string() == id)?;
-        Some(job.to_job(self.duration, origin))
+        Some(job.to_job(origin))
     }
 
     /// Newest first; `before` is a creation timestamp cursor, as Krea's `cursor`.
@@ -145,7 +149,7 @@ impl Book {
             .iter()
             .rev()
             .filter(|job| before.is_none_or(|cursor| job.created_at < cursor))
-            .map(|job| job.to_job(self.duration, origin))
+            .map(|job| job.to_job(origin))
             .filter(|job| status.is_none_or(|wanted| &job.status == wanted));
         let page: Vec<Job> = matching.by_ref().take(limit).collect();
         let next_cursor = match matching.next() {
@@ -160,7 +164,7 @@ impl Book {
         let Some(job) = jobs.iter_mut().find(|job| job.id.to_string() == id) else {
             return CancelOutcome::NotFound;
         };
-        let status = job.phase(self.duration).status;
+        let status = job.phase().status;
         if super::timeline::can_cancel(&status) {
             job.cancelled_after = Some(job.started.elapsed());
             CancelOutcome::Cancelled

@@ -69,6 +69,14 @@ fn ended(status: JobStatus, after: Duration) -> Phase {
     }
 }
 
+/// How long a simulated job of a model takes: `base` for a model Krea times at about ten
+/// seconds (or does not time), scaled by the model's typical duration within ×0.5…×4 so
+/// quick models stay quick and slow ones do not stall a demo.
+pub fn duration_for(base: Duration, typical_secs: Option<u32>) -> Duration {
+    let factor = f64::from(typical_secs.unwrap_or(10)) / 10.0;
+    base.mul_f64(factor.clamp(0.5, 4.0))
+}
+
 /// Krea documents cancelling only while a job is `queued` or `processing`.
 pub fn can_cancel(status: &JobStatus) -> bool {
     matches!(status, JobStatus::Queued | JobStatus::Processing)
@@ -133,6 +141,16 @@ mod tests {
         let phase = phase_at(Duration::from_millis(5000), TOTAL, cancelled);
         assert_eq!(phase.status, JobStatus::Cancelled);
         assert_eq!(phase.ended_after, Some(Duration::from_millis(250)));
+    }
+
+    #[test]
+    fn slower_models_take_longer_within_bounds() {
+        let base = Duration::from_millis(1000);
+        assert_eq!(duration_for(base, Some(5)), Duration::from_millis(500));
+        assert_eq!(duration_for(base, Some(1)), Duration::from_millis(500));
+        assert_eq!(duration_for(base, None), base);
+        assert_eq!(duration_for(base, Some(20)), Duration::from_millis(2000));
+        assert_eq!(duration_for(base, Some(72)), Duration::from_millis(4000));
     }
 
     #[test]
