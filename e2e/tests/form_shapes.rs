@@ -56,6 +56,7 @@ async fn aspect_ratio_and_reference_image_models_generate_and_bad_values_stay_in
         .unwrap();
     stack.wait_for_count(COMPLETED, 2).await;
     assert_eq!(stack.jobs_on_server().await, 2);
+    assert_eq!(stack.text("total-spent").await, "$0.03 + 44 compute units");
 
     // A tag shorter than Runway allows: refused next to the field, nothing is sent.
     stack

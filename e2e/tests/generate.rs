@@ -85,6 +85,13 @@ async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
         prompts,
         serde_json::json!(["a fox #fail", "a red fox in fresh snow"])
     );
+    // Only the completed Flux job is billed.
+    assert_eq!(stack.text("total-spent").await, "3 compute units");
+    let failed_price = failed
+        .find(fantoccini::Locator::Css("[data-testid='job-price']"))
+        .await
+        .unwrap();
+    assert_eq!(failed_price.text().await.unwrap(), "not billed");
     stack.screenshot("generate.png").await;
     stack.close().await;
 }

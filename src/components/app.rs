@@ -1,6 +1,7 @@
 use super::{JobGrid, PromptForm, SettingsPanel};
 use crate::api::KreaClient;
 use crate::hooks::{use_job_poller, use_runtime_config, use_settings, use_submit};
+use crate::jobs::pricing::Spent;
 use crate::jobs::JobStore;
 use crate::settings::{proxy_base, RuntimeConfig};
 use leptos::prelude::*;
@@ -23,10 +24,15 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     let store = RwSignal::new(JobStore::default());
     use_job_poller(store, client);
     let submitter = use_submit(store, client);
+    let spent = Memo::new(move |_| store.with(|s| Spent::of(s.entries())));
 
     view! {
         <header class="top">
             <h1>"Krea Studio"</h1>
+            <p class="spent">
+                "Spent in this history: "
+                <span data-testid="total-spent">{move || spent.with(Spent::label)}</span>
+            </p>
             <SettingsPanel settings />
         </header>
         <main class="studio">

@@ -1,4 +1,5 @@
 use crate::jobs::describe::{failure_text, status_label};
+use crate::jobs::pricing::job_price;
 use crate::jobs::JobStore;
 use krea_api::JobStatus;
 use leptos::prelude::*;
@@ -40,6 +41,14 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>) -> impl IntoView {
             },
         })
     };
+    let price = move || {
+        entry.with(|e| {
+            e.as_ref().map(|e| match e.job.status {
+                JobStatus::Failed | JobStatus::Cancelled => "not billed".to_owned(),
+                _ => job_price(&e.model_id, &e.request).label(),
+            })
+        })
+    };
     view! {
         <article
             class="job-card"
@@ -53,6 +62,7 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>) -> impl IntoView {
                     {move || status().map(|s| status_label(&s))}
                 </span>
                 <span class="model">{move || entry.with(|e| e.as_ref().map(|e| e.model_name().to_owned()))}</span>
+                <span class="price" data-testid="job-price">{price}</span>
                 <p class="prompt" data-testid="job-prompt">
                     {move || entry.with(|e| e.as_ref().map(|e| e.prompt().to_owned()))}
                 </p>

@@ -2,6 +2,7 @@
 //! jobs to poll when. Plain Rust, tested on the host.
 
 pub mod describe;
+pub mod pricing;
 pub mod scheduler;
 pub mod store;
 
