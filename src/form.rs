@@ -57,6 +57,17 @@ impl FormState {
         visible_fields(self.model())
     }
 
+    /// `12 / 1800` against the model's prompt limit, or `12 characters` when it has none.
+    pub fn prompt_counter(&self) -> String {
+        let length = self.prompt.chars().count();
+        match self.model().field("prompt").map(|f| f.kind) {
+            Some(FieldKind::Text {
+                max_len: Some(max), ..
+            }) => format!("{length} / {max}"),
+            _ => format!("{length} characters"),
+        }
+    }
+
     pub fn value(&self, field: &str) -> String {
         self.values.get(field).cloned().unwrap_or_default()
     }
@@ -356,6 +367,22 @@ mod tests {
         assert_eq!(
             list_hint(runway.model().field("reference_images").unwrap()).unwrap(),
             "One per line: URL tag (up to 3)"
+        );
+    }
+
+    #[test]
+    fn the_prompt_counter_knows_each_models_limit() {
+        let mut form = FormState::new("runway/gen-4-image");
+        form.prompt = "a fox".into();
+        assert_eq!(form.prompt_counter(), "5 / 1000");
+        form.switch_model("krea/krea-2/medium");
+        assert_eq!(form.prompt_counter(), "5 characters");
+        form.switch_model("bfl/flux-1-dev");
+        form.prompt = "x".repeat(1801);
+        assert_eq!(form.prompt_counter(), "1801 / 1800");
+        assert_eq!(
+            form.build().unwrap_err()["prompt"],
+            "must be at most 1800 characters (is 1801)"
         );
     }
 

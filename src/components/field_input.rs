@@ -94,6 +94,20 @@ pub fn FieldInput(
         }
         .into_any(),
     };
+    // A new seed is the quickest way to a different image with the same settings.
+    let randomise = (name == "seed").then(|| {
+        view! {
+            <button
+                type="button"
+                class="randomise"
+                data-testid="randomise-seed"
+                aria-label="Random seed"
+                on:click=move |_| set(((js_sys::Math::random() * 4_294_967_295.0) as u64).to_string())
+            >
+                "Random"
+            </button>
+        }
+    });
     view! {
         <div
             class="field"
@@ -102,6 +116,7 @@ pub fn FieldInput(
         >
             <label for=id.clone()>{label(name)}</label>
             {control}
+            {randomise}
             <p class="field-error" data-testid=format!("error-{name}") aria-live="polite">
                 {move || error.get()}
             </p>

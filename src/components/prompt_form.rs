@@ -80,6 +80,13 @@ pub fn PromptForm(
                         }
                     }
                 ></textarea>
+                <p class="counter" data-testid="prompt-counter" aria-live="off">
+                    {move || form.with(FormState::prompt_counter)}
+                </p>
+                <p class="field-error" data-testid="error-prompt">
+                    // An empty prompt is said once, on the button, rather than as an error.
+                    {move || error_of("prompt").get().filter(|_| form.with(|f| !f.prompt.trim().is_empty()))}
+                </p>
             </div>
             <div class="fields">
                 {move || {
