@@ -21,6 +21,19 @@ async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
     stack
         .type_into("prompt-input", "a red fox in fresh snow")
         .await;
+    assert_eq!(stack.text("prompt-counter").await, "23 / 1800");
+    stack.element("randomise-seed").await.click().await.unwrap();
+    let seed = stack
+        .element("field-seed")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        !seed.is_empty() && seed.chars().all(|c| c.is_ascii_digit()),
+        "seed {seed:?}"
+    );
     stack.type_into("field-width", "99999").await;
     assert_eq!(
         stack.text("error-width").await,
