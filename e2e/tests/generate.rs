@@ -45,7 +45,30 @@ async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
         "Generate must be disabled"
     );
     assert!(stack.text("generate-hint").await.contains("width"));
-    stack.type_into("field-width", "768").await;
+    stack.element("ratio-16x9").await.click().await.unwrap();
+    let value = |id: &'static str| {
+        let stack = &stack;
+        async move {
+            stack
+                .element(id)
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    assert_eq!(
+        (value("field-width").await, value("field-height").await),
+        ("2368".into(), "1336".into())
+    );
+    stack.element("size-lock").await.click().await.unwrap();
+    stack.type_into("field-width", "1024").await;
+    assert_eq!(
+        value("field-height").await,
+        "576",
+        "the locked ratio follows"
+    );
     assert!(generate.is_enabled().await.unwrap());
 
     // Two generations in flight at once: the button, then Ctrl+Enter from the prompt.

@@ -13,11 +13,7 @@ pub fn FieldInput(
     let name = spec.name;
     let id = format!("field-{name}");
     let value = move || form.with(|f| f.value(name));
-    let set = move |text: String| {
-        form.update(|f| {
-            f.values.insert(name.to_owned(), text);
-        })
-    };
+    let set = move |text: String| form.update(|f| f.set_value(name, text));
     // Krea's default, shown where the field is left blank.
     let placeholder = spec.default.map(|default| match default {
         Literal::Bool(true) => "Default (yes)".to_owned(),

@@ -1,5 +1,5 @@
 use super::FieldInput;
-use crate::form::{FormState, DEFAULT_MODEL};
+use crate::form::{FormState, DEFAULT_MODEL, SIZE_PRESETS};
 use krea_api::{ImageRequest, ModelSpec, MODELS};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
@@ -88,6 +88,34 @@ pub fn PromptForm(
                     {move || error_of("prompt").get().filter(|_| form.with(|f| !f.prompt.trim().is_empty()))}
                 </p>
             </div>
+            <Show when=move || form.with(FormState::takes_size)>
+                <div class="size-presets" role="group" aria-label="Size">
+                    {SIZE_PRESETS
+                        .iter()
+                        .map(|(label, w, h)| {
+                            let (w, h) = (*w, *h);
+                            view! {
+                                <button
+                                    type="button"
+                                    data-testid=format!("ratio-{w}x{h}")
+                                    on:click=move |_| form.update(|f| f.apply_ratio(w, h))
+                                >
+                                    {*label}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                    <label class="lock">
+                        <input
+                            type="checkbox"
+                            data-testid="size-lock"
+                            prop:checked=move || form.with(|f| f.size_lock.is_some())
+                            on:change=move |ev| form.update(|f| f.lock_size(event_target_checked(&ev)))
+                        />
+                        "Lock ratio"
+                    </label>
+                </div>
+            </Show>
             <div class="fields">
                 {move || {
                     model_id.track();
