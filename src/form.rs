@@ -203,16 +203,17 @@ impl FormState {
     }
 }
 
-/// Every field but the prompt, single values first, then the lists (reference images,
-/// styles), each in the catalogue's order.
+/// Every field but the prompt: the size first, then other single values, then the lists
+/// (reference images, styles), each group in the catalogue's order.
 fn visible_fields(model: &'static ModelSpec) -> Vec<&'static FieldSpec> {
-    let is_list = |spec: &&FieldSpec| matches!(spec.kind, FieldKind::List { .. });
-    let others = model.fields.iter().filter(|spec| spec.name != "prompt");
-    others
-        .clone()
-        .filter(|s| !is_list(s))
-        .chain(others.filter(is_list))
-        .collect()
+    const SIZE: [&str; 5] = ["aspect_ratio", "width", "height", "resolution", "quality"];
+    let mut fields: Vec<_> = model.fields.iter().filter(|s| s.name != "prompt").collect();
+    fields.sort_by_key(|spec| match spec.kind {
+        FieldKind::List { .. } => 2,
+        _ if SIZE.contains(&spec.name) => 0,
+        _ => 1,
+    });
+    fields
 }
 
 /// The text a field starts with. Required fields and the size start filled in; everything
@@ -367,6 +368,11 @@ mod tests {
             .iter()
             .any(|f| f.name == "image_url" && f.required));
         let names: Vec<_> = krea.fields().iter().map(|f| f.name).collect();
+        assert_eq!(
+            &names[..2],
+            ["aspect_ratio", "resolution"],
+            "the size leads"
+        );
         assert!(names.contains(&"creativity"));
         assert_eq!(
             &names[names.len() - 3..],
