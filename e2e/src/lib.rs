@@ -140,6 +140,35 @@ impl Stack {
         input.send_keys(text).await.unwrap();
     }
 
+    pub async fn click(&self, test_id: &str) {
+        self.element(test_id).await.click().await.unwrap();
+    }
+
+    /// Picks an option of a `<select>` by its value.
+    pub async fn select(&self, test_id: &str, value: &str) {
+        self.element(test_id)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+
+    /// Presses Ctrl+Enter inside the element.
+    pub async fn ctrl_enter(&self, test_id: &str) {
+        const CTRL_ENTER: &str = "\u{E009}\u{E007}";
+        self.element(test_id)
+            .await
+            .send_keys(CTRL_ENTER)
+            .await
+            .unwrap();
+    }
+
+    /// The current value of an input, select or textarea.
+    pub async fn value(&self, test_id: &str) -> String {
+        let element = self.element(test_id).await;
+        element.prop("value").await.unwrap().unwrap_or_default()
+    }
+
     /// How many elements match `selector` right now.
     pub async fn count(&self, selector: &str) -> usize {
         let found = self

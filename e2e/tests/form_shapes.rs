@@ -3,7 +3,6 @@
 
 use krea_e2e::Stack;
 
-const CTRL_ENTER: &str = "\u{E009}\u{E007}";
 const COMPLETED: &str = "[data-testid='job-card'][data-status='completed']";
 
 #[tokio::test]
@@ -12,34 +11,14 @@ async fn aspect_ratio_and_reference_image_models_generate_and_bad_values_stay_in
     stack.open().await;
 
     // Aspect-ratio shape: Krea 2.
-    stack
-        .element("model-select")
-        .await
-        .select_by_value("krea/krea-2/medium")
-        .await
-        .unwrap();
-    stack
-        .element("field-aspect_ratio")
-        .await
-        .select_by_value("16:9")
-        .await
-        .unwrap();
+    stack.select("model-select", "krea/krea-2/medium").await;
+    stack.select("field-aspect_ratio", "16:9").await;
     stack.type_into("prompt-input", "a wide green valley").await;
-    stack
-        .element("generate-button")
-        .await
-        .click()
-        .await
-        .unwrap();
+    stack.click("generate-button").await;
     stack.wait_for_count(COMPLETED, 1).await;
 
     // Reference-image shape: Runway Gen-4 needs tagged references.
-    stack
-        .element("model-select")
-        .await
-        .select_by_value("runway/gen-4-image")
-        .await
-        .unwrap();
+    stack.select("model-select", "runway/gen-4-image").await;
     stack.type_into("prompt-input", "@hero on a hill").await;
     assert_eq!(stack.text("error-reference_images").await, "is required");
     stack
@@ -48,12 +27,7 @@ async fn aspect_ratio_and_reference_image_models_generate_and_bad_values_stay_in
             "https://example.com/hero.png hero",
         )
         .await;
-    stack
-        .element("generate-button")
-        .await
-        .click()
-        .await
-        .unwrap();
+    stack.click("generate-button").await;
     stack.wait_for_count(COMPLETED, 2).await;
     assert_eq!(stack.jobs_on_server().await, 2);
     assert_eq!(stack.text("total-spent").await, "$0.03 + 44 compute units");
@@ -68,12 +42,7 @@ async fn aspect_ratio_and_reference_image_models_generate_and_bad_values_stay_in
     );
     let generate = stack.element("generate-button").await;
     assert!(!generate.is_enabled().await.unwrap());
-    stack
-        .element("prompt-input")
-        .await
-        .send_keys(CTRL_ENTER)
-        .await
-        .unwrap();
+    stack.ctrl_enter("prompt-input").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(
         stack.jobs_on_server().await,
@@ -82,14 +51,8 @@ async fn aspect_ratio_and_reference_image_models_generate_and_bad_values_stay_in
     );
     assert_eq!(stack.count("[data-testid='job-card']").await, 2);
     assert_eq!(
-        stack
-            .element("field-reference_images")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("https://example.com/hero.png x"),
+        stack.value("field-reference_images").await,
+        "https://example.com/hero.png x",
         "what was typed stays"
     );
     stack.screenshot("form-shapes.png").await;

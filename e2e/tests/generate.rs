@@ -3,8 +3,6 @@
 
 use krea_e2e::Stack;
 
-const CTRL_ENTER: &str = "\u{E009}\u{E007}";
-
 #[tokio::test]
 async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
     let stack = Stack::start(1500).await;
@@ -12,24 +10,13 @@ async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
     assert!(stack.text("empty-grid").await.contains("appear here"));
 
     // Invalid input is stopped in the form, next to the field, and keeps what was typed.
-    stack
-        .element("model-select")
-        .await
-        .select_by_value("bfl/flux-1-dev")
-        .await
-        .unwrap();
+    stack.select("model-select", "bfl/flux-1-dev").await;
     stack
         .type_into("prompt-input", "a red fox in fresh snow")
         .await;
     assert_eq!(stack.text("prompt-counter").await, "23 / 1800");
-    stack.element("randomise-seed").await.click().await.unwrap();
-    let seed = stack
-        .element("field-seed")
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    stack.click("randomise-seed").await;
+    let seed = stack.value("field-seed").await;
     assert!(
         !seed.is_empty() && seed.chars().all(|c| c.is_ascii_digit()),
         "seed {seed:?}"
@@ -45,27 +32,18 @@ async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
         "Generate must be disabled"
     );
     assert!(stack.text("generate-hint").await.contains("width"));
-    stack.element("ratio-16x9").await.click().await.unwrap();
-    let value = |id: &'static str| {
-        let stack = &stack;
-        async move {
-            stack
-                .element(id)
-                .await
-                .prop("value")
-                .await
-                .unwrap()
-                .unwrap_or_default()
-        }
-    };
+    stack.click("ratio-16x9").await;
     assert_eq!(
-        (value("field-width").await, value("field-height").await),
+        (
+            stack.value("field-width").await,
+            stack.value("field-height").await
+        ),
         ("2368".into(), "1336".into())
     );
-    stack.element("size-lock").await.click().await.unwrap();
+    stack.click("size-lock").await;
     stack.type_into("field-width", "1024").await;
     assert_eq!(
-        value("field-height").await,
+        stack.value("field-height").await,
         "576",
         "the locked ratio follows"
     );
@@ -75,12 +53,7 @@ async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
     generate.click().await.unwrap();
     stack.css("[data-testid='job-card']").await;
     stack.type_into("prompt-input", "a fox #fail").await;
-    stack
-        .element("prompt-input")
-        .await
-        .send_keys(CTRL_ENTER)
-        .await
-        .unwrap();
+    stack.ctrl_enter("prompt-input").await;
 
     let failed = stack
         .css("[data-testid='job-card'][data-status='failed']")
