@@ -20,10 +20,6 @@ impl KreaClient {
         }
     }
 
-    pub fn base(&self) -> &str {
-        &self.base
-    }
-
     fn prepare(&self, builder: RequestBuilder, abort: Option<&AbortSignal>) -> RequestBuilder {
         let builder = builder
             .header("accept", "application/json")
