@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod error_body;
 pub mod job;
 pub mod number;
+pub mod openapi;
 pub mod request;
 pub mod validation;
 

@@ -198,3 +198,17 @@ async fn the_simulator_itself_wants_a_bearer_token_like_krea() {
         .unwrap();
     assert_eq!(with_token.status(), 200);
 }
+
+#[tokio::test]
+async fn the_simulator_publishes_a_spec_of_every_catalogue_model() {
+    let base = simulated_proxy(1000).await;
+    let reply = get(format!("{base}/openapi.json")).await;
+    assert_eq!(reply.status(), 200);
+    let spec: Value = reply.json().await.unwrap();
+    for model in krea_api::MODELS {
+        let schema = &spec["paths"][model.path()]["post"]["requestBody"]["content"]
+            ["application/json"]["schema"];
+        assert_eq!(schema["additionalProperties"], false, "{}", model.id);
+        assert!(schema["properties"]["prompt"].is_object(), "{}", model.id);
+    }
+}

@@ -44,6 +44,11 @@ pub fn router(config: SimConfig) -> Router {
     Router::new()
         .merge(job_routes)
         .route("/simulator/images/{file}", get(image))
+        // Public, like Krea's: clients discover models from it without a token.
+        .route(
+            "/openapi.json",
+            get(|| async { Json(krea_api::openapi::document()) }),
+        )
         .fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") })
         .with_state(book)
 }
