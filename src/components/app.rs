@@ -1,8 +1,7 @@
 use super::{JobGrid, PromptForm, SettingsPanel};
 use crate::api::KreaClient;
-use crate::hooks::{use_job_poller, use_runtime_config, use_settings, use_submit};
+use crate::hooks::{use_job_history, use_job_poller, use_runtime_config, use_settings, use_submit};
 use crate::jobs::pricing::Spent;
-use crate::jobs::JobStore;
 use crate::settings::{proxy_base, RuntimeConfig};
 use leptos::prelude::*;
 
@@ -21,7 +20,7 @@ pub fn App() -> impl IntoView {
 pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     let settings = use_settings();
     let client = Memo::new(move |_| KreaClient::new(proxy_base(&config, &settings.get()), None));
-    let store = RwSignal::new(JobStore::default());
+    let store = use_job_history();
     use_job_poller(store, client);
     let submitter = use_submit(store, client);
     let spent = Memo::new(move |_| store.with(|s| Spent::of(s.entries())));

@@ -1,11 +1,13 @@
 //! `use_*` hooks: each owns one browser resource (timer, fetch, storage) and releases it
 //! when its owner is disposed.
 
+mod use_job_history;
 mod use_job_poller;
 mod use_runtime_config;
 mod use_settings;
 mod use_submit;
 
+pub use use_job_history::{use_job_history, HISTORY_KEY};
 pub use use_job_poller::{use_job_poller, POLL_INTERVAL_MS};
 pub use use_runtime_config::use_runtime_config;
 pub use use_settings::use_settings;
