@@ -251,7 +251,7 @@ fn local_storage_holds_a_history_of_two_thousand_jobs() {
             job,
             model_id: "bfl/flux-1-dev".into(),
             request: request.as_object().unwrap().clone(),
-            poll_error: None,
+            notice: None,
         });
     }
     let key = "krea-studio.capacity-test";

@@ -1,6 +1,8 @@
 use super::{JobGrid, PromptForm, SettingsPanel};
 use crate::api::KreaClient;
-use crate::hooks::{use_job_history, use_job_poller, use_runtime_config, use_settings, use_submit};
+use crate::hooks::{
+    use_job_actions, use_job_history, use_job_poller, use_runtime_config, use_settings, use_submit,
+};
 use crate::jobs::pricing::Spent;
 use crate::settings::{proxy_base, RuntimeConfig};
 use leptos::prelude::*;
@@ -23,6 +25,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     let store = use_job_history();
     use_job_poller(store, client);
     let submitter = use_submit(store, client);
+    provide_context(use_job_actions(store, client, submitter.submit));
     let spent = Memo::new(move |_| store.with(|s| Spent::of(s.entries())));
 
     view! {

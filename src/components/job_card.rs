@@ -1,3 +1,4 @@
+use crate::hooks::JobActions;
 use crate::jobs::describe::{failure_text, status_label};
 use crate::jobs::pricing::job_price;
 use crate::jobs::JobStore;
@@ -8,6 +9,7 @@ use leptos::prelude::*;
 /// when it is done, Krea's reason when it failed.
 #[component]
 pub fn JobCard(id: String, store: RwSignal<JobStore>) -> impl IntoView {
+    let id_for_actions = id.clone();
     let entry = Memo::new({
         let id = id.clone();
         move |_| store.with(|s| s.get(&id).cloned())
@@ -49,6 +51,27 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>) -> impl IntoView {
             })
         })
     };
+    let actions = use_context::<JobActions>();
+    let buttons = move || {
+        let (actions, status) = (actions?, status()?);
+        let button = |label: &'static str, test_id: &'static str, action: Callback<String>| {
+            let id = id_for_actions.clone();
+            view! {
+                <button type="button" data-testid=test_id on:click=move |_| action.run(id.clone())>
+                    {label}
+                </button>
+            }
+        };
+        Some(match status {
+            JobStatus::Failed | JobStatus::Cancelled => view! {
+                {button("Retry", "retry-job", actions.retry)}
+                {button("Remove", "remove-job", actions.remove)}
+            }
+            .into_any(),
+            JobStatus::Completed => button("Remove", "remove-job", actions.remove).into_any(),
+            _ => button("Cancel", "cancel-job", actions.cancel).into_any(),
+        })
+    };
     view! {
         <article
             class="job-card"
@@ -66,8 +89,9 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>) -> impl IntoView {
                 <p class="prompt" data-testid="job-prompt">
                     {move || entry.with(|e| e.as_ref().map(|e| e.prompt().to_owned()))}
                 </p>
-                <p class="poll-error" data-testid="poll-error">
-                    {move || entry.with(|e| e.as_ref().and_then(|e| e.poll_error.clone()))}
+                <div class="actions">{buttons}</div>
+                <p class="notice" data-testid="job-notice">
+                    {move || entry.with(|e| e.as_ref().and_then(|e| e.notice.clone()))}
                 </p>
             </div>
         </article>

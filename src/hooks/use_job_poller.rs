@@ -43,7 +43,7 @@ pub fn use_job_poller(store: RwSignal<JobStore>, client: Memo<KreaClient>) {
                     let jitter = js_sys::Math::random();
                     let retry_after = error.retry_after_ms();
                     scheduler.try_update_value(|s| s.failed(&id, now, retry_after, jitter));
-                    store.try_update(|s| s.note_poll_error(&id, error.to_string()));
+                    store.try_update(|s| s.note(&id, error.to_string()));
                 }
             }
         });

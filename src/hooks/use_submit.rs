@@ -23,7 +23,7 @@ pub fn use_submit(store: RwSignal<JobStore>, client: Memo<KreaClient>) -> Submit
                     job,
                     model_id: request.model.id.to_owned(),
                     request: request.body,
-                    poll_error: None,
+                    notice: None,
                 })
             });
             Ok::<(), String>(())

@@ -127,7 +127,7 @@ mod tests {
             .unwrap(),
             model_id: model.into(),
             request: body(json!({"prompt": "p"})),
-            poll_error: None,
+            notice: None,
         };
         let entries = [
             entry("krea/krea-2/medium", "completed"),

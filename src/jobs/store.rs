@@ -11,9 +11,10 @@ pub struct JobEntry {
     pub model_id: String,
     /// The body that was sent.
     pub request: Map<String, Value>,
-    /// Why the last poll failed, while polling keeps retrying.
-    #[serde(default)]
-    pub poll_error: Option<String>,
+    /// Something to tell about the job: why the last poll failed (polling keeps retrying),
+    /// or why a cancel was refused. Cleared by the next answer from Krea.
+    #[serde(default, alias = "poll_error")]
+    pub notice: Option<String>,
 }
 
 impl JobEntry {
@@ -70,19 +71,24 @@ impl JobStore {
         let Some(entry) = self.entries.iter_mut().find(|e| e.job.job_id == job.job_id) else {
             return false;
         };
-        if entry.job.is_finished() || (entry.job == job && entry.poll_error.is_none()) {
+        if entry.job.is_finished() || (entry.job == job && entry.notice.is_none()) {
             return false;
         }
         entry.job = job;
-        entry.poll_error = None;
+        entry.notice = None;
         true
     }
 
-    /// Remembers why polling a job failed, to show it on the card.
-    pub fn note_poll_error(&mut self, id: &str, message: String) {
+    /// Remembers something to show on the job's card.
+    pub fn note(&mut self, id: &str, message: String) {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.id() == id) {
-            entry.poll_error = Some(message);
+            entry.notice = Some(message);
         }
+    }
+
+    /// Takes a job out of the history.
+    pub fn remove(&mut self, id: &str) {
+        self.entries.retain(|entry| entry.id() != id);
     }
 
     /// Jobs still worth polling.
@@ -117,7 +123,7 @@ mod tests {
                 .as_object()
                 .unwrap()
                 .clone(),
-            poll_error: None,
+            notice: None,
         }
     }
 
@@ -143,16 +149,16 @@ mod tests {
             !store.apply(job("a", "processing")),
             "same state is no change"
         );
-        store.note_poll_error("a", "proxy down".into());
+        store.note("a", "proxy down".into());
         assert_eq!(
-            store.get("a").unwrap().poll_error.as_deref(),
+            store.get("a").unwrap().notice.as_deref(),
             Some("proxy down")
         );
         assert!(
             store.apply(job("a", "processing")),
             "an answer clears the error"
         );
-        assert_eq!(store.get("a").unwrap().poll_error, None);
+        assert_eq!(store.get("a").unwrap().notice, None);
         assert!(store.apply(job("a", "completed")));
         assert_eq!(store.pending_ids(), ["b"]);
         assert!(
@@ -165,6 +171,8 @@ mod tests {
             "unknown ids are ignored"
         );
         assert!(store.has_pending());
+        store.remove("a");
+        assert_eq!(store.ids(), ["b"]);
         store.apply(job("b", "cancelled"));
         assert!(!store.has_pending());
     }

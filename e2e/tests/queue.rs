@@ -1,0 +1,72 @@
+//! Queue control on a card: cancel a job while Krea allows it, retry it as a new job with the
+//! same settings, and remove the cancelled one from the history.
+
+use krea_e2e::Stack;
+
+const CARD: &str = "[data-testid='job-card']";
+
+#[tokio::test]
+async fn cancel_retry_and_remove_from_the_card() {
+    let stack = Stack::start(6000).await;
+    stack.open().await;
+    stack
+        .type_into("prompt-input", "a very slow cathedral")
+        .await;
+    stack.click("generate-button").await;
+    stack
+        .css(&format!("{CARD} [data-testid='cancel-job']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+
+    let cancelled = stack.css(&format!("{CARD}[data-status='cancelled']")).await;
+    assert_eq!(
+        cancelled
+            .find(fantoccini::Locator::Css("[data-testid='job-price']"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "not billed"
+    );
+    cancelled
+        .find(fantoccini::Locator::Css("[data-testid='retry-job']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    stack.wait_for_count(CARD, 2).await;
+    let prompts = stack
+        .browser
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=job-prompt]')].map(p => p.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        prompts,
+        serde_json::json!(["a very slow cathedral", "a very slow cathedral"])
+    );
+    assert_eq!(stack.jobs_on_server().await, 2, "the retry is a new job");
+
+    stack
+        .css(&format!(
+            "{CARD}[data-status='cancelled'] [data-testid='remove-job']"
+        ))
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack.wait_for_count(CARD, 1).await;
+    assert_eq!(
+        stack
+            .count(&format!("{CARD}[data-status='cancelled']"))
+            .await,
+        0
+    );
+    stack.close().await;
+}
