@@ -169,6 +169,31 @@ impl Stack {
         element.prop("value").await.unwrap().unwrap_or_default()
     }
 
+    /// The prompts of the cards in the grid, top to bottom.
+    pub async fn prompts(&self) -> Vec<String> {
+        let listed = self
+            .browser
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=job-prompt]')].map(p => p.textContent)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(listed).unwrap()
+    }
+
+    /// The element with this `data-testid` inside `parent` (a card, say).
+    pub async fn inside(
+        &self,
+        parent: &fantoccini::elements::Element,
+        test_id: &str,
+    ) -> fantoccini::elements::Element {
+        parent
+            .find(Locator::Css(&format!("[data-testid='{test_id}']")))
+            .await
+            .unwrap_or_else(|e| panic!("no {test_id} inside: {e}"))
+    }
+
     /// How many elements match `selector` right now.
     pub async fn count(&self, selector: &str) -> usize {
         let found = self

@@ -58,10 +58,7 @@ async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
     let failed = stack
         .css("[data-testid='job-card'][data-status='failed']")
         .await;
-    let reason = failed
-        .find(fantoccini::Locator::Css("[data-testid='job-error']"))
-        .await
-        .unwrap();
+    let reason = stack.inside(&failed, "job-error").await;
     assert!(reason.text().await.unwrap().contains("nsfw"));
 
     let image = stack
@@ -82,24 +79,11 @@ async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
     );
 
     // Newest first: the failing prompt was sent last.
-    let prompts = stack
-        .browser
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=job-prompt]')].map(p => p.textContent)",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        prompts,
-        serde_json::json!(["a fox #fail", "a red fox in fresh snow"])
-    );
+    let prompts = stack.prompts().await;
+    assert_eq!(prompts, ["a fox #fail", "a red fox in fresh snow"]);
     // Only the completed Flux job is billed.
     assert_eq!(stack.text("total-spent").await, "3 compute units");
-    let failed_price = failed
-        .find(fantoccini::Locator::Css("[data-testid='job-price']"))
-        .await
-        .unwrap();
+    let failed_price = stack.inside(&failed, "job-price").await;
     assert_eq!(failed_price.text().await.unwrap(), "not billed");
     stack.screenshot("generate.png").await;
     stack.close().await;

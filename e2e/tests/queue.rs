@@ -22,35 +22,23 @@ async fn cancel_retry_and_remove_from_the_card() {
 
     let cancelled = stack.css(&format!("{CARD}[data-status='cancelled']")).await;
     assert_eq!(
-        cancelled
-            .find(fantoccini::Locator::Css("[data-testid='job-price']"))
+        stack
+            .inside(&cancelled, "job-price")
             .await
-            .unwrap()
             .text()
             .await
             .unwrap(),
         "not billed"
     );
-    cancelled
-        .find(fantoccini::Locator::Css("[data-testid='retry-job']"))
+    stack
+        .inside(&cancelled, "retry-job")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
     stack.wait_for_count(CARD, 2).await;
-    let prompts = stack
-        .browser
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=job-prompt]')].map(p => p.textContent)",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        prompts,
-        serde_json::json!(["a very slow cathedral", "a very slow cathedral"])
-    );
+    let prompts = stack.prompts().await;
+    assert_eq!(prompts, ["a very slow cathedral", "a very slow cathedral"]);
     assert_eq!(stack.jobs_on_server().await, 2, "the retry is a new job");
 
     stack
