@@ -8,6 +8,9 @@ use web_sys::AbortController;
 
 /// Krea suggests polling every 2–5 s while a job is pending.
 pub const POLL_INTERVAL_MS: f64 = 2000.0;
+/// Pace for answers that will not change by retrying soon (404: the job is gone, 401: the
+/// proxy's token): still checked now and then, in case the operator fixes it.
+const PERMANENT_ERROR_PACE_MS: f64 = 60_000.0;
 /// How often the scheduler looks for due jobs; each job keeps its own interval.
 const TICK_MS: u32 = 250;
 
@@ -41,7 +44,11 @@ pub fn use_job_poller(store: RwSignal<JobStore>, client: Memo<KreaClient>) {
                 Err(ApiError::Aborted) => {}
                 Err(error) => {
                     let jitter = js_sys::Math::random();
-                    let retry_after = error.retry_after_ms();
+                    let retry_after = if error.is_transient() {
+                        error.retry_after_ms()
+                    } else {
+                        Some(PERMANENT_ERROR_PACE_MS)
+                    };
                     scheduler.try_update_value(|s| s.failed(&id, now, retry_after, jitter));
                     store.try_update(|s| s.note(&id, error.to_string()));
                 }

@@ -49,14 +49,7 @@ pub fn router(config: &Config, upstream: Upstream) -> Router {
         upstream,
         allow_models: config.allow_models.clone(),
     });
-    let mut api = Router::new()
-        .route("/generate/image/{provider}/{model}", post(generate))
-        .route(
-            "/generate/image/{provider}/{model}/{variant}",
-            post(generate),
-        )
-        .route("/jobs", get(list_jobs))
-        .route("/jobs/{id}", get(job).delete(job))
+    let mut api = route_table::job_routes(post(generate), get(list_jobs), get(job).delete(job))
         .route("/openapi.json", get(passthrough));
     if let Some(key) = config.access_key.clone() {
         api = api.layer(middleware::from_fn(move |request: Request, next: Next| {

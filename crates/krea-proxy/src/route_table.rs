@@ -4,6 +4,9 @@
 
 /// `/generate/image/{provider}/{model}` or, for Krea 2, `/generate/image/krea/krea-2/medium`.
 pub const GENERATE_PREFIX: &str = "/generate/image/";
+use axum::routing::MethodRouter;
+use axum::Router;
+
 /// The query keys Krea's `GET /jobs` takes.
 pub const LIST_QUERY_KEYS: [&str; 4] = ["cursor", "limit", "status", "types"];
 
@@ -13,6 +16,20 @@ pub fn model_path(raw_path: &str) -> Option<&str> {
     let segments: Vec<&str> = rest.split('/').collect();
     ((2..=3).contains(&segments.len()) && segments.iter().all(|s| is_name_segment(s)))
         .then_some(rest)
+}
+
+/// Krea's job routes, defined once for the proxy and the simulator: generating (two or
+/// three path segments; Krea 2 has three), listing, and one job (`GET` and `DELETE`).
+pub fn job_routes<S: Clone + Send + Sync + 'static>(
+    generate: MethodRouter<S>,
+    list: MethodRouter<S>,
+    job: MethodRouter<S>,
+) -> Router<S> {
+    Router::new()
+        .route("/generate/image/{provider}/{model}", generate.clone())
+        .route("/generate/image/{provider}/{model}/{variant}", generate)
+        .route("/jobs", list)
+        .route("/jobs/{id}", job)
 }
 
 /// `[a-z0-9][a-z0-9._-]*` with no `..`: nothing that could climb out of the path or be

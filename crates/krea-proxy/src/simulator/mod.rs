@@ -32,14 +32,7 @@ pub struct SimConfig {
 
 pub fn router(config: SimConfig) -> Router {
     let book = Arc::new(Book::new(config.job_duration));
-    let job_routes = Router::new()
-        .route("/generate/image/{provider}/{model}", post(generate))
-        .route(
-            "/generate/image/{provider}/{model}/{variant}",
-            post(generate),
-        )
-        .route("/jobs", get(list))
-        .route("/jobs/{id}", get(job).delete(cancel))
+    let job_routes = route_table::job_routes(post(generate), get(list), get(job).delete(cancel))
         .route_layer(middleware::from_fn(require_bearer));
     Router::new()
         .merge(job_routes)
