@@ -111,9 +111,13 @@ impl ModelSpec {
     }
 }
 
-/// Looks a model up by its id (the path after `/generate/image/`).
+/// Looks a model up by its id (the path after `/generate/image/`): the catalogue first,
+/// then the models discovered from Krea's spec.
 pub fn find(id: &str) -> Option<&'static ModelSpec> {
-    MODELS.iter().find(|model| model.id == id)
+    MODELS
+        .iter()
+        .find(|model| model.id == id)
+        .or_else(|| crate::discovery::find_registered(id))
 }
 
 const fn field(name: &'static str, kind: FieldKind) -> FieldSpec {

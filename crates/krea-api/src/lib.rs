@@ -5,6 +5,7 @@
 //! crate, so a request the form accepts is exactly a request the simulator accepts.
 
 pub mod catalogue;
+pub mod discovery;
 pub mod error_body;
 pub mod job;
 pub mod number;

@@ -2,12 +2,18 @@
 //! `POST /generate/image/...` per model with its closed request schema. The simulator serves
 //! it, so clients that discover models from the spec work offline too.
 
-use crate::catalogue::{FieldKind, FieldSpec, Literal, ModelSpec, MODELS};
+use crate::catalogue::{FieldKind, FieldSpec, Literal, ModelSpec, Price, MODELS};
 use serde_json::{json, Map, Value};
 
+/// The document for every catalogue model.
 pub fn document() -> Value {
-    let paths: Map<String, Value> = MODELS
-        .iter()
+    document_of(MODELS.iter())
+}
+
+/// The document for these models.
+pub fn document_of<'a>(models: impl IntoIterator<Item = &'a ModelSpec>) -> Value {
+    let paths: Map<String, Value> = models
+        .into_iter()
         .map(|model| (model.path(), json!({ "post": operation(model) })))
         .collect();
     json!({
@@ -21,7 +27,7 @@ pub fn document() -> Value {
 fn operation(model: &ModelSpec) -> Value {
     json!({
         "summary": model.name,
-        "description": format!("{} {}", model.description, model.price.label()),
+        "description": description(model),
         "requestBody": {
             "required": true,
             "content": { "application/json": { "schema": object(model.fields, true) } }
@@ -31,6 +37,27 @@ fn operation(model: &ModelSpec) -> Value {
             "400": { "description": "The request body is invalid." }
         }
     })
+}
+
+/// Krea's shape: a one-line summary, then a table of what it costs and how long it takes.
+fn description(model: &ModelSpec) -> String {
+    let price = match model.price {
+        Price::ComputeUnits(units) => ("Compute Units", crate::number::format_number(units)),
+        other => ("Price", other.label()),
+    };
+    let mut columns = vec![price];
+    if let Some(secs) = model.typical_secs {
+        columns.push(("Average Completion Time", format!("~{secs} seconds")));
+    }
+    let row = |cells: Vec<&str>| format!("| {} |", cells.join(" | "));
+    [
+        model.description.to_owned(),
+        String::new(),
+        row(columns.iter().map(|(title, _)| *title).collect()),
+        row(columns.iter().map(|_| "---").collect()),
+        row(columns.iter().map(|(_, value)| value.as_str()).collect()),
+    ]
+    .join("\n")
 }
 
 fn object(fields: &[FieldSpec], closed: bool) -> Value {
