@@ -33,6 +33,7 @@ pub fn upstream(config: &Config) -> Result<Upstream, String> {
     if config.simulate {
         return Ok(Upstream::Simulator(simulator::router(SimConfig {
             job_duration: Duration::from_millis(config.sim_job_ms),
+            new_model: config.sim_new_model,
         })));
     }
     let token = config.token.clone().ok_or_else(|| {

@@ -42,6 +42,10 @@ pub struct Config {
     /// ten seconds; quicker and slower models scale with Krea's typical durations (×0.5–×4).
     #[arg(long, default_value_t = 6000)]
     pub sim_job_ms: u64,
+    /// Simulator: also publish and accept `krea-labs/sketchbook`, a model the app's catalogue
+    /// does not know, to try model discovery ("More models") offline.
+    #[arg(long)]
+    pub sim_new_model: bool,
     #[arg(skip)]
     pub token: Option<Secret>,
     #[arg(skip)]

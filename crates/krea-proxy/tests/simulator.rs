@@ -184,6 +184,7 @@ async fn cancelling_works_while_queued_and_is_refused_once_finished() {
 async fn the_simulator_itself_wants_a_bearer_token_like_krea() {
     let base = serve(simulator::router(SimConfig {
         job_duration: Duration::from_secs(1),
+        new_model: false,
     }))
     .await;
     let anonymous = submit(&base, "bfl/flux-1-dev", json!({"prompt": "x"})).await;
@@ -211,4 +212,55 @@ async fn the_simulator_publishes_a_spec_of_every_catalogue_model() {
         assert_eq!(schema["additionalProperties"], false, "{}", model.id);
         assert!(schema["properties"]["prompt"].is_object(), "{}", model.id);
     }
+}
+
+#[tokio::test]
+async fn a_model_the_catalogue_lacks_is_published_discovered_and_generated() {
+    let mut config = krea_proxy::Config::simulated(300);
+    config.sim_new_model = true;
+    let base = common::proxy(config).await;
+    let spec = get_json(format!("{base}/openapi.json")).await;
+    let found = krea_api::discovery::uncatalogued(&spec);
+    assert_eq!(found.len(), 1, "only the new model is new");
+    let (found, published) = (found[0], &simulator::NEW_MODEL);
+    assert_eq!(
+        (found.id, found.name, found.price, found.typical_secs),
+        (
+            published.id,
+            published.name,
+            published.price,
+            published.typical_secs
+        )
+    );
+    assert_eq!(found.fields.len(), published.fields.len());
+    for field in published.fields {
+        assert_eq!(found.field(field.name), Some(field), "{}", field.name);
+    }
+
+    let model = published.id;
+    let refused = submit(&base, model, json!({"prompt": "a cat", "line_weight": 2})).await;
+    assert_eq!(refused.status(), 400);
+    let unknown = submit(&base, model, json!({"prompt": "a cat", "width": 512})).await;
+    assert_eq!(unknown.status(), 400);
+    let reply = submit(
+        &base,
+        model,
+        json!({"prompt": "a cat", "medium": "ink", "pages": 2, "colour": true,
+               "image_urls": ["https://example.com/a.png"]}),
+    )
+    .await;
+    assert_eq!(reply.status(), 200);
+    let job: Value = reply.json().await.unwrap();
+    let (done, _) = poll_until_done(&base, job["job_id"].as_str().unwrap()).await;
+    assert_eq!(done["status"], "completed");
+
+    let plain = simulated_proxy(300).await;
+    assert_eq!(
+        submit(&plain, model, json!({"prompt": "a cat"}))
+            .await
+            .status(),
+        404
+    );
+    let plain_spec = get_json(format!("{plain}/openapi.json")).await;
+    assert!(krea_api::discovery::uncatalogued(&plain_spec).is_empty());
 }

@@ -3,10 +3,12 @@
 //! and pictures drawn locally. An offline demo, and the test double for every test here.
 
 mod book;
+mod new_model;
 mod picture;
 pub mod timeline;
 
 pub use book::FAIL_TRIGGER;
+pub use new_model::NEW_MODEL;
 
 use crate::error_response::json_error;
 use crate::route_table;
@@ -19,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use book::{Book, CancelOutcome};
-use krea_api::{catalogue, validation, JobList, JobStatus};
+use krea_api::{catalogue, validation, JobList, JobStatus, ModelSpec};
 use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -28,25 +30,44 @@ use std::time::Duration;
 pub struct SimConfig {
     /// How long a job takes from `queued` to `completed`.
     pub job_duration: Duration,
+    /// Also publish [`NEW_MODEL`], which the catalogue does not know.
+    pub new_model: bool,
+}
+
+/// The simulated Krea: its jobs, and the models it publishes and accepts.
+struct Simulator {
+    book: Book,
+    models: Vec<&'static ModelSpec>,
+}
+
+impl Simulator {
+    fn model(&self, id: &str) -> Option<&'static ModelSpec> {
+        self.models.iter().find(|model| model.id == id).copied()
+    }
 }
 
 pub fn router(config: SimConfig) -> Router {
-    let book = Arc::new(Book::new(config.job_duration));
+    let mut models: Vec<&'static ModelSpec> = catalogue::MODELS.iter().collect();
+    if config.new_model {
+        models.push(&NEW_MODEL);
+    }
+    let document = Json(krea_api::openapi::document_of(models.iter().copied()));
+    let simulator = Arc::new(Simulator {
+        book: Book::new(config.job_duration),
+        models,
+    });
     let job_routes = route_table::job_routes(post(generate), get(list), get(job).delete(cancel))
         .route_layer(middleware::from_fn(require_bearer));
     Router::new()
         .merge(job_routes)
         .route("/simulator/images/{file}", get(image))
         // Public, like Krea's: clients discover models from it without a token.
-        .route(
-            "/openapi.json",
-            get(|| async { Json(krea_api::openapi::document()) }),
-        )
+        .route("/openapi.json", get(|| async move { document }))
         .fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") })
-        .with_state(book)
+        .with_state(simulator)
 }
 
-type Shared = State<Arc<Book>>;
+type Shared = State<Arc<Simulator>>;
 
 /// Like Krea: every job route wants `Authorization: Bearer <token>`.
 async fn require_bearer(request: Request, next: Next) -> Response {
@@ -73,12 +94,12 @@ fn origin(headers: &HeaderMap) -> String {
     }
 }
 
-async fn generate(State(book): Shared, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn generate(State(sim): Shared, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let model_id = uri
         .path()
         .strip_prefix(route_table::GENERATE_PREFIX)
         .unwrap_or_default();
-    let Some(model) = catalogue::find(model_id) else {
+    let Some(model) = sim.model(model_id) else {
         return json_error(StatusCode::NOT_FOUND, format!("Unknown model: {model_id}"));
     };
     let body: Value = match serde_json::from_slice(&body) {
@@ -96,18 +117,18 @@ async fn generate(State(book): Shared, uri: Uri, headers: HeaderMap, body: Bytes
     let Value::Object(body) = body else {
         unreachable!("validation accepts only objects")
     };
-    Json(book.submit(model, &body, &origin(&headers))).into_response()
+    Json(sim.book.submit(model, &body, &origin(&headers))).into_response()
 }
 
-async fn job(State(book): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    match book.get(&id, &origin(&headers)) {
+async fn job(State(sim): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    match sim.book.get(&id, &origin(&headers)) {
         Some(job) => Json(job).into_response(),
         None => json_error(StatusCode::NOT_FOUND, "Job not found"),
     }
 }
 
-async fn cancel(State(book): Shared, Path(id): Path<String>) -> Response {
-    match book.cancel(&id) {
+async fn cancel(State(sim): Shared, Path(id): Path<String>) -> Response {
+    match sim.book.cancel(&id) {
         CancelOutcome::Cancelled => StatusCode::OK.into_response(),
         CancelOutcome::NotFound => json_error(StatusCode::NOT_FOUND, "Job not found"),
         // Krea leaves this case undocumented; 409 says "not in a state that allows it".
@@ -129,7 +150,7 @@ struct ListQuery {
 }
 
 async fn list(
-    State(book): Shared,
+    State(sim): Shared,
     headers: HeaderMap,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
@@ -156,7 +177,9 @@ async fn list(
     if let Some(JobStatus::Unknown(other)) = &status {
         return json_error(StatusCode::BAD_REQUEST, format!("Unknown status: {other}"));
     }
-    let (items, next_cursor) = book.list(cursor, status.as_ref(), limit, &origin(&headers));
+    let (items, next_cursor) = sim
+        .book
+        .list(cursor, status.as_ref(), limit, &origin(&headers));
     Json(JobList { items, next_cursor }).into_response()
 }
 
@@ -166,12 +189,12 @@ struct ImageQuery {
 }
 
 async fn image(
-    State(book): Shared,
+    State(sim): Shared,
     Path(file): Path<String>,
     Query(query): Query<ImageQuery>,
 ) -> Response {
     let id = file.strip_suffix(".svg").unwrap_or_default();
-    match book.picture(id, query.preview == Some(1)) {
+    match sim.book.picture(id, query.preview == Some(1)) {
         Some(svg) => (
             [
                 (header::CONTENT_TYPE, "image/svg+xml"),
