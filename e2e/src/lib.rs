@@ -42,6 +42,11 @@ async fn free_port() -> u16 {
 impl Stack {
     /// Starts everything; `job_ms` is how long each simulated job takes.
     pub async fn start(job_ms: u64) -> Stack {
+        Stack::start_with(job_ms, &[]).await
+    }
+
+    /// Starts everything, with more `krea-proxy` flags.
+    pub async fn start_with(job_ms: u64, proxy_flags: &[&str]) -> Stack {
         let mut proxy = Command::new(env_path("KREA_PROXY_BIN"))
             .args([
                 "--simulate",
@@ -49,8 +54,9 @@ impl Stack {
                 "127.0.0.1:0",
                 "--sim-job-ms",
                 &job_ms.to_string(),
-                "--serve",
             ])
+            .args(proxy_flags)
+            .arg("--serve")
             .arg(env_path("KREA_DIST"))
             .stdout(Stdio::piped())
             .kill_on_drop(true)

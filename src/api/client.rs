@@ -3,6 +3,7 @@ use crate::jobs::scheduler::retry_after_seconds;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use krea_api::{ErrorBody, ImageRequest, Job};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use web_sys::AbortSignal;
 
 /// Talks to a Krea-compatible base URL: the proxy, or `""` for this origin.
@@ -44,7 +45,20 @@ impl KreaClient {
 
     /// `GET /jobs/{id}`.
     pub async fn job(&self, id: &str, abort: Option<&AbortSignal>) -> Result<Job, ApiError> {
-        let url = format!("{}/jobs/{id}", self.base);
+        self.get_json(&format!("/jobs/{id}"), abort).await
+    }
+
+    /// `GET /openapi.json`: Krea's public spec, where new models show up first.
+    pub async fn openapi(&self, abort: Option<&AbortSignal>) -> Result<Value, ApiError> {
+        self.get_json("/openapi.json", abort).await
+    }
+
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        abort: Option<&AbortSignal>,
+    ) -> Result<T, ApiError> {
+        let url = format!("{}{path}", self.base);
         let response = self
             .prepare(Request::get(&url), abort)
             .send()

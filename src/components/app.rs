@@ -1,7 +1,8 @@
 use super::{JobGrid, PromptForm, SettingsPanel};
 use crate::api::KreaClient;
 use crate::hooks::{
-    use_job_actions, use_job_history, use_job_poller, use_runtime_config, use_settings, use_submit,
+    use_discovered_models, use_job_actions, use_job_history, use_job_poller, use_runtime_config,
+    use_settings, use_submit,
 };
 use crate::jobs::pricing::Spent;
 use crate::settings::{proxy_base, RuntimeConfig};
@@ -22,6 +23,7 @@ pub fn App() -> impl IntoView {
 pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     let settings = use_settings();
     let client = Memo::new(move |_| KreaClient::new(proxy_base(&config, &settings.get()), None));
+    let more_models = use_discovered_models(client);
     let store = use_job_history();
     use_job_poller(store, client);
     let submitter = use_submit(store, client);
@@ -39,6 +41,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
         </header>
         <main class="studio">
             <PromptForm
+                more_models
                 on_generate=submitter.submit
                 busy=submitter.busy
                 submit_error=submitter.error

@@ -64,20 +64,51 @@ pub fn FieldInput(
             </select>
         }
         .into_any(),
-        FieldKind::Number { min, max, .. } => view! {
-            <input
-                id=id.clone()
-                data-testid=id.clone()
-                type="number"
-                inputmode="decimal"
-                min=min
-                max=max
-                placeholder=placeholder
-                prop:value=value
-                on:input=move |ev| set(event_target_value(&ev))
-            />
+        FieldKind::Number { min, max, .. } => {
+            let number = view! {
+                <input
+                    id=id.clone()
+                    data-testid=id.clone()
+                    type="number"
+                    inputmode="decimal"
+                    min=min
+                    max=max
+                    placeholder=placeholder
+                    prop:value=value
+                    on:input=move |ev| set(event_target_value(&ev))
+                />
+            };
+            match slider_range(spec) {
+                // A slider beside the box: it rests on Krea's default while the box is blank,
+                // so an untouched field is still left out of the request.
+                Some((min, max, step)) => {
+                    let resting = spec
+                        .default
+                        .map(literal_text)
+                        .unwrap_or_else(|| format!("{}", (min + max) / 2.0));
+                    view! {
+                        <div class="slider">
+                            <input
+                                type="range"
+                                data-testid=format!("slider-{name}")
+                                aria-label=label(name)
+                                min=min
+                                max=max
+                                step=step
+                                prop:value=move || {
+                                    let typed = value();
+                                    if typed.trim().is_empty() { resting.clone() } else { typed }
+                                }
+                                on:input=move |ev| set(event_target_value(&ev))
+                            />
+                            {number}
+                        </div>
+                    }
+                    .into_any()
+                }
+                None => number.into_any(),
+            }
         }
-        .into_any(),
         _ => view! {
             <input
                 id=id.clone()
@@ -118,6 +149,23 @@ pub fn FieldInput(
             </p>
         </div>
     }
+}
+
+/// Bounded numbers get a slider (Krea 2's intensity, complexity and movement, strengths,
+/// guidance, steps); sizes and seeds do not, as their useful values are specific numbers.
+fn slider_range(spec: &FieldSpec) -> Option<(f64, f64, f64)> {
+    let FieldKind::Number {
+        min: Some(min),
+        max: Some(max),
+        integer,
+        ..
+    } = spec.kind
+    else {
+        return None;
+    };
+    let sized = matches!(spec.name, "width" | "height" | "seed");
+    let step = if integer { 1.0 } else { (max - min) / 100.0 };
+    (!sized && max > min).then_some((min, max, step))
 }
 
 /// `aspect_ratio` → `Aspect ratio`, `image_url` → `Image URL`.

@@ -8,6 +8,9 @@ use leptos::prelude::*;
 /// request is valid; every problem is shown next to its field.
 #[component]
 pub fn PromptForm(
+    /// Models discovered from the proxy's spec, offered under "More models".
+    #[prop(into)]
+    more_models: Signal<Vec<&'static ModelSpec>>,
     on_generate: Callback<ImageRequest>,
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] submit_error: Signal<Option<String>>,
@@ -57,10 +60,20 @@ pub fn PromptForm(
                     prop:value=move || model_id.get()
                     on:change=move |ev| form.update(|f| f.switch_model(&event_target_value(&ev)))
                 >
-                    {MODELS
-                        .iter()
-                        .map(|m| view! { <option value=m.id>{picker_label(m)}</option> })
-                        .collect_view()}
+                    {MODELS.iter().map(model_option).collect_view()}
+                    {move || {
+                        more_models
+                            .with(|more| {
+                                (!more.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <optgroup label="More models" data-testid="more-models">
+                                                {more.iter().copied().map(model_option).collect_view()}
+                                            </optgroup>
+                                        }
+                                    })
+                            })
+                    }}
                 </select>
                 <p class="model-meta" data-testid="model-meta">{move || model_summary(model())}</p>
             </div>
@@ -140,6 +153,10 @@ pub fn PromptForm(
             </p>
         </form>
     }
+}
+
+fn model_option(model: &'static ModelSpec) -> impl IntoView {
+    view! { <option value=model.id>{picker_label(model)}</option> }
 }
 
 /// `Flux · 3 compute units · ~7 s`: what a model costs and how long it takes, at a glance.
