@@ -47,6 +47,26 @@ impl FormState {
         catalogue::find(&self.model_id).unwrap_or(&catalogue::MODELS[0])
     }
 
+    /// The form as it was for a past request ("Reuse settings"): its model, prompt and every
+    /// value it sent; fields it left out stay blank, so building it again sends the same body.
+    pub fn load(model_id: &str, body: &Map<String, Value>) -> Option<Self> {
+        let model = catalogue::find(model_id)?;
+        let mut form = FormState::new(model.id);
+        form.prompt = body
+            .get("prompt")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        for spec in visible_fields(model) {
+            let text = body
+                .get(spec.name)
+                .map(|value| value_text(&spec.kind, value))
+                .unwrap_or_default();
+            form.values.insert(spec.name.to_owned(), text);
+        }
+        Some(form)
+    }
+
     /// Changes model, keeping the prompt and every value the new model also takes.
     pub fn switch_model(&mut self, model_id: &str) {
         let Some(model) = catalogue::find(model_id) else {
@@ -228,6 +248,31 @@ fn initial_value(spec: &FieldSpec) -> String {
         (Some(default), _) => literal_text(default),
         (None, FieldKind::Choice(options)) => options[0].to_owned(),
         (None, FieldKind::Number { .. }) if is_size && spec.required => "1024".to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// How a sent value reads in its input: list items one per line, an item object as its
+/// members' values in the schema's order, separated by spaces (the way [`list_item`] reads
+/// them).
+fn value_text(kind: &FieldKind, value: &Value) -> String {
+    match (kind, value) {
+        (_, Value::String(text)) => text.clone(),
+        (_, Value::Number(number)) => number
+            .as_f64()
+            .map(krea_api::number::format_number)
+            .unwrap_or_else(|| number.to_string()),
+        (_, Value::Bool(flag)) => flag.to_string(),
+        (FieldKind::List { item, .. }, Value::Array(items)) => items
+            .iter()
+            .map(|value| value_text(item, value))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        (FieldKind::Object(members), Value::Object(values)) => members
+            .iter()
+            .filter_map(|member| Some(value_text(&member.kind, values.get(member.name)?)))
+            .collect::<Vec<_>>()
+            .join(" "),
         _ => String::new(),
     }
 }

@@ -2,9 +2,14 @@
 //! jobs to poll when. Plain Rust, tested on the host.
 
 pub mod describe;
+pub mod download_name;
+pub mod filter;
+pub mod history_file;
 pub mod pricing;
+pub mod progress;
 pub mod scheduler;
 pub mod store;
+pub mod variations;
 
 pub use scheduler::PollScheduler;
-pub use store::{JobEntry, JobStore};
+pub use store::{JobEntry, JobStore, MergeReport};
