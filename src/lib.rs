@@ -4,6 +4,7 @@
 //! host; the browser half (HTTP client, hooks, components) exists only on wasm32.
 
 pub mod form;
+pub mod i18n;
 pub mod jobs;
 pub mod settings;
 

@@ -17,4 +17,4 @@ pub use catalogue::{FieldKind, FieldSpec, Literal, ModelSpec, Price, MODELS};
 pub use error_body::ErrorBody;
 pub use job::{Job, JobList, JobStatus};
 pub use request::ImageRequest;
-pub use validation::{FieldError, Problem, ValidationErrors};
+pub use validation::{FieldError, Problem, Reason, ValidationErrors};

@@ -23,15 +23,69 @@ pub const RENAMED_FIELDS: &[(&str, &str)] = &[
     ("webSearch", "web_search"),
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
     Missing,
     Unknown { renamed_to: Option<&'static str> },
-    Invalid(String),
+    Invalid(Reason),
+}
+
+/// Why a value is refused. Kept as data so a client can word it in its own language; the
+/// `Display` text is Krea's English.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    NotText,
+    NotNumber,
+    NotWhole,
+    Between(f64, f64),
+    AtLeast(f64),
+    AtMost(f64),
+    OneOf(&'static [&'static str]),
+    NotBool,
+    NotUrlText,
+    NotUrl,
+    NotList,
+    TooManyItems(usize),
+    TooFewItems(usize),
+    NotObject,
+    TooShort(usize),
+    TooLong { max: usize, length: usize },
+    NotJsonObject,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::NotText => f.write_str("must be a string"),
+            Reason::NotNumber => f.write_str("must be a number"),
+            Reason::NotWhole => f.write_str("must be a whole number"),
+            Reason::Between(min, max) => write!(
+                f,
+                "must be between {} and {}",
+                format_number(*min),
+                format_number(*max)
+            ),
+            Reason::AtLeast(min) => write!(f, "must be at least {}", format_number(*min)),
+            Reason::AtMost(max) => write!(f, "must be at most {}", format_number(*max)),
+            Reason::OneOf(options) => write!(f, "must be one of {}", options.join(", ")),
+            Reason::NotBool => f.write_str("must be true or false"),
+            Reason::NotUrlText => f.write_str("must be a URL string"),
+            Reason::NotUrl => f.write_str("must be an http(s) URL or a data: URI"),
+            Reason::NotList => f.write_str("must be a list"),
+            Reason::TooManyItems(max) => write!(f, "takes at most {max} items"),
+            Reason::TooFewItems(min) => write!(f, "needs at least {min} items"),
+            Reason::NotObject => f.write_str("must be an object"),
+            Reason::TooShort(min) => write!(f, "must be at least {min} characters"),
+            Reason::TooLong { max, length } => {
+                write!(f, "must be at most {max} characters (is {length})")
+            }
+            Reason::NotJsonObject => f.write_str("must be a JSON object"),
+        }
+    }
 }
 
 /// One problem with one field; `field` is a path such as `style_images[0].strength`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
     pub field: String,
     pub problem: Problem,
@@ -46,13 +100,13 @@ impl FieldError {
             Problem::Unknown {
                 renamed_to: Some(name),
             } => format!("is no longer accepted; use {name}"),
-            Problem::Invalid(why) => why.clone(),
+            Problem::Invalid(why) => why.to_string(),
         }
     }
 }
 
 /// Every problem found in one body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationErrors(pub Vec<FieldError>);
 
 impl ValidationErrors {
@@ -113,7 +167,7 @@ pub fn validate(model: &ModelSpec, body: &Value) -> Result<(), ValidationErrors>
         Value::Object(map) => check_object(model.fields, map, "", true, &mut errors),
         _ => errors.push(FieldError {
             field: "body".into(),
-            problem: Problem::Invalid("must be a JSON object".into()),
+            problem: Problem::Invalid(Reason::NotJsonObject),
         }),
     }
     if errors.is_empty() {
@@ -177,10 +231,10 @@ fn check_value(
     value: &Value,
     path: &str,
     errors: &mut Vec<FieldError>,
-) -> Result<(), String> {
+) -> Result<(), Reason> {
     match *kind {
         FieldKind::Text { min_len, max_len } => {
-            let text = value.as_str().ok_or("must be a string")?;
+            let text = value.as_str().ok_or(Reason::NotText)?;
             check_length(text, min_len, max_len)
         }
         FieldKind::Number {
@@ -192,41 +246,32 @@ fn check_value(
             if value.is_null() && nullable {
                 return Ok(());
             }
-            let number = value.as_f64().ok_or("must be a number")?;
+            let number = value.as_f64().ok_or(Reason::NotNumber)?;
             if integer && number.fract() != 0.0 {
-                return Err("must be a whole number".into());
+                return Err(Reason::NotWhole);
             }
             match (min, max) {
-                (Some(min), Some(max)) if number < min || number > max => Err(format!(
-                    "must be between {} and {}",
-                    format_number(min),
-                    format_number(max)
-                )),
-                (Some(min), _) if number < min => {
-                    Err(format!("must be at least {}", format_number(min)))
+                (Some(min), Some(max)) if number < min || number > max => {
+                    Err(Reason::Between(min, max))
                 }
-                (_, Some(max)) if number > max => {
-                    Err(format!("must be at most {}", format_number(max)))
-                }
+                (Some(min), _) if number < min => Err(Reason::AtLeast(min)),
+                (_, Some(max)) if number > max => Err(Reason::AtMost(max)),
                 _ => Ok(()),
             }
         }
         FieldKind::ChoiceOrNull(_) if value.is_null() => Ok(()),
         FieldKind::Choice(options) | FieldKind::ChoiceOrNull(options) => match value.as_str() {
             Some(choice) if options.contains(&choice) => Ok(()),
-            _ => Err(format!("must be one of {}", options.join(", "))),
+            _ => Err(Reason::OneOf(options)),
         },
-        FieldKind::Bool => value
-            .is_boolean()
-            .then_some(())
-            .ok_or_else(|| "must be true or false".into()),
+        FieldKind::Bool => value.is_boolean().then_some(()).ok_or(Reason::NotBool),
         FieldKind::Url { max_len, nullable } => {
             if value.is_null() && nullable {
                 return Ok(());
             }
-            let url = value.as_str().ok_or("must be a URL string")?;
+            let url = value.as_str().ok_or(Reason::NotUrlText)?;
             if !is_url(url) {
-                return Err("must be an http(s) URL or a data: URI".into());
+                return Err(Reason::NotUrl);
             }
             check_length(url, None, max_len)
         }
@@ -235,12 +280,12 @@ fn check_value(
             min_items,
             max_items,
         } => {
-            let items = value.as_array().ok_or("must be a list")?;
+            let items = value.as_array().ok_or(Reason::NotList)?;
             if let Some(max) = max_items.filter(|max| items.len() > *max) {
-                return Err(format!("takes at most {max} items"));
+                return Err(Reason::TooManyItems(max));
             }
             if let Some(min) = min_items.filter(|min| items.len() < *min) {
-                return Err(format!("needs at least {min} items"));
+                return Err(Reason::TooFewItems(min));
             }
             for (index, element) in items.iter().enumerate() {
                 let element_path = format!("{path}[{index}]");
@@ -254,20 +299,20 @@ fn check_value(
             Ok(())
         }
         FieldKind::Object(fields) => {
-            let map = value.as_object().ok_or("must be an object")?;
+            let map = value.as_object().ok_or(Reason::NotObject)?;
             check_object(fields, map, path, false, errors);
             Ok(())
         }
     }
 }
 
-fn check_length(text: &str, min: Option<usize>, max: Option<usize>) -> Result<(), String> {
+fn check_length(text: &str, min: Option<usize>, max: Option<usize>) -> Result<(), Reason> {
     let length = text.chars().count();
     if let Some(min) = min.filter(|min| length < *min) {
-        return Err(format!("must be at least {min} characters"));
+        return Err(Reason::TooShort(min));
     }
     if let Some(max) = max.filter(|max| length > *max) {
-        return Err(format!("must be at most {max} characters (is {length})"));
+        return Err(Reason::TooLong { max, length });
     }
     Ok(())
 }

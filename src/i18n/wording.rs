@@ -1,0 +1,189 @@
+//! Words for things that come from Krea's data rather than from the studio: why a value is
+//! refused, and what a model's fields are called.
+
+use super::{fill, Locale, Texts};
+use krea_api::number::format_number;
+use krea_api::{Problem, Reason};
+
+/// A validation problem as the person reads it.
+pub fn reason_text(problem: &Problem, t: &Texts) -> String {
+    let reason = match problem {
+        Problem::Missing => return t.required.to_owned(),
+        Problem::Unknown { renamed_to: None } => return t.unknown_field.to_owned(),
+        Problem::Unknown {
+            renamed_to: Some(name),
+        } => return fill(t.renamed_field, &[("name", name)]),
+        Problem::Invalid(reason) => reason,
+    };
+    let n = |value: f64| format_number(value);
+    match reason {
+        Reason::NotText => t.not_text.to_owned(),
+        Reason::NotNumber => t.not_number.to_owned(),
+        Reason::NotWhole => t.not_whole.to_owned(),
+        Reason::Between(min, max) => fill(t.between, &[("min", &n(*min)), ("max", &n(*max))]),
+        Reason::AtLeast(min) => fill(t.at_least, &[("min", &n(*min))]),
+        Reason::AtMost(max) => fill(t.at_most, &[("max", &n(*max))]),
+        Reason::OneOf(options) => fill(t.one_of, &[("options", &options.join(", "))]),
+        Reason::NotBool => t.not_bool.to_owned(),
+        Reason::NotUrlText | Reason::NotUrl => t.not_url.to_owned(),
+        Reason::NotList => t.not_list.to_owned(),
+        Reason::TooManyItems(max) => fill(t.too_many_items, &[("max", &max.to_string())]),
+        Reason::TooFewItems(min) => fill(t.too_few_items, &[("min", &min.to_string())]),
+        Reason::NotObject | Reason::NotJsonObject => t.not_object.to_owned(),
+        Reason::TooShort(min) => fill(t.too_short, &[("min", &min.to_string())]),
+        Reason::TooLong { max, length } => fill(
+            t.too_long,
+            &[("max", &max.to_string()), ("length", &length.to_string())],
+        ),
+    }
+}
+
+/// The label of a model field: translated for the fields of the catalogue, derived from the
+/// name for fields of models discovered later (`line_weight` → `Line weight`).
+pub fn field_label(name: &str, locale: Locale) -> String {
+    let known = FIELD_LABELS
+        .iter()
+        .find(|(field, ..)| *field == name)
+        .map(|(_, en, it, id)| match locale {
+            Locale::En => *en,
+            Locale::It => *it,
+            Locale::Id => *id,
+        });
+    known
+        .map(str::to_owned)
+        .unwrap_or_else(|| derived_label(name))
+}
+
+fn derived_label(name: &str) -> String {
+    let spaced = name.replace('_', " ").replace("url", "URL");
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// (field, English, Italian, Indonesian)
+const FIELD_LABELS: &[(&str, &str, &str, &str)] = &[
+    ("prompt", "Prompt", "Prompt", "Prompt"),
+    ("aspect_ratio", "Aspect ratio", "Proporzioni", "Rasio aspek"),
+    ("width", "Width", "Larghezza", "Lebar"),
+    ("height", "Height", "Altezza", "Tinggi"),
+    ("resolution", "Resolution", "Risoluzione", "Resolusi"),
+    ("quality", "Quality", "Qualità", "Kualitas"),
+    ("seed", "Seed", "Seed", "Seed"),
+    ("steps", "Steps", "Passi", "Langkah"),
+    ("num_inference_steps", "Steps", "Passi", "Langkah"),
+    ("guidance_scale_flux", "Guidance", "Guida", "Panduan"),
+    (
+        "cfg_scale",
+        "Guidance (CFG)",
+        "Guida (CFG)",
+        "Panduan (CFG)",
+    ),
+    ("strength", "Strength", "Intensità", "Kekuatan"),
+    (
+        "denoising_strength",
+        "Denoising strength",
+        "Intensità di denoising",
+        "Kekuatan denoising",
+    ),
+    (
+        "negative_prompt",
+        "Negative prompt",
+        "Prompt negativo",
+        "Prompt negatif",
+    ),
+    ("creativity", "Creativity", "Creatività", "Kreativitas"),
+    ("intensity", "Intensity", "Intensità", "Intensitas"),
+    ("complexity", "Complexity", "Complessità", "Kompleksitas"),
+    ("movement", "Movement", "Movimento", "Gerakan"),
+    ("mode", "Mode", "Modalità", "Mode"),
+    ("style", "Style", "Stile", "Gaya"),
+    ("styles", "Styles", "Stili", "Gaya"),
+    ("raw", "Raw", "Grezzo", "Mentah"),
+    (
+        "output_format",
+        "Output format",
+        "Formato di uscita",
+        "Format keluaran",
+    ),
+    ("web_search", "Web search", "Ricerca web", "Pencarian web"),
+    (
+        "skip_prompt_expansion",
+        "Skip prompt expansion",
+        "Salta l'espansione del prompt",
+        "Lewati perluasan prompt",
+    ),
+    ("image_url", "Image URL", "URL immagine", "URL gambar"),
+    ("image_urls", "Image URLs", "URL immagini", "URL gambar"),
+    (
+        "style_images",
+        "Style images",
+        "Immagini di stile",
+        "Gambar gaya",
+    ),
+    (
+        "image_style_references",
+        "Style references",
+        "Riferimenti di stile",
+        "Referensi gaya",
+    ),
+    (
+        "reference_images",
+        "Reference images",
+        "Immagini di riferimento",
+        "Gambar referensi",
+    ),
+    (
+        "character_reference_images",
+        "Character references",
+        "Riferimenti del personaggio",
+        "Referensi karakter",
+    ),
+    ("moodboards", "Moodboards", "Moodboard", "Moodboard"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{EN, IT};
+
+    #[test]
+    fn reasons_and_labels_read_in_each_language() {
+        assert_eq!(
+            reason_text(&Problem::Invalid(Reason::Between(512.0, 2368.0)), &EN),
+            "must be between 512 and 2368"
+        );
+        assert_eq!(
+            reason_text(&Problem::Invalid(Reason::Between(0.0, 1.0)), &IT),
+            "deve essere tra 0 e 1"
+        );
+        assert_eq!(
+            reason_text(
+                &Problem::Unknown {
+                    renamed_to: Some("image_urls")
+                },
+                &EN
+            ),
+            "is no longer accepted; use image_urls"
+        );
+        assert_eq!(field_label("aspect_ratio", Locale::It), "Proporzioni");
+        assert_eq!(field_label("image_urls", Locale::Id), "URL gambar");
+        assert_eq!(field_label("line_weight", Locale::It), "Line weight");
+    }
+
+    #[test]
+    fn every_catalogue_field_has_a_translated_label() {
+        for model in krea_api::MODELS {
+            for field in model.fields {
+                assert!(
+                    FIELD_LABELS.iter().any(|(name, ..)| *name == field.name),
+                    "{} ({}) has no label",
+                    field.name,
+                    model.id
+                );
+            }
+        }
+    }
+}
