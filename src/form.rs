@@ -2,7 +2,10 @@
 //! Field inputs are kept as the text the user typed, so nothing they wrote is lost while a
 //! value is still invalid.
 
-use krea_api::{catalogue, FieldKind, FieldSpec, ImageRequest, Literal, ModelSpec};
+use crate::i18n::{fill, reason_text, Texts};
+use krea_api::{
+    catalogue, FieldKind, FieldSpec, ImageRequest, Literal, ModelSpec, Problem, Reason,
+};
 use serde_json::{Map, Number, Value};
 use std::collections::BTreeMap;
 
@@ -29,7 +32,47 @@ pub const SIZE_PRESETS: [(&str, u32, u32); 6] = [
 ];
 
 /// Problems keyed by field name (`prompt`, `width`, …; `form` for the rest).
-pub type FormErrors = BTreeMap<String, String>;
+pub type FormErrors = BTreeMap<String, FormProblem>;
+
+/// What is wrong with one field, and where inside a list field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormProblem {
+    /// The line of a list input (from 1), and the member of its item, when that is where.
+    pub line: Option<(usize, Option<String>)>,
+    pub problem: Problem,
+}
+
+impl FormProblem {
+    fn of(problem: Problem) -> Self {
+        FormProblem {
+            line: None,
+            problem,
+        }
+    }
+
+    /// The message shown next to `field`.
+    pub fn message(&self, field: &str, t: &Texts) -> String {
+        if field == "prompt" && self.problem == Problem::Missing {
+            return t.write_prompt.to_owned();
+        }
+        let message = reason_text(&self.problem, t);
+        match &self.line {
+            None => message,
+            Some((line, None)) => fill(
+                t.on_line,
+                &[("line", &line.to_string()), ("message", &message)],
+            ),
+            Some((line, Some(member))) => fill(
+                t.on_line_member,
+                &[
+                    ("line", &line.to_string()),
+                    ("member", member),
+                    ("message", &message),
+                ],
+            ),
+        }
+    }
+}
 
 impl FormState {
     pub fn new(model_id: &str) -> Self {
@@ -164,13 +207,16 @@ impl FormState {
     }
 
     /// `12 / 1800` against the model's prompt limit, or `12 characters` when it has none.
-    pub fn prompt_counter(&self) -> String {
-        let length = self.prompt.chars().count();
+    pub fn prompt_counter(&self, t: &Texts) -> String {
+        let length = self.prompt.chars().count().to_string();
         match self.model().field("prompt").map(|f| f.kind) {
             Some(FieldKind::Text {
                 max_len: Some(max), ..
-            }) => format!("{length} / {max}"),
-            _ => format!("{length} characters"),
+            }) => fill(
+                t.prompt_count_of,
+                &[("n", &length), ("max", &max.to_string())],
+            ),
+            _ => fill(t.prompt_count, &[("n", &length)]),
         }
     }
 
@@ -182,7 +228,7 @@ impl FormState {
     pub fn build(&self) -> Result<ImageRequest, FormErrors> {
         let mut errors = FormErrors::new();
         if self.prompt.trim().is_empty() {
-            errors.insert("prompt".into(), "Write a prompt first".into());
+            errors.insert("prompt".into(), FormProblem::of(Problem::Missing));
         }
         let mut body = Map::new();
         body.insert("prompt".into(), Value::String(self.prompt.clone()));
@@ -197,7 +243,10 @@ impl FormState {
                     body.insert(spec.name.to_owned(), value);
                 }
                 None => {
-                    errors.insert(spec.name.to_owned(), "must be a number".into());
+                    errors.insert(
+                        spec.name.to_owned(),
+                        FormProblem::of(Problem::Invalid(Reason::NotNumber)),
+                    );
                 }
             }
         }
@@ -208,11 +257,11 @@ impl FormState {
         if let Err(problems) = request.validate() {
             for problem in problems.0 {
                 let field = problem.field.split(['.', '[']).next().unwrap_or("form");
-                let message = match where_in_list(&problem.field[field.len()..]) {
-                    Some(place) => format!("{place}: {}", problem.message()),
-                    None => problem.message(),
-                };
-                errors.entry(field.to_owned()).or_insert(message);
+                let line = where_in_list(&problem.field[field.len()..]);
+                errors.entry(field.to_owned()).or_insert(FormProblem {
+                    line,
+                    problem: problem.problem,
+                });
             }
         }
         if errors.is_empty() {
@@ -315,15 +364,12 @@ fn to_json(kind: &FieldKind, text: &str) -> Option<Value> {
     }
 }
 
-/// `[0].tag` → `line 1, tag`; `[2]` → `line 3`; `None` for a top-level field.
-fn where_in_list(rest: &str) -> Option<String> {
+/// `[0].tag` → line 1, member `tag`; `[2]` → line 3; `None` for a top-level field.
+fn where_in_list(rest: &str) -> Option<(usize, Option<String>)> {
     let inner = rest.strip_prefix('[')?;
     let (index, member) = inner.split_once(']')?;
     let line = index.parse::<usize>().ok()? + 1;
-    Some(match member.strip_prefix('.') {
-        Some(member) => format!("line {line}, {member}"),
-        None => format!("line {line}"),
-    })
+    Some((line, member.strip_prefix('.').map(str::to_owned)))
 }
 
 /// One line of a list input: a URL (or id), optionally followed by the item's second member
@@ -359,7 +405,7 @@ fn list_item(item: &FieldKind, line: &str) -> Option<Value> {
 }
 
 /// What a list input expects on each line, for its placeholder.
-pub fn list_hint(spec: &FieldSpec) -> Option<String> {
+pub fn list_hint(spec: &FieldSpec, t: &Texts) -> Option<String> {
     let FieldKind::List {
         item, max_items, ..
     } = spec.kind
@@ -378,15 +424,28 @@ pub fn list_hint(spec: &FieldSpec) -> Option<String> {
         _ => "URL".to_owned(),
     };
     Some(match max_items {
-        Some(max) => format!("One per line: {line} (up to {max})"),
-        None => format!("One per line: {line}"),
+        Some(max) => fill(
+            t.one_per_line_max,
+            &[("line", &line), ("max", &max.to_string())],
+        ),
+        None => fill(t.one_per_line, &[("line", &line)]),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::EN;
     use serde_json::json;
+
+    /// The form's problems as English messages.
+    fn problems(form: &FormState) -> BTreeMap<String, String> {
+        form.build()
+            .unwrap_err()
+            .iter()
+            .map(|(field, problem)| (field.clone(), problem.message(field, &EN)))
+            .collect()
+    }
 
     #[test]
     fn each_model_opens_with_the_size_fields_it_takes() {
@@ -444,14 +503,14 @@ mod tests {
         let mut form = FormState::new("bytedance/seedream-4");
         form.values.insert("width".into(), "9000".into());
         form.values.insert("height".into(), "tall".into());
-        let errors = form.build().unwrap_err();
+        let errors = problems(&form);
         assert_eq!(errors["prompt"], "Write a prompt first");
         assert_eq!(errors["width"], "must be at most 4096");
         assert_eq!(errors["height"], "must be a number");
         assert_eq!(form.value("height"), "tall");
         form.values.insert("height".into(), String::new());
         form.prompt = "ok".into();
-        assert_eq!(form.build().unwrap_err()["height"], "is required");
+        assert_eq!(problems(&form)["height"], "is required");
     }
 
     #[test]
@@ -483,14 +542,11 @@ mod tests {
         assert_eq!(body["image_urls"], json!(["https://x/i.png"]));
         gpt.values
             .insert("image_urls".into(), "https://x/i.png\n".repeat(11));
-        assert_eq!(
-            gpt.build().unwrap_err()["image_urls"],
-            "takes at most 10 items"
-        );
+        assert_eq!(problems(&gpt)["image_urls"], "takes at most 10 items");
         gpt.values.insert("image_urls".into(), String::new());
         gpt.values
             .insert("style_images".into(), "https://x/s.png strong".into());
-        assert_eq!(gpt.build().unwrap_err()["style_images"], "must be a number");
+        assert_eq!(problems(&gpt)["style_images"], "must be a number");
         let mut runway = FormState::new("runway/gen-4-image");
         runway.prompt = "p".into();
         runway.values.insert(
@@ -498,11 +554,11 @@ mod tests {
             "https://x/a.png hero\nhttps://x/b.png x".into(),
         );
         assert_eq!(
-            runway.build().unwrap_err()["reference_images"],
+            problems(&runway)["reference_images"],
             "line 2, tag: must be at least 3 characters"
         );
         assert_eq!(
-            list_hint(runway.model().field("reference_images").unwrap()).unwrap(),
+            list_hint(runway.model().field("reference_images").unwrap(), &EN).unwrap(),
             "One per line: URL tag (up to 3)"
         );
     }
@@ -545,14 +601,14 @@ mod tests {
     fn the_prompt_counter_knows_each_models_limit() {
         let mut form = FormState::new("runway/gen-4-image");
         form.prompt = "a fox".into();
-        assert_eq!(form.prompt_counter(), "5 / 1000");
+        assert_eq!(form.prompt_counter(&EN), "5 / 1000");
         form.switch_model("krea/krea-2/medium");
-        assert_eq!(form.prompt_counter(), "5 characters");
+        assert_eq!(form.prompt_counter(&EN), "5 characters");
         form.switch_model("bfl/flux-1-dev");
         form.prompt = "x".repeat(1801);
-        assert_eq!(form.prompt_counter(), "1801 / 1800");
+        assert_eq!(form.prompt_counter(&EN), "1801 / 1800");
         assert_eq!(
-            form.build().unwrap_err()["prompt"],
+            problems(&form)["prompt"],
             "must be at most 1800 characters (is 1801)"
         );
     }

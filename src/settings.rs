@@ -2,6 +2,7 @@
 //! settings. The proxy URL is a spending key, so it only ever goes over HTTPS, except to
 //! this machine.
 
+use crate::i18n::{Locale, Texts};
 use serde::{Deserialize, Serialize};
 
 /// `config.json` beside `index.html`, written by whoever hosts the app.
@@ -11,11 +12,94 @@ pub struct RuntimeConfig {
     pub proxy_url: Option<String>,
 }
 
-/// What the user chose in the settings panel.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// What the user chose in the settings panel. (The proxy access key is not here: it is kept
+/// for the tab's session only, never with the history.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     #[serde(default)]
     pub proxy_url: Option<String>,
+    #[serde(default = "default_poll_secs")]
+    pub poll_interval_secs: u32,
+    #[serde(default)]
+    pub theme: Theme,
+    /// `None` follows the browser's language.
+    #[serde(default)]
+    pub language: Option<Locale>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            proxy_url: None,
+            poll_interval_secs: default_poll_secs(),
+            theme: Theme::System,
+            language: None,
+        }
+    }
+}
+
+/// Krea suggests polling every 2–5 s; 10 s is gentle on rate limits for long sessions.
+pub const POLL_SECS: std::ops::RangeInclusive<u32> = 2..=10;
+
+fn default_poll_secs() -> u32 {
+    *POLL_SECS.start()
+}
+
+/// Checks a poll interval typed by the user.
+pub fn parse_poll_interval(input: &str) -> Option<u32> {
+    input
+        .trim()
+        .parse()
+        .ok()
+        .filter(|secs| POLL_SECS.contains(secs))
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Theme {
+        Theme::ALL
+            .into_iter()
+            .find(|theme| theme.key() == key)
+            .unwrap_or_default()
+    }
+}
+
+/// Why a proxy URL was refused; worded by the view in the person's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyUrlError {
+    NotAUrl,
+    HasQuery,
+    PlainHttp,
+    OtherScheme,
+}
+
+impl ProxyUrlError {
+    pub fn message(self, t: &Texts) -> &'static str {
+        match self {
+            ProxyUrlError::NotAUrl => t.full_url,
+            ProxyUrlError::HasQuery => t.no_query,
+            ProxyUrlError::PlainHttp => t.use_https,
+            ProxyUrlError::OtherScheme => t.https_only,
+        }
+    }
 }
 
 /// The base URL requests go to: the user's choice, else the deployment's, else this origin.
@@ -28,14 +112,12 @@ pub fn proxy_base(config: &RuntimeConfig, settings: &Settings) -> String {
 }
 
 /// Checks a proxy URL typed by the user. Empty means "this origin".
-pub fn normalize_proxy_url(input: &str) -> Result<Option<String>, String> {
+pub fn normalize_proxy_url(input: &str) -> Result<Option<String>, ProxyUrlError> {
     let url = input.trim().trim_end_matches('/');
     if url.is_empty() {
         return Ok(None);
     }
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or("Enter a full URL, such as https://proxy.example.com")?;
+    let (scheme, rest) = url.split_once("://").ok_or(ProxyUrlError::NotAUrl)?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host_name = match host.rsplit_once(':') {
         Some((name, port)) if !name.ends_with(']') || port.chars().all(|c| c.is_ascii_digit()) => {
@@ -44,17 +126,17 @@ pub fn normalize_proxy_url(input: &str) -> Result<Option<String>, String> {
         _ => host,
     };
     if host_name.is_empty() || host.contains('@') {
-        return Err("Enter a full URL, such as https://proxy.example.com".into());
+        return Err(ProxyUrlError::NotAUrl);
     }
     if rest.contains(['?', '#']) {
-        return Err("The proxy URL takes no query or fragment".into());
+        return Err(ProxyUrlError::HasQuery);
     }
     let local = matches!(host_name, "localhost" | "127.0.0.1" | "[::1]");
     match scheme {
         "https" => Ok(Some(url.to_owned())),
         "http" if local => Ok(Some(url.to_owned())),
-        "http" => Err("Use https: the proxy URL spends your Krea balance".into()),
-        _ => Err("The proxy URL must start with https://".into()),
+        "http" => Err(ProxyUrlError::PlainHttp),
+        _ => Err(ProxyUrlError::OtherScheme),
     }
 }
 
@@ -68,6 +150,7 @@ mod tests {
             proxy_url: Some("https://deploy.example".into()),
         };
         let mut settings = Settings::default();
+        assert_eq!(settings.poll_interval_secs, 2);
         assert_eq!(proxy_base(&config, &settings), "https://deploy.example");
         settings.proxy_url = Some("http://localhost:8787".into());
         assert_eq!(proxy_base(&config, &settings), "http://localhost:8787");
@@ -92,11 +175,36 @@ mod tests {
             Ok(Some("http://localhost".into()))
         );
         assert_eq!(normalize_proxy_url(""), Ok(None));
-        assert!(normalize_proxy_url("http://proxy.example.com").is_err());
+        assert_eq!(
+            normalize_proxy_url("http://proxy.example.com"),
+            Err(ProxyUrlError::PlainHttp)
+        );
         assert!(normalize_proxy_url("http://localhost.evil.com").is_err());
         assert!(normalize_proxy_url("proxy.example.com").is_err());
         assert!(normalize_proxy_url("ftp://proxy.example.com").is_err());
         assert!(normalize_proxy_url("https://user@proxy.example.com").is_err());
-        assert!(normalize_proxy_url("https://proxy.example.com/?x=1").is_err());
+        assert_eq!(
+            normalize_proxy_url("https://proxy.example.com/?x=1"),
+            Err(ProxyUrlError::HasQuery)
+        );
+    }
+
+    #[test]
+    fn older_settings_load_with_defaults_and_the_interval_stays_in_range() {
+        let old: Settings = serde_json::from_str(r#"{"proxy_url": null}"#).unwrap();
+        assert_eq!(old, Settings::default());
+        let chosen: Settings =
+            serde_json::from_str(r#"{"theme": "dark", "language": "it", "poll_interval_secs": 5}"#)
+                .unwrap();
+        assert_eq!(
+            (chosen.theme, chosen.language, chosen.poll_interval_secs),
+            (Theme::Dark, Some(Locale::It), 5)
+        );
+        assert_eq!(parse_poll_interval(" 10 "), Some(10));
+        assert_eq!(parse_poll_interval("1"), None);
+        assert_eq!(parse_poll_interval("11"), None);
+        assert_eq!(parse_poll_interval("fast"), None);
+        assert_eq!(Theme::from_key("dark"), Theme::Dark);
+        assert_eq!(Theme::from_key("?"), Theme::System);
     }
 }

@@ -177,9 +177,11 @@ async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
     document.body().unwrap().append_child(&root).unwrap();
     let settings = RwSignal::new(Settings {
         proxy_url: Some("https://proxy.example".into()),
+        ..Settings::default()
     });
+    let access_key = RwSignal::new(String::new());
     let _mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
-        view! { <SettingsPanel settings /> }
+        view! { <SettingsPanel settings access_key /> }
     });
     let input: web_sys::HtmlInputElement = query(&root, "[data-testid=proxy-url]")
         .unwrap()
@@ -225,6 +227,30 @@ async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
         error.text_content().unwrap_or_default().is_empty()
     })
     .await;
+
+    // A poll interval out of range is refused too, and nothing is saved with it.
+    let poll: web_sys::HtmlInputElement = query(&root, "[data-testid=poll-interval]")
+        .unwrap()
+        .unchecked_into();
+    poll.set_value("1");
+    poll.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    input.set_value("https://other.example");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    save.click();
+    let poll_error = query(&root, "[data-testid=poll-error]").unwrap();
+    eventually(5, "the interval refusal", || {
+        poll_error.text_content().unwrap_or_default().contains("10")
+    })
+    .await;
+    assert_eq!(
+        settings.get_untracked().proxy_url.as_deref(),
+        Some("http://localhost:8787"),
+        "a refused save changes nothing"
+    );
+    assert_eq!(settings.get_untracked().poll_interval_secs, 2);
 }
 
 #[wasm_bindgen_test]

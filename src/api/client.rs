@@ -82,13 +82,18 @@ impl KreaClient {
         }
     }
 
+    /// `DELETE /jobs/{id}`'s refusal when the job is past the point where it can stop.
+    pub fn is_too_late(error: &ApiError) -> bool {
+        matches!(error, ApiError::Status { status: 409, .. })
+    }
+
     fn network(&self, error: gloo_net::Error) -> ApiError {
         let detail = error.to_string();
         if detail.contains("AbortError") {
             return ApiError::Aborted;
         }
         let base = if self.base.is_empty() {
-            "this site".to_owned()
+            gloo_utils::window().location().origin().unwrap_or_default()
         } else {
             self.base.clone()
         };

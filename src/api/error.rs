@@ -1,3 +1,4 @@
+use crate::i18n::{fill, Texts};
 use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -25,6 +26,23 @@ impl ApiError {
             ApiError::Network { .. } => true,
             ApiError::Status { status, .. } => *status == 429 || *status >= 500,
             ApiError::Decode(_) | ApiError::Aborted => false,
+        }
+    }
+
+    /// The error in the person's language. Krea's own message is kept as Krea wrote it.
+    pub fn message(&self, t: &Texts) -> String {
+        match self {
+            ApiError::Network { base, detail } => {
+                fill(t.network, &[("base", base), ("detail", detail)])
+            }
+            ApiError::Status {
+                status, message, ..
+            } => fill(
+                t.http_error,
+                &[("message", message), ("status", &status.to_string())],
+            ),
+            ApiError::Decode(detail) => fill(t.bad_answer, &[("detail", detail)]),
+            ApiError::Aborted => t.aborted.to_owned(),
         }
     }
 

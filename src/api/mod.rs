@@ -3,9 +3,11 @@
 
 mod client;
 mod error;
+mod image;
 
 pub use client::KreaClient;
 pub use error::ApiError;
+pub use image::image_blob;
 
 use crate::settings::RuntimeConfig;
 use gloo_net::http::Request;

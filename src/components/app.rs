@@ -1,10 +1,15 @@
-use super::{JobGrid, PromptForm, SettingsPanel};
+use super::{GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel};
 use crate::api::KreaClient;
+use crate::form::{FormState, DEFAULT_MODEL};
 use crate::hooks::{
-    use_discovered_models, use_job_actions, use_job_history, use_job_poller, use_runtime_config,
-    use_settings, use_submit,
+    use_access_key, use_announcements, use_clock, use_discovered_models, use_history_files,
+    use_job_actions, use_job_history, use_job_poller, use_locale, use_runtime_config, use_settings,
+    use_submit, use_texts, use_theme, JobActionsContext,
 };
+use crate::i18n::IntlFormat;
+use crate::jobs::filter::JobFilter;
 use crate::jobs::pricing::Spent;
+use crate::jobs::JobStore;
 use crate::settings::{proxy_base, RuntimeConfig};
 use leptos::prelude::*;
 
@@ -14,7 +19,7 @@ pub fn App() -> impl IntoView {
     let config = use_runtime_config();
     move || match config.get() {
         Some(config) => view! { <Studio config /> }.into_any(),
-        None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        None => view! { <p class="loading">"…"</p> }.into_any(),
     }
 }
 
@@ -22,31 +27,64 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     let settings = use_settings();
-    let client = Memo::new(move |_| KreaClient::new(proxy_base(&config, &settings.get()), None));
+    let locale = use_locale(settings);
+    use_theme(settings);
+    let texts = use_texts();
+    let access_key = use_access_key();
+    let client = Memo::new(move |_| {
+        KreaClient::new(proxy_base(&config, &settings.get()), Some(access_key.get()))
+    });
     let more_models = use_discovered_models(client);
     let store = use_job_history();
-    use_job_poller(store, client);
-    let submitter = use_submit(store, client);
-    provide_context(use_job_actions(store, client, submitter.submit));
+    let poll_secs = Signal::derive(move || settings.with(|s| s.poll_interval_secs));
+    use_job_poller(store, client, poll_secs, texts);
+    let submitter = use_submit(store, client, texts);
+    let form = RwSignal::new(FormState::new(DEFAULT_MODEL));
+    let viewing = RwSignal::new(None::<(String, usize)>);
+    let actions = use_job_actions(JobActionsContext {
+        store,
+        client,
+        submit: submitter.submit,
+        form,
+        viewing,
+        texts,
+    });
+    provide_context(actions);
+    let files = use_history_files(store, texts);
+    let filter = RwSignal::new(JobFilter::default());
+    let has_pending = Memo::new(move |_| store.with(JobStore::has_pending));
+    let now = use_clock(has_pending.into());
+    let announcement = use_announcements(store, texts);
     let spent = Memo::new(move |_| store.with(|s| Spent::of(s.entries())));
 
     view! {
         <header class="top">
-            <h1>"Krea Studio"</h1>
+            <h1>{move || texts.get().app_title}</h1>
             <p class="spent">
-                "Spent in this history: "
-                <span data-testid="total-spent">{move || spent.with(Spent::label)}</span>
+                {move || texts.get().spent}
+                " "
+                <span data-testid="total-spent">
+                    {move || spent.get().label(texts.get(), &IntlFormat::new(locale.get()))}
+                </span>
             </p>
-            <SettingsPanel settings />
+            <SettingsPanel settings access_key />
         </header>
         <main class="studio">
             <PromptForm
+                form
                 more_models
                 on_generate=submitter.submit
                 busy=submitter.busy
                 submit_error=submitter.error
             />
-            <JobGrid store />
+            <div class="results">
+                <GridToolbar store filter files actions />
+                <JobGrid store filter placeholders=submitter.placeholders now />
+            </div>
         </main>
+        <Lightbox store filter viewing />
+        <p class="visually-hidden" aria-live="polite" data-testid="announcer">
+            {move || announcement.get()}
+        </p>
     }
 }

@@ -1,4 +1,7 @@
 use crate::form::{list_hint, literal_text, FormState};
+use crate::hooks::{use_locale_context, use_texts};
+use crate::i18n::{field_label, fill};
+use crate::jobs::variations::random_seed;
 use krea_api::{FieldKind, FieldSpec, Literal};
 use leptos::prelude::*;
 
@@ -10,19 +13,25 @@ pub fn FieldInput(
     form: RwSignal<FormState>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale_context();
     let name = spec.name;
+    let label = move || field_label(name, locale.get());
     let id = format!("field-{name}");
     let value = move || form.with(|f| f.value(name));
     let set = move |text: String| form.update(|f| f.set_value(name, text));
     // Krea's default, shown where the field is left blank.
-    let placeholder = spec.default.map(|default| match default {
-        Literal::Bool(true) => "Default (yes)".to_owned(),
-        Literal::Bool(false) => "Default (no)".to_owned(),
-        other => format!("Default: {}", literal_text(other)),
-    });
+    let placeholder = move || {
+        let t = t.get();
+        spec.default.map(|default| match default {
+            Literal::Bool(true) => t.default_yes.to_owned(),
+            Literal::Bool(false) => t.default_no.to_owned(),
+            other => fill(t.default_value, &[("value", &literal_text(other))]),
+        })
+    };
+    let blank_label = move || placeholder().unwrap_or_else(|| t.get().default_blank.to_owned());
     let control = match spec.kind {
         FieldKind::Choice(options) | FieldKind::ChoiceOrNull(options) => {
-            let blank_label = placeholder.clone().unwrap_or_else(|| "Default".into());
             let blank = (!spec.required).then(|| view! { <option value="">{blank_label}</option> });
             view! {
                 <select
@@ -45,7 +54,7 @@ pub fn FieldInput(
                 id=id.clone()
                 data-testid=id.clone()
                 rows="2"
-                placeholder=list_hint(spec)
+                placeholder=move || list_hint(spec, t.get())
                 prop:value=value
                 on:input=move |ev| set(event_target_value(&ev))
             ></textarea>
@@ -58,21 +67,22 @@ pub fn FieldInput(
                 prop:value=value
                 on:change=move |ev| set(event_target_value(&ev))
             >
-                <option value="">{placeholder.clone().unwrap_or_else(|| "Default".into())}</option>
-                <option value="true">"Yes"</option>
-                <option value="false">"No"</option>
+                <option value="">{blank_label}</option>
+                <option value="true">{move || t.get().yes}</option>
+                <option value="false">{move || t.get().no}</option>
             </select>
         }
         .into_any(),
-        FieldKind::Number { min, max, .. } => {
+        FieldKind::Number { .. } => {
+            // Text, not type=number: a number input reports a half-typed `0.` as empty, and
+            // writing that back would wipe what is being typed. The form checks numbers itself.
             let number = view! {
                 <input
                     id=id.clone()
                     data-testid=id.clone()
-                    type="number"
+                    type="text"
                     inputmode="decimal"
-                    min=min
-                    max=max
+                    autocomplete="off"
                     placeholder=placeholder
                     prop:value=value
                     on:input=move |ev| set(event_target_value(&ev))
@@ -91,7 +101,7 @@ pub fn FieldInput(
                             <input
                                 type="range"
                                 data-testid=format!("slider-{name}")
-                                aria-label=label(name)
+                                aria-label=label
                                 min=min
                                 max=max
                                 step=step
@@ -128,10 +138,10 @@ pub fn FieldInput(
                 type="button"
                 class="randomise"
                 data-testid="randomise-seed"
-                aria-label="Random seed"
-                on:click=move |_| set(((js_sys::Math::random() * 4_294_967_295.0) as u64).to_string())
+                aria-label=move || t.get().random_seed
+                on:click=move |_| set(random_seed(js_sys::Math::random()).to_string())
             >
-                "Random"
+                {move || t.get().random}
             </button>
         }
     });
@@ -141,7 +151,7 @@ pub fn FieldInput(
             class:wide=matches!(spec.kind, FieldKind::List { .. })
             class:invalid=move || error.with(Option::is_some)
         >
-            <label for=id.clone()>{label(name)}</label>
+            <label for=id.clone()>{label}</label>
             {control}
             {randomise}
             <p class="field-error" data-testid=format!("error-{name}") aria-live="polite">
@@ -166,14 +176,4 @@ fn slider_range(spec: &FieldSpec) -> Option<(f64, f64, f64)> {
     let sized = matches!(spec.name, "width" | "height" | "seed");
     let step = if integer { 1.0 } else { (max - min) / 100.0 };
     (!sized && max > min).then_some((min, max, step))
-}
-
-/// `aspect_ratio` → `Aspect ratio`, `image_url` → `Image URL`.
-fn label(name: &str) -> String {
-    let spaced = name.replace('_', " ").replace("url", "URL");
-    let mut chars = spaced.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

@@ -1,20 +1,61 @@
-use crate::hooks::JobActions;
+use crate::hooks::{use_locale_context, use_texts, JobActions};
+use crate::i18n::{fill, IntlFormat};
 use crate::jobs::describe::{failure_text, status_label};
-use crate::jobs::pricing::job_price;
-use crate::jobs::JobStore;
+use crate::jobs::pricing::{job_price, price_text};
+use crate::jobs::progress::Progress;
+use crate::jobs::{JobEntry, JobStore};
 use krea_api::JobStatus;
 use leptos::prelude::*;
+use std::collections::BTreeSet;
 
-/// One job: its state in words while it runs, the preview when Krea offers one, the image
-/// when it is done, Krea's reason when it failed.
+/// One job: its state in words while it runs, with elapsed time against the model's typical
+/// time and the preview when Krea offers one; the image when it is done (or "expired" when
+/// its link no longer loads); Krea's reason when it failed; and what can be done with it.
 #[component]
-pub fn JobCard(id: String, store: RwSignal<JobStore>) -> impl IntoView {
-    let id_for_actions = id.clone();
+pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale_context();
+    let actions = use_context::<JobActions>();
     let entry = Memo::new({
         let id = id.clone();
         move |_| store.with(|s| s.get(&id).cloned())
     });
     let status = move || entry.with(|e| e.as_ref().map(|e| e.job.status.clone()));
+    let expired = RwSignal::new(BTreeSet::<usize>::new());
+    let id_here = StoredValue::new(id.clone());
+
+    let image = move |index: usize, url: String, prompt: String| {
+        let open = move |_| {
+            if let Some(actions) = actions {
+                actions.view.run((id_here.get_value(), index));
+            }
+        };
+        view! {
+            <Show
+                when=move || expired.with(|e| !e.contains(&index))
+                fallback=move || {
+                    view! {
+                        <div class="expired" data-testid="job-expired" role="note">
+                            <strong>{move || t.get().expired}</strong>
+                            <span>{move || t.get().expired_detail}</span>
+                        </div>
+                    }
+                }
+            >
+                <button type="button" class="thumb" on:click=open aria-label=move || t.get().view>
+                    <img
+                        data-testid="job-image"
+                        src=url.clone()
+                        alt=prompt.clone()
+                        loading="lazy"
+                        on:error=move |_| expired.update(|e| {
+                            e.insert(index);
+                        })
+                    />
+                </button>
+            </Show>
+        }
+    };
     let media = move || {
         let entry = entry.get()?;
         let prompt = entry.prompt().to_owned();
@@ -22,78 +63,185 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>) -> impl IntoView {
         Some(match entry.job.status {
             JobStatus::Completed => urls
                 .into_iter()
-                .map(|url| {
-                    view! { <img data-testid="job-image" src=url alt=prompt.clone() loading="lazy" /> }
-                })
+                .enumerate()
+                .map(|(index, url)| image(index, url, prompt.clone()))
                 .collect_view()
                 .into_any(),
             JobStatus::Failed => view! {
                 <p class="job-error" data-testid="job-error">
-                    {failure_text(entry.job.failure_reason().as_deref())}
+                    {move || failure_text(entry.job.failure_reason().as_deref(), t.get())}
                 </p>
             }
             .into_any(),
-            JobStatus::Cancelled => view! { <p class="job-note">"Cancelled"</p> }.into_any(),
+            JobStatus::Cancelled => {
+                view! { <p class="job-note">{move || t.get().cancelled}</p> }.into_any()
+            }
             _ => match urls.into_iter().next() {
                 Some(preview) => view! {
-                    <img class="preview" data-testid="job-preview" src=preview alt="Preview" />
+                    <img class="preview" data-testid="job-preview" src=preview alt=move || t.get().preview />
                 }
                 .into_any(),
                 None => view! { <div class="spinner" aria-hidden="true"></div> }.into_any(),
             },
         })
     };
+    let progress = move || {
+        entry.with(|e| {
+            let e = e.as_ref().filter(|e| !e.job.is_finished())?;
+            let started = js_sys::Date::parse(&e.job.created_at);
+            let elapsed = if started.is_nan() {
+                0.0
+            } else {
+                now.get() - started
+            };
+            let typical = krea_api::catalogue::find(&e.model_id).and_then(|m| m.typical_secs);
+            Some(Progress::new(elapsed, typical))
+        })
+    };
+    let progress_view = move || {
+        progress().map(|p| {
+            let t = t.get();
+            let typical = if p.fraction > 0.0 {
+                (p.elapsed_secs as f64 / p.fraction).round()
+            } else {
+                0.0
+            };
+            let words = if p.slow {
+                format!("{} s · {}", p.elapsed_secs, t.slow)
+            } else {
+                fill(
+                    t.elapsed,
+                    &[
+                        ("secs", &p.elapsed_secs.to_string()),
+                        ("typical", &typical.to_string()),
+                    ],
+                )
+            };
+            view! {
+                <div class="progress" data-testid="job-progress">
+                    <div
+                        class="bar"
+                        role="progressbar"
+                        aria-valuemin="0"
+                        aria-valuemax="100"
+                        aria-valuenow=p.percent()
+                        style:width=format!("{}%", p.percent())
+                    ></div>
+                    <span class="elapsed" data-testid="job-elapsed">{words}</span>
+                </div>
+            }
+        })
+    };
     let price = move || {
+        let t = t.get();
         entry.with(|e| {
             e.as_ref().map(|e| match e.job.status {
-                JobStatus::Failed | JobStatus::Cancelled => "not billed".to_owned(),
-                _ => job_price(&e.model_id, &e.request).label(),
+                JobStatus::Failed | JobStatus::Cancelled => t.not_billed.to_owned(),
+                _ => price_text(
+                    job_price(&e.model_id, &e.request),
+                    t,
+                    &IntlFormat::new(locale.get()),
+                ),
             })
         })
     };
-    let actions = use_context::<JobActions>();
-    let buttons = move || {
-        let (actions, status) = (actions?, status()?);
-        let button = |label: &'static str, test_id: &'static str, action: Callback<String>| {
-            let id = id_for_actions.clone();
-            view! {
-                <button type="button" data-testid=test_id on:click=move |_| action.run(id.clone())>
-                    {label}
-                </button>
-            }
-        };
-        Some(match status {
-            JobStatus::Failed | JobStatus::Cancelled => view! {
-                {button("Retry", "retry-job", actions.retry)}
-                {button("Remove", "remove-job", actions.remove)}
-            }
-            .into_any(),
-            JobStatus::Completed => button("Remove", "remove-job", actions.remove).into_any(),
-            _ => button("Cancel", "cancel-job", actions.cancel).into_any(),
+    let when = move || {
+        entry.with(|e| {
+            let e = e.as_ref()?;
+            let date = js_sys::Date::new(&e.job.created_at.as_str().into());
+            (!date.get_time().is_nan()).then(|| {
+                String::from(date.to_locale_string(locale.get().tag(), &js_sys::Object::new()))
+            })
         })
+    };
+    let buttons = move || {
+        let (actions, entry) = (actions?, entry.get()?);
+        Some(card_buttons(actions, &entry, t))
     };
     view! {
         <article
             class="job-card"
             data-testid="job-card"
-            data-job-id=id
+            data-job-id=id.clone()
             data-status=move || status().map(|s| s.to_string())
         >
             <div class="media">{media}</div>
+            {progress_view}
             <div class="meta">
-                <span class="status" data-testid="job-status" aria-live="polite">
-                    {move || status().map(|s| status_label(&s))}
+                <span class="status" data-testid="job-status">
+                    {move || status().map(|s| status_label(&s, t.get()))}
                 </span>
                 <span class="model">{move || entry.with(|e| e.as_ref().map(|e| e.model_name().to_owned()))}</span>
                 <span class="price" data-testid="job-price">{price}</span>
+                <time class="when">{when}</time>
                 <p class="prompt" data-testid="job-prompt">
                     {move || entry.with(|e| e.as_ref().map(|e| e.prompt().to_owned()))}
                 </p>
                 <div class="actions">{buttons}</div>
+                <p class="flash" data-testid="job-flash" aria-live="polite">
+                    {move || actions.and_then(|a| a.flash.with(|f| f.get(&id_here.get_value()).cloned()))}
+                </p>
                 <p class="notice" data-testid="job-notice">
                     {move || entry.with(|e| e.as_ref().and_then(|e| e.notice.clone()))}
                 </p>
             </div>
         </article>
+    }
+}
+
+/// What can be done with a job in its state: stop it while it runs; keep, reuse or share it
+/// when it is done; try again when it failed or was cancelled.
+fn card_buttons(
+    actions: JobActions,
+    entry: &JobEntry,
+    t: Signal<&'static crate::i18n::Texts>,
+) -> impl IntoView {
+    let id = entry.id().to_owned();
+    let button = |label: fn(&crate::i18n::Texts) -> &'static str,
+                  test_id: &'static str,
+                  run: Box<dyn Fn() + Send + Sync>| {
+        view! {
+            <button type="button" data-testid=test_id on:click=move |_| run()>
+                {move || label(t.get())}
+            </button>
+        }
+    };
+    let with_id = |action: Callback<String>| {
+        let id = id.clone();
+        Box::new(move || action.run(id.clone())) as Box<dyn Fn() + Send + Sync>
+    };
+    let copy = |text: String| {
+        let id = id.clone();
+        Box::new(move || actions.copy.run((id.clone(), text.clone())))
+            as Box<dyn Fn() + Send + Sync>
+    };
+    let seed = entry.request.get("seed").map(|seed| seed.to_string());
+    match entry.job.status {
+        JobStatus::Completed => {
+            let url = entry.job.urls().into_iter().next().unwrap_or_default();
+            let download = {
+                let id = id.clone();
+                Box::new(move || actions.download.run((id.clone(), 0)))
+                    as Box<dyn Fn() + Send + Sync>
+            };
+            view! {
+                {button(|t| t.download, "download-job", download)}
+                {button(|t| t.copy_url, "copy-url", copy(url))}
+                {button(|t| t.copy_prompt, "copy-prompt", copy(entry.prompt().to_owned()))}
+                {seed.map(|seed| button(|t| t.copy_seed, "copy-seed", copy(seed)))}
+                {button(|t| t.reuse, "reuse-job", with_id(actions.reuse))}
+                {button(|t| t.vary_seed, "vary-job", with_id(actions.vary_seed))}
+                {button(|t| t.remove, "remove-job", with_id(actions.remove))}
+            }
+            .into_any()
+        }
+        JobStatus::Failed | JobStatus::Cancelled => view! {
+            {button(|t| t.retry, "retry-job", with_id(actions.retry))}
+            {button(|t| t.reuse, "reuse-job", with_id(actions.reuse))}
+            {button(|t| t.copy_prompt, "copy-prompt", copy(entry.prompt().to_owned()))}
+            {button(|t| t.remove, "remove-job", with_id(actions.remove))}
+        }
+        .into_any(),
+        _ => button(|t| t.cancel, "cancel-job", with_id(actions.cancel)).into_any(),
     }
 }

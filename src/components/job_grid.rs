@@ -1,20 +1,56 @@
 use super::JobCard;
+use crate::hooks::{use_texts, Placeholder};
+use crate::jobs::filter::JobFilter;
 use crate::jobs::JobStore;
 use leptos::prelude::*;
 
-/// Every job, newest first, one card each, keyed by job id.
+/// Every job that passes the filter, newest first, one card each, keyed by job id; cards for
+/// generations still being sent come first.
 #[component]
-pub fn JobGrid(store: RwSignal<JobStore>) -> impl IntoView {
-    let ids = Memo::new(move |_| store.with(JobStore::ids));
+pub fn JobGrid(
+    store: RwSignal<JobStore>,
+    filter: RwSignal<JobFilter>,
+    #[prop(into)] placeholders: Signal<Vec<Placeholder>>,
+    now: ReadSignal<f64>,
+) -> impl IntoView {
+    let t = use_texts();
+    let ids = Memo::new(move |_| {
+        filter.with(|filter| {
+            store.with(|s| {
+                s.entries()
+                    .iter()
+                    .filter(|entry| filter.matches(entry))
+                    .map(|entry| entry.id().to_owned())
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let empty = move || ids.with(Vec::is_empty) && placeholders.with(Vec::is_empty);
     view! {
-        <section class="job-grid" data-testid="job-grid" aria-label="Generations">
-            <Show when=move || ids.with(Vec::is_empty)>
+        <section class="job-grid" data-testid="job-grid" aria-label=move || t.get().generations>
+            <Show when=empty>
                 <p class="empty" data-testid="empty-grid">
-                    "Your images will appear here. Write a prompt and press Generate."
+                    {move || {
+                        if store.with(|s| s.entries().is_empty()) {
+                            t.get().empty_grid
+                        } else {
+                            t.get().no_match
+                        }
+                    }}
                 </p>
             </Show>
+            <For each=move || placeholders.get() key=|p| p.key let:placeholder>
+                <article class="job-card placeholder" data-testid="job-placeholder" aria-busy="true">
+                    <div class="media"><div class="spinner" aria-hidden="true"></div></div>
+                    <div class="meta">
+                        <span class="status">{move || t.get().sending}</span>
+                        <span class="model">{placeholder.model_name}</span>
+                        <p class="prompt">{placeholder.prompt.clone()}</p>
+                    </div>
+                </article>
+            </For>
             <For each=move || ids.get() key=|id| id.clone() let:id>
-                <JobCard id store />
+                <JobCard id store now />
             </For>
         </section>
     }

@@ -2,14 +2,18 @@
 
 mod app;
 mod field_input;
+mod grid_toolbar;
 mod job_card;
 mod job_grid;
+mod lightbox;
 mod prompt_form;
 mod settings_panel;
 
 pub use app::{App, Studio};
 pub use field_input::FieldInput;
+pub use grid_toolbar::GridToolbar;
 pub use job_card::JobCard;
 pub use job_grid::JobGrid;
+pub use lightbox::Lightbox;
 pub use prompt_form::PromptForm;
 pub use settings_panel::SettingsPanel;

@@ -1,13 +1,18 @@
 use super::FieldInput;
-use crate::form::{FormState, DEFAULT_MODEL, SIZE_PRESETS};
+use crate::form::{FormState, SIZE_PRESETS};
+use crate::hooks::{use_locale_context, use_texts};
+use crate::i18n::{field_label, fill, IntlFormat, Texts};
+use crate::jobs::pricing::price_text;
+use crate::jobs::variations::{random_seed, variations, MAX_VARIATIONS};
 use krea_api::{ImageRequest, ModelSpec, MODELS};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 
-/// Prompt, model and size. Generates on the button or Ctrl/Cmd+Enter, only when the
-/// request is valid; every problem is shown next to its field.
+/// Prompt, model and the model's fields. Generates on the button or Ctrl/Cmd+Enter, only
+/// when the request is valid; every problem is shown next to its field.
 #[component]
 pub fn PromptForm(
+    form: RwSignal<FormState>,
     /// Models discovered from the proxy's spec, offered under "More models".
     #[prop(into)]
     more_models: Signal<Vec<&'static ModelSpec>>,
@@ -15,19 +20,31 @@ pub fn PromptForm(
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] submit_error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let form = RwSignal::new(FormState::new(DEFAULT_MODEL));
+    let t = use_texts();
+    let locale = use_locale_context();
+    let count = RwSignal::new(1usize);
     let built = Memo::new(move |_| form.with(FormState::build));
     let error_of = move |field: &'static str| {
-        Signal::derive(move || built.with(|b| b.as_ref().err().and_then(|e| e.get(field).cloned())))
+        Signal::derive(move || {
+            built.with(|b| {
+                b.as_ref()
+                    .err()
+                    .and_then(|e| e.get(field))
+                    .map(|problem| problem.message(field, t.get()))
+            })
+        })
     };
     let blocked_because = move || {
+        let t = t.get();
         built.with(|b| match b {
             Ok(_) => None,
-            Err(errors) => errors.iter().next().map(|(field, message)| {
+            Err(errors) => errors.iter().next().map(|(field, problem)| {
+                let message = problem.message(field, t);
                 if field == "prompt" {
-                    message.clone()
+                    message
                 } else {
-                    format!("Fix {}: {message}", field.replace('_', " "))
+                    let field = field_label(field, locale.get());
+                    fill(t.fix_field, &[("field", &field), ("message", &message)])
                 }
             }),
         })
@@ -37,11 +54,19 @@ pub fn PromptForm(
             return;
         }
         if let Ok(request) = built.get_untracked() {
-            on_generate.run(request);
+            let runs = variations(&request, count.get_untracked(), false, || {
+                random_seed(js_sys::Math::random())
+            });
+            runs.into_iter()
+                .for_each(|request| on_generate.run(request));
         }
     };
     let model_id = Memo::new(move |_| form.with(|f| f.model_id.clone()));
-    let model = move || form.with(FormState::model);
+    let model_option = move |model: &'static ModelSpec| {
+        view! {
+            <option value=model.id>{move || picker_label(model, t.get(), &IntlFormat::new(locale.get()))}</option>
+        }
+    };
 
     view! {
         <form
@@ -53,7 +78,7 @@ pub fn PromptForm(
             }
         >
             <div class="field">
-                <label for="model-select">"Model"</label>
+                <label for="model-select">{move || t.get().model}</label>
                 <select
                     id="model-select"
                     data-testid="model-select"
@@ -67,7 +92,7 @@ pub fn PromptForm(
                                 (!more.is_empty())
                                     .then(|| {
                                         view! {
-                                            <optgroup label="More models" data-testid="more-models">
+                                            <optgroup label=move || t.get().more_models data-testid="more-models">
                                                 {more.iter().copied().map(model_option).collect_view()}
                                             </optgroup>
                                         }
@@ -75,15 +100,17 @@ pub fn PromptForm(
                             })
                     }}
                 </select>
-                <p class="model-meta" data-testid="model-meta">{move || model_summary(model())}</p>
+                <p class="model-meta" data-testid="model-meta">
+                    {move || form.with(|f| model_summary(f.model(), t.get(), &IntlFormat::new(locale.get())))}
+                </p>
             </div>
             <div class="field">
-                <label for="prompt-input">"Prompt"</label>
+                <label for="prompt-input">{move || t.get().prompt}</label>
                 <textarea
                     id="prompt-input"
                     data-testid="prompt-input"
                     rows="4"
-                    placeholder="A red fox in fresh snow, golden hour"
+                    placeholder=move || t.get().prompt_placeholder
                     prop:value=move || form.with(|f| f.prompt.clone())
                     on:input=move |ev| form.update(|f| f.prompt = event_target_value(&ev))
                     on:keydown=move |ev: KeyboardEvent| {
@@ -94,7 +121,7 @@ pub fn PromptForm(
                     }
                 ></textarea>
                 <p class="counter" data-testid="prompt-counter" aria-live="off">
-                    {move || form.with(FormState::prompt_counter)}
+                    {move || form.with(|f| f.prompt_counter(t.get()))}
                 </p>
                 <p class="field-error" data-testid="error-prompt">
                     // An empty prompt is said once, on the button, rather than as an error.
@@ -102,7 +129,7 @@ pub fn PromptForm(
                 </p>
             </div>
             <Show when=move || form.with(FormState::takes_size)>
-                <div class="size-presets" role="group" aria-label="Size">
+                <div class="size-presets" role="group" aria-label=move || t.get().size>
                     {SIZE_PRESETS
                         .iter()
                         .map(|(label, w, h)| {
@@ -125,7 +152,7 @@ pub fn PromptForm(
                             prop:checked=move || form.with(|f| f.size_lock.is_some())
                             on:change=move |ev| form.update(|f| f.lock_size(event_target_checked(&ev)))
                         />
-                        "Lock ratio"
+                        {move || t.get().lock_ratio}
                     </label>
                 </div>
             </Show>
@@ -138,15 +165,36 @@ pub fn PromptForm(
                         .collect_view()
                 }}
             </div>
-            <button
-                type="submit"
-                data-testid="generate-button"
-                disabled=move || busy.get() || built.with(Result::is_err)
-            >
-                {move || if busy.get() { "Sending…" } else { "Generate" }}
-            </button>
+            <div class="generate-row">
+                <label class="variations">
+                    <span>{move || t.get().variations}</span>
+                    <select
+                        data-testid="variation-count"
+                        prop:value=move || count.get().to_string()
+                        on:change=move |ev| count.set(event_target_value(&ev).parse().unwrap_or(1))
+                    >
+                        {(1..=MAX_VARIATIONS)
+                            .map(|n| view! { <option value=n.to_string()>{n}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <button
+                    type="submit"
+                    data-testid="generate-button"
+                    disabled=move || busy.get() || built.with(Result::is_err)
+                >
+                    {move || {
+                        let t = t.get();
+                        match count.get() {
+                            _ if busy.get() => t.sending.to_owned(),
+                            1 => t.generate.to_owned(),
+                            n => fill(t.generate_n, &[("n", &n.to_string())]),
+                        }
+                    }}
+                </button>
+            </div>
             <p class="hint" data-testid="generate-hint">
-                {move || blocked_because().unwrap_or_else(|| "Ctrl/⌘ + Enter".to_owned())}
+                {move || blocked_because().unwrap_or_else(|| t.get().shortcut.to_owned())}
             </p>
             <p class="submit-error" role="alert" data-testid="submit-error">
                 {move || submit_error.get()}
@@ -155,22 +203,22 @@ pub fn PromptForm(
     }
 }
 
-fn model_option(model: &'static ModelSpec) -> impl IntoView {
-    view! { <option value=model.id>{picker_label(model)}</option> }
-}
-
 /// `Flux · 3 compute units · ~7 s`: what a model costs and how long it takes, at a glance.
-fn picker_label(model: &ModelSpec) -> String {
+fn picker_label(model: &ModelSpec, t: &Texts, f: &IntlFormat) -> String {
+    let price = price_text(model.price, t, f);
     match model.typical_secs {
-        Some(secs) => format!("{} · {} · ~{secs} s", model.name, model.price.label()),
-        None => format!("{} · {}", model.name, model.price.label()),
+        Some(secs) => format!("{} · {price} · ~{secs} s", model.name),
+        None => format!("{} · {price}", model.name),
     }
 }
 
-fn model_summary(model: &ModelSpec) -> String {
-    let price = model.price.label();
+fn model_summary(model: &ModelSpec, t: &Texts, f: &IntlFormat) -> String {
+    let price = price_text(model.price, t, f);
     match model.typical_secs {
-        Some(secs) => format!("{} · {price} · about {secs} s", model.description),
+        Some(secs) => {
+            let time = fill(t.about_secs, &[("secs", &secs.to_string())]);
+            format!("{} · {price} · {time}", model.description)
+        }
         None => format!("{} · {price}", model.description),
     }
 }

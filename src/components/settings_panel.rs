@@ -1,35 +1,133 @@
-use crate::settings::{normalize_proxy_url, Settings};
+use crate::hooks::use_texts;
+use crate::i18n::Locale;
+use crate::settings::{normalize_proxy_url, parse_poll_interval, Settings, Theme};
 use leptos::prelude::*;
 
-/// Where the proxy is. Invalid URLs are refused with the reason, and the saved one stays.
+/// Where the proxy is and how the studio behaves. A value that cannot be used is refused
+/// next to its field, and the saved one stays; theme and language apply at once.
 #[component]
-pub fn SettingsPanel(settings: RwSignal<Settings>) -> impl IntoView {
-    let draft = RwSignal::new(settings.with_untracked(|s| s.proxy_url.clone().unwrap_or_default()));
-    let (error, set_error) = signal(None::<String>);
-    let save = move |_| match normalize_proxy_url(&draft.get_untracked()) {
-        Ok(url) => {
-            set_error.set(None);
-            settings.update(|s| s.proxy_url = url);
+pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>) -> impl IntoView {
+    let t = use_texts();
+    let url_draft =
+        RwSignal::new(settings.with_untracked(|s| s.proxy_url.clone().unwrap_or_default()));
+    let key_draft = RwSignal::new(access_key.get_untracked());
+    let poll_draft = RwSignal::new(settings.with_untracked(|s| s.poll_interval_secs.to_string()));
+    let url_error = RwSignal::new(None::<&'static str>);
+    let poll_error = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let save = move |_| {
+        let t = t.get_untracked();
+        let url = normalize_proxy_url(&url_draft.get_untracked());
+        let poll = parse_poll_interval(&poll_draft.get_untracked());
+        url_error.set(url.as_ref().err().map(|e| e.message(t)));
+        poll_error.set(poll.is_none());
+        if let (Ok(url), Some(poll)) = (url, poll) {
+            settings.update(|s| {
+                s.proxy_url = url;
+                s.poll_interval_secs = poll;
+            });
+            access_key.set(key_draft.get_untracked().trim().to_owned());
+            saved.set(true);
+        } else {
+            saved.set(false);
         }
-        Err(message) => set_error.set(Some(message)),
     };
     view! {
         <details class="settings" data-testid="settings">
-            <summary>"Settings"</summary>
-            <label for="proxy-url">"Proxy URL"</label>
-            <input
-                id="proxy-url"
-                data-testid="proxy-url"
-                type="url"
-                placeholder="This site"
-                prop:value=move || draft.get()
-                on:input=move |ev| draft.set(event_target_value(&ev))
-            />
-            <button type="button" data-testid="save-settings" on:click=save>"Save"</button>
-            <p class="field-error" data-testid="settings-error" role="alert">{move || error.get()}</p>
-            <p class="note">
-                "Anyone who has this URL can spend your Krea balance: keep it private, or protect the proxy with an access key."
-            </p>
+            <summary>{move || t.get().settings}</summary>
+            <div class="settings-body">
+                <label for="proxy-url">{move || t.get().proxy_url}</label>
+                <input
+                    id="proxy-url"
+                    data-testid="proxy-url"
+                    type="url"
+                    placeholder=move || t.get().this_site
+                    prop:value=move || url_draft.get()
+                    on:input=move |ev| url_draft.set(event_target_value(&ev))
+                />
+                <p class="field-error" data-testid="settings-error" role="alert">
+                    {move || url_error.get()}
+                </p>
+                <p class="note">{move || t.get().proxy_warning}</p>
+
+                <label for="access-key">{move || t.get().access_key}</label>
+                <input
+                    id="access-key"
+                    data-testid="access-key"
+                    type="password"
+                    autocomplete="off"
+                    prop:value=move || key_draft.get()
+                    on:input=move |ev| key_draft.set(event_target_value(&ev))
+                />
+                <p class="note">{move || t.get().access_key_note}</p>
+
+                <label for="poll-interval">{move || t.get().poll_interval}</label>
+                <input
+                    id="poll-interval"
+                    data-testid="poll-interval"
+                    type="number"
+                    min="2"
+                    max="10"
+                    prop:value=move || poll_draft.get()
+                    on:input=move |ev| poll_draft.set(event_target_value(&ev))
+                />
+                <p class="field-error" data-testid="poll-error" role="alert">
+                    {move || poll_error.get().then(|| t.get().poll_range)}
+                </p>
+
+                <button type="button" data-testid="save-settings" on:click=save>
+                    {move || t.get().save}
+                </button>
+                <span class="saved" data-testid="settings-saved" aria-live="polite">
+                    {move || saved.get().then(|| t.get().saved)}
+                </span>
+
+                <label for="theme">{move || t.get().theme}</label>
+                <select
+                    id="theme"
+                    data-testid="theme"
+                    prop:value=move || settings.with(|s| s.theme.key())
+                    on:change=move |ev| {
+                        let theme = Theme::from_key(&event_target_value(&ev));
+                        settings.update(|s| s.theme = theme);
+                    }
+                >
+                    {Theme::ALL
+                        .into_iter()
+                        .map(|theme| {
+                            view! {
+                                <option value=theme.key()>
+                                    {move || {
+                                        let t = t.get();
+                                        match theme {
+                                            Theme::System => t.theme_system,
+                                            Theme::Light => t.theme_light,
+                                            Theme::Dark => t.theme_dark,
+                                        }
+                                    }}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+
+                <label for="language">{move || t.get().language}</label>
+                <select
+                    id="language"
+                    data-testid="language"
+                    prop:value=move || settings.with(|s| s.language.map(Locale::tag).unwrap_or_default())
+                    on:change=move |ev| {
+                        let language = Locale::from_tag(&event_target_value(&ev));
+                        settings.update(|s| s.language = language);
+                    }
+                >
+                    <option value="">{move || t.get().language_auto}</option>
+                    {Locale::ALL
+                        .into_iter()
+                        .map(|locale| view! { <option value=locale.tag()>{locale.native_name()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
         </details>
     }
 }

@@ -1,18 +1,32 @@
-//! `use_*` hooks: each owns one browser resource (timer, fetch, storage) and releases it
-//! when its owner is disposed.
+//! `use_*` hooks: each owns one browser resource (timer, fetch, listener, storage) and
+//! releases it when its owner is disposed.
 
+mod use_access_key;
+mod use_announcements;
+mod use_clock;
 mod use_discovered_models;
+mod use_history_files;
 mod use_job_actions;
 mod use_job_history;
 mod use_job_poller;
+mod use_keydown;
+mod use_locale;
 mod use_runtime_config;
 mod use_settings;
 mod use_submit;
+mod use_theme;
 
+pub use use_access_key::use_access_key;
+pub use use_announcements::use_announcements;
+pub use use_clock::use_clock;
 pub use use_discovered_models::use_discovered_models;
-pub use use_job_actions::{use_job_actions, JobActions};
+pub use use_history_files::{use_history_files, HistoryFiles};
+pub use use_job_actions::{use_job_actions, JobActions, JobActionsContext};
 pub use use_job_history::{use_job_history, HISTORY_KEY};
-pub use use_job_poller::{use_job_poller, POLL_INTERVAL_MS};
+pub use use_job_poller::use_job_poller;
+pub use use_keydown::use_keydown;
+pub use use_locale::{use_locale, use_locale_context, use_texts, CurrentLocale};
 pub use use_runtime_config::use_runtime_config;
 pub use use_settings::use_settings;
-pub use use_submit::{use_submit, Submitter};
+pub use use_submit::{use_submit, Placeholder, Submitter};
+pub use use_theme::use_theme;

@@ -1,27 +1,74 @@
-use crate::api::KreaClient;
+use crate::api::{image_blob, KreaClient};
+use crate::browser;
+use crate::form::FormState;
+use crate::i18n::{fill, Texts};
+use crate::jobs::download_name::download_name;
+use crate::jobs::variations::{random_seed, variations};
 use crate::jobs::JobStore;
 use krea_api::ImageRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::HashMap;
 
-/// What a card can do with its job. Provided as context by the studio.
+/// What a card (and the toolbar) can do with jobs. Provided as context by the studio.
 #[derive(Clone, Copy)]
 pub struct JobActions {
     /// `DELETE /jobs/{id}`; Krea allows it only early on, and a refusal is shown on the card.
     pub cancel: Callback<String>,
+    /// Cancels every job still in flight.
+    pub cancel_all: Callback<()>,
     /// A new job with the same model and body; the old one stays.
     pub retry: Callback<String>,
+    /// A new job with the same settings and a new seed.
+    pub vary_seed: Callback<String>,
+    /// Fills the form with the job's model and settings.
+    pub reuse: Callback<String>,
     /// Takes the job out of the history (Krea keeps it).
     pub remove: Callback<String>,
+    /// Takes every finished job out of the history.
+    pub clear_finished: Callback<()>,
+    /// Puts a job's URL, prompt or seed on the clipboard: (job id, text).
+    pub copy: Callback<(String, String)>,
+    /// Saves the job's image number `index` as a file.
+    pub download: Callback<(String, usize)>,
+    /// Opens the job's image number `index` in the viewer.
+    pub view: Callback<(String, usize)>,
+    /// Short-lived words about the last action on a job ("Copied"), not kept in the history.
+    pub flash: RwSignal<HashMap<String, String>>,
 }
 
-pub fn use_job_actions(
-    store: RwSignal<JobStore>,
-    client: Memo<KreaClient>,
-    submit: Callback<ImageRequest>,
-) -> JobActions {
+pub struct JobActionsContext {
+    pub store: RwSignal<JobStore>,
+    pub client: Memo<KreaClient>,
+    pub submit: Callback<ImageRequest>,
+    pub form: RwSignal<FormState>,
+    pub viewing: RwSignal<Option<(String, usize)>>,
+    pub texts: Signal<&'static Texts>,
+}
+
+pub fn use_job_actions(context: JobActionsContext) -> JobActions {
+    let JobActionsContext {
+        store,
+        client,
+        submit,
+        form,
+        viewing,
+        texts,
+    } = context;
+    let flash = RwSignal::new(HashMap::<String, String>::new());
+    let say = move |id: &str, words: String| {
+        flash.try_update(|map| map.insert(id.to_owned(), words));
+    };
+    let request_of = move |id: &str| {
+        store.with_untracked(|s| {
+            let entry = s.get(id)?;
+            ImageRequest::new(&entry.model_id, entry.request.clone())
+        })
+    };
+
     let cancel = Callback::new(move |id: String| {
         let client = client.get_untracked();
+        let t = texts.get_untracked();
         spawn_local(async move {
             match client.cancel(&id).await {
                 // Show the new state now rather than at the next poll.
@@ -31,24 +78,96 @@ pub fn use_job_actions(
                     }
                 }
                 Err(error) => {
-                    store.try_update(|s| s.note(&id, format!("Not cancelled: {error}")));
+                    let words = if KreaClient::is_too_late(&error) {
+                        t.too_late.to_owned()
+                    } else {
+                        fill(t.not_cancelled, &[("reason", &error.message(t))])
+                    };
+                    store.try_update(|s| s.note(&id, words));
                 }
             }
         });
     });
+    let cancel_all = Callback::new(move |()| {
+        store
+            .with_untracked(JobStore::pending_ids)
+            .into_iter()
+            .for_each(|id| cancel.run(id));
+    });
     let retry = Callback::new(move |id: String| {
-        let request = store.with_untracked(|s| {
-            let entry = s.get(&id)?;
-            ImageRequest::new(&entry.model_id, entry.request.clone())
-        });
-        if let Some(request) = request {
+        if let Some(request) = request_of(&id) {
             submit.run(request);
         }
     });
+    let vary_seed = Callback::new(move |id: String| {
+        if let Some(request) = request_of(&id) {
+            let fresh = variations(&request, 1, true, || random_seed(js_sys::Math::random()));
+            fresh.into_iter().for_each(|request| submit.run(request));
+        }
+    });
+    let reuse = Callback::new(move |id: String| {
+        let loaded = store.with_untracked(|s| {
+            let entry = s.get(&id)?;
+            FormState::load(&entry.model_id, &entry.request)
+        });
+        if let Some(loaded) = loaded {
+            form.set(loaded);
+            say(&id, texts.get_untracked().reused.to_owned());
+        }
+    });
     let remove = Callback::new(move |id: String| store.update(|s| s.remove(&id)));
+    let clear_finished = Callback::new(move |()| {
+        store.update(|s| {
+            s.clear_finished();
+        })
+    });
+    let copy = Callback::new(move |(id, text): (String, String)| {
+        let t = texts.get_untracked();
+        spawn_local(async move {
+            let words = match browser::copy_text(&text).await {
+                Ok(()) => t.copied.to_owned(),
+                Err(reason) => fill(t.copy_failed, &[("reason", &reason)]),
+            };
+            say(&id, words);
+        });
+    });
+    let download = Callback::new(move |(id, index): (String, usize)| {
+        let t = texts.get_untracked();
+        let Some((url, name)) = store.with_untracked(|s| {
+            let entry = s.get(&id)?;
+            let url = entry.job.urls().into_iter().nth(index)?;
+            let name = download_name(entry.prompt(), &id, index, &url);
+            Some((url, name))
+        }) else {
+            return;
+        };
+        spawn_local(async move {
+            let saved = match image_blob(&url).await {
+                Ok(blob) => browser::save_blob(&blob, &name),
+                Err(error) => Err(error),
+            };
+            let words = match saved {
+                Ok(()) => fill(t.downloaded, &[("name", &name)]),
+                Err(_) => {
+                    browser::open_in_new_tab(&url);
+                    t.download_fallback.to_owned()
+                }
+            };
+            say(&id, words);
+        });
+    });
+    let view = Callback::new(move |target: (String, usize)| viewing.set(Some(target)));
     JobActions {
         cancel,
+        cancel_all,
         retry,
+        vary_seed,
+        reuse,
         remove,
+        clear_finished,
+        copy,
+        download,
+        view,
+        flash,
     }
 }

@@ -1,4 +1,6 @@
 use crate::api::{ApiError, KreaClient};
+use crate::browser;
+use crate::i18n::Texts;
 use crate::jobs::{JobStore, PollScheduler};
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
@@ -6,19 +8,26 @@ use leptos::task::spawn_local;
 use std::collections::HashMap;
 use web_sys::AbortController;
 
-/// Krea suggests polling every 2–5 s while a job is pending.
-pub const POLL_INTERVAL_MS: f64 = 2000.0;
+/// While the tab is in the background, jobs are checked at most this often.
+const HIDDEN_PACE_MS: f64 = 30_000.0;
 /// Pace for answers that will not change by retrying soon (404: the job is gone, 401: the
 /// proxy's token): still checked now and then, in case the operator fixes it.
 const PERMANENT_ERROR_PACE_MS: f64 = 60_000.0;
 /// How often the scheduler looks for due jobs; each job keeps its own interval.
 const TICK_MS: u32 = 250;
 
-/// Polls every pending job in `store` through one scheduler and one timer. The timer runs
-/// only while something is pending; a job that finishes (or leaves the store) stops being
-/// polled and its in-flight request is aborted. Everything stops when the owner goes away.
-pub fn use_job_poller(store: RwSignal<JobStore>, client: Memo<KreaClient>) {
-    let scheduler = StoredValue::new_local(PollScheduler::new(POLL_INTERVAL_MS));
+/// Polls every pending job in `store` through one scheduler and one timer, every
+/// `interval_secs` (slower while the tab is hidden). The timer runs only while something is
+/// pending; a job that finishes, is cancelled or leaves the store stops being polled and its
+/// in-flight request is aborted. Everything stops when the owner goes away.
+pub fn use_job_poller(
+    store: RwSignal<JobStore>,
+    client: Memo<KreaClient>,
+    interval_secs: Signal<u32>,
+    texts: Signal<&'static Texts>,
+) {
+    let interval_ms = move || f64::from(interval_secs.get_untracked()) * 1000.0;
+    let scheduler = StoredValue::new_local(PollScheduler::new(interval_ms()));
     let in_flight = StoredValue::new_local(HashMap::<String, AbortController>::new());
     let timer = StoredValue::new_local(None::<Interval>);
     let has_pending = Memo::new(move |_| store.with(JobStore::has_pending));
@@ -50,7 +59,8 @@ pub fn use_job_poller(store: RwSignal<JobStore>, client: Memo<KreaClient>) {
                         Some(PERMANENT_ERROR_PACE_MS)
                     };
                     scheduler.try_update_value(|s| s.failed(&id, now, retry_after, jitter));
-                    store.try_update(|s| s.note(&id, error.to_string()));
+                    let words = error.message(texts.get_untracked());
+                    store.try_update(|s| s.note(&id, words));
                 }
             }
         });
@@ -68,8 +78,14 @@ pub fn use_job_poller(store: RwSignal<JobStore>, client: Memo<KreaClient>) {
                 still_pending
             })
         });
+        let pace = if browser::page_hidden() {
+            interval_ms().max(HIDDEN_PACE_MS)
+        } else {
+            interval_ms()
+        };
         let due = scheduler
             .try_update_value(|s| {
+                s.set_interval(pace, now);
                 s.sync(&pending, now);
                 s.take_due(now)
             })

@@ -3,7 +3,7 @@
 super::texts! {
     app_title: "Krea Studio",
     loading: "Loading…",
-    spent: "Spent in this history: {amount}",
+    spent: "Spent in this history:",
     not_billed: "not billed",
     usd_per_image: "{price} per image",
     compute_units: "{n} compute units",

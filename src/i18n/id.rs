@@ -5,7 +5,7 @@ use super::Texts;
 pub const ID: Texts = Texts {
     app_title: "Krea Studio",
     loading: "Memuat…",
-    spent: "Terpakai di riwayat ini: {amount}",
+    spent: "Terpakai di riwayat ini:",
     not_billed: "tidak ditagih",
     usd_per_image: "{price} per gambar",
     compute_units: "{n} unit komputasi",

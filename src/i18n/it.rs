@@ -5,7 +5,7 @@ use super::Texts;
 pub const IT: Texts = Texts {
     app_title: "Krea Studio",
     loading: "Caricamento…",
-    spent: "Speso in questa cronologia: {amount}",
+    spent: "Speso in questa cronologia:",
     not_billed: "non addebitato",
     usd_per_image: "{price} per immagine",
     compute_units: "{n} unità di calcolo",

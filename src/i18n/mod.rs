@@ -4,12 +4,18 @@
 //! the same `{placeholders}` in each language.
 
 mod en;
+mod format;
 mod id;
+#[cfg(target_arch = "wasm32")]
+mod intl;
 mod it;
 mod wording;
 
 pub use en::{Texts, EN};
+pub use format::{Formatter, Plain};
 pub use id::ID;
+#[cfg(target_arch = "wasm32")]
+pub use intl::IntlFormat;
 pub use it::IT;
 pub use wording::{field_label, reason_text};
 

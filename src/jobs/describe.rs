@@ -1,51 +1,50 @@
 //! How a job's state and failure read to a person.
 
+use crate::i18n::{fill, Texts};
 use krea_api::JobStatus;
 
-pub fn status_label(status: &JobStatus) -> String {
+pub fn status_label(status: &JobStatus, t: &Texts) -> String {
     match status {
-        JobStatus::Backlogged => "Waiting for a free slot".into(),
-        JobStatus::Queued => "Queued".into(),
-        JobStatus::Scheduled => "Scheduled".into(),
-        JobStatus::Processing => "Processing".into(),
-        JobStatus::Sampling => "Sampling".into(),
-        JobStatus::IntermediateComplete => "Almost done".into(),
-        JobStatus::Completed => "Completed".into(),
-        JobStatus::Failed => "Failed".into(),
-        JobStatus::Cancelled => "Cancelled".into(),
-        JobStatus::Unknown(other) => format!("Working ({other})"),
+        JobStatus::Backlogged => t.backlogged.into(),
+        JobStatus::Queued => t.queued.into(),
+        JobStatus::Scheduled => t.scheduled.into(),
+        JobStatus::Processing => t.processing.into(),
+        JobStatus::Sampling => t.sampling.into(),
+        JobStatus::IntermediateComplete => t.intermediate.into(),
+        JobStatus::Completed => t.completed.into(),
+        JobStatus::Failed => t.failed.into(),
+        JobStatus::Cancelled => t.cancelled.into(),
+        JobStatus::Unknown(other) => fill(t.working, &[("state", other)]),
     }
 }
 
 /// Krea's reason, verbatim, with a hint for the moderation codes it is known to send.
-pub fn failure_text(reason: Option<&str>) -> String {
+pub fn failure_text(reason: Option<&str>, t: &Texts) -> String {
     match reason {
-        Some("nsfw") => {
-            "Blocked by content moderation (nsfw). Rephrase the prompt and try again.".into()
-        }
-        Some("ip_detected") => {
-            "Blocked: the prompt or image looks like protected IP (ip_detected).".into()
-        }
+        Some("nsfw") => t.moderation.into(),
+        Some("ip_detected") => t.ip_detected.into(),
         Some(reason) => reason.to_owned(),
-        None => "Krea gave no reason for this failure.".into(),
+        None => t.no_reason.into(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{EN, ID};
 
     #[test]
     fn every_state_has_words_and_failures_keep_krea_reason() {
         for status in JobStatus::ALL {
-            assert!(!status_label(&status).is_empty());
+            assert!(!status_label(&status, &EN).is_empty());
         }
         assert_eq!(
-            status_label(&JobStatus::Unknown("warming".into())),
+            status_label(&JobStatus::Unknown("warming".into()), &EN),
             "Working (warming)"
         );
-        assert!(failure_text(Some("nsfw")).contains("(nsfw)"));
-        assert_eq!(failure_text(Some("GPU on fire")), "GPU on fire");
-        assert!(failure_text(None).contains("no reason"));
+        assert_eq!(status_label(&JobStatus::Completed, &ID), "Selesai");
+        assert!(failure_text(Some("nsfw"), &EN).contains("(nsfw)"));
+        assert_eq!(failure_text(Some("GPU on fire"), &EN), "GPU on fire");
+        assert!(failure_text(None, &EN).contains("no reason"));
     }
 }

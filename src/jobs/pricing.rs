@@ -2,6 +2,7 @@
 //! units otherwise. Failed and cancelled jobs are free.
 
 use super::JobEntry;
+use crate::i18n::{fill, Formatter, Texts};
 use krea_api::{catalogue, Price};
 use serde_json::{Map, Value};
 
@@ -70,20 +71,33 @@ impl Spent {
     }
 
     /// `$0.18 + 45.2 compute units`, `$0.00` when nothing was spent.
-    pub fn label(&self) -> String {
-        let usd = format!("${:.2}", self.usd);
-        let units = krea_api::number::format_number((self.compute_units * 10.0).round() / 10.0);
+    pub fn label(&self, t: &Texts, f: &dyn Formatter) -> String {
+        let usd = f.usd((self.usd * 100.0).round() / 100.0);
+        let units = fill(
+            t.compute_units,
+            &[("n", &f.number((self.compute_units * 10.0).round() / 10.0))],
+        );
         match (self.usd > 0.0, self.compute_units > 0.0) {
             (_, false) => usd,
-            (false, true) => format!("{units} compute units"),
-            (true, true) => format!("{usd} + {units} compute units"),
+            (false, true) => units,
+            (true, true) => fill(t.and, &[("a", &usd), ("b", &units)]),
         }
+    }
+}
+
+/// `$0.03 per image`, `3 compute units`, in the person's language.
+pub fn price_text(price: Price, t: &Texts, f: &dyn Formatter) -> String {
+    match price {
+        Price::Usd(usd) => fill(t.usd_per_image, &[("price", &f.usd(usd))]),
+        Price::ComputeUnits(units) => fill(t.compute_units, &[("n", &f.number(units))]),
+        Price::Unstated => t.price_unstated.to_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Plain, EN};
     use serde_json::json;
 
     fn body(value: Value) -> Map<String, Value> {
@@ -139,7 +153,15 @@ mod tests {
         let spent = Spent::of(&entries);
         assert!((spent.usd - 0.03).abs() < 1e-9);
         assert_eq!(spent.compute_units, 3.0);
-        assert_eq!(spent.label(), "$0.03 + 3 compute units");
-        assert_eq!(Spent::default().label(), "$0.00");
+        assert_eq!(spent.label(&EN, &Plain), "$0.03 + 3 compute units");
+        assert_eq!(Spent::default().label(&EN, &Plain), "$0.00");
+        assert_eq!(
+            price_text(Price::Usd(0.035), &EN, &Plain),
+            "$0.035 per image"
+        );
+        assert_eq!(
+            price_text(Price::ComputeUnits(22.9), &crate::i18n::IT, &Plain),
+            "22.9 unità di calcolo"
+        );
     }
 }

@@ -28,6 +28,20 @@ impl PollScheduler {
         }
     }
 
+    /// Changes how often jobs are polled. A job already waiting longer than the new interval
+    /// is brought forward, so a shorter interval takes effect at once.
+    pub fn set_interval(&mut self, interval_ms: f64, now: f64) {
+        if interval_ms == self.interval_ms {
+            return;
+        }
+        self.interval_ms = interval_ms;
+        for job in self.jobs.values_mut() {
+            if job.failures == 0 && !job.in_flight {
+                job.next_at = job.next_at.min(now + interval_ms);
+            }
+        }
+    }
+
     /// Makes the tracked set equal `pending`: new jobs are first polled one interval from
     /// now (Krea has nothing new to say sooner); jobs no longer pending are forgotten.
     pub fn sync(&mut self, pending: &[String], now: f64) {
@@ -144,6 +158,18 @@ mod tests {
         scheduler.take_due(1e12);
         scheduler.succeeded("a", 0.0);
         assert_eq!(scheduler.jobs["a"].failures, 0);
+    }
+
+    #[test]
+    fn a_new_interval_applies_to_the_next_polls_and_shorter_ones_at_once() {
+        let mut scheduler = PollScheduler::new(10_000.0);
+        scheduler.sync(&ids(&["a"]), 0.0);
+        scheduler.set_interval(2000.0, 500.0);
+        assert_eq!(scheduler.take_due(2500.0), ids(&["a"]), "brought forward");
+        scheduler.set_interval(30_000.0, 2600.0);
+        scheduler.succeeded("a", 2600.0);
+        assert!(scheduler.take_due(32_599.0).is_empty());
+        assert_eq!(scheduler.take_due(32_600.0), ids(&["a"]));
     }
 
     #[test]

@@ -1,0 +1,103 @@
+//! Thin wrappers over the browser APIs the studio needs besides HTTP: saving a file,
+//! opening a tab, the clipboard, reading a picked file, the page's language and visibility.
+//! No views and no state.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+
+fn js_error(error: JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| "unknown error".to_owned())
+}
+
+/// Saves `blob` as a download called `name`.
+pub fn save_blob(blob: &Blob, name: &str) -> Result<(), String> {
+    let document = gloo_utils::document();
+    let url = Url::create_object_url_with_blob(blob).map_err(js_error)?;
+    let anchor: HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(js_error)?
+        .unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    // The click has handed the blob to the download; the URL is no longer needed.
+    Url::revoke_object_url(&url).map_err(js_error)
+}
+
+/// Saves `text` as a download called `name`.
+pub fn save_text(text: &str, name: &str, mime: &str) -> Result<(), String> {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_error)?;
+    save_blob(&blob, name)
+}
+
+/// Opens `url` in a new tab, without giving it a handle on this one.
+pub fn open_in_new_tab(url: &str) {
+    let _ = gloo_utils::window().open_with_url_and_target_and_features(url, "_blank", "noopener");
+}
+
+/// Puts `text` on the clipboard.
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    let clipboard = gloo_utils::window().navigator().clipboard();
+    JsFuture::from(clipboard.write_text(text))
+        .await
+        .map(drop)
+        .map_err(js_error)
+}
+
+/// The text of a file the person picked.
+pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
+    let text = JsFuture::from(file.text()).await.map_err(js_error)?;
+    text.as_string().ok_or_else(|| "not text".to_owned())
+}
+
+/// The browser's preferred languages, most preferred first.
+pub fn preferred_languages() -> Vec<String> {
+    let navigator = gloo_utils::window().navigator();
+    let listed: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|tag| tag.as_string())
+        .collect();
+    if listed.is_empty() {
+        navigator.language().into_iter().collect()
+    } else {
+        listed
+    }
+}
+
+/// Sets (or, with `None`, removes) an attribute of `<html>`: `lang`, `data-theme`.
+pub fn set_root_attribute(name: &str, value: Option<&str>) {
+    if let Some(root) = gloo_utils::document().document_element() {
+        let _ = match value {
+            Some(value) => root.set_attribute(name, value),
+            None => root.remove_attribute(name),
+        };
+    }
+}
+
+/// Whether the tab is in the background.
+pub fn page_hidden() -> bool {
+    gloo_utils::document().hidden()
+}
+
+/// Today's date as `2026-11-22`, in the person's time zone.
+pub fn today() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    )
+}

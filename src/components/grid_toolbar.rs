@@ -1,0 +1,159 @@
+use crate::hooks::{use_texts, HistoryFiles, JobActions};
+use crate::i18n::fill;
+use crate::jobs::filter::{JobFilter, StatusFilter};
+use crate::jobs::JobStore;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Above the grid: which jobs to show (status, model, words in the prompt) and what to do
+/// with many at once (cancel what is pending, clear what is finished, export, import).
+#[component]
+pub fn GridToolbar(
+    store: RwSignal<JobStore>,
+    filter: RwSignal<JobFilter>,
+    files: HistoryFiles,
+    actions: JobActions,
+) -> impl IntoView {
+    let t = use_texts();
+    // The models this history used, in the order they first appear.
+    let models = Memo::new(move |_| {
+        store.with(|s| {
+            let mut seen: Vec<(String, String)> = Vec::new();
+            for entry in s.entries() {
+                if !seen.iter().any(|(id, _)| *id == entry.model_id) {
+                    seen.push((entry.model_id.clone(), entry.model_name().to_owned()));
+                }
+            }
+            seen
+        })
+    });
+    let counts = Memo::new(move |_| {
+        filter.with(|f| {
+            store.with(|s| {
+                let shown = s.entries().iter().filter(|e| f.matches(e)).count();
+                (shown, s.entries().len())
+            })
+        })
+    });
+    let has_pending = Memo::new(move |_| store.with(JobStore::has_pending));
+    let has_finished =
+        Memo::new(move |_| store.with(|s| s.entries().iter().any(|e| e.job.is_finished())));
+    let status_name = move |status: StatusFilter| {
+        let t = t.get();
+        match status {
+            StatusFilter::All => t.filter_all,
+            StatusFilter::InFlight => t.filter_in_flight,
+            StatusFilter::Completed => t.completed,
+            StatusFilter::Failed => t.failed,
+            StatusFilter::Cancelled => t.cancelled,
+        }
+    };
+    let picked = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            files.import.run(file);
+        }
+        // Picking the same file again must fire again.
+        input.set_value("");
+    };
+    let import_input = NodeRef::<leptos::html::Input>::new();
+
+    view! {
+        <div class="grid-toolbar" data-testid="grid-toolbar">
+            <div class="filters" role="search">
+                <label>
+                    <span>{move || t.get().filter_status}</span>
+                    <select
+                        data-testid="filter-status"
+                        prop:value=move || filter.with(|f| f.status.key())
+                        on:change=move |ev| {
+                            let status = StatusFilter::from_key(&event_target_value(&ev));
+                            filter.update(|f| f.status = status);
+                        }
+                    >
+                        {StatusFilter::ALL
+                            .into_iter()
+                            .map(|status| view! { <option value=status.key()>{move || status_name(status)}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <span>{move || t.get().filter_model}</span>
+                    <select
+                        data-testid="filter-model"
+                        prop:value=move || filter.with(|f| f.model.clone())
+                        on:change=move |ev| filter.update(|f| f.model = event_target_value(&ev))
+                    >
+                        <option value="">{move || t.get().all_models}</option>
+                        {move || {
+                            models
+                                .get()
+                                .into_iter()
+                                .map(|(id, name)| view! { <option value=id>{name}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <input
+                    type="search"
+                    data-testid="filter-search"
+                    placeholder=move || t.get().search
+                    aria-label=move || t.get().search
+                    prop:value=move || filter.with(|f| f.search.clone())
+                    on:input=move |ev| filter.update(|f| f.search = event_target_value(&ev))
+                />
+                <span class="count" data-testid="filter-count">
+                    {move || {
+                        let (shown, total) = counts.get();
+                        fill(t.get().showing, &[("shown", &shown.to_string()), ("total", &total.to_string())])
+                    }}
+                </span>
+            </div>
+            <div class="bulk">
+                <button
+                    type="button"
+                    data-testid="cancel-all"
+                    disabled=move || !has_pending.get()
+                    on:click=move |_| actions.cancel_all.run(())
+                >
+                    {move || t.get().cancel_all}
+                </button>
+                <button
+                    type="button"
+                    data-testid="clear-finished"
+                    disabled=move || !has_finished.get()
+                    on:click=move |_| actions.clear_finished.run(())
+                >
+                    {move || t.get().clear_finished}
+                </button>
+                <button type="button" data-testid="export-history" on:click=move |_| files.export.run(())>
+                    {move || t.get().export}
+                </button>
+                <button
+                    type="button"
+                    data-testid="import-history"
+                    on:click=move |_| {
+                        if let Some(input) = import_input.get() {
+                            input.unchecked_ref::<web_sys::HtmlElement>().click();
+                        }
+                    }
+                >
+                    {move || t.get().import}
+                </button>
+                <input
+                    node_ref=import_input
+                    class="visually-hidden"
+                    type="file"
+                    accept="application/json,.json"
+                    data-testid="import-file"
+                    tabindex="-1"
+                    aria-hidden="true"
+                    on:change=picked
+                />
+            </div>
+            <p class="files-outcome" data-testid="files-outcome" role="status">
+                {move || files.outcome.get()}
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,140 @@
+use crate::hooks::{use_keydown, use_locale_context, use_texts};
+use crate::i18n::{field_label, fill};
+use crate::jobs::filter::JobFilter;
+use crate::jobs::JobStore;
+use krea_api::JobStatus;
+use leptos::prelude::*;
+
+/// The image large, with its full prompt and settings beside it. Arrow keys move through
+/// the results the grid shows; Esc closes.
+#[component]
+pub fn Lightbox(
+    store: RwSignal<JobStore>,
+    filter: RwSignal<JobFilter>,
+    viewing: RwSignal<Option<(String, usize)>>,
+) -> impl IntoView {
+    // Every image the grid shows, in its order.
+    let images = Memo::new(move |_| {
+        filter.with(|filter| {
+            store.with(|s| {
+                s.entries()
+                    .iter()
+                    .filter(|e| e.job.status == JobStatus::Completed && filter.matches(e))
+                    .flat_map(|e| (0..e.job.urls().len()).map(|i| (e.id().to_owned(), i)))
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    view! {
+        <Show when=move || viewing.with(Option::is_some)>
+            <LightboxDialog store images viewing />
+        </Show>
+    }
+}
+
+#[component]
+fn LightboxDialog(
+    store: RwSignal<JobStore>,
+    images: Memo<Vec<(String, usize)>>,
+    viewing: RwSignal<Option<(String, usize)>>,
+) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale_context();
+    let position = move || {
+        let current = viewing.get()?;
+        images.with(|all| all.iter().position(|item| *item == current))
+    };
+    let step = move |by: isize| {
+        let total = images.with(Vec::len) as isize;
+        if let (Some(at), true) = (position(), total > 0) {
+            let next = (at as isize + by).rem_euclid(total) as usize;
+            viewing.set(images.with(|all| all.get(next).cloned()));
+        }
+    };
+    let close = move || viewing.set(None);
+    use_keydown(move |ev| match ev.key().as_str() {
+        "Escape" => close(),
+        "ArrowRight" => step(1),
+        "ArrowLeft" => step(-1),
+        _ => {}
+    });
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    // Focus moves into the dialog, so keyboard and screen-reader users land in it.
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get() {
+            let _ = dialog.focus();
+        }
+    });
+    let shown = move || {
+        let (id, index) = viewing.get()?;
+        store.with(|s| {
+            let entry = s.get(&id)?;
+            let url = entry.job.urls().into_iter().nth(index)?;
+            Some((entry.clone(), url))
+        })
+    };
+    view! {
+        <div class="lightbox-backdrop" on:click=move |_| close()>
+            <div
+                class="lightbox"
+                role="dialog"
+                aria-modal="true"
+                aria-label=move || t.get().viewer
+                tabindex="-1"
+                data-testid="lightbox"
+                node_ref=dialog
+                on:click=|ev| ev.stop_propagation()
+            >
+                {move || {
+                    shown()
+                        .map(|(entry, url)| {
+                            let settings: Vec<(String, String)> = entry
+                                .request
+                                .iter()
+                                .filter(|(key, _)| key.as_str() != "prompt")
+                                .map(|(key, value)| {
+                                    let text = value
+                                        .as_str()
+                                        .map(str::to_owned)
+                                        .unwrap_or_else(|| value.to_string());
+                                    (field_label(key, locale.get()), text)
+                                })
+                                .collect();
+                            view! {
+                                <img class="large" data-testid="lightbox-image" src=url alt=entry.prompt().to_owned() />
+                                <aside class="details">
+                                    <p class="model">{entry.model_name().to_owned()}</p>
+                                    <p class="prompt" data-testid="lightbox-prompt">{entry.prompt().to_owned()}</p>
+                                    <h2>{move || t.get().settings_used}</h2>
+                                    <dl>
+                                        {settings
+                                            .into_iter()
+                                            .map(|(key, value)| view! { <dt>{key}</dt><dd>{value}</dd> })
+                                            .collect_view()}
+                                    </dl>
+                                </aside>
+                            }
+                        })
+                }}
+                <div class="lightbox-nav">
+                    <button type="button" data-testid="lightbox-previous" on:click=move |_| step(-1)>
+                        {move || t.get().previous}
+                    </button>
+                    <span data-testid="lightbox-position">
+                        {move || {
+                            let total = images.with(Vec::len).to_string();
+                            let at = position().map(|p| p + 1).unwrap_or(0).to_string();
+                            fill(t.get().position, &[("n", &at), ("total", &total)])
+                        }}
+                    </span>
+                    <button type="button" data-testid="lightbox-next" on:click=move |_| step(1)>
+                        {move || t.get().next}
+                    </button>
+                    <button type="button" data-testid="lightbox-close" on:click=move |_| close()>
+                        {move || t.get().close}
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}

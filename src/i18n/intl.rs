@@ -1,0 +1,51 @@
+//! The browser's `Intl.NumberFormat` behind [`Formatter`], so numbers and prices read as the
+//! person's locale writes them.
+
+use super::{Formatter, Locale};
+use js_sys::{Array, Function, Intl, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+pub struct IntlFormat {
+    number: Function,
+    usd: Function,
+}
+
+impl IntlFormat {
+    pub fn new(locale: Locale) -> IntlFormat {
+        let locales = Array::of1(&JsValue::from_str(locale.tag()));
+        let make = |pairs: &[(&str, JsValue)]| {
+            let options = Object::new();
+            for (key, value) in pairs {
+                let _ = Reflect::set(&options, &JsValue::from_str(key), value);
+            }
+            Intl::NumberFormat::new(&locales, &options).format()
+        };
+        IntlFormat {
+            number: make(&[("maximumFractionDigits", 2.into())]),
+            usd: make(&[
+                ("style", "currency".into()),
+                ("currency", "USD".into()),
+                ("minimumFractionDigits", 2.into()),
+                ("maximumFractionDigits", 3.into()),
+            ]),
+        }
+    }
+
+    fn apply(function: &Function, value: f64) -> String {
+        function
+            .call1(&JsValue::NULL, &JsValue::from_f64(value))
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_else(|| value.to_string())
+    }
+}
+
+impl Formatter for IntlFormat {
+    fn number(&self, value: f64) -> String {
+        IntlFormat::apply(&self.number, value)
+    }
+
+    fn usd(&self, value: f64) -> String {
+        IntlFormat::apply(&self.usd, value)
+    }
+}
