@@ -13,6 +13,8 @@ use tokio::process::{Child, Command};
 pub struct Stack {
     pub base: String,
     pub browser: Client,
+    /// Where the browser saves downloads.
+    pub downloads: PathBuf,
     _proxy: Child,
     _driver: Child,
 }
@@ -77,6 +79,9 @@ impl Stack {
             .to_owned();
 
         let port = free_port().await;
+        let downloads = out_dir().join(format!("downloads-{port}"));
+        let _ = std::fs::remove_dir_all(&downloads);
+        std::fs::create_dir_all(&downloads).expect("download folder");
         let driver = Command::new(env_path("CHROMEDRIVER"))
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -91,7 +96,13 @@ impl Stack {
                 "binary": "/usr/bin/chromium",
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-background-networking", "--disable-component-update",
-                         "--disable-sync", "--no-first-run", "--window-size=1440,900"]
+                         "--disable-sync", "--no-first-run", "--window-size=1440,900",
+                         "--lang=en-US"],
+                "prefs": {
+                    "download.default_directory": downloads.to_string_lossy(),
+                    "download.prompt_for_download": false,
+                    "intl.accept_languages": "en-US,en"
+                }
             }),
         );
         let mut browser = None;
@@ -111,6 +122,7 @@ impl Stack {
         Stack {
             base,
             browser,
+            downloads,
             _proxy: proxy,
             _driver: driver,
         }
@@ -236,6 +248,57 @@ impl Stack {
             .await
             .unwrap();
         listed.as_u64().expect("a job count") as usize
+    }
+
+    /// Waits (up to 30 s) for a downloaded file whose name ends with `suffix`, and returns
+    /// its path once Chromium has finished writing it.
+    pub async fn downloaded(&self, suffix: &str) -> PathBuf {
+        for _ in 0..300 {
+            let found = std::fs::read_dir(&self.downloads)
+                .unwrap()
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .find(|path| path.to_string_lossy().ends_with(suffix));
+            if let Some(path) = found {
+                return path;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "no download ending in {suffix} in {}",
+            self.downloads.display()
+        );
+    }
+
+    /// Runs `script` in the page and returns its value.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.browser.execute(script, vec![]).await.unwrap()
+    }
+
+    /// From now on, the page records the URL of every request it makes (in
+    /// `window.requested`), so a test can tell what the app asked for.
+    pub async fn record_requests(&self) {
+        self.eval(
+            "window.requested = [];
+             if (!window.fetchBeforeRecording) {
+               window.fetchBeforeRecording = window.fetch;
+               window.fetch = (input, init) => {
+                 window.requested.push(typeof input === 'string' ? input : input.url);
+                 return window.fetchBeforeRecording(input, init);
+               };
+             }",
+        )
+        .await;
+    }
+
+    /// The URLs requested since [`Stack::record_requests`].
+    pub async fn requested(&self) -> Vec<String> {
+        serde_json::from_value(self.eval("return window.requested").await).unwrap()
+    }
+
+    /// Resizes the window to `width`×`height` CSS pixels.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.browser.set_window_size(width, height).await.unwrap();
     }
 
     pub async fn screenshot(&self, name: &str) {

@@ -31,7 +31,7 @@ async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
         !generate.is_enabled().await.unwrap(),
         "Generate must be disabled"
     );
-    assert!(stack.text("generate-hint").await.contains("width"));
+    assert!(stack.text("generate-hint").await.contains("Width"));
     stack.click("ratio-16x9").await;
     assert_eq!(
         (

@@ -54,7 +54,10 @@ pub fn PromptForm(
             return;
         }
         if let Ok(request) = built.get_untracked() {
-            let runs = variations(&request, count.get_untracked(), false, || {
+            // Several runs without a chosen seed would all get Krea's fixed default seed.
+            let count = count.get_untracked();
+            let fresh_seeds = count > 1 && !request.body.contains_key("seed");
+            let runs = variations(&request, count, fresh_seeds, || {
                 random_seed(js_sys::Math::random())
             });
             runs.into_iter()

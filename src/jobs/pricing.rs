@@ -72,7 +72,7 @@ impl Spent {
 
     /// `$0.18 + 45.2 compute units`, `$0.00` when nothing was spent.
     pub fn label(&self, t: &Texts, f: &dyn Formatter) -> String {
-        let usd = f.usd((self.usd * 100.0).round() / 100.0);
+        let usd = f.usd(self.usd);
         let units = fill(
             t.compute_units,
             &[("n", &f.number((self.compute_units * 10.0).round() / 10.0))],

@@ -6,11 +6,16 @@ use std::process::{Child, Command};
 #[derive(Debug)]
 pub struct Failure(pub String);
 
+/// The checkout `cargo xtask` was run in. `cargo run` says where xtask's manifest is at run
+/// time; the path compiled in is only a fallback, as one build may serve several checkouts.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
+        .map(Path::to_path_buf)
         .expect("xtask lives in the workspace")
-        .to_path_buf()
 }
 
 /// A command run from the workspace root, with the project's tools on `PATH`.

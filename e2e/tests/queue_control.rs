@@ -1,0 +1,80 @@
+//! Queue control across jobs: N variations from one Ctrl+Enter, each with its own seed;
+//! cancelling all of them stops their polling for good; retry and "vary seed" make new
+//! jobs; "reuse settings" brings a job's settings back into the form.
+
+use krea_e2e::Stack;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+const CARD: &str = "[data-testid='job-card']";
+const CANCELLED: &str = "[data-testid='job-card'][data-status='cancelled']";
+
+#[tokio::test]
+async fn variations_cancel_all_stops_polling_and_retry_vary_and_reuse_make_the_right_jobs() {
+    // Slow jobs, so that they can still be cancelled.
+    let stack = Stack::start(200_000).await;
+    stack.open().await;
+    stack.select("model-select", "bfl/flux-1-dev").await;
+    stack.type_into("prompt-input", "a slow fox").await;
+    stack.select("variation-count", "3").await;
+    assert_eq!(stack.text("generate-button").await, "Generate 3");
+    stack.ctrl_enter("prompt-input").await;
+    stack.wait_for_count(CARD, 3).await;
+    assert_eq!(stack.jobs_on_server().await, 3);
+    let seeds = stack
+        .eval(
+            "return JSON.parse(localStorage.getItem('krea-studio.history'))
+                    .entries.map(e => e.request.seed)",
+        )
+        .await;
+    let seeds: BTreeSet<u64> = serde_json::from_value(seeds).expect("every variation has a seed");
+    assert_eq!(seeds.len(), 3, "three different seeds");
+
+    stack.click("cancel-all").await;
+    stack.wait_for_count(CANCELLED, 3).await;
+    let ids: Vec<String> = serde_json::from_value(
+        stack
+            .eval("return [...document.querySelectorAll('[data-testid=job-card]')].map(c => c.dataset.jobId)")
+            .await,
+    )
+    .unwrap();
+    // Three poll intervals: a cancelled job must not be asked about again.
+    stack.record_requests().await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let asked_about: Vec<String> = stack
+        .requested()
+        .await
+        .into_iter()
+        .filter(|url| ids.iter().any(|id| url.contains(id.as_str())))
+        .collect();
+    assert!(asked_about.is_empty(), "still polled: {asked_about:?}");
+    assert_eq!(
+        stack.text("total-spent").await,
+        "$0.00",
+        "cancelled jobs are free"
+    );
+
+    // Retry: one new job with the same settings; the cancelled one stays.
+    stack
+        .css(&format!("{CANCELLED} [data-testid='retry-job']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack.wait_for_count(CARD, 4).await;
+    assert_eq!(stack.jobs_on_server().await, 4);
+    assert_eq!(stack.count(CANCELLED).await, 3);
+
+    // Reuse settings: the form takes the job's prompt and model back.
+    stack.select("model-select", "krea/krea-2/medium").await;
+    stack.type_into("prompt-input", "something else").await;
+    stack
+        .css(&format!("{CANCELLED} [data-testid='reuse-job']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(stack.value("prompt-input").await, "a slow fox");
+    assert_eq!(stack.value("model-select").await, "bfl/flux-1-dev");
+    stack.close().await;
+}

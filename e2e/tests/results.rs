@@ -1,0 +1,140 @@
+//! What a person does with finished images: download one as a file named after its prompt,
+//! look at them large and move between them with the keyboard, vary the seed; switch the
+//! language and theme at once; and the layout holds from a phone to a wide screen.
+
+use krea_e2e::Stack;
+
+const COMPLETED: &str = "[data-testid='job-card'][data-status='completed']";
+
+async fn wait_text(stack: &Stack, test_id: &str, wanted: &str) {
+    for _ in 0..100 {
+        if stack.text(test_id).await == wanted {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(stack.text(test_id).await, wanted, "{test_id}");
+}
+
+/// Whether the page is wider than the window (something does not reflow).
+async fn overflows(stack: &Stack) -> bool {
+    stack
+        .eval("return document.documentElement.scrollWidth > window.innerWidth")
+        .await
+        .as_bool()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn download_view_vary_switch_language_and_fit_every_screen() {
+    let stack = Stack::start(600).await;
+    stack.open().await;
+    stack
+        .select("model-select", "krea/krea-2/medium-turbo")
+        .await;
+    for prompt in ["a tiny house", "a tall tower"] {
+        stack.type_into("prompt-input", prompt).await;
+        stack.click("generate-button").await;
+    }
+    stack.wait_for_count(COMPLETED, 2).await;
+
+    // Download: a real file, named after the prompt and the job id.
+    let newest = stack.css(COMPLETED).await;
+    let id = newest.attr("data-job-id").await.unwrap().unwrap();
+    stack
+        .inside(&newest, "download-job")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let short_id: String = id.chars().filter(|c| *c != '-').take(8).collect();
+    let file = stack
+        .downloaded(&format!("a-tall-tower-{short_id}.svg"))
+        .await;
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        String::from_utf8_lossy(&bytes).contains("<svg"),
+        "an image was saved"
+    );
+
+    // The viewer: large, with the prompt; arrows move, Esc closes.
+    stack
+        .inside(&newest, "job-image")
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack.element("lightbox").await;
+    assert_eq!(stack.text("lightbox-prompt").await, "a tall tower");
+    assert_eq!(stack.text("lightbox-position").await, "1 of 2");
+    let focused = stack.browser.active_element().await.unwrap();
+    focused.send_keys("\u{E014}").await.unwrap(); // →
+    wait_text(&stack, "lightbox-prompt", "a tiny house").await;
+    assert_eq!(stack.text("lightbox-position").await, "2 of 2");
+    focused.send_keys("\u{E00C}").await.unwrap(); // Esc
+    stack.wait_for_count("[data-testid='lightbox']", 0).await;
+
+    // Vary seed: a third job, with the same prompt and a seed.
+    stack
+        .inside(&newest, "vary-job")
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack.wait_for_count(COMPLETED, 3).await;
+    assert_eq!(stack.prompts().await[0], "a tall tower");
+    assert_eq!(stack.jobs_on_server().await, 3);
+
+    // Language and theme switch at once, without a reload.
+    stack
+        .css("[data-testid='settings'] summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack.select("language", "it").await;
+    wait_text(&stack, "generate-button", "Genera").await;
+    assert_eq!(
+        stack.eval("return document.documentElement.lang").await,
+        "it"
+    );
+    assert!(
+        stack.text("total-spent").await.contains("0,045"),
+        "{}",
+        stack.text("total-spent").await
+    );
+    assert_eq!(stack.text("filter-count").await, "3 di 3 lavori");
+    stack.select("language", "id").await;
+    wait_text(&stack, "generate-button", "Buat").await;
+    stack.select("theme", "dark").await;
+    assert_eq!(
+        stack
+            .eval("return document.documentElement.dataset.theme")
+            .await,
+        "dark"
+    );
+    stack.select("language", "en").await;
+    wait_text(&stack, "generate-button", "Generate").await;
+    stack
+        .css("[data-testid='settings'] summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+
+    // Every screen: nothing wider than the window, from a small phone to a wide monitor.
+    for (width, height, name) in [
+        (360, 740, None),
+        (390, 844, Some("studio-390x844.png")),
+        (1440, 900, Some("studio-1440x900.png")),
+        (2560, 1440, None),
+    ] {
+        stack.resize(width, height).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!overflows(&stack).await, "the page overflows at {width} px");
+        if let Some(name) = name {
+            stack.screenshot(name).await;
+        }
+    }
+    stack.close().await;
+}
