@@ -1,5 +1,5 @@
 use crate::form::{list_hint, literal_text, FormState};
-use crate::hooks::{use_locale_context, use_texts};
+use crate::hooks::{tr, use_locale_context, use_texts};
 use crate::i18n::{field_label, fill};
 use crate::jobs::variations::random_seed;
 use krea_api::{FieldKind, FieldSpec, Literal};
@@ -68,12 +68,23 @@ pub fn FieldInput(
                 on:change=move |ev| set(event_target_value(&ev))
             >
                 <option value="">{blank_label}</option>
-                <option value="true">{move || t.get().yes}</option>
-                <option value="false">{move || t.get().no}</option>
+                <option value="true">{tr(t, |t| t.yes)}</option>
+                <option value="false">{tr(t, |t| t.no)}</option>
             </select>
         }
         .into_any(),
         FieldKind::Number { .. } => {
+            let slider = slider_range(spec);
+            // Beside a slider the box is narrow: the default alone says enough.
+            let resting = slider.map(|(min, max, _)| {
+                spec.default
+                    .map(literal_text)
+                    .unwrap_or_else(|| krea_api::number::format_number((min + max) / 2.0))
+            });
+            let box_placeholder = {
+                let resting = resting.clone();
+                move || resting.clone().or_else(placeholder)
+            };
             // Text, not type=number: a number input reports a half-typed `0.` as empty, and
             // writing that back would wipe what is being typed. The form checks numbers itself.
             let number = view! {
@@ -83,40 +94,34 @@ pub fn FieldInput(
                     type="text"
                     inputmode="decimal"
                     autocomplete="off"
-                    placeholder=placeholder
+                    placeholder=box_placeholder
                     prop:value=value
                     on:input=move |ev| set(event_target_value(&ev))
                 />
             };
-            match slider_range(spec) {
+            match (slider, resting) {
                 // A slider beside the box: it rests on Krea's default while the box is blank,
                 // so an untouched field is still left out of the request.
-                Some((min, max, step)) => {
-                    let resting = spec
-                        .default
-                        .map(literal_text)
-                        .unwrap_or_else(|| format!("{}", (min + max) / 2.0));
-                    view! {
-                        <div class="slider">
-                            <input
-                                type="range"
-                                data-testid=format!("slider-{name}")
-                                aria-label=label
-                                min=min
-                                max=max
-                                step=step
-                                prop:value=move || {
-                                    let typed = value();
-                                    if typed.trim().is_empty() { resting.clone() } else { typed }
-                                }
-                                on:input=move |ev| set(event_target_value(&ev))
-                            />
-                            {number}
-                        </div>
-                    }
-                    .into_any()
+                (Some((min, max, step)), Some(resting)) => view! {
+                    <div class="slider">
+                        <input
+                            type="range"
+                            data-testid=format!("slider-{name}")
+                            aria-label=label
+                            min=min
+                            max=max
+                            step=step
+                            prop:value=move || {
+                                let typed = value();
+                                if typed.trim().is_empty() { resting.clone() } else { typed }
+                            }
+                            on:input=move |ev| set(event_target_value(&ev))
+                        />
+                        {number}
+                    </div>
                 }
-                None => number.into_any(),
+                .into_any(),
+                _ => number.into_any(),
             }
         }
         _ => view! {
@@ -138,10 +143,10 @@ pub fn FieldInput(
                 type="button"
                 class="randomise"
                 data-testid="randomise-seed"
-                aria-label=move || t.get().random_seed
+                aria-label=tr(t, |t| t.random_seed)
                 on:click=move |_| set(random_seed(js_sys::Math::random()).to_string())
             >
-                {move || t.get().random}
+                {tr(t, |t| t.random)}
             </button>
         }
     });

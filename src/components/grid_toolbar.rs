@@ -1,4 +1,4 @@
-use crate::hooks::{use_texts, HistoryFiles, JobActions};
+use crate::hooks::{tr, use_texts, HistoryFiles, JobActions};
 use crate::i18n::fill;
 use crate::jobs::filter::{JobFilter, StatusFilter};
 use crate::jobs::JobStore;
@@ -62,7 +62,7 @@ pub fn GridToolbar(
         <div class="grid-toolbar" data-testid="grid-toolbar">
             <div class="filters" role="search">
                 <label>
-                    <span>{move || t.get().filter_status}</span>
+                    <span>{tr(t, |t| t.filter_status)}</span>
                     <select
                         data-testid="filter-status"
                         prop:value=move || filter.with(|f| f.status.key())
@@ -78,13 +78,13 @@ pub fn GridToolbar(
                     </select>
                 </label>
                 <label>
-                    <span>{move || t.get().filter_model}</span>
+                    <span>{tr(t, |t| t.filter_model)}</span>
                     <select
                         data-testid="filter-model"
                         prop:value=move || filter.with(|f| f.model.clone())
                         on:change=move |ev| filter.update(|f| f.model = event_target_value(&ev))
                     >
-                        <option value="">{move || t.get().all_models}</option>
+                        <option value="">{tr(t, |t| t.all_models)}</option>
                         {move || {
                             models
                                 .get()
@@ -97,8 +97,8 @@ pub fn GridToolbar(
                 <input
                     type="search"
                     data-testid="filter-search"
-                    placeholder=move || t.get().search
-                    aria-label=move || t.get().search
+                    placeholder=tr(t, |t| t.search)
+                    aria-label=tr(t, |t| t.search)
                     prop:value=move || filter.with(|f| f.search.clone())
                     on:input=move |ev| filter.update(|f| f.search = event_target_value(&ev))
                 />
@@ -116,7 +116,7 @@ pub fn GridToolbar(
                     disabled=move || !has_pending.get()
                     on:click=move |_| actions.cancel_all.run(())
                 >
-                    {move || t.get().cancel_all}
+                    {tr(t, |t| t.cancel_all)}
                 </button>
                 <button
                     type="button"
@@ -124,10 +124,10 @@ pub fn GridToolbar(
                     disabled=move || !has_finished.get()
                     on:click=move |_| actions.clear_finished.run(())
                 >
-                    {move || t.get().clear_finished}
+                    {tr(t, |t| t.clear_finished)}
                 </button>
                 <button type="button" data-testid="export-history" on:click=move |_| files.export.run(())>
-                    {move || t.get().export}
+                    {tr(t, |t| t.export)}
                 </button>
                 <button
                     type="button"
@@ -138,7 +138,7 @@ pub fn GridToolbar(
                         }
                     }
                 >
-                    {move || t.get().import}
+                    {tr(t, |t| t.import)}
                 </button>
                 <input
                     node_ref=import_input

@@ -1,4 +1,4 @@
-use crate::hooks::{use_locale_context, use_texts, JobActions};
+use crate::hooks::{tr, use_locale_context, use_texts, JobActions};
 use crate::i18n::{fill, IntlFormat};
 use crate::jobs::describe::{failure_text, status_label};
 use crate::jobs::pricing::{job_price, price_text};
@@ -36,8 +36,8 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
                 fallback=move || {
                     view! {
                         <div class="expired" data-testid="job-expired" role="note">
-                            <strong>{move || t.get().expired}</strong>
-                            <span>{move || t.get().expired_detail}</span>
+                            <strong>{tr(t, |t| t.expired)}</strong>
+                            <span>{tr(t, |t| t.expired_detail)}</span>
                         </div>
                     }
                 }
@@ -74,11 +74,11 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
             }
             .into_any(),
             JobStatus::Cancelled => {
-                view! { <p class="job-note">{move || t.get().cancelled}</p> }.into_any()
+                view! { <p class="job-note">{tr(t, |t| t.cancelled)}</p> }.into_any()
             }
             _ => match urls.into_iter().next() {
                 Some(preview) => view! {
-                    <img class="preview" data-testid="job-preview" src=preview alt=move || t.get().preview />
+                    <img class="preview" data-testid="job-preview" src=preview alt=tr(t, |t| t.preview) />
                 }
                 .into_any(),
                 None => view! { <div class="spinner" aria-hidden="true"></div> }.into_any(),
@@ -216,6 +216,16 @@ fn card_buttons(
             as Box<dyn Fn() + Send + Sync>
     };
     let seed = entry.request.get("seed").map(|seed| seed.to_string());
+    let prompt = entry.prompt().to_owned();
+    // Copying is a step away: the card keeps its few main actions in sight.
+    let copy_menu = |items: Vec<AnyView>| {
+        view! {
+            <details class="copy-menu">
+                <summary data-testid="copy-menu">{tr(t, |t| t.copy_menu)}</summary>
+                <div class="copy-items">{items}</div>
+            </details>
+        }
+    };
     match entry.job.status {
         JobStatus::Completed => {
             let url = entry.job.urls().into_iter().next().unwrap_or_default();
@@ -224,22 +234,27 @@ fn card_buttons(
                 Box::new(move || actions.download.run((id.clone(), 0)))
                     as Box<dyn Fn() + Send + Sync>
             };
+            let mut copies = vec![
+                button(|t| t.copy_url, "copy-url", copy(url)).into_any(),
+                button(|t| t.copy_prompt, "copy-prompt", copy(prompt)).into_any(),
+            ];
+            if let Some(seed) = seed {
+                copies.push(button(|t| t.copy_seed, "copy-seed", copy(seed)).into_any());
+            }
             view! {
                 {button(|t| t.download, "download-job", download)}
-                {button(|t| t.copy_url, "copy-url", copy(url))}
-                {button(|t| t.copy_prompt, "copy-prompt", copy(entry.prompt().to_owned()))}
-                {seed.map(|seed| button(|t| t.copy_seed, "copy-seed", copy(seed)))}
                 {button(|t| t.reuse, "reuse-job", with_id(actions.reuse))}
                 {button(|t| t.vary_seed, "vary-job", with_id(actions.vary_seed))}
                 {button(|t| t.remove, "remove-job", with_id(actions.remove))}
+                {copy_menu(copies)}
             }
             .into_any()
         }
         JobStatus::Failed | JobStatus::Cancelled => view! {
             {button(|t| t.retry, "retry-job", with_id(actions.retry))}
             {button(|t| t.reuse, "reuse-job", with_id(actions.reuse))}
-            {button(|t| t.copy_prompt, "copy-prompt", copy(entry.prompt().to_owned()))}
             {button(|t| t.remove, "remove-job", with_id(actions.remove))}
+            {copy_menu(vec![button(|t| t.copy_prompt, "copy-prompt", copy(prompt)).into_any()])}
         }
         .into_any(),
         _ => button(|t| t.cancel, "cancel-job", with_id(actions.cancel)).into_any(),

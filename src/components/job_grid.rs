@@ -1,5 +1,5 @@
 use super::JobCard;
-use crate::hooks::{use_texts, Placeholder};
+use crate::hooks::{tr, use_texts, Placeholder};
 use crate::jobs::filter::JobFilter;
 use crate::jobs::JobStore;
 use leptos::prelude::*;
@@ -43,7 +43,7 @@ pub fn JobGrid(
                 <article class="job-card placeholder" data-testid="job-placeholder" aria-busy="true">
                     <div class="media"><div class="spinner" aria-hidden="true"></div></div>
                     <div class="meta">
-                        <span class="status">{move || t.get().sending}</span>
+                        <span class="status">{tr(t, |t| t.sending)}</span>
                         <span class="model">{placeholder.model_name}</span>
                         <p class="prompt">{placeholder.prompt.clone()}</p>
                     </div>

@@ -1,4 +1,4 @@
-use crate::hooks::{use_keydown, use_locale_context, use_texts};
+use crate::hooks::{tr, use_keydown, use_locale_context, use_texts};
 use crate::i18n::{field_label, fill};
 use crate::jobs::filter::JobFilter;
 use crate::jobs::JobStore;
@@ -79,7 +79,7 @@ fn LightboxDialog(
                 class="lightbox"
                 role="dialog"
                 aria-modal="true"
-                aria-label=move || t.get().viewer
+                aria-label=tr(t, |t| t.viewer)
                 tabindex="-1"
                 data-testid="lightbox"
                 node_ref=dialog
@@ -105,7 +105,7 @@ fn LightboxDialog(
                                 <aside class="details">
                                     <p class="model">{entry.model_name().to_owned()}</p>
                                     <p class="prompt" data-testid="lightbox-prompt">{entry.prompt().to_owned()}</p>
-                                    <h2>{move || t.get().settings_used}</h2>
+                                    <h2>{tr(t, |t| t.settings_used)}</h2>
                                     <dl>
                                         {settings
                                             .into_iter()
@@ -118,7 +118,7 @@ fn LightboxDialog(
                 }}
                 <div class="lightbox-nav">
                     <button type="button" data-testid="lightbox-previous" on:click=move |_| step(-1)>
-                        {move || t.get().previous}
+                        {tr(t, |t| t.previous)}
                     </button>
                     <span data-testid="lightbox-position">
                         {move || {
@@ -128,10 +128,10 @@ fn LightboxDialog(
                         }}
                     </span>
                     <button type="button" data-testid="lightbox-next" on:click=move |_| step(1)>
-                        {move || t.get().next}
+                        {tr(t, |t| t.next)}
                     </button>
                     <button type="button" data-testid="lightbox-close" on:click=move |_| close()>
-                        {move || t.get().close}
+                        {tr(t, |t| t.close)}
                     </button>
                 </div>
             </div>

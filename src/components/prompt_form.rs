@@ -1,6 +1,6 @@
 use super::FieldInput;
 use crate::form::{FormState, SIZE_PRESETS};
-use crate::hooks::{use_locale_context, use_texts};
+use crate::hooks::{tr, use_locale_context, use_texts};
 use crate::i18n::{field_label, fill, IntlFormat, Texts};
 use crate::jobs::pricing::price_text;
 use crate::jobs::variations::{random_seed, variations, MAX_VARIATIONS};
@@ -81,7 +81,7 @@ pub fn PromptForm(
             }
         >
             <div class="field">
-                <label for="model-select">{move || t.get().model}</label>
+                <label for="model-select">{tr(t, |t| t.model)}</label>
                 <select
                     id="model-select"
                     data-testid="model-select"
@@ -95,7 +95,7 @@ pub fn PromptForm(
                                 (!more.is_empty())
                                     .then(|| {
                                         view! {
-                                            <optgroup label=move || t.get().more_models data-testid="more-models">
+                                            <optgroup label=tr(t, |t| t.more_models) data-testid="more-models">
                                                 {more.iter().copied().map(model_option).collect_view()}
                                             </optgroup>
                                         }
@@ -108,12 +108,12 @@ pub fn PromptForm(
                 </p>
             </div>
             <div class="field">
-                <label for="prompt-input">{move || t.get().prompt}</label>
+                <label for="prompt-input">{tr(t, |t| t.prompt)}</label>
                 <textarea
                     id="prompt-input"
                     data-testid="prompt-input"
                     rows="4"
-                    placeholder=move || t.get().prompt_placeholder
+                    placeholder=tr(t, |t| t.prompt_placeholder)
                     prop:value=move || form.with(|f| f.prompt.clone())
                     on:input=move |ev| form.update(|f| f.prompt = event_target_value(&ev))
                     on:keydown=move |ev: KeyboardEvent| {
@@ -155,22 +155,27 @@ pub fn PromptForm(
                             prop:checked=move || form.with(|f| f.size_lock.is_some())
                             on:change=move |ev| form.update(|f| f.lock_size(event_target_checked(&ev)))
                         />
-                        {move || t.get().lock_ratio}
+                        {tr(t, |t| t.lock_ratio)}
                     </label>
                 </div>
             </Show>
-            <div class="fields">
-                {move || {
-                    model_id.track();
-                    form.with_untracked(FormState::fields)
-                        .into_iter()
-                        .map(|spec| view! { <FieldInput spec form error=error_of(spec.name) /> })
-                        .collect_view()
-                }}
-            </div>
+            // Open on wide screens; on a phone the model's settings fold away under the
+            // prompt, so the results are a short scroll away.
+            <details class="model-fields" open=wide_screen()>
+                <summary>{tr(t, |t| t.model_settings)}</summary>
+                <div class="fields">
+                    {move || {
+                        model_id.track();
+                        form.with_untracked(FormState::fields)
+                            .into_iter()
+                            .map(|spec| view! { <FieldInput spec form error=error_of(spec.name) /> })
+                            .collect_view()
+                    }}
+                </div>
+            </details>
             <div class="generate-row">
                 <label class="variations">
-                    <span>{move || t.get().variations}</span>
+                    <span>{tr(t, |t| t.variations)}</span>
                     <select
                         data-testid="variation-count"
                         prop:value=move || count.get().to_string()
@@ -204,6 +209,15 @@ pub fn PromptForm(
             </p>
         </form>
     }
+}
+
+/// Whether the window is wider than a phone's, as the stylesheet's breakpoint has it.
+fn wide_screen() -> bool {
+    gloo_utils::window()
+        .inner_width()
+        .ok()
+        .and_then(|width| width.as_f64())
+        .is_none_or(|width| width > 720.0)
 }
 
 /// `Flux · 3 compute units · ~7 s`: what a model costs and how long it takes, at a glance.

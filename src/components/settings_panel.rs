@@ -1,4 +1,4 @@
-use crate::hooks::use_texts;
+use crate::hooks::{tr, use_texts};
 use crate::i18n::Locale;
 use crate::settings::{normalize_proxy_url, parse_poll_interval, Settings, Theme};
 use leptos::prelude::*;
@@ -34,23 +34,23 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>)
     };
     view! {
         <details class="settings" data-testid="settings">
-            <summary>{move || t.get().settings}</summary>
+            <summary>{tr(t, |t| t.settings)}</summary>
             <div class="settings-body">
-                <label for="proxy-url">{move || t.get().proxy_url}</label>
+                <label for="proxy-url">{tr(t, |t| t.proxy_url)}</label>
                 <input
                     id="proxy-url"
                     data-testid="proxy-url"
                     type="url"
-                    placeholder=move || t.get().this_site
+                    placeholder=tr(t, |t| t.this_site)
                     prop:value=move || url_draft.get()
                     on:input=move |ev| url_draft.set(event_target_value(&ev))
                 />
                 <p class="field-error" data-testid="settings-error" role="alert">
                     {move || url_error.get()}
                 </p>
-                <p class="note">{move || t.get().proxy_warning}</p>
+                <p class="note">{tr(t, |t| t.proxy_warning)}</p>
 
-                <label for="access-key">{move || t.get().access_key}</label>
+                <label for="access-key">{tr(t, |t| t.access_key)}</label>
                 <input
                     id="access-key"
                     data-testid="access-key"
@@ -59,9 +59,9 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>)
                     prop:value=move || key_draft.get()
                     on:input=move |ev| key_draft.set(event_target_value(&ev))
                 />
-                <p class="note">{move || t.get().access_key_note}</p>
+                <p class="note">{tr(t, |t| t.access_key_note)}</p>
 
-                <label for="poll-interval">{move || t.get().poll_interval}</label>
+                <label for="poll-interval">{tr(t, |t| t.poll_interval)}</label>
                 <input
                     id="poll-interval"
                     data-testid="poll-interval"
@@ -76,13 +76,13 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>)
                 </p>
 
                 <button type="button" data-testid="save-settings" on:click=save>
-                    {move || t.get().save}
+                    {tr(t, |t| t.save)}
                 </button>
                 <span class="saved" data-testid="settings-saved" aria-live="polite">
                     {move || saved.get().then(|| t.get().saved)}
                 </span>
 
-                <label for="theme">{move || t.get().theme}</label>
+                <label for="theme">{tr(t, |t| t.theme)}</label>
                 <select
                     id="theme"
                     data-testid="theme"
@@ -111,7 +111,7 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>)
                         .collect_view()}
                 </select>
 
-                <label for="language">{move || t.get().language}</label>
+                <label for="language">{tr(t, |t| t.language)}</label>
                 <select
                     id="language"
                     data-testid="language"
@@ -121,7 +121,7 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>)
                         settings.update(|s| s.language = language);
                     }
                 >
-                    <option value="">{move || t.get().language_auto}</option>
+                    <option value="">{tr(t, |t| t.language_auto)}</option>
                     {Locale::ALL
                         .into_iter()
                         .map(|locale| view! { <option value=locale.tag()>{locale.native_name()}</option> })

@@ -25,7 +25,7 @@ pub use use_job_actions::{use_job_actions, JobActions, JobActionsContext};
 pub use use_job_history::{use_job_history, HISTORY_KEY};
 pub use use_job_poller::use_job_poller;
 pub use use_keydown::use_keydown;
-pub use use_locale::{use_locale, use_locale_context, use_texts, CurrentLocale};
+pub use use_locale::{tr, use_locale, use_locale_context, use_texts, CurrentLocale};
 pub use use_runtime_config::use_runtime_config;
 pub use use_settings::use_settings;
 pub use use_submit::{use_submit, Placeholder, Submitter};

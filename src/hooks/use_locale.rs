@@ -24,6 +24,16 @@ pub fn use_texts() -> Signal<&'static Texts> {
     Signal::derive(move || locale.get().texts())
 }
 
+/// One string of the current language, for a view. Every call returns the same closure
+/// type, so the studio's many labels share one copy of the rendering code instead of
+/// compiling one each.
+pub fn tr(
+    t: Signal<&'static Texts>,
+    pick: fn(&Texts) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || pick(t.get())
+}
+
 /// The current language, for a view that formats numbers.
 pub fn use_locale_context() -> Memo<Locale> {
     use_context::<CurrentLocale>()

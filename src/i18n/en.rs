@@ -35,6 +35,7 @@ super::texts! {
     generate_n: "Generate {n}",
     sending: "Sending…",
     shortcut: "Ctrl/⌘ + Enter",
+    model_settings: "Model settings",
     variations: "Images per run",
 
     required: "is required",
@@ -103,6 +104,7 @@ super::texts! {
     retry: "Retry",
     remove: "Remove",
     download: "Download",
+    copy_menu: "Copy…",
     copy_url: "Copy URL",
     copy_prompt: "Copy prompt",
     copy_seed: "Copy seed",

@@ -37,6 +37,7 @@ pub const ID: Texts = Texts {
     generate_n: "Buat {n}",
     sending: "Mengirim…",
     shortcut: "Ctrl/⌘ + Enter",
+    model_settings: "Pengaturan model",
     variations: "Gambar per proses",
 
     required: "wajib diisi",
@@ -105,6 +106,7 @@ pub const ID: Texts = Texts {
     retry: "Coba lagi",
     remove: "Hapus",
     download: "Unduh",
+    copy_menu: "Salin…",
     copy_url: "Salin URL",
     copy_prompt: "Salin prompt",
     copy_seed: "Salin seed",

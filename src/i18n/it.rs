@@ -37,6 +37,7 @@ pub const IT: Texts = Texts {
     generate_n: "Genera {n}",
     sending: "Invio…",
     shortcut: "Ctrl/⌘ + Invio",
+    model_settings: "Impostazioni del modello",
     variations: "Immagini per volta",
 
     required: "è obbligatorio",
@@ -105,6 +106,7 @@ pub const IT: Texts = Texts {
     retry: "Riprova",
     remove: "Rimuovi",
     download: "Scarica",
+    copy_menu: "Copia…",
     copy_url: "Copia URL",
     copy_prompt: "Copia prompt",
     copy_seed: "Copia seed",

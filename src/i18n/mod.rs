@@ -26,7 +26,8 @@ use serde::{Deserialize, Serialize};
 macro_rules! texts {
     ($($(#[$doc:meta])* $name:ident: $english:expr,)*) => {
         /// The studio's strings in one language. `{name}` marks a value filled in by [`fill`].
-        #[derive(Debug, serde::Serialize)]
+        #[derive(Debug)]
+        #[cfg_attr(test, derive(serde::Serialize))]
         pub struct Texts {
             $($(#[$doc])* pub $name: &'static str,)*
         }
