@@ -44,11 +44,15 @@ async fn free_port() -> u16 {
 impl Stack {
     /// Starts everything; `job_ms` is how long each simulated job takes.
     pub async fn start(job_ms: u64) -> Stack {
-        Stack::start_with(job_ms, &[]).await
+        Stack::start_with(job_ms, &[], &[]).await
     }
 
-    /// Starts everything, with more `krea-proxy` flags.
-    pub async fn start_with(job_ms: u64, proxy_flags: &[&str]) -> Stack {
+    /// Starts everything, with more `krea-proxy` flags and environment variables.
+    pub async fn start_with(
+        job_ms: u64,
+        proxy_flags: &[&str],
+        proxy_env: &[(&str, &str)],
+    ) -> Stack {
         let mut proxy = Command::new(env_path("KREA_PROXY_BIN"))
             .args([
                 "--simulate",
@@ -58,6 +62,7 @@ impl Stack {
                 &job_ms.to_string(),
             ])
             .args(proxy_flags)
+            .envs(proxy_env.iter().copied())
             .arg("--serve")
             .arg(env_path("KREA_DIST"))
             .stdout(Stdio::piped())
@@ -156,6 +161,17 @@ impl Stack {
         let input = self.element(test_id).await;
         input.clear().await.unwrap();
         input.send_keys(text).await.unwrap();
+    }
+
+    /// Empties an input with the keyboard (select all, delete), so the page hears it: a
+    /// WebDriver clear fires no `input` event.
+    pub async fn erase(&self, test_id: &str) {
+        const SELECT_ALL_DELETE: &str = "\u{E009}a\u{E000}\u{E017}";
+        self.element(test_id)
+            .await
+            .send_keys(SELECT_ALL_DELETE)
+            .await
+            .unwrap();
     }
 
     pub async fn click(&self, test_id: &str) {

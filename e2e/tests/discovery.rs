@@ -9,7 +9,7 @@ const COMPLETED: &str = "[data-testid='job-card'][data-status='completed']";
 
 #[tokio::test]
 async fn a_discovered_model_gets_a_form_from_its_schema_and_generates() {
-    let stack = Stack::start_with(800, &["--sim-new-model"]).await;
+    let stack = Stack::start_with(800, &["--sim-new-model"], &[]).await;
     stack.open().await;
 
     // Krea 2's generative sliders: three steps right from the default, 0.

@@ -30,6 +30,11 @@ async fn variations_cancel_all_stops_polling_and_retry_vary_and_reuse_make_the_r
     let seeds: BTreeSet<u64> = serde_json::from_value(seeds).expect("every variation has a seed");
     assert_eq!(seeds.len(), 3, "three different seeds");
 
+    // Each card in flight says how long it has run against the model's typical time.
+    let elapsed = stack.text("job-elapsed").await;
+    assert!(elapsed.ends_with("s of about 7 s"), "{elapsed}");
+    assert_eq!(stack.count("[role='progressbar']").await, 3);
+
     stack.click("cancel-all").await;
     stack.wait_for_count(CANCELLED, 3).await;
     let ids: Vec<String> = serde_json::from_value(

@@ -85,6 +85,45 @@ async fn download_view_vary_switch_language_and_fit_every_screen() {
     assert_eq!(stack.prompts().await[0], "a tall tower");
     assert_eq!(stack.jobs_on_server().await, 3);
 
+    // Filters: words in the prompt, and status.
+    stack.type_into("filter-search", "tiny").await;
+    stack.wait_for_count(COMPLETED, 1).await;
+    assert_eq!(stack.text("filter-count").await, "1 of 3 jobs");
+    stack.erase("filter-search").await;
+    stack.wait_for_count(COMPLETED, 3).await;
+    stack.select("filter-status", "failed").await;
+    stack.wait_for_count(COMPLETED, 0).await;
+    assert_eq!(
+        stack.text("empty-grid").await,
+        "No job matches these filters."
+    );
+    stack.select("filter-status", "completed").await;
+    stack.wait_for_count(COMPLETED, 3).await;
+    stack.select("filter-status", "all").await;
+
+    // Copy: the prompt goes to the clipboard, and the card says so.
+    let newest = stack.css(COMPLETED).await;
+    stack
+        .inside(&newest, "copy-menu")
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack
+        .inside(&newest, "copy-prompt")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let flash = stack.inside(&newest, "job-flash").await;
+    for _ in 0..50 {
+        if !flash.text().await.unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(flash.text().await.unwrap(), "Copied");
+
     // Language and theme switch at once, without a reload.
     stack
         .css("[data-testid='settings'] summary")

@@ -101,11 +101,6 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
     let progress_view = move || {
         progress().map(|p| {
             let t = t.get();
-            let typical = if p.fraction > 0.0 {
-                (p.elapsed_secs as f64 / p.fraction).round()
-            } else {
-                0.0
-            };
             let words = if p.slow {
                 format!("{} s · {}", p.elapsed_secs, t.slow)
             } else {
@@ -113,7 +108,7 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
                     t.elapsed,
                     &[
                         ("secs", &p.elapsed_secs.to_string()),
-                        ("typical", &typical.to_string()),
+                        ("typical", &p.typical_secs.to_string()),
                     ],
                 )
             };

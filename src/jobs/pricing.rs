@@ -44,6 +44,23 @@ pub fn job_price(model_id: &str, body: &Map<String, Value>) -> Price {
         ("ideogram/ideogram-3", _) if has_items("character_reference_images") => {
             Price::ComputeUnits(85.9)
         }
+        // Krea's table: by mode, and by how many reference images (0 to 9) go with it.
+        ("luma/uni-1", _) => {
+            const STANDARD: [f64; 10] =
+                [23.1, 24.9, 26.6, 28.3, 30.0, 31.7, 33.4, 35.2, 36.9, 38.6];
+            const MAX: [f64; 10] = [57.3, 59.0, 60.7, 62.4, 64.1, 65.9, 67.6, 69.3, 71.0, 72.7];
+            let references = body
+                .get("style_images")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+                .min(9);
+            let table = if text("mode") == Some("max") {
+                MAX
+            } else {
+                STANDARD
+            };
+            Price::ComputeUnits(table[references])
+        }
         (_, price) => price,
     }
 }
@@ -102,6 +119,22 @@ mod tests {
 
     fn body(value: Value) -> Map<String, Value> {
         value.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn luma_is_priced_by_mode_and_reference_count_as_krea_tabulates() {
+        let luma = |value: Value| job_price("luma/uni-1", &body(value));
+        let refs = |n: usize| json!(vec![json!({"url": "https://x/r.png", "strength": 1}); n]);
+        assert_eq!(luma(json!({})), Price::ComputeUnits(23.1));
+        assert_eq!(
+            luma(json!({"style_images": refs(3)})),
+            Price::ComputeUnits(28.3)
+        );
+        assert_eq!(luma(json!({"mode": "max"})), Price::ComputeUnits(57.3));
+        assert_eq!(
+            luma(json!({"mode": "max", "style_images": refs(9)})),
+            Price::ComputeUnits(72.7)
+        );
     }
 
     #[test]

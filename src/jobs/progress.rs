@@ -9,6 +9,8 @@ const MOST: f64 = 0.95;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
     pub elapsed_secs: u64,
+    /// What the bar measures against: the model's typical time, or a guess.
+    pub typical_secs: u32,
     /// 0 to 0.95.
     pub fraction: f64,
     /// Longer than twice the typical time: worth telling the person.
@@ -23,6 +25,7 @@ impl Progress {
             .max(1.0);
         Progress {
             elapsed_secs: elapsed.floor() as u64,
+            typical_secs: typical.round() as u32,
             fraction: (elapsed / typical).min(MOST),
             slow: elapsed > 2.0 * typical,
         }
@@ -49,5 +52,7 @@ mod tests {
         let late = Progress::new(25_000.0, Some(10));
         assert_eq!((late.percent(), late.slow), (95, true));
         assert_eq!(Progress::new(10_000.0, None).percent(), 50);
+        assert_eq!(Progress::new(0.0, Some(7)).typical_secs, 7);
+        assert_eq!(Progress::new(0.0, None).typical_secs, 20);
     }
 }

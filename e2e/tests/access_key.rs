@@ -1,0 +1,56 @@
+//! A proxy protected by an access key: without it the app is refused with the proxy's
+//! reason and makes no job; with the key saved in Settings it generates. The key lives in
+//! the tab's session only, never in localStorage with the history.
+
+use krea_e2e::Stack;
+
+const KEY: &str = "open-sesame-4242";
+const COMPLETED: &str = "[data-testid='job-card'][data-status='completed']";
+
+#[tokio::test]
+async fn the_access_key_from_settings_opens_the_proxy_and_stays_out_of_local_storage() {
+    let stack = Stack::start_with(600, &[], &[("KREA_PROXY_ACCESS_KEY", KEY)]).await;
+    stack.open().await;
+    stack.type_into("prompt-input", "a locked door").await;
+    stack.click("generate-button").await;
+    let refused = stack.element("submit-error").await;
+    for _ in 0..100 {
+        if !refused.text().await.unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let why = refused.text().await.unwrap();
+    assert!(why.contains("access key") && why.contains("401"), "{why}");
+    assert_eq!(stack.count("[data-testid='job-card']").await, 0);
+
+    stack
+        .css("[data-testid='settings'] summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack.type_into("access-key", KEY).await;
+    stack.click("save-settings").await;
+    stack.click("generate-button").await;
+    stack.css(COMPLETED).await;
+
+    let stored = stack
+        .eval("return [Object.values(localStorage).join(' '), Object.values(sessionStorage).join(' ')]")
+        .await;
+    assert!(
+        !stored[0].as_str().unwrap().contains(KEY),
+        "the key leaked into localStorage"
+    );
+    assert!(
+        stored[1].as_str().unwrap().contains(KEY),
+        "the tab keeps it"
+    );
+
+    // A reload in the same tab keeps working.
+    stack.open().await;
+    stack.type_into("prompt-input", "a second door").await;
+    stack.click("generate-button").await;
+    stack.wait_for_count(COMPLETED, 2).await;
+    stack.close().await;
+}
