@@ -10,6 +10,23 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+/// Waits (up to 10 s) until the element's text is `ready`, and returns it (the last text
+/// seen, if it never was).
+pub async fn text_when(
+    element: &fantoccini::elements::Element,
+    ready: impl Fn(&str) -> bool,
+) -> String {
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = element.text().await.unwrap();
+        if ready(&text) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    text
+}
+
 pub struct Stack {
     pub base: String,
     pub browser: Client,
@@ -154,6 +171,21 @@ impl Stack {
 
     pub async fn text(&self, test_id: &str) -> String {
         self.element(test_id).await.text().await.unwrap()
+    }
+
+    /// Waits (up to 10 s) until the text of the element with this `data-testid` is `ready`,
+    /// and returns it (the last text seen, if it never was).
+    pub async fn text_when(&self, test_id: &str, ready: impl Fn(&str) -> bool) -> String {
+        text_when(&self.element(test_id).await, ready).await
+    }
+
+    /// Opens the settings panel, or closes it when open.
+    pub async fn toggle_settings(&self) {
+        self.css("[data-testid='settings'] summary")
+            .await
+            .click()
+            .await
+            .unwrap();
     }
 
     /// Replaces the text of an input the way a person would: select all, type.

@@ -13,23 +13,13 @@ async fn the_access_key_from_settings_opens_the_proxy_and_stays_out_of_local_sto
     stack.open().await;
     stack.type_into("prompt-input", "a locked door").await;
     stack.click("generate-button").await;
-    let refused = stack.element("submit-error").await;
-    for _ in 0..100 {
-        if !refused.text().await.unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let why = refused.text().await.unwrap();
+    let why = stack
+        .text_when("submit-error", |text| !text.is_empty())
+        .await;
     assert!(why.contains("access key") && why.contains("401"), "{why}");
     assert_eq!(stack.count("[data-testid='job-card']").await, 0);
 
-    stack
-        .css("[data-testid='settings'] summary")
-        .await
-        .click()
-        .await
-        .unwrap();
+    stack.toggle_settings().await;
     stack.type_into("access-key", KEY).await;
     stack.click("save-settings").await;
     stack.click("generate-button").await;

@@ -58,13 +58,10 @@ async fn export_clear_import_restores_the_history_and_dead_links_say_expired() {
         .send_keys(&exported.to_string_lossy())
         .await
         .unwrap();
-    for _ in 0..50 {
-        if stack.text("files-outcome").await.contains("2 already here") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(stack.text("files-outcome").await.contains("2 already here"));
+    let outcome = stack
+        .text_when("files-outcome", |text| text.contains("already here"))
+        .await;
+    assert!(outcome.contains("2 already here"), "{outcome}");
     assert_eq!(stack.count(CARD).await, 2);
 
     // A job whose image link has died, as stored links eventually do.
@@ -94,20 +91,13 @@ async fn export_clear_import_restores_the_history_and_dead_links_say_expired() {
     let wrong = stack.downloads.join("not-history.json");
     std::fs::write(&wrong, r#"{"items": []}"#).unwrap();
     importer.send_keys(&wrong.to_string_lossy()).await.unwrap();
-    for _ in 0..50 {
-        if stack
-            .text("files-outcome")
-            .await
-            .contains("not a Krea Studio")
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(stack
-        .text("files-outcome")
-        .await
-        .contains("Nothing imported"));
+    let outcome = stack
+        .text_when("files-outcome", |text| text.contains("Nothing imported"))
+        .await;
+    assert!(
+        outcome.contains("not a Krea Studio history export"),
+        "{outcome}"
+    );
     assert_eq!(stack.count(CARD).await, 3);
     stack.close().await;
 }

@@ -2,19 +2,9 @@
 //! look at them large and move between them with the keyboard, vary the seed; switch the
 //! language and theme at once; and the layout holds from a phone to a wide screen.
 
-use krea_e2e::Stack;
+use krea_e2e::{text_when, Stack};
 
 const COMPLETED: &str = "[data-testid='job-card'][data-status='completed']";
-
-async fn wait_text(stack: &Stack, test_id: &str, wanted: &str) {
-    for _ in 0..100 {
-        if stack.text(test_id).await == wanted {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(stack.text(test_id).await, wanted, "{test_id}");
-}
 
 /// Whether the page is wider than the window (something does not reflow).
 async fn overflows(stack: &Stack) -> bool {
@@ -69,7 +59,12 @@ async fn download_view_vary_switch_language_and_fit_every_screen() {
     assert_eq!(stack.text("lightbox-position").await, "1 of 2");
     let focused = stack.browser.active_element().await.unwrap();
     focused.send_keys("\u{E014}").await.unwrap(); // →
-    wait_text(&stack, "lightbox-prompt", "a tiny house").await;
+    assert_eq!(
+        stack
+            .text_when("lightbox-prompt", |text| text == "a tiny house")
+            .await,
+        "a tiny house"
+    );
     assert_eq!(stack.text("lightbox-position").await, "2 of 2");
     focused.send_keys("\u{E00C}").await.unwrap(); // Esc
     stack.wait_for_count("[data-testid='lightbox']", 0).await;
@@ -116,23 +111,17 @@ async fn download_view_vary_switch_language_and_fit_every_screen() {
         .await
         .unwrap();
     let flash = stack.inside(&newest, "job-flash").await;
-    for _ in 0..50 {
-        if !flash.text().await.unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(flash.text().await.unwrap(), "Copied");
+    assert_eq!(text_when(&flash, |text| !text.is_empty()).await, "Copied");
 
     // Language and theme switch at once, without a reload.
-    stack
-        .css("[data-testid='settings'] summary")
-        .await
-        .click()
-        .await
-        .unwrap();
+    stack.toggle_settings().await;
     stack.select("language", "it").await;
-    wait_text(&stack, "generate-button", "Genera").await;
+    assert_eq!(
+        stack
+            .text_when("generate-button", |text| text == "Genera")
+            .await,
+        "Genera"
+    );
     assert_eq!(
         stack.eval("return document.documentElement.lang").await,
         "it"
@@ -144,7 +133,12 @@ async fn download_view_vary_switch_language_and_fit_every_screen() {
     );
     assert_eq!(stack.text("filter-count").await, "3 di 3 lavori");
     stack.select("language", "id").await;
-    wait_text(&stack, "generate-button", "Buat").await;
+    assert_eq!(
+        stack
+            .text_when("generate-button", |text| text == "Buat")
+            .await,
+        "Buat"
+    );
     stack.select("theme", "dark").await;
     assert_eq!(
         stack
@@ -153,13 +147,13 @@ async fn download_view_vary_switch_language_and_fit_every_screen() {
         "dark"
     );
     stack.select("language", "en").await;
-    wait_text(&stack, "generate-button", "Generate").await;
-    stack
-        .css("[data-testid='settings'] summary")
-        .await
-        .click()
-        .await
-        .unwrap();
+    assert_eq!(
+        stack
+            .text_when("generate-button", |text| text == "Generate")
+            .await,
+        "Generate"
+    );
+    stack.toggle_settings().await;
 
     // Every screen: nothing wider than the window, from a small phone to a wide monitor.
     for (width, height, name) in [
