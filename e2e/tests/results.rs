@@ -153,7 +153,16 @@ async fn download_view_vary_switch_language_and_fit_every_screen() {
             .await,
         "Generate"
     );
-    stack.toggle_settings().await;
+    // Esc folds the settings away.
+    stack
+        .element("language")
+        .await
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    stack
+        .wait_for_count("[data-testid='settings'][open]", 0)
+        .await;
 
     // Every screen: nothing wider than the window, from a small phone to a wide monitor.
     for (width, height, name) in [

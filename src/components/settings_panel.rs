@@ -1,4 +1,4 @@
-use crate::hooks::{tr, use_texts};
+use crate::hooks::{tr, use_keydown, use_texts};
 use crate::i18n::Locale;
 use crate::settings::{normalize_proxy_url, parse_poll_interval, Settings, Theme};
 use leptos::prelude::*;
@@ -15,6 +15,15 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>)
     let url_error = RwSignal::new(None::<&'static str>);
     let poll_error = RwSignal::new(false);
     let saved = RwSignal::new(false);
+    let panel = NodeRef::<leptos::html::Details>::new();
+    // Esc folds the panel away, as it closes every dialog here.
+    use_keydown(move |ev| {
+        if ev.key() == "Escape" {
+            if let Some(panel) = panel.get_untracked() {
+                let _ = panel.remove_attribute("open");
+            }
+        }
+    });
     let save = move |_| {
         let t = t.get_untracked();
         let url = normalize_proxy_url(&url_draft.get_untracked());
@@ -33,7 +42,7 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>)
         }
     };
     view! {
-        <details class="settings" data-testid="settings">
+        <details class="settings" data-testid="settings" node_ref=panel>
             <summary>{tr(t, |t| t.settings)}</summary>
             <div class="settings-body">
                 <label for="proxy-url">{tr(t, |t| t.proxy_url)}</label>
