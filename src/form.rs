@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// The model the form opens with.
 pub const DEFAULT_MODEL: &str = "krea/krea-2/medium";
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FormState {
     pub model_id: String,
     pub prompt: String,

@@ -1,4 +1,5 @@
-//! History survives a reload: a job in flight reappears and finishes, a finished one stays.
+//! History survives a reload: a job in flight reappears and finishes, a finished one stays,
+//! and the form keeps what was in it.
 
 use krea_e2e::Stack;
 
@@ -30,6 +31,12 @@ async fn reloading_mid_flight_keeps_every_job_and_resumes_polling() {
 
     stack.open().await; // a reload, as a person would
     stack.wait_for_count(CARD, 2).await;
+    assert_eq!(
+        stack.value("prompt-input").await,
+        "a slow painting",
+        "the draft stays"
+    );
+    assert_eq!(stack.value("model-select").await, "krea/krea-2/large");
     let pending = format!("{CARD}[data-job-id={in_flight}]");
     let status = stack
         .browser

@@ -172,8 +172,17 @@ async fn download_view_vary_switch_language_and_fit_every_screen() {
         (2560, 1440, None),
     ] {
         stack.resize(width, height).await;
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        stack.open().await; // as a person on that screen would load it
+        stack.wait_for_count(COMPLETED, 3).await;
         assert!(!overflows(&stack).await, "the page overflows at {width} px");
+        let folded = stack
+            .eval("return !document.querySelector('.model-fields').open")
+            .await;
+        assert_eq!(
+            folded,
+            width <= 720,
+            "model settings fold on phones only ({width} px)"
+        );
         if let Some(name) = name {
             stack.screenshot(name).await;
         }

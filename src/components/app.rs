@@ -1,10 +1,9 @@
 use super::{GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel};
 use crate::api::KreaClient;
-use crate::form::{FormState, DEFAULT_MODEL};
 use crate::hooks::{
-    use_access_key, use_announcements, use_clock, use_discovered_models, use_history_files,
-    use_job_actions, use_job_history, use_job_poller, use_locale, use_runtime_config, use_settings,
-    use_submit, use_texts, use_theme, JobActionsContext,
+    use_access_key, use_announcements, use_clock, use_discovered_models, use_form_draft,
+    use_history_files, use_job_actions, use_job_history, use_job_poller, use_locale,
+    use_runtime_config, use_settings, use_submit, use_texts, use_theme, JobActionsContext,
 };
 use crate::i18n::IntlFormat;
 use crate::jobs::filter::JobFilter;
@@ -39,7 +38,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     let poll_secs = Signal::derive(move || settings.with(|s| s.poll_interval_secs));
     use_job_poller(store, client, poll_secs, texts);
     let submitter = use_submit(store, client, texts);
-    let form = RwSignal::new(FormState::new(DEFAULT_MODEL));
+    let form = use_form_draft();
     let viewing = RwSignal::new(None::<(String, usize)>);
     let actions = use_job_actions(JobActionsContext {
         store,
