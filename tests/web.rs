@@ -156,8 +156,18 @@ async fn the_studio_generates_from_the_form_and_the_poller_fills_the_card() {
         card.get_attribute("data-status").as_deref() == Some("completed")
     })
     .await;
-    let image = query(&card, "img[data-testid=job-image]").expect("the image is shown");
-    assert!(image.get_attribute("src").unwrap().starts_with(&proxy()));
+    let image: web_sys::HtmlImageElement = query(&card, "img[data-testid=job-image]")
+        .expect("the image is shown")
+        .unchecked_into();
+    assert!(image.src().starts_with(&proxy()));
+    eventually(5, "the picture to load", || {
+        image.complete() && image.natural_width() > 0
+    })
+    .await;
+    assert!(
+        query(&card, "[data-testid=job-expired]").is_none(),
+        "a live picture is not expired"
+    );
     assert_eq!(
         query(&card, "[data-testid=job-status]")
             .unwrap()

@@ -18,10 +18,11 @@ pub const FORWARDED_REQUEST_HEADERS: [HeaderName; 3] = [
     HeaderName::from_static("x-api-zero-data-retention"),
 ];
 /// Response headers passed back.
-pub const FORWARDED_RESPONSE_HEADERS: [HeaderName; 3] = [
+pub const FORWARDED_RESPONSE_HEADERS: [HeaderName; 4] = [
     header::CONTENT_TYPE,
     header::RETRY_AFTER,
     header::CACHE_CONTROL,
+    HeaderName::from_static("cross-origin-resource-policy"),
 ];
 
 /// One request on its way upstream.

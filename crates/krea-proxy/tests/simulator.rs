@@ -54,6 +54,11 @@ async fn a_job_walks_through_the_states_and_completes_with_an_image() {
     let image = get(url).await;
     assert_eq!(image.status(), 200);
     assert_eq!(image.headers()["content-type"], "image/svg+xml");
+    assert_eq!(
+        image.headers()["cross-origin-resource-policy"],
+        "cross-origin",
+        "embeddable in cross-origin-isolated pages"
+    );
     let svg = image.text().await.unwrap();
     assert!(svg.contains(r#"width="768" height="512""#));
 }

@@ -199,6 +199,12 @@ async fn image(
             [
                 (header::CONTENT_TYPE, "image/svg+xml"),
                 (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                // Public pictures, like Krea's: a page that embeds the studio with
+                // `Cross-Origin-Embedder-Policy: require-corp` may still show them.
+                (
+                    header::HeaderName::from_static("cross-origin-resource-policy"),
+                    "cross-origin",
+                ),
             ],
             svg,
         )
