@@ -1,0 +1,105 @@
+//! No log line carries a secret: the real `krea-proxy` binary, logging everything it can
+//! (`RUST_LOG=trace`), forwards requests with the Krea token to a stand-in upstream, and its
+//! whole stderr is searched for the token and the access key.
+
+mod common;
+
+use axum::http::HeaderMap;
+use axum::Router;
+use common::{client, serve};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+const TOKEN: &str = "0b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e:s3cr3tKreaT0ken";
+const ACCESS_KEY: &str = "proxy-key-that-must-not-leak";
+
+#[tokio::test]
+async fn neither_the_token_nor_the_access_key_reaches_a_log_line() {
+    // The stand-in for api.krea.ai remembers the Authorization it was sent.
+    let authorizations = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = authorizations.clone();
+    let upstream = serve(Router::new().fallback(move |headers: HeaderMap| {
+        let seen = seen.clone();
+        async move {
+            if let Some(value) = headers.get("authorization") {
+                seen.lock().unwrap().push(value.to_str().unwrap().to_owned());
+            }
+            (
+                [("content-type", "application/json")],
+                r#"{"job_id":"4d0e5f97-9721-4422-b88c-73a9032d7de1","status":"queued","created_at":"2026-11-22T10:00:00Z","completed_at":null,"result":null}"#,
+            )
+        }
+    }))
+    .await;
+
+    let mut proxy = Command::new(env!("CARGO_BIN_EXE_krea-proxy"))
+        .args(["--listen", "127.0.0.1:0", "--upstream", &upstream])
+        .env("KREA_API_TOKEN", TOKEN)
+        .env("KREA_PROXY_ACCESS_KEY", ACCESS_KEY)
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("krea-proxy starts");
+    let mut stdout = BufReader::new(proxy.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let base = first
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .expect("krea-proxy says where it listens")
+        .to_owned();
+    let mut stderr = proxy.stderr.take().unwrap();
+    let logs = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+
+    let http = client();
+    let submitted = http
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .header("x-proxy-key", ACCESS_KEY)
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .json(&serde_json::json!({"prompt": "a fox"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(submitted.status(), 200);
+    let polled = http
+        .get(format!("{base}/jobs/4d0e5f97-9721-4422-b88c-73a9032d7de1"))
+        .header("x-proxy-key", ACCESS_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(polled.status(), 200);
+    let refused = http
+        .get(format!("{base}/jobs/4d0e5f97-9721-4422-b88c-73a9032d7de1"))
+        .header("x-proxy-key", "a wrong key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+
+    proxy.kill().unwrap();
+    proxy.wait().unwrap();
+    let logs = logs.join().unwrap();
+    assert_eq!(
+        authorizations.lock().unwrap().as_slice(),
+        [format!("Bearer {TOKEN}"), format!("Bearer {TOKEN}")],
+        "the token did travel upstream, so the logs had a chance to see it"
+    );
+    assert!(
+        logs.lines().count() >= 3,
+        "the proxy logged its requests:\n{logs}"
+    );
+    assert!(
+        !logs.contains("s3cr3tKreaT0ken"),
+        "the token is in the logs:\n{logs}"
+    );
+    assert!(
+        !logs.contains(ACCESS_KEY),
+        "the access key is in the logs:\n{logs}"
+    );
+}
