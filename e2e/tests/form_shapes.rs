@@ -30,6 +30,13 @@ async fn aspect_ratio_and_reference_image_models_generate_and_bad_values_stay_in
     stack.click("generate-button").await;
     stack.wait_for_count(COMPLETED, 2).await;
     assert_eq!(stack.jobs_on_server().await, 2);
+
+    // The grid shows one model's jobs when asked.
+    stack.select("filter-model", "runway/gen-4-image").await;
+    stack.wait_for_count(COMPLETED, 1).await;
+    assert_eq!(stack.prompts().await, ["@hero on a hill"]);
+    stack.select("filter-model", "").await;
+    stack.wait_for_count(COMPLETED, 2).await;
     assert_eq!(stack.text("total-spent").await, "$0.03 + 44 compute units");
 
     // A tag shorter than Runway allows: refused next to the field, nothing is sent.

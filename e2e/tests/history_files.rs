@@ -1,8 +1,9 @@
 //! The history leaves the browser as a file and comes back: export, clear, import restores
-//! the same jobs, importing twice duplicates nothing, and an image whose link no longer
-//! loads shows "expired" with the job's details instead of a broken icon.
+//! the same jobs, importing twice duplicates nothing, an image whose link no longer loads
+//! shows "expired" with the job's details instead of a broken icon, and a picture whose host
+//! refuses scripts is opened as the original when it cannot be downloaded.
 
-use krea_e2e::Stack;
+use krea_e2e::{text_when, Stack};
 use serde_json::Value;
 
 const CARD: &str = "[data-testid='job-card']";
@@ -87,6 +88,42 @@ async fn export_clear_import_restores_the_history_and_dead_links_say_expired() {
         .contains(&"a vanished lighthouse".to_owned()));
     assert_eq!(stack.count("[data-testid='job-image']").await, 2);
 
+    // An image host that refuses scripts (no CORS: the same picture, reached by another
+    // name) still shows the picture, and Download falls back to opening the original.
+    let mut foreign = file["jobs"][1].clone();
+    foreign["job"]["job_id"] = "7e1f0a2b-2222-4333-8444-555566667777".into();
+    let url = foreign["job"]["result"]["urls"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    foreign["job"]["result"]["urls"] = serde_json::json!([url.replace("127.0.0.1", "localhost")]);
+    let elsewhere = stack.downloads.join("elsewhere.json");
+    let mut with_foreign = file.clone();
+    with_foreign["jobs"] = serde_json::json!([foreign]);
+    std::fs::write(&elsewhere, with_foreign.to_string()).unwrap();
+    importer
+        .send_keys(&elsewhere.to_string_lossy())
+        .await
+        .unwrap();
+    let card = stack
+        .css("[data-job-id='7e1f0a2b-2222-4333-8444-555566667777']")
+        .await;
+    stack.inside(&card, "job-image").await;
+    stack
+        .inside(&card, "download-job")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let flash = stack.inside(&card, "job-flash").await;
+    let said = text_when(&flash, |text| !text.is_empty()).await;
+    assert!(said.contains("opened in a new tab"), "{said}");
+    assert_eq!(
+        stack.browser.windows().await.unwrap().len(),
+        2,
+        "the original opened"
+    );
+
     // A file that is not an export changes nothing and says why.
     let wrong = stack.downloads.join("not-history.json");
     std::fs::write(&wrong, r#"{"items": []}"#).unwrap();
@@ -98,6 +135,6 @@ async fn export_clear_import_restores_the_history_and_dead_links_say_expired() {
         outcome.contains("not a Krea Studio history export"),
         "{outcome}"
     );
-    assert_eq!(stack.count(CARD).await, 3);
+    assert_eq!(stack.count(CARD).await, 4);
     stack.close().await;
 }

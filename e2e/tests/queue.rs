@@ -58,3 +58,33 @@ async fn cancel_retry_and_remove_from_the_card() {
     );
     stack.close().await;
 }
+
+#[tokio::test]
+async fn cancelling_after_krea_started_sampling_says_it_is_too_late() {
+    // Flux runs about 14 s here and samples from about 7 s to 11 s, when Krea no longer
+    // cancels.
+    let stack = Stack::start(20_000).await;
+    stack.open().await;
+    stack.select("model-select", "bfl/flux-1-dev").await;
+    stack
+        .type_into("prompt-input", "a fox past the point")
+        .await;
+    stack.click("generate-button").await;
+    let sampling = stack.css(&format!("{CARD}[data-status='sampling']")).await;
+    stack
+        .inside(&sampling, "cancel-job")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let flash = stack.inside(&sampling, "job-flash").await;
+    let said = krea_e2e::text_when(&flash, |text| !text.is_empty()).await;
+    assert!(said.starts_with("Too late to cancel"), "{said}");
+    stack.css(&format!("{CARD}[data-status='completed']")).await;
+    assert_eq!(
+        stack.text("total-spent").await,
+        "3 compute units",
+        "it ran, so it is billed"
+    );
+    stack.close().await;
+}

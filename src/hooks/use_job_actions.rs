@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// What a card (and the toolbar) can do with jobs. Provided as context by the studio.
 #[derive(Clone, Copy)]
 pub struct JobActions {
-    /// `DELETE /jobs/{id}`; Krea allows it only early on, and a refusal is shown on the card.
+    /// `DELETE /jobs/{id}`; Krea allows it only early on, and a refusal is said on the card.
     pub cancel: Callback<String>,
     /// Cancels every job still in flight.
     pub cancel_all: Callback<()>,
@@ -77,13 +77,15 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
                         store.try_update(|s| s.apply(job));
                     }
                 }
+                // Said on the card until the next action there: the job's next poll must
+                // not wipe it, as it does a poll error.
                 Err(error) => {
                     let words = if KreaClient::is_too_late(&error) {
                         t.too_late.to_owned()
                     } else {
                         fill(t.not_cancelled, &[("reason", &error.message(t))])
                     };
-                    store.try_update(|s| s.note(&id, words));
+                    say(&id, words);
                 }
             }
         });
