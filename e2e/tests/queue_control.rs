@@ -83,3 +83,24 @@ async fn variations_cancel_all_stops_polling_and_retry_vary_and_reuse_make_the_r
     assert_eq!(stack.value("model-select").await, "bfl/flux-1-dev");
     stack.close().await;
 }
+
+#[tokio::test]
+async fn placeholders_appear_at_once_and_fill_in_one_by_one() {
+    // Krea (simulated) takes 1.5 s to answer each generate request.
+    let stack = Stack::start_with(600, &["--sim-latency-ms", "1500"], &[]).await;
+    stack.open().await;
+    stack.type_into("prompt-input", "a patient heron").await;
+    stack.select("variation-count", "3").await;
+    stack.click("generate-button").await;
+    assert_eq!(
+        stack.count("[data-testid='job-placeholder']").await,
+        3,
+        "three placeholders before Krea has answered"
+    );
+    assert_eq!(stack.count(CARD).await, 0);
+    stack
+        .wait_for_count("[data-testid='job-card'][data-status='completed']", 3)
+        .await;
+    assert_eq!(stack.count("[data-testid='job-placeholder']").await, 0);
+    stack.close().await;
+}

@@ -34,6 +34,7 @@ pub fn upstream(config: &Config) -> Result<Upstream, String> {
         return Ok(Upstream::Simulator(simulator::router(SimConfig {
             job_duration: Duration::from_millis(config.sim_job_ms),
             new_model: config.sim_new_model,
+            latency: Duration::from_millis(config.sim_latency_ms),
         })));
     }
     let token = config.token.clone().ok_or_else(|| {

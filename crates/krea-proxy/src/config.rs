@@ -42,6 +42,10 @@ pub struct Config {
     /// ten seconds; quicker and slower models scale with Krea's typical durations (×0.5–×4).
     #[arg(long, default_value_t = 6000)]
     pub sim_job_ms: u64,
+    /// Simulator: milliseconds before a generate request is answered, as a real network and
+    /// queue would take.
+    #[arg(long, default_value_t = 0)]
+    pub sim_latency_ms: u64,
     /// Simulator: also publish and accept `krea-labs/sketchbook`, a model the app's catalogue
     /// does not know, to try model discovery ("More models") offline.
     #[arg(long)]

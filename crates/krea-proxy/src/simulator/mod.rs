@@ -32,12 +32,15 @@ pub struct SimConfig {
     pub job_duration: Duration,
     /// Also publish [`NEW_MODEL`], which the catalogue does not know.
     pub new_model: bool,
+    /// How long a generate request takes to answer.
+    pub latency: Duration,
 }
 
 /// The simulated Krea: its jobs, and the models it publishes and accepts.
 struct Simulator {
     book: Book,
     models: Vec<&'static ModelSpec>,
+    latency: Duration,
 }
 
 impl Simulator {
@@ -55,6 +58,7 @@ pub fn router(config: SimConfig) -> Router {
     let simulator = Arc::new(Simulator {
         book: Book::new(config.job_duration),
         models,
+        latency: config.latency,
     });
     let job_routes = route_table::job_routes(post(generate), get(list), get(job).delete(cancel))
         .route_layer(middleware::from_fn(require_bearer));
@@ -95,6 +99,9 @@ fn origin(headers: &HeaderMap) -> String {
 }
 
 async fn generate(State(sim): Shared, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    if !sim.latency.is_zero() {
+        tokio::time::sleep(sim.latency).await;
+    }
     let model_id = uri
         .path()
         .strip_prefix(route_table::GENERATE_PREFIX)
