@@ -11,11 +11,13 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn spec() -> Value {
+    // Cargo says where the crate is when the test runs; the path compiled in is a fallback.
+    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     let path = std::env::var_os("KREA_OPENAPI")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/krea-openapi.json")
-        });
+        .unwrap_or_else(|| crate_dir.join("../shared/reference/krea-openapi.json"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("Krea's spec is expected at {} ({e})", path.display()));
     serde_json::from_str(&text).unwrap()

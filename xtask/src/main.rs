@@ -121,11 +121,19 @@ fn test() -> Result<(), Failure> {
 
     step("end-to-end (headless Chromium driving the built app)");
     let mut e2e = tools.cargo();
-    e2e.args(["test", "-p", "krea-e2e", "--", "--test-threads=1"])
-        .env("KREA_PROXY_BIN", &proxy_bin)
-        .env("KREA_DIST", &dist)
-        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-        .env("KREA_E2E_OUT", root.join("target/e2e"));
+    // `--tests`: the harness crate has no doc-tests, and the run should end on real ones.
+    e2e.args([
+        "test",
+        "-p",
+        "krea-e2e",
+        "--tests",
+        "--",
+        "--test-threads=1",
+    ])
+    .env("KREA_PROXY_BIN", &proxy_bin)
+    .env("KREA_DIST", &dist)
+    .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+    .env("KREA_E2E_OUT", root.join("target/e2e"));
     run::check(&mut e2e, "end-to-end tests")?;
     println!("\nxtask test: every check passed");
     Ok(())

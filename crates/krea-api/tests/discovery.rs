@@ -2,21 +2,10 @@
 //! test runs it over the simulator's document and over Krea's own spec (read from
 //! `../shared/reference/`), for every model either covers.
 
-use krea_api::{catalogue, discovery, openapi, FieldKind, FieldSpec, Price, MODELS};
-use serde_json::Value;
-use std::path::PathBuf;
+mod common;
 
-fn krea_spec() -> Value {
-    let path = std::env::var_os("KREA_OPENAPI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/reference/krea-openapi.json")
-        });
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("Krea's spec is expected at {} ({e})", path.display()));
-    serde_json::from_str(&text).expect("the spec is JSON")
-}
+use common::krea_spec;
+use krea_api::{catalogue, discovery, openapi, FieldKind, FieldSpec, Price, MODELS};
 
 /// Fields as text, by name at every level: JSON objects carry no order.
 fn canonical(fields: &[FieldSpec]) -> Vec<String> {

@@ -2,26 +2,12 @@
 //! copied into the repo): same paths, field names, required sets, types, enums, bounds,
 //! defaults and list limits. Krea 2 predates the spec and is checked against the API notes.
 
+mod common;
+
+use common::krea_spec as spec;
 use krea_api::{catalogue, FieldKind, FieldSpec, Literal, MODELS};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-
-fn spec() -> Value {
-    let path = std::env::var_os("KREA_OPENAPI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/reference/krea-openapi.json")
-        });
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "Krea's spec is expected at {} ({e}); set KREA_OPENAPI to its path",
-            path.display()
-        )
-    });
-    serde_json::from_str(&text).expect("the spec is JSON")
-}
 
 fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
     match schema.get("$ref").and_then(Value::as_str) {
