@@ -28,8 +28,12 @@ pub fn save_blob(blob: &Blob, name: &str) -> Result<(), String> {
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
-    // The click has handed the blob to the download; the URL is no longer needed.
-    Url::revoke_object_url(&url).map_err(js_error)
+    // Some browsers read the blob after the click returns: let the URL go a moment later.
+    wasm_bindgen_futures::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(10_000).await;
+        let _ = Url::revoke_object_url(&url);
+    });
+    Ok(())
 }
 
 /// Saves `text` as a download called `name`.

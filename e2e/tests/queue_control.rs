@@ -68,6 +68,14 @@ async fn variations_cancel_all_stops_polling_and_retry_vary_and_reuse_make_the_r
         .unwrap();
     stack.wait_for_count(CARD, 4).await;
     assert_eq!(stack.jobs_on_server().await, 4);
+    assert!(
+        stack
+            .requested()
+            .await
+            .iter()
+            .any(|url| url.contains("/generate/image/bfl/flux-1-dev")),
+        "the recorder sees the app's requests, so its silence above means something"
+    );
     assert_eq!(stack.count(CANCELLED).await, 3);
 
     // Reuse settings: the form takes the job's prompt and model back.
@@ -102,5 +110,41 @@ async fn placeholders_appear_at_once_and_fill_in_one_by_one() {
         .wait_for_count("[data-testid='job-card'][data-status='completed']", 3)
         .await;
     assert_eq!(stack.count("[data-testid='job-placeholder']").await, 0);
+    stack.close().await;
+}
+
+/// How often the app asked about `id` in the next `secs` seconds.
+async fn polls_of(stack: &Stack, id: &str, secs: u64) -> usize {
+    stack.record_requests().await;
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    stack
+        .requested()
+        .await
+        .iter()
+        .filter(|url| url.ends_with(&format!("/jobs/{id}")))
+        .count()
+}
+
+#[tokio::test]
+async fn the_poll_interval_setting_paces_polling() {
+    let stack = Stack::start(200_000).await;
+    stack.open().await;
+    stack
+        .type_into("prompt-input", "a very patient snail")
+        .await;
+    stack.click("generate-button").await;
+    let card = stack.css(CARD).await;
+    let id = card.attr("data-job-id").await.unwrap().unwrap();
+    // The default, every 2 s: two or three polls in 6 s.
+    let quick = polls_of(&stack, &id, 6).await;
+    assert!(quick >= 2, "{quick} polls in 6 s at 2 s");
+
+    stack.toggle_settings().await;
+    stack.type_into("poll-interval", "10").await;
+    stack.click("save-settings").await;
+    // The poll already planned still comes; after it, one every 10 s.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let slow = polls_of(&stack, &id, 6).await;
+    assert!(slow <= 1, "{slow} polls in 6 s at 10 s");
     stack.close().await;
 }

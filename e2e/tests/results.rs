@@ -27,6 +27,19 @@ async fn download_view_vary_switch_language_and_fit_every_screen() {
         stack.click("generate-button").await;
     }
     stack.wait_for_count(COMPLETED, 2).await;
+    // Screen readers hear about finished jobs, politely.
+    // (It is visually hidden, so WebDriver's visible text is empty: read what is in it.)
+    let mut said = serde_json::Value::Null;
+    for _ in 0..50 {
+        said = stack
+            .eval("return document.querySelector('[data-testid=announcer]').textContent")
+            .await;
+        if said == "Image ready: a tall tower" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(said, "Image ready: a tall tower");
 
     // Download: a real file, named after the prompt and the job id.
     let newest = stack.css(COMPLETED).await;

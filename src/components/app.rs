@@ -5,7 +5,7 @@ use crate::hooks::{
     use_history_files, use_job_actions, use_job_history, use_job_poller, use_locale,
     use_runtime_config, use_settings, use_submit, use_texts, use_theme, JobActionsContext,
 };
-use crate::i18n::IntlFormat;
+use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
 use crate::jobs::pricing::Spent;
 use crate::jobs::JobStore;
@@ -18,7 +18,12 @@ pub fn App() -> impl IntoView {
     let config = use_runtime_config();
     move || match config.get() {
         Some(config) => view! { <Studio config /> }.into_any(),
-        None => view! { <p class="loading">"…"</p> }.into_any(),
+        // Before the settings are read, the browser's language is the best guess.
+        None => {
+            let languages = crate::browser::preferred_languages();
+            let locale = Locale::from_browser(languages.iter().map(String::as_str));
+            view! { <p class="loading">{locale.texts().loading}</p> }.into_any()
+        }
     }
 }
 

@@ -102,7 +102,7 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
         progress().map(|p| {
             let t = t.get();
             let words = if p.slow {
-                format!("{} s · {}", p.elapsed_secs, t.slow)
+                fill(t.slow, &[("secs", &p.elapsed_secs.to_string())])
             } else {
                 fill(
                     t.elapsed,

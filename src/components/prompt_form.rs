@@ -224,7 +224,10 @@ fn wide_screen() -> bool {
 fn picker_label(model: &ModelSpec, t: &Texts, f: &IntlFormat) -> String {
     let price = price_text(model.price, t, f);
     match model.typical_secs {
-        Some(secs) => format!("{} · {price} · ~{secs} s", model.name),
+        Some(secs) => {
+            let time = fill(t.typical_secs, &[("secs", &secs.to_string())]);
+            format!("{} · {price} · {time}", model.name)
+        }
         None => format!("{} · {price}", model.name),
     }
 }

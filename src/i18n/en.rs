@@ -13,6 +13,7 @@ super::texts! {
     model: "Model",
     more_models: "More models",
     about_secs: "about {secs} s",
+    typical_secs: "~{secs} s",
     prompt: "Prompt",
     prompt_placeholder: "A red fox in fresh snow, golden hour",
     prompt_count_of: "{n} / {max}",
@@ -78,7 +79,6 @@ super::texts! {
     wrong_kind: "the file is not a Krea Studio history export",
     too_new: "the file comes from a newer Krea Studio",
     bad_job: "a job in the file could not be read",
-    cleared: "Removed {n} finished jobs",
     showing: "{shown} of {total} jobs",
 
     backlogged: "Waiting for a free slot",
@@ -96,7 +96,7 @@ super::texts! {
     no_reason: "Krea gave no reason for this failure.",
     preview: "Preview",
     elapsed: "{secs} s of about {typical} s",
-    slow: "Taking longer than usual",
+    slow: "{secs} s · Taking longer than usual",
     expired: "Image expired",
     expired_detail: "The link to this image no longer works. The job's details are kept below.",
 

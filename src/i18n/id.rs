@@ -15,6 +15,7 @@ pub const ID: Texts = Texts {
     model: "Model",
     more_models: "Model lainnya",
     about_secs: "sekitar {secs} dtk",
+    typical_secs: "~{secs} dtk",
     prompt: "Prompt",
     prompt_placeholder: "Seekor rubah merah di salju segar, saat golden hour",
     prompt_count_of: "{n} / {max}",
@@ -80,7 +81,6 @@ pub const ID: Texts = Texts {
     wrong_kind: "berkas ini bukan ekspor riwayat Krea Studio",
     too_new: "berkas ini berasal dari Krea Studio yang lebih baru",
     bad_job: "ada tugas di berkas ini yang tidak terbaca",
-    cleared: "{n} tugas selesai dihapus",
     showing: "{shown} dari {total} tugas",
 
     backlogged: "Menunggu slot kosong",
@@ -98,7 +98,7 @@ pub const ID: Texts = Texts {
     no_reason: "Krea tidak memberi alasan atas kegagalan ini.",
     preview: "Pratinjau",
     elapsed: "{secs} dtk dari sekitar {typical} dtk",
-    slow: "Lebih lama dari biasanya",
+    slow: "{secs} dtk · Lebih lama dari biasanya",
     expired: "Gambar kedaluwarsa",
     expired_detail: "Tautan gambar ini tidak berfungsi lagi. Detail tugas tetap tersimpan di bawah.",
 

@@ -15,6 +15,7 @@ pub const IT: Texts = Texts {
     model: "Modello",
     more_models: "Altri modelli",
     about_secs: "circa {secs} s",
+    typical_secs: "~{secs} s",
     prompt: "Prompt",
     prompt_placeholder: "Una volpe rossa sulla neve fresca, all'ora d'oro",
     prompt_count_of: "{n} / {max}",
@@ -80,7 +81,6 @@ pub const IT: Texts = Texts {
     wrong_kind: "il file non è un'esportazione della cronologia di Krea Studio",
     too_new: "il file proviene da una versione più recente di Krea Studio",
     bad_job: "un lavoro nel file non è leggibile",
-    cleared: "Rimossi {n} lavori terminati",
     showing: "{shown} di {total} lavori",
 
     backlogged: "In attesa di uno slot libero",
@@ -98,7 +98,7 @@ pub const IT: Texts = Texts {
     no_reason: "Krea non ha indicato il motivo di questo errore.",
     preview: "Anteprima",
     elapsed: "{secs} s su circa {typical} s",
-    slow: "Ci vuole più del solito",
+    slow: "{secs} s · Ci vuole più del solito",
     expired: "Immagine scaduta",
     expired_detail: "Il link a questa immagine non funziona più. I dettagli del lavoro restano qui sotto.",
 
