@@ -78,7 +78,9 @@ fn single(spec: &'static FieldSpec, required: bool) -> BoxedStrategy<String> {
         FieldKind::Number {
             min, max, integer, ..
         } => number(min, max, integer),
-        FieldKind::Text { min_len, max_len } => text(min_len, max_len),
+        FieldKind::Text {
+            min_len, max_len, ..
+        } => text(min_len, max_len),
         FieldKind::Url { .. } => url(),
         FieldKind::Bool => proptest::sample::select(&["true", "false"][..])
             .prop_map(str::to_owned)
@@ -105,7 +107,10 @@ fn single(spec: &'static FieldSpec, required: bool) -> BoxedStrategy<String> {
 
 fn form_state(model: &'static ModelSpec) -> BoxedStrategy<FormState> {
     let prompt = model.field("prompt").unwrap();
-    let FieldKind::Text { min_len, max_len } = prompt.kind else {
+    let FieldKind::Text {
+        min_len, max_len, ..
+    } = prompt.kind
+    else {
         unreachable!("prompts are text")
     };
     let fields = FormState::new(model.id).fields();

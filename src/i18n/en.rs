@@ -57,6 +57,7 @@ super::texts! {
     not_object: "must be an object",
     too_short: "must be at least {min} characters",
     too_long: "must be at most {max} characters (is {length})",
+    lower_snake: "must start with a lowercase letter and use only a–z, 0–9 and _",
     on_line: "line {line}: {message}",
     on_line_member: "line {line}, {member}: {message}",
 

@@ -59,6 +59,7 @@ pub const ID: Texts = Texts {
     not_object: "harus berupa objek",
     too_short: "minimal {min} karakter",
     too_long: "maksimal {max} karakter (saat ini {length})",
+    lower_snake: "harus diawali huruf kecil dan hanya memakai a–z, 0–9 dan _",
     on_line: "baris {line}: {message}",
     on_line_member: "baris {line}, {member}: {message}",
 

@@ -59,6 +59,7 @@ pub const IT: Texts = Texts {
     not_object: "deve essere un oggetto",
     too_short: "deve avere almeno {min} caratteri",
     too_long: "deve avere al massimo {max} caratteri (ne ha {length})",
+    lower_snake: "deve iniziare con una lettera minuscola e usare solo a–z, 0–9 e _",
     on_line: "riga {line}: {message}",
     on_line_member: "riga {line}, {member}: {message}",
 

@@ -31,6 +31,7 @@ pub fn reason_text(problem: &Problem, t: &Texts) -> String {
         Reason::TooFewItems(min) => fill(t.too_few_items, &[("min", &min.to_string())]),
         Reason::NotObject | Reason::NotJsonObject => t.not_object.to_owned(),
         Reason::TooShort(min) => fill(t.too_short, &[("min", &min.to_string())]),
+        Reason::Pattern(krea_api::TextPattern::LowerSnake) => t.lower_snake.to_owned(),
         Reason::TooLong { max, length } => fill(
             t.too_long,
             &[("max", &max.to_string()), ("length", &length.to_string())],

@@ -50,6 +50,7 @@ pub enum FieldKind {
     Text {
         min_len: Option<usize>,
         max_len: Option<usize>,
+        pattern: Option<TextPattern>,
     },
     Number {
         min: Option<f64>,
@@ -73,6 +74,41 @@ pub enum FieldKind {
     },
     /// Nested item objects are open in Krea's schemas: only the listed members are checked.
     Object(&'static [FieldSpec]),
+}
+
+/// The few `pattern`s Krea's schemas use, as data: a regex engine would cost the browser
+/// app more than every pattern Krea has ever published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPattern {
+    /// Runway's reference tags: a lowercase letter, then lowercase letters, digits or `_`.
+    LowerSnake,
+}
+
+impl TextPattern {
+    pub const ALL: [TextPattern; 1] = [TextPattern::LowerSnake];
+
+    /// The pattern as Krea's spec writes it.
+    pub fn source(self) -> &'static str {
+        match self {
+            TextPattern::LowerSnake => "^[a-z][a-z0-9_]+$",
+        }
+    }
+
+    /// The pattern a spec names, if it is one of these.
+    pub fn from_source(source: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.source() == source)
+    }
+
+    pub fn matches(self, text: &str) -> bool {
+        match self {
+            TextPattern::LowerSnake => {
+                let mut chars = text.chars();
+                chars.next().is_some_and(|c| c.is_ascii_lowercase())
+                    && text.len() >= 2
+                    && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -148,7 +184,11 @@ const fn with_default(name: &'static str, kind: FieldKind, default: Literal) -> 
 }
 
 const fn text(min_len: Option<usize>, max_len: Option<usize>) -> FieldKind {
-    FieldKind::Text { min_len, max_len }
+    FieldKind::Text {
+        min_len,
+        max_len,
+        pattern: None,
+    }
 }
 
 const fn number(min: Option<f64>, max: Option<f64>) -> FieldKind {
@@ -649,7 +689,14 @@ pub static MODELS: &[ModelSpec] = &[
                 FieldKind::List {
                     item: &FieldKind::Object(&[
                         required("url", URI),
-                        required("tag", text(Some(3), Some(16))),
+                        required(
+                            "tag",
+                            FieldKind::Text {
+                                min_len: Some(3),
+                                max_len: Some(16),
+                                pattern: Some(TextPattern::LowerSnake),
+                            },
+                        ),
                     ]),
                     min_items: Some(1),
                     max_items: Some(3),

@@ -6,7 +6,7 @@
 //! strings are leaked once, when the spec is read (a page load, a proxy start), which is the
 //! price of sharing every code path with the catalogue.
 
-use crate::catalogue::{self, FieldKind, FieldSpec, Literal, ModelSpec, Price};
+use crate::catalogue::{self, FieldKind, FieldSpec, Literal, ModelSpec, Price, TextPattern};
 use serde_json::{Map, Value};
 use std::sync::RwLock;
 
@@ -210,6 +210,11 @@ fn kind(spec: &Value, schema: &Value) -> Option<FieldKind> {
         "string" => FieldKind::Text {
             min_len: count("minLength"),
             max_len: count("maxLength"),
+            // A pattern this crate cannot check makes the field unreadable, never unchecked.
+            pattern: match schema.get("pattern") {
+                None => None,
+                Some(source) => Some(TextPattern::from_source(source.as_str()?)?),
+            },
         },
         "number" | "integer" => FieldKind::Number {
             min: bound("minimum"),

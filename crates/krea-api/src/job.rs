@@ -96,9 +96,10 @@ pub struct Job {
     pub job_id: String,
     pub status: JobStatus,
     pub created_at: String,
-    #[serde(default)]
+    /// Absent (not `null`) while the job is pending, as Krea's spec has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Value>,
     /// Some API revisions report failures as a top-level `{code, message}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,6 +245,15 @@ mod tests {
         );
         let none = job(json!({"job_id": "a", "status": "failed", "created_at": "t"}));
         assert_eq!(none.failure_reason(), None);
+    }
+
+    #[test]
+    fn a_pending_job_leaves_completed_at_and_result_out() {
+        let j = job(json!({"job_id": "a", "status": "queued", "created_at": "t"}));
+        assert_eq!(
+            serde_json::to_value(&j).unwrap(),
+            json!({"job_id": "a", "status": "queued", "created_at": "t"})
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod openapi;
 pub mod request;
 pub mod validation;
 
-pub use catalogue::{FieldKind, FieldSpec, Literal, ModelSpec, Price, MODELS};
+pub use catalogue::{FieldKind, FieldSpec, Literal, ModelSpec, Price, TextPattern, MODELS};
 pub use error_body::ErrorBody;
 pub use job::{Job, JobList, JobStatus};
 pub use request::ImageRequest;

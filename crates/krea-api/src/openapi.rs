@@ -100,10 +100,15 @@ fn kind(kind: &FieldKind) -> Value {
         }
     };
     match *kind {
-        FieldKind::Text { min_len, max_len } => {
+        FieldKind::Text {
+            min_len,
+            max_len,
+            pattern,
+        } => {
             put("type", Some(json!("string")));
             put("minLength", min_len.map(|n| json!(n)));
             put("maxLength", max_len.map(|n| json!(n)));
+            put("pattern", pattern.map(|p| json!(p.source())));
         }
         FieldKind::Number {
             min,

@@ -50,6 +50,7 @@ pub enum Reason {
     NotObject,
     TooShort(usize),
     TooLong { max: usize, length: usize },
+    Pattern(crate::catalogue::TextPattern),
     NotJsonObject,
 }
 
@@ -76,6 +77,7 @@ impl fmt::Display for Reason {
             Reason::TooFewItems(min) => write!(f, "needs at least {min} items"),
             Reason::NotObject => f.write_str("must be an object"),
             Reason::TooShort(min) => write!(f, "must be at least {min} characters"),
+            Reason::Pattern(pattern) => write!(f, "must match {}", pattern.source()),
             Reason::TooLong { max, length } => {
                 write!(f, "must be at most {max} characters (is {length})")
             }
@@ -233,9 +235,17 @@ fn check_value(
     errors: &mut Vec<FieldError>,
 ) -> Result<(), Reason> {
     match *kind {
-        FieldKind::Text { min_len, max_len } => {
+        FieldKind::Text {
+            min_len,
+            max_len,
+            pattern,
+        } => {
             let text = value.as_str().ok_or(Reason::NotText)?;
-            check_length(text, min_len, max_len)
+            check_length(text, min_len, max_len)?;
+            match pattern {
+                Some(pattern) if !pattern.matches(text) => Err(Reason::Pattern(pattern)),
+                _ => Ok(()),
+            }
         }
         FieldKind::Number {
             min,

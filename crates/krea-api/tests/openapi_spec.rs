@@ -112,10 +112,42 @@ impl Check<'_> {
         self.expect(at, "default", ours, theirs);
     }
 
+    /// Every keyword of a field's schema must be one this check compares (or plain prose):
+    /// a keyword it does not understand fails the test rather than being skipped.
+    fn only_known_keywords(&mut self, at: &str, kind: &FieldKind, schema: &Value) {
+        const PROSE: [&str; 5] = ["type", "description", "example", "title", "default"];
+        let known: &[&str] = match kind {
+            FieldKind::Text { .. } => &["minLength", "maxLength", "pattern"],
+            FieldKind::Url { .. } => &["format", "maxLength"],
+            FieldKind::Number { .. } => &["minimum", "maximum"],
+            FieldKind::Choice(_) | FieldKind::ChoiceOrNull(_) => &["enum"],
+            FieldKind::Bool => &[],
+            FieldKind::List { .. } => &["items", "minItems", "maxItems"],
+            FieldKind::Object(_) => &["properties", "required", "additionalProperties"],
+        };
+        for keyword in schema.as_object().into_iter().flat_map(|o| o.keys()) {
+            if !PROSE.contains(&keyword.as_str()) && !known.contains(&keyword.as_str()) {
+                self.problems
+                    .push(format!("{at}: schema keyword '{keyword}' is not checked"));
+            }
+        }
+    }
+
     fn kind(&mut self, at: &str, kind: &FieldKind, schema: &Value) {
         let (ty, nullable) = types(schema);
+        self.only_known_keywords(at, kind, schema);
         match *kind {
-            FieldKind::Text { min_len, max_len } => {
+            FieldKind::Text {
+                min_len,
+                max_len,
+                pattern,
+            } => {
+                self.expect(
+                    at,
+                    "pattern",
+                    pattern.map(|p| p.source()),
+                    schema.get("pattern").and_then(Value::as_str),
+                );
                 self.expect(at, "type", "string", &ty);
                 self.expect(
                     at,

@@ -24,6 +24,13 @@ use tower_http::trace::TraceLayer;
 struct Proxy {
     upstream: Upstream,
     allow_models: Vec<String>,
+    trust_forwarded: bool,
+}
+
+impl Proxy {
+    fn forward(&self, method: Method, path: String, headers: &HeaderMap, body: Bytes) -> Forward {
+        Forward::new(method, path, headers, body, self.trust_forwarded)
+    }
 }
 
 type Shared = State<Arc<Proxy>>;
@@ -50,6 +57,7 @@ pub fn router(config: &Config, upstream: Upstream) -> Router {
     let proxy = Arc::new(Proxy {
         upstream,
         allow_models: config.allow_models.clone(),
+        trust_forwarded: config.trust_forwarded_headers,
     });
     let mut api = route_table::job_routes(post(generate), get(list_jobs), get(job).delete(job))
         .route("/openapi.json", get(passthrough));
@@ -138,7 +146,7 @@ async fn generate(State(proxy): Shared, uri: Uri, headers: HeaderMap, body: Byte
     let path = format!("{GENERATE_PREFIX}{model}");
     proxy
         .upstream
-        .send(Forward::new(Method::POST, path, &headers, body))
+        .send(proxy.forward(Method::POST, path, &headers, body))
         .await
 }
 
@@ -150,7 +158,7 @@ async fn job(State(proxy): Shared, method: Method, uri: Uri, headers: HeaderMap)
     let path = format!("/jobs/{id}");
     proxy
         .upstream
-        .send(Forward::new(method, path, &headers, Bytes::new()))
+        .send(proxy.forward(method, path, &headers, Bytes::new()))
         .await
 }
 
@@ -166,7 +174,7 @@ async fn list_jobs(State(proxy): Shared, uri: Uri, headers: HeaderMap) -> Respon
     };
     proxy
         .upstream
-        .send(Forward::new(Method::GET, path, &headers, Bytes::new()))
+        .send(proxy.forward(Method::GET, path, &headers, Bytes::new()))
         .await
 }
 
@@ -187,6 +195,6 @@ async fn passthrough(State(proxy): Shared, uri: Uri, headers: HeaderMap) -> Resp
     };
     proxy
         .upstream
-        .send(Forward::new(Method::GET, path, &headers, Bytes::new()))
+        .send(proxy.forward(Method::GET, path, &headers, Bytes::new()))
         .await
 }

@@ -46,6 +46,10 @@ pub struct Config {
     /// queue would take.
     #[arg(long, default_value_t = 0)]
     pub sim_latency_ms: u64,
+    /// Build the simulator's image URLs from `X-Forwarded-Proto`/`-Host`: only behind a
+    /// reverse proxy that sets them (anyone can send them otherwise).
+    #[arg(long)]
+    pub trust_forwarded_headers: bool,
     /// Simulator: also publish and accept `krea-labs/sketchbook`, a model the app's catalogue
     /// does not know, to try model discovery ("More models") offline.
     #[arg(long)]

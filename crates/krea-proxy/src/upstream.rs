@@ -37,13 +37,21 @@ pub struct Forward {
 }
 
 impl Forward {
-    pub fn new(method: Method, path_and_query: String, incoming: &HeaderMap, body: Bytes) -> Self {
+    /// `trust_forwarded`: whether `X-Forwarded-*` headers come from a reverse proxy the
+    /// operator runs, rather than from anyone.
+    pub fn new(
+        method: Method,
+        path_and_query: String,
+        incoming: &HeaderMap,
+        body: Bytes,
+        trust_forwarded: bool,
+    ) -> Self {
         Forward {
             method,
             path_and_query,
             headers: keep(incoming, &FORWARDED_REQUEST_HEADERS),
             body,
-            public_origin: public_origin(incoming),
+            public_origin: public_origin(incoming, trust_forwarded),
         }
     }
 }
@@ -167,14 +175,15 @@ fn keep(headers: &HeaderMap, names: &[HeaderName]) -> HeaderMap {
     kept
 }
 
-fn public_origin(headers: &HeaderMap) -> String {
+fn public_origin(headers: &HeaderMap, trust_forwarded: bool) -> String {
     let text = |name: &str| {
         headers
             .get(name)
             .and_then(|value: &HeaderValue| value.to_str().ok())
     };
-    let scheme = text("x-forwarded-proto").unwrap_or("http");
-    let host = text("x-forwarded-host")
+    let forwarded = |name: &str| text(name).filter(|_| trust_forwarded);
+    let scheme = forwarded("x-forwarded-proto").unwrap_or("http");
+    let host = forwarded("x-forwarded-host")
         .or_else(|| text("host"))
         .unwrap_or("localhost");
     format!("{scheme}://{host}")

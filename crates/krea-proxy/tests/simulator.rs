@@ -29,8 +29,10 @@ async fn a_job_walks_through_the_states_and_completes_with_an_image() {
     assert_eq!(reply.status(), 200);
     let job: Value = reply.json().await.unwrap();
     assert_eq!(job["status"], "queued");
-    assert_eq!(job["completed_at"], Value::Null);
-    assert_eq!(job["result"], Value::Null);
+    assert!(
+        job.get("completed_at").is_none() && job.get("result").is_none(),
+        "a pending job leaves completed_at and result out: {job}"
+    );
     let id = job["job_id"].as_str().unwrap();
 
     let (done, seen) = poll_until_done(&base, id).await;
@@ -269,4 +271,130 @@ async fn a_model_the_catalogue_lacks_is_published_discovered_and_generated() {
     );
     let plain_spec = get_json(format!("{plain}/openapi.json")).await;
     assert!(krea_api::discovery::uncatalogued(&plain_spec).is_empty());
+}
+
+#[tokio::test]
+async fn paging_through_a_burst_of_jobs_sees_every_one_exactly_once() {
+    let base = simulated_proxy(60_000).await;
+    let client = client();
+    let mut made = std::collections::BTreeSet::new();
+    for chunk in 0..10 {
+        // Thirty at once, so many share a millisecond.
+        let sends: Vec<_> = (0..30)
+            .map(|i| {
+                tokio::spawn(
+                    client
+                        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+                        .json(&json!({"prompt": format!("burst {chunk}-{i}")}))
+                        .send(),
+                )
+            })
+            .collect();
+        for send in sends {
+            let job: Value = send.await.unwrap().unwrap().json().await.unwrap();
+            made.insert(job["job_id"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(made.len(), 300);
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = reqwest::Url::parse(&format!("{base}/jobs?limit=7")).unwrap();
+        if let Some(cursor) = &cursor {
+            url.query_pairs_mut().append_pair("cursor", cursor);
+        }
+        let page = get_json(url).await;
+        for job in page["items"].as_array().unwrap() {
+            seen.push(job["job_id"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let unique: std::collections::BTreeSet<_> = seen.iter().cloned().collect();
+    assert_eq!(unique.len(), seen.len(), "a job was listed twice");
+    assert_eq!(unique, made, "paging skipped jobs");
+}
+
+#[tokio::test]
+async fn list_cursors_take_offsets_and_early_dates() {
+    let base = simulated_proxy(60_000).await;
+    submit(&base, "bfl/flux-1-dev", json!({"prompt": "one"})).await;
+    for (cursor, expected) in [
+        ("2999-01-01T01:00:00+01:00", 1),
+        ("2999-01-01T00:00:00-05:30", 1),
+        ("1969-12-31T23:59:59Z", 0),
+        ("0001-01-01T00:00:00Z", 0),
+    ] {
+        let url =
+            reqwest::Url::parse_with_params(&format!("{base}/jobs"), [("cursor", cursor)]).unwrap();
+        let reply = get(url).await;
+        assert_eq!(reply.status(), 200, "{cursor}");
+        let page: Value = reply.json().await.unwrap();
+        assert_eq!(
+            page["items"].as_array().unwrap().len(),
+            expected,
+            "{cursor}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn runway_reference_tags_must_be_lower_snake_case() {
+    let base = simulated_proxy(60_000).await;
+    let body = |tag: &str| json!({"prompt": "a fox", "reference_images": [{"url": "https://x.test/a.png", "tag": tag}]});
+    let ok = submit(&base, "runway/gen-4-image", body("my_fox2")).await;
+    assert_eq!(ok.status(), 200);
+    for bad in ["2fox", "Fox", "my-fox", "_fox"] {
+        let refused = submit(&base, "runway/gen-4-image", body(bad)).await;
+        assert_eq!(refused.status(), 400, "{bad}");
+        let error = refused.json::<Value>().await.unwrap()["error"].to_string();
+        assert!(error.contains("tag"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn image_urls_follow_forwarded_headers_only_when_told_to_trust_them() {
+    // Every request claims to come through a TLS proxy at evil.test.
+    let spoofed = |request: reqwest::RequestBuilder| {
+        request
+            .header("x-forwarded-host", "evil.test")
+            .header("x-forwarded-proto", "https")
+    };
+    let image_url = |base: String| async move {
+        let post = client().post(format!("{base}/generate/image/bfl/flux-1-dev"));
+        let job: Value = spoofed(post)
+            .json(&json!({"prompt": "a fox"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let url = format!("{base}/jobs/{}", job["job_id"].as_str().unwrap());
+        for _ in 0..200 {
+            let job: Value = spoofed(client().get(&url))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if let Some(image) = job["result"]["urls"][0].as_str() {
+                if job["status"] == "completed" {
+                    return (base, image.to_owned());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the job never completed");
+    };
+    let (base, url) = image_url(simulated_proxy(100).await).await;
+    assert!(url.starts_with(&base), "untrusted headers were used: {url}");
+
+    let mut trusting = krea_proxy::Config::simulated(100);
+    trusting.trust_forwarded_headers = true;
+    let (_, url) = image_url(common::proxy(trusting).await).await;
+    assert!(url.starts_with("https://evil.test/"), "{url}");
 }

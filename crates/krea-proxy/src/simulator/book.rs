@@ -59,8 +59,39 @@ impl SimJob {
     }
 }
 
-fn timestamp(time: SystemTime) -> String {
-    humantime::format_rfc3339_millis(time).to_string()
+/// RFC 3339 in UTC with microseconds, always six digits, so that timestamps sort as text
+/// and no two jobs share one (a list cursor then never skips a job).
+pub fn timestamp(time: SystemTime) -> String {
+    let t = time::OffsetDateTime::from(time);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
+
+/// Nanoseconds since 1970 (negative before), to compare with a list cursor.
+fn unix_nanos(time: SystemTime) -> i128 {
+    time::OffsetDateTime::from(time).unix_timestamp_nanos()
+}
+
+/// A creation time after `last` (by at least a microsecond), close to now.
+fn creation_time(last: Option<SystemTime>) -> SystemTime {
+    let now = SystemTime::now();
+    let micros = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| Duration::from_micros(d.as_micros() as u64))
+        .unwrap_or_default();
+    let now = SystemTime::UNIX_EPOCH + micros;
+    match last {
+        Some(last) if now <= last => last + Duration::from_micros(1),
+        _ => now,
+    }
 }
 
 pub enum CancelOutcome {
@@ -105,10 +136,11 @@ impl Book {
             })
             .unwrap_or(0.0);
         let (width, height) = size(body);
+        let mut jobs = self.jobs();
         let job = SimJob {
             id: Uuid::new_v4(),
             duration: duration_for(self.duration, model.typical_secs),
-            created_at: SystemTime::now(),
+            created_at: creation_time(jobs.last().map(|last| last.created_at)),
             started: Instant::now(),
             prompt: prompt.to_owned(),
             seed: seed.abs() as u64,
@@ -122,7 +154,6 @@ impl Book {
         submitted.status = JobStatus::Queued;
         submitted.completed_at = None;
         submitted.result = None;
-        let mut jobs = self.jobs();
         if jobs.len() >= MAX_JOBS {
             jobs.remove(0);
         }
@@ -136,10 +167,11 @@ impl Book {
         Some(job.to_job(origin))
     }
 
-    /// Newest first; `before` is a creation timestamp cursor, as Krea's `cursor`.
+    /// Newest first; `before` is a creation timestamp cursor (nanoseconds since 1970), as
+    /// Krea's `cursor`.
     pub fn list(
         &self,
-        before: Option<SystemTime>,
+        before: Option<i128>,
         status: Option<&JobStatus>,
         limit: usize,
         origin: &str,
@@ -148,7 +180,7 @@ impl Book {
         let mut matching = jobs
             .iter()
             .rev()
-            .filter(|job| before.is_none_or(|cursor| job.created_at < cursor))
+            .filter(|job| before.is_none_or(|cursor| unix_nanos(job.created_at) < cursor))
             .map(|job| job.to_job(origin))
             .filter(|job| status.is_none_or(|wanted| &job.status == wanted));
         let page: Vec<Job> = matching.by_ref().take(limit).collect();

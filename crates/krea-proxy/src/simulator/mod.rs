@@ -170,10 +170,10 @@ async fn list(
         Some(Ok(limit)) if (1..=1000).contains(&limit) => limit,
         Some(_) => return json_error(StatusCode::BAD_REQUEST, "limit must be between 1 and 1000"),
     };
-    let cursor = match query.cursor.as_deref().map(humantime::parse_rfc3339_weak) {
+    let cursor = match query.cursor.as_deref().map(parse_cursor) {
         None => None,
-        Some(Ok(cursor)) => Some(cursor),
-        Some(Err(_)) => {
+        Some(Some(cursor)) => Some(cursor),
+        Some(None) => {
             return json_error(
                 StatusCode::BAD_REQUEST,
                 "cursor must be an ISO 8601 date-time",
@@ -188,6 +188,12 @@ async fn list(
         .book
         .list(cursor, status.as_ref(), limit, &origin(&headers));
     Json(JobList { items, next_cursor }).into_response()
+}
+
+/// An RFC 3339 date-time, with any offset and any year, in nanoseconds since 1970.
+fn parse_cursor(text: &str) -> Option<i128> {
+    let parsed = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339);
+    parsed.ok().map(time::OffsetDateTime::unix_timestamp_nanos)
 }
 
 #[derive(Deserialize)]
@@ -217,5 +223,24 @@ async fn image(
         )
             .into_response(),
         None => json_error(StatusCode::NOT_FOUND, "Image not found"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_cursor;
+
+    #[test]
+    fn cursors_take_any_offset_and_any_year() {
+        let utc = parse_cursor("2026-11-22T10:00:00Z").unwrap();
+        assert_eq!(parse_cursor("2026-11-22T11:00:00+01:00"), Some(utc));
+        assert_eq!(parse_cursor("2026-11-22T05:30:00-04:30"), Some(utc));
+        assert_eq!(
+            parse_cursor("2026-11-22T10:00:00.000001Z"),
+            Some(utc + 1000)
+        );
+        assert!(parse_cursor("1969-07-20T20:17:40Z").unwrap() < 0);
+        assert_eq!(parse_cursor("yesterday"), None);
+        assert_eq!(parse_cursor("2026-11-22"), None);
     }
 }

@@ -26,6 +26,7 @@ pub static NEW_MODEL: ModelSpec = ModelSpec {
             FieldKind::Text {
                 min_len: Some(1),
                 max_len: Some(500),
+                pattern: None,
             },
         ),
         FieldSpec {
