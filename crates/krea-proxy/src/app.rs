@@ -3,8 +3,10 @@
 
 use crate::config::{Config, ACCESS_KEY_HEADER};
 use crate::error_response::json_error;
+use crate::idempotency::{self, MemoryStore};
 use crate::route_table::{self, GENERATE_PREFIX};
 use crate::simulator::{self, SimConfig};
+use crate::submit::{Submits, OUTCOME_HEADER};
 use crate::upstream::{Forward, Upstream};
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -23,6 +25,7 @@ use tower_http::trace::TraceLayer;
 
 struct Proxy {
     upstream: Upstream,
+    submits: Submits,
     allow_models: Vec<String>,
     trust_forwarded: bool,
 }
@@ -42,6 +45,7 @@ pub fn upstream(config: &Config) -> Result<Upstream, String> {
             job_duration: Duration::from_millis(config.sim_job_ms),
             new_model: config.sim_new_model,
             latency: Duration::from_millis(config.sim_latency_ms),
+            faults: config.sim_faults(),
         })));
     }
     let token = config.token.clone().ok_or_else(|| {
@@ -56,6 +60,7 @@ pub fn upstream(config: &Config) -> Result<Upstream, String> {
 pub fn router(config: &Config, upstream: Upstream) -> Router {
     let proxy = Arc::new(Proxy {
         upstream,
+        submits: Submits::new(Box::new(MemoryStore::default())),
         allow_models: config.allow_models.clone(),
         trust_forwarded: config.trust_forwarded_headers,
     });
@@ -118,8 +123,9 @@ fn cors(origins: &[String]) -> CorsLayer {
             header::CONTENT_TYPE,
             HeaderName::from_static("x-api-zero-data-retention"),
             HeaderName::from_static(ACCESS_KEY_HEADER),
+            HeaderName::from_static(idempotency::HEADER),
         ])
-        .expose_headers([header::RETRY_AFTER])
+        .expose_headers([header::RETRY_AFTER, HeaderName::from_static(OUTCOME_HEADER)])
         .max_age(Duration::from_secs(600))
 }
 
@@ -143,11 +149,34 @@ async fn generate(State(proxy): Shared, uri: Uri, headers: HeaderMap, body: Byte
             "Send the request body as application/json",
         );
     }
+    let key = match headers.get(idempotency::HEADER) {
+        None => None,
+        Some(value) => match value.to_str().ok().filter(|k| idempotency::is_valid_key(k)) {
+            Some(key) => Some(key.to_owned()),
+            None => {
+                return json_error(
+                    StatusCode::BAD_REQUEST,
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                )
+            }
+        },
+    };
+    let fingerprint = idempotency::fingerprint(model, &body);
     let path = format!("{GENERATE_PREFIX}{model}");
-    proxy
-        .upstream
-        .send(proxy.forward(Method::POST, path, &headers, body))
-        .await
+    let forward = proxy.forward(Method::POST, path, &headers, body);
+    let proxy = Arc::clone(&proxy);
+    // Runs to the end even if the caller hangs up: the key's outcome must be recorded, or
+    // the caller's retry would wait on it forever.
+    let submitted = tokio::spawn(async move {
+        let key = key.as_deref().map(|key| (key, fingerprint));
+        proxy.submits.submit(&proxy.upstream, key, forward).await
+    });
+    submitted.await.unwrap_or_else(|_| {
+        json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The proxy failed while sending the request",
+        )
+    })
 }
 
 async fn job(State(proxy): Shared, method: Method, uri: Uri, headers: HeaderMap) -> Response {

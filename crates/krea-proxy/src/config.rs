@@ -1,6 +1,7 @@
 //! Command-line flags. Secrets (the Krea token, the access key) come only from the
 //! environment, so they never show up in `--help`, in a process listing or in `Debug` output.
 
+use crate::simulator::faults::{FaultKind, Faults};
 use clap::Parser;
 use std::fmt;
 use std::net::SocketAddr;
@@ -46,6 +47,13 @@ pub struct Config {
     /// queue would take.
     #[arg(long, default_value_t = 0)]
     pub sim_latency_ms: u64,
+    /// Simulator: share of API requests (0 to 1) that meet a fault from --sim-faults.
+    #[arg(long, default_value_t = 0.0, value_parser = fault_rate)]
+    pub sim_fault_rate: f64,
+    /// Simulator: which faults to inject, comma-separated: 5xx, 429, latency, drop-before,
+    /// drop-after, malformed, truncated (default: all).
+    #[arg(long, value_delimiter = ',', value_parser = FaultKind::parse)]
+    pub sim_faults: Vec<FaultKind>,
     /// Build the simulator's image URLs from `X-Forwarded-Proto`/`-Host`: only behind a
     /// reverse proxy that sets them (anyone can send them otherwise).
     #[arg(long)]
@@ -84,6 +92,18 @@ impl Config {
         config
     }
 
+    /// The simulator's faults as the flags ask.
+    pub fn sim_faults(&self) -> Faults {
+        Faults {
+            rate: self.sim_fault_rate,
+            kinds: if self.sim_faults.is_empty() {
+                FaultKind::ALL.to_vec()
+            } else {
+                self.sim_faults.clone()
+            },
+        }
+    }
+
     pub fn upstream_timeout(&self) -> Duration {
         Duration::from_secs(self.upstream_timeout_secs)
     }
@@ -114,5 +134,16 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
+    }
+}
+
+fn fault_rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number"))?;
+    if (0.0..=1.0).contains(&rate) {
+        Ok(rate)
+    } else {
+        Err("the fault rate is a share between 0 and 1".to_owned())
     }
 }

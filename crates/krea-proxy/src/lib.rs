@@ -8,19 +8,36 @@
 pub mod app;
 pub mod config;
 pub mod error_response;
+pub mod idempotency;
 pub mod route_table;
 pub mod simulator;
+pub mod submit;
 pub mod upstream;
 
 pub use config::Config;
 
 use tokio::net::TcpListener;
 
-/// Serves `router` on `listener` until ctrl-c arrives.
+/// Serves `router` on `listener` until SIGINT (Ctrl-C) or SIGTERM (`systemctl stop`,
+/// `docker stop`): then it stops accepting and lets requests under way finish, so a
+/// generate request Krea has accepted still gets its answer to the caller.
 pub async fn serve(listener: TcpListener, router: axum::Router) -> std::io::Result<()> {
     axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stop_signal())
         .await
+}
+
+async fn stop_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
 }

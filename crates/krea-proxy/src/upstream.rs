@@ -26,6 +26,7 @@ pub const FORWARDED_RESPONSE_HEADERS: [HeaderName; 4] = [
 ];
 
 /// One request on its way upstream.
+#[derive(Clone)]
 pub struct Forward {
     pub method: Method,
     /// Built by the route table from validated pieces.
@@ -52,6 +53,17 @@ impl Forward {
             headers: keep(incoming, &FORWARDED_REQUEST_HEADERS),
             body,
             public_origin: public_origin(incoming, trust_forwarded),
+        }
+    }
+
+    /// A request of the proxy's own (no body, no caller headers) on behalf of this one.
+    pub fn lookup(&self, method: Method, path_and_query: String) -> Self {
+        Forward {
+            method,
+            path_and_query,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            public_origin: self.public_origin.clone(),
         }
     }
 }
@@ -87,45 +99,16 @@ impl Upstream {
         }
     }
 
+    /// Forwards the request and returns the answer as it arrived.
     pub async fn send(&self, forward: Forward) -> Response {
         match self {
-            Upstream::Krea {
-                client,
-                base,
-                token,
-            } => {
-                let sent = client
-                    .request(forward.method, format!("{base}{}", forward.path_and_query))
-                    .headers(forward.headers)
-                    .bearer_auth(token.expose())
-                    .body(forward.body)
-                    .send()
-                    .await;
-                match sent {
-                    Ok(reply) => {
-                        let status = reply.status();
-                        let headers = keep(reply.headers(), &FORWARDED_RESPONSE_HEADERS);
-                        match reply.bytes().await {
-                            Ok(body) => respond(status, headers, Body::from(body)),
-                            Err(e) => upstream_failure(e),
-                        }
-                    }
-                    Err(e) => upstream_failure(e),
-                }
-            }
+            Upstream::Krea { .. } => match self.exchange(forward).await {
+                Ok(answer) => respond(answer.status, answer.headers, Body::from(answer.body)),
+                Err(lost) => lost.response(),
+            },
+            // Streamed, not buffered: simulated pictures need not sit in memory.
             Upstream::Simulator(router) => {
-                let mut request = Request::builder()
-                    .method(forward.method)
-                    .uri(forward.path_and_query)
-                    .header(header::AUTHORIZATION, "Bearer simulator")
-                    .header("x-forwarded-origin", forward.public_origin);
-                if let Some(headers) = request.headers_mut() {
-                    headers.extend(forward.headers);
-                }
-                let Ok(request) = request.body(Body::from(forward.body)) else {
-                    return json_error(StatusCode::BAD_REQUEST, "Malformed request");
-                };
-                let reply = match router.clone().oneshot(request).await {
+                let reply = match router.clone().oneshot(simulator_request(forward)).await {
                     Ok(reply) => reply,
                     Err(never) => match never {},
                 };
@@ -138,6 +121,102 @@ impl Upstream {
             }
         }
     }
+
+    /// Forwards the request and reads the whole answer, or says why none arrived: then
+    /// whether Krea acted on the request is unknown.
+    pub async fn exchange(&self, forward: Forward) -> Result<Answer, Lost> {
+        match self {
+            Upstream::Krea {
+                client,
+                base,
+                token,
+            } => {
+                let reply = client
+                    .request(forward.method, format!("{base}{}", forward.path_and_query))
+                    .headers(forward.headers)
+                    .bearer_auth(token.expose())
+                    .body(forward.body)
+                    .send()
+                    .await
+                    .map_err(Lost::from)?;
+                let status = reply.status();
+                let headers = keep(reply.headers(), &FORWARDED_RESPONSE_HEADERS);
+                let body = reply.bytes().await.map_err(Lost::from)?;
+                Ok(Answer {
+                    status,
+                    headers,
+                    body,
+                })
+            }
+            Upstream::Simulator(router) => {
+                let reply = match router.clone().oneshot(simulator_request(forward)).await {
+                    Ok(reply) => reply,
+                    Err(never) => match never {},
+                };
+                let (parts, body) = reply.into_parts();
+                let body = axum::body::to_bytes(body, usize::MAX)
+                    .await
+                    .map_err(|_| Lost::Reset)?;
+                Ok(Answer {
+                    status: parts.status,
+                    headers: keep(&parts.headers, &FORWARDED_RESPONSE_HEADERS),
+                    body,
+                })
+            }
+        }
+    }
+}
+
+/// A whole answer from upstream.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// Why no whole answer arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lost {
+    Timeout,
+    /// The connection failed before or while the answer came back.
+    Reset,
+}
+
+impl From<reqwest::Error> for Lost {
+    fn from(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Lost::Timeout
+        } else {
+            tracing::debug!("upstream failure: {}", error.without_url());
+            Lost::Reset
+        }
+    }
+}
+
+impl Lost {
+    pub fn response(self) -> Response {
+        match self {
+            Lost::Timeout => json_error(StatusCode::GATEWAY_TIMEOUT, "Krea did not answer in time"),
+            Lost::Reset => json_error(
+                StatusCode::BAD_GATEWAY,
+                "Krea could not be reached, or its answer broke off",
+            ),
+        }
+    }
+}
+
+fn simulator_request(forward: Forward) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(forward.method)
+        .uri(forward.path_and_query)
+        .header(header::AUTHORIZATION, "Bearer simulator")
+        .header("x-forwarded-origin", forward.public_origin);
+    if let Some(headers) = request.headers_mut() {
+        headers.extend(forward.headers);
+    }
+    request
+        .body(Body::from(forward.body))
+        .expect("a request built from validated parts")
 }
 
 /// rustls needs one process-wide crypto provider before any client is built; installing
@@ -151,18 +230,6 @@ fn respond(status: StatusCode, headers: HeaderMap, body: Body) -> Response {
     *response.status_mut() = status;
     *response.headers_mut() = headers;
     response
-}
-
-fn upstream_failure(error: reqwest::Error) -> Response {
-    if error.is_timeout() {
-        json_error(StatusCode::GATEWAY_TIMEOUT, "Krea did not answer in time")
-    } else {
-        // Without the URL: it is the fixed upstream and says nothing the operator lacks.
-        json_error(
-            StatusCode::BAD_GATEWAY,
-            format!("Krea could not be reached: {}", error.without_url()),
-        )
-    }
 }
 
 fn keep(headers: &HeaderMap, names: &[HeaderName]) -> HeaderMap {

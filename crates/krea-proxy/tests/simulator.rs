@@ -193,6 +193,7 @@ async fn the_simulator_itself_wants_a_bearer_token_like_krea() {
         job_duration: Duration::from_secs(1),
         new_model: false,
         latency: Duration::ZERO,
+        faults: krea_proxy::simulator::faults::Faults::none(),
     }))
     .await;
     let anonymous = submit(&base, "bfl/flux-1-dev", json!({"prompt": "x"})).await;

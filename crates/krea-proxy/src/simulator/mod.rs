@@ -3,6 +3,7 @@
 //! and pictures drawn locally. An offline demo, and the test double for every test here.
 
 mod book;
+pub mod faults;
 mod new_model;
 mod picture;
 pub mod timeline;
@@ -34,6 +35,8 @@ pub struct SimConfig {
     pub new_model: bool,
     /// How long a generate request takes to answer.
     pub latency: Duration,
+    /// Faults injected into the job routes.
+    pub faults: faults::Faults,
 }
 
 /// The simulated Krea: its jobs, and the models it publishes and accepts.
@@ -61,7 +64,11 @@ pub fn router(config: SimConfig) -> Router {
         latency: config.latency,
     });
     let job_routes = route_table::job_routes(post(generate), get(list), get(job).delete(cancel))
-        .route_layer(middleware::from_fn(require_bearer));
+        .route_layer(middleware::from_fn(require_bearer))
+        .route_layer(middleware::from_fn_with_state(
+            Arc::new(config.faults),
+            faults::inject,
+        ));
     Router::new()
         .merge(job_routes)
         .route("/simulator/images/{file}", get(image))

@@ -1,0 +1,272 @@
+//! Sending a generate request to Krea so that it is billed at most once per key, and so
+//! that a lost answer is found again rather than orphaned.
+//!
+//! Generate requests go upstream one at a time. Krea answers them in well under a second,
+//! and it buys certainty: when an answer is lost (a timeout, a reset, a broken or 5xx body),
+//! the only job this proxy can have made in that window is the one it is looking for. It
+//! looks with `GET /jobs` (newest first): no unreported job there means Krea made none, and
+//! the request may be sent again; exactly one means that is the job; more than one (another
+//! client of the same Krea account was busy) means it cannot tell, and it says so.
+
+use crate::error_response::json_error;
+use crate::idempotency::{Claim, IdempotencyStore, Outcome, Window};
+use crate::upstream::{Answer, Forward, Upstream};
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use krea_api::{Job, JobList};
+use std::time::{Duration, SystemTime};
+use tokio::sync::Mutex;
+
+/// How far Krea's clock may be from ours when looking for a job by its creation time.
+const CLOCK_SKEW: Duration = Duration::from_secs(1);
+/// Tries at listing jobs before the outcome is left unknown.
+const LOOK_ATTEMPTS: u32 = 6;
+/// The response header that says how a lost answer was settled.
+pub const OUTCOME_HEADER: &str = "krea-proxy-outcome";
+
+pub struct Submits {
+    pub store: Box<dyn IdempotencyStore>,
+    /// One generate request upstream at a time (see the module's notes).
+    one_at_a_time: Mutex<()>,
+}
+
+/// What looking for a lost job found.
+enum Found {
+    Job(Job),
+    Nothing,
+    CannotTell,
+}
+
+impl Submits {
+    pub fn new(store: Box<dyn IdempotencyStore>) -> Self {
+        Submits {
+            store,
+            one_at_a_time: Mutex::new(()),
+        }
+    }
+
+    /// Sends `forward` (a generate request) unless `key` already made a job, and answers
+    /// what Krea made.
+    pub async fn submit(
+        &self,
+        upstream: &Upstream,
+        key: Option<(&str, crate::idempotency::Fingerprint)>,
+        forward: Forward,
+    ) -> Response {
+        if let Some((key, fingerprint)) = key {
+            match self.store.claim(key, fingerprint).await {
+                Claim::Fresh => {}
+                Claim::Replay(job) => return job_response(job, "replayed"),
+                Claim::InFlight => {
+                    let mut refused = json_error(
+                        StatusCode::CONFLICT,
+                        "A request with this Idempotency-Key is still being handled; \
+                         send it again in a moment",
+                    );
+                    refused
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                    return refused;
+                }
+                Claim::Mismatch => {
+                    return json_error(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "This Idempotency-Key was already used for a different request",
+                    )
+                }
+                Claim::Unsettled(window) => {
+                    let _turn = self.one_at_a_time.lock().await;
+                    match self.look_for_job(upstream, &forward, window).await {
+                        Found::Job(job) => return self.created(Some(key), job, "found").await,
+                        Found::CannotTell => return self.cannot_tell(key, window).await,
+                        // Krea never made it: this request goes ahead as a fresh one.
+                        Found::Nothing => {}
+                    }
+                }
+            }
+        }
+        let key = key.map(|(key, _)| key);
+        let _turn = self.one_at_a_time.lock().await;
+        let sent_at = now_nanos();
+        let look_again = forward.clone();
+        let answer = upstream.exchange(forward).await;
+        let lost = match answer {
+            Ok(answer) if answer.status == StatusCode::OK => {
+                match serde_json::from_slice::<Job>(&answer.body) {
+                    Ok(job) => {
+                        self.store.remember_job(&job.job_id).await;
+                        if let Some(key) = key {
+                            self.store
+                                .settle(key, Outcome::Created(answer.body.clone()))
+                                .await;
+                        }
+                        return answer_response(answer);
+                    }
+                    Err(_) => None,
+                }
+            }
+            // Krea refused it (bad body, no balance, too many jobs…): nothing was made.
+            Ok(answer) if answer.status.is_client_error() => {
+                if let Some(key) = key {
+                    self.store.settle(key, Outcome::NotCreated).await;
+                }
+                return answer_response(answer);
+            }
+            // A 5xx may come after the job was made.
+            Ok(answer) => Some(answer_response(answer)),
+            Err(lost) => Some(lost.response()),
+        };
+        let window = Window {
+            sent_at,
+            judged_at: now_nanos(),
+        };
+        match self.look_for_job(upstream, &look_again, window).await {
+            Found::Job(job) => self.created(key, job, "found").await,
+            Found::Nothing => {
+                if let Some(key) = key {
+                    self.store.settle(key, Outcome::NotCreated).await;
+                }
+                let mut failed = lost.unwrap_or_else(|| {
+                    json_error(
+                        StatusCode::BAD_GATEWAY,
+                        "Krea's answer was unreadable and it made no job",
+                    )
+                });
+                if !failed.status().is_server_error() {
+                    *failed.status_mut() = StatusCode::BAD_GATEWAY;
+                }
+                failed
+                    .headers_mut()
+                    .insert(OUTCOME_HEADER, HeaderValue::from_static("not-created"));
+                failed
+            }
+            Found::CannotTell => match key {
+                Some(key) => self.cannot_tell(key, window).await,
+                None => unknown_response(),
+            },
+        }
+    }
+
+    async fn created(&self, key: Option<&str>, job: Job, how: &'static str) -> Response {
+        tracing::info!(job = %job.job_id, "a lost answer from Krea was found again");
+        let body = Bytes::from(serde_json::to_vec(&job).unwrap_or_default());
+        self.store.remember_job(&job.job_id).await;
+        if let Some(key) = key {
+            self.store.settle(key, Outcome::Created(body.clone())).await;
+        }
+        job_response(body, how)
+    }
+
+    async fn cannot_tell(&self, key: &str, window: Window) -> Response {
+        tracing::warn!("a lost answer from Krea could not be matched to one job");
+        self.store.settle(key, Outcome::Unknown(window)).await;
+        unknown_response()
+    }
+
+    /// Jobs created in the window that this proxy never handed out.
+    async fn look_for_job(&self, upstream: &Upstream, like: &Forward, window: Window) -> Found {
+        let skew = CLOCK_SKEW.as_nanos() as i128;
+        let (from, to) = (window.sent_at - skew, window.judged_at + skew);
+        for attempt in 0..LOOK_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+            }
+            let Some(listed) = list_created_since(upstream, like, from).await else {
+                continue;
+            };
+            let mut unreported = Vec::new();
+            for job in listed {
+                let created = created_nanos(&job.created_at);
+                let in_window = created.is_some_and(|at| (from..=to).contains(&at));
+                if in_window && !self.store.knows_job(&job.job_id).await {
+                    unreported.push(job);
+                }
+            }
+            return match unreported.len() {
+                0 => Found::Nothing,
+                1 => Found::Job(unreported.remove(0)),
+                _ => Found::CannotTell,
+            };
+        }
+        Found::CannotTell
+    }
+}
+
+/// Every job created at or after `from`, newest first, or `None` if Krea did not answer.
+async fn list_created_since(upstream: &Upstream, like: &Forward, from: i128) -> Option<Vec<Job>> {
+    let mut jobs = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = "/jobs?limit=100".to_owned();
+        if let Some(cursor) = &cursor {
+            path.push_str("&cursor=");
+            path.push_str(&encode_query_value(cursor));
+        }
+        let answer = upstream
+            .exchange(like.lookup(Method::GET, path))
+            .await
+            .ok()?;
+        if answer.status != StatusCode::OK {
+            return None;
+        }
+        let page: JobList = serde_json::from_slice(&answer.body).ok()?;
+        let reached_older = page
+            .items
+            .last()
+            .and_then(|job| created_nanos(&job.created_at))
+            .is_none_or(|at| at < from);
+        jobs.extend(page.items);
+        match page.next_cursor {
+            Some(next) if !reached_older => cursor = Some(next),
+            _ => return Some(jobs),
+        }
+    }
+}
+
+fn encode_query_value(value: &str) -> String {
+    serde_urlencoded::to_string([("v", value)])
+        .map(|pair| pair[2..].to_owned())
+        .unwrap_or_default()
+}
+
+fn created_nanos(text: &str) -> Option<i128> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(time::OffsetDateTime::unix_timestamp_nanos)
+}
+
+fn now_nanos() -> i128 {
+    time::OffsetDateTime::from(SystemTime::now()).unix_timestamp_nanos()
+}
+
+fn answer_response(answer: Answer) -> Response {
+    let mut response = Response::new(Body::from(answer.body));
+    *response.status_mut() = answer.status;
+    *response.headers_mut() = answer.headers;
+    response
+}
+
+/// A job as the answer to a generate request, saying how it was obtained.
+fn job_response(job: Bytes, how: &'static str) -> Response {
+    let mut response = Response::new(Body::from(job));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(OUTCOME_HEADER, HeaderValue::from_static(how));
+    response
+}
+
+fn unknown_response() -> Response {
+    let mut response = json_error(
+        StatusCode::BAD_GATEWAY,
+        "Krea's answer was lost and the proxy could not tell whether it made the job; \
+         send the same request again with the same Idempotency-Key to look again",
+    );
+    response
+        .headers_mut()
+        .insert(OUTCOME_HEADER, HeaderValue::from_static("unknown"));
+    response
+}
