@@ -105,3 +105,33 @@ pub fn today() -> String {
         now.get_date()
     )
 }
+
+/// A random (version 4) UUID, for an `Idempotency-Key`. `crypto.randomUUID` needs a secure
+/// context; a studio served over plain http on a LAN falls back to `getRandomValues`.
+pub fn new_uuid() -> String {
+    let window = gloo_utils::window();
+    let crypto = window.crypto().ok();
+    if let Some(crypto) = crypto.as_ref().filter(|_| window.is_secure_context()) {
+        return crypto.random_uuid();
+    }
+    let mut bytes = [0u8; 16];
+    match &crypto {
+        Some(crypto) => {
+            let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+        }
+        None => bytes
+            .iter_mut()
+            .for_each(|b| *b = (js_sys::Math::random() * 256.0) as u8),
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}

@@ -42,10 +42,14 @@ async fn eventually(seconds: u32, what: &str, mut ready: impl FnMut() -> bool) {
 async fn the_client_submits_and_polls_a_job_to_completion() {
     let client = KreaClient::new(proxy(), None);
     let job = client
-        .submit(&request(
-            "bfl/flux-1-dev",
-            json!({"prompt": "a fox", "width": 640, "height": 640}),
-        ))
+        .submit(
+            &request(
+                "bfl/flux-1-dev",
+                json!({"prompt": "a fox", "width": 640, "height": 640}),
+            ),
+            &krea_studio::browser::new_uuid(),
+            None,
+        )
         .await
         .expect("submitted");
     assert_eq!(job.status, JobStatus::Queued);
@@ -62,13 +66,45 @@ async fn the_client_submits_and_polls_a_job_to_completion() {
 }
 
 #[wasm_bindgen_test]
+async fn the_same_key_sent_twice_gets_the_same_job() {
+    let client = KreaClient::new(proxy(), None);
+    let key = krea_studio::browser::new_uuid();
+    assert_eq!(key.len(), 36);
+    assert_ne!(key, krea_studio::browser::new_uuid());
+    let body = json!({"prompt": "one fox only", "width": 640, "height": 640});
+    let first = client
+        .submit(&request("bfl/flux-1-dev", body.clone()), &key, None)
+        .await
+        .expect("submitted");
+    let again = client
+        .submit(&request("bfl/flux-1-dev", body), &key, None)
+        .await
+        .expect("answered again");
+    assert_eq!(again.job_id, first.job_id);
+    let other_body = client
+        .submit(
+            &request("bfl/flux-1-dev", json!({"prompt": "a cat"})),
+            &key,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(other_body, ApiError::Status { status: 422, .. }));
+    assert!(!other_body.is_transient());
+}
+
+#[wasm_bindgen_test]
 async fn krea_errors_arrive_with_their_message_and_status() {
     let client = KreaClient::new(proxy(), None);
     let refused = client
-        .submit(&request(
-            "bytedance/seedream-4",
-            json!({"prompt": "a fox", "width": 1024}),
-        ))
+        .submit(
+            &request(
+                "bytedance/seedream-4",
+                json!({"prompt": "a fox", "width": 1024}),
+            ),
+            &krea_studio::browser::new_uuid(),
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(
@@ -102,10 +138,14 @@ async fn an_unreachable_proxy_is_a_network_error_worth_retrying() {
 async fn cancelling_a_queued_job_cancels_it() {
     let client = KreaClient::new(proxy(), None);
     let job = client
-        .submit(&request(
-            "krea/krea-2/medium",
-            json!({"prompt": "slow", "aspect_ratio": "1:1", "resolution": "1K"}),
-        ))
+        .submit(
+            &request(
+                "krea/krea-2/medium",
+                json!({"prompt": "slow", "aspect_ratio": "1:1", "resolution": "1K"}),
+            ),
+            &krea_studio::browser::new_uuid(),
+            None,
+        )
         .await
         .unwrap();
     client.cancel(&job.job_id).await.expect("cancelled");
@@ -288,6 +328,7 @@ fn local_storage_holds_a_history_of_two_thousand_jobs() {
             model_id: "bfl/flux-1-dev".into(),
             request: request.as_object().unwrap().clone(),
             notice: None,
+            lost: None,
         });
     }
     let key = "krea-studio.capacity-test";

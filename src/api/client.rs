@@ -31,12 +31,19 @@ impl KreaClient {
         }
     }
 
-    /// `POST /generate/image/{provider}/{model}`: the new job, normally `queued`.
-    /// Never retried here: a POST whose outcome is unknown may already have been billed.
-    pub async fn submit(&self, request: &ImageRequest) -> Result<Job, ApiError> {
+    /// `POST /generate/image/{provider}/{model}` with an `Idempotency-Key`: the new job,
+    /// normally `queued`. Not retried here; the caller sends the same key again when the
+    /// outcome is unknown, and the proxy answers with the job the key already made.
+    pub async fn submit(
+        &self,
+        request: &ImageRequest,
+        key: &str,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Job, ApiError> {
         let url = format!("{}{}", self.base, request.path());
         let built = self
-            .prepare(Request::post(&url), None)
+            .prepare(Request::post(&url), abort)
+            .header("idempotency-key", key)
             .json(&request.body)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
         let response = built.send().await.map_err(|e| self.network(e))?;

@@ -13,19 +13,39 @@ pub enum ApiError {
         message: String,
         retry_after_ms: Option<f64>,
     },
-    #[error("Unexpected answer from the proxy: {0}")]
+    /// The answer was not the JSON it should be (cut off, garbled): what happened is unknown.
+    #[error("Unreadable answer from the proxy: {0}")]
     Decode(String),
     #[error("The request was cancelled")]
     Aborted,
 }
 
 impl ApiError {
-    /// Worth trying again later (429, 5xx, network); 4xx answers are final.
+    /// Worth trying again later (network, unreadable answers, 409 for a key in flight, 429,
+    /// 5xx); other 4xx answers are final.
     pub fn is_transient(&self) -> bool {
         match self {
-            ApiError::Network { .. } => true,
-            ApiError::Status { status, .. } => *status == 429 || *status >= 500,
-            ApiError::Decode(_) | ApiError::Aborted => false,
+            ApiError::Network { .. } | ApiError::Decode(_) | ApiError::Aborted => true,
+            ApiError::Status { status, .. } => matches!(*status, 409 | 429) || *status >= 500,
+        }
+    }
+
+    /// Krea answered that it does not know the job.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::Status { status: 404, .. })
+    }
+
+    /// How a submit that failed this way should go on.
+    pub fn submit_failure(&self, t: &Texts) -> crate::jobs::submission::TryFailure {
+        use crate::jobs::submission::TryFailure;
+        let error = self.message(t);
+        if self.is_transient() {
+            TryFailure::Transient {
+                error,
+                retry_after_ms: self.retry_after_ms(),
+            }
+        } else {
+            TryFailure::Final { error }
         }
     }
 
@@ -41,7 +61,8 @@ impl ApiError {
                 t.http_error,
                 &[("message", message), ("status", &status.to_string())],
             ),
-            ApiError::Decode(detail) => fill(t.bad_answer, &[("detail", detail)]),
+            // The parser's words mean nothing to a person; the fact does.
+            ApiError::Decode(_) => t.bad_answer.to_owned(),
             ApiError::Aborted => t.aborted.to_owned(),
         }
     }

@@ -8,7 +8,6 @@ use crate::hooks::{
 use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
 use crate::jobs::pricing::Spent;
-use crate::jobs::JobStore;
 use crate::settings::{proxy_base, RuntimeConfig};
 use leptos::prelude::*;
 
@@ -43,6 +42,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     let poll_secs = Signal::derive(move || settings.with(|s| s.poll_interval_secs));
     use_job_poller(store, client, poll_secs, texts);
     let submitter = use_submit(store, client, texts);
+    provide_context(submitter);
     let form = use_form_draft();
     let viewing = RwSignal::new(None::<(String, usize)>);
     let actions = use_job_actions(JobActionsContext {
@@ -56,7 +56,8 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     provide_context(actions);
     let files = use_history_files(store, texts);
     let filter = RwSignal::new(JobFilter::default());
-    let has_pending = Memo::new(move |_| store.with(JobStore::has_pending));
+    let has_pending =
+        Memo::new(move |_| store.with(|s| s.has_pending() || !s.submissions().is_empty()));
     let now = use_clock(has_pending.into());
     let announcement = use_announcements(store, texts);
     let spent = Memo::new(move |_| store.with(|s| Spent::of(s.entries())));
@@ -79,11 +80,11 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
                 more_models
                 on_generate=submitter.submit
                 busy=submitter.busy
-                submit_error=submitter.error
+                submit_errors=submitter.errors
             />
             <div class="results">
                 <GridToolbar store filter files actions />
-                <JobGrid store filter placeholders=submitter.placeholders now />
+                <JobGrid store filter now />
             </div>
         </main>
         <Lightbox store filter viewing />

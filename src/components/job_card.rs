@@ -1,9 +1,10 @@
 use crate::hooks::{tr, use_locale_context, use_texts, JobActions};
 use crate::i18n::{fill, IntlFormat};
+use crate::jobs::deadline::deadline_secs;
 use crate::jobs::describe::{failure_text, status_label};
 use crate::jobs::pricing::{job_price, price_text};
 use crate::jobs::progress::Progress;
-use crate::jobs::{JobEntry, JobStore};
+use crate::jobs::{JobEntry, JobStore, Lost};
 use krea_api::JobStatus;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -60,6 +61,21 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
         let entry = entry.get()?;
         let prompt = entry.prompt().to_owned();
         let urls = entry.job.urls();
+        if let Some(lost) = entry.lost {
+            let words = move || {
+                let t = t.get();
+                match lost {
+                    Lost::Unknown => t.lost_unknown.to_owned(),
+                    Lost::Deadline => {
+                        let mins = deadline_secs(&entry.model_id) / 60;
+                        fill(t.lost_deadline, &[("mins", &mins.to_string())])
+                    }
+                }
+            };
+            return Some(
+                view! { <p class="job-error" data-testid="job-lost">{words}</p> }.into_any(),
+            );
+        }
         Some(match entry.job.status {
             JobStatus::Completed => urls
                 .into_iter()
@@ -87,7 +103,7 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
     };
     let progress = move || {
         entry.with(|e| {
-            let e = e.as_ref().filter(|e| !e.job.is_finished())?;
+            let e = e.as_ref().filter(|e| !e.is_settled())?;
             let started = js_sys::Date::parse(&e.job.created_at);
             let elapsed = if started.is_nan() {
                 0.0
@@ -159,6 +175,7 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
             data-testid="job-card"
             data-job-id=id.clone()
             data-status=move || status().map(|s| s.to_string())
+            data-lost=move || entry.with(|e| e.as_ref().and_then(|e| e.lost).map(|_| "true"))
         >
             <div class="media">{media}</div>
             {progress_view}
@@ -221,6 +238,13 @@ fn card_buttons(
             </details>
         }
     };
+    if entry.lost.is_some() {
+        return view! {
+            {button(|t| t.check_again, "check-again", with_id(actions.check_again))}
+            {button(|t| t.remove, "remove-job", with_id(actions.remove))}
+        }
+        .into_any();
+    }
     match entry.job.status {
         JobStatus::Completed => {
             let url = entry.job.urls().into_iter().next().unwrap_or_default();

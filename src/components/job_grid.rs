@@ -1,5 +1,5 @@
-use super::JobCard;
-use crate::hooks::{tr, use_texts, Placeholder};
+use super::{JobCard, SubmissionCard};
+use crate::hooks::use_texts;
 use crate::jobs::filter::JobFilter;
 use crate::jobs::JobStore;
 use leptos::prelude::*;
@@ -10,7 +10,6 @@ use leptos::prelude::*;
 pub fn JobGrid(
     store: RwSignal<JobStore>,
     filter: RwSignal<JobFilter>,
-    #[prop(into)] placeholders: Signal<Vec<Placeholder>>,
     now: ReadSignal<f64>,
 ) -> impl IntoView {
     let t = use_texts();
@@ -25,7 +24,15 @@ pub fn JobGrid(
             })
         })
     });
-    let empty = move || ids.with(Vec::is_empty) && placeholders.with(Vec::is_empty);
+    let submissions = Memo::new(move |_| {
+        store.with(|s| {
+            s.submissions()
+                .iter()
+                .map(|s| s.key.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let empty = move || ids.with(Vec::is_empty) && submissions.with(Vec::is_empty);
     view! {
         <section class="job-grid" data-testid="job-grid" aria-label=move || t.get().generations>
             <Show when=empty>
@@ -39,15 +46,8 @@ pub fn JobGrid(
                     }}
                 </p>
             </Show>
-            <For each=move || placeholders.get() key=|p| p.key let:placeholder>
-                <article class="job-card placeholder" data-testid="job-placeholder" aria-busy="true">
-                    <div class="media"><div class="spinner" aria-hidden="true"></div></div>
-                    <div class="meta">
-                        <span class="status">{tr(t, |t| t.sending)}</span>
-                        <span class="model">{placeholder.model_name}</span>
-                        <p class="prompt">{placeholder.prompt.clone()}</p>
-                    </div>
-                </article>
+            <For each=move || submissions.get() key=|key| key.clone() let:key>
+                <SubmissionCard submission_key=key store now />
             </For>
             <For each=move || ids.get() key=|id| id.clone() let:id>
                 <JobCard id store now />

@@ -8,6 +8,7 @@ mod job_grid;
 mod lightbox;
 mod prompt_form;
 mod settings_panel;
+mod submission_card;
 
 pub use app::{App, Studio};
 pub use field_input::FieldInput;
@@ -17,3 +18,4 @@ pub use job_grid::JobGrid;
 pub use lightbox::Lightbox;
 pub use prompt_form::PromptForm;
 pub use settings_panel::SettingsPanel;
+pub use submission_card::SubmissionCard;

@@ -18,7 +18,7 @@ pub fn PromptForm(
     more_models: Signal<Vec<&'static ModelSpec>>,
     on_generate: Callback<ImageRequest>,
     #[prop(into)] busy: Signal<bool>,
-    #[prop(into)] submit_error: Signal<Option<String>>,
+    #[prop(into)] submit_errors: Signal<Vec<String>>,
 ) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale_context();
@@ -204,9 +204,11 @@ pub fn PromptForm(
             <p class="hint" data-testid="generate-hint">
                 {move || blocked_because().unwrap_or_else(|| t.get().shortcut.to_owned())}
             </p>
-            <p class="submit-error" role="alert" data-testid="submit-error">
-                {move || submit_error.get()}
-            </p>
+            <div class="submit-error" role="alert" data-testid="submit-error">
+                <For each=move || submit_errors.get() key=|error| error.clone() let:error>
+                    <p>{error}</p>
+                </For>
+            </div>
         </form>
     }
 }

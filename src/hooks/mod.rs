@@ -30,5 +30,5 @@ pub use use_keydown::use_keydown;
 pub use use_locale::{tr, use_locale, use_locale_context, use_texts, CurrentLocale};
 pub use use_runtime_config::use_runtime_config;
 pub use use_settings::use_settings;
-pub use use_submit::{use_submit, Placeholder, Submitter};
+pub use use_submit::{use_submit, Submitter};
 pub use use_theme::use_theme;

@@ -25,6 +25,8 @@ pub struct JobActions {
     pub reuse: Callback<String>,
     /// Takes the job out of the history (Krea keeps it).
     pub remove: Callback<String>,
+    /// Follows a job again that Krea stopped answering for.
+    pub check_again: Callback<String>,
     /// Takes every finished job out of the history.
     pub clear_finished: Callback<()>,
     /// Puts a job's URL, prompt or seed on the clipboard: (job id, text).
@@ -118,6 +120,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
         }
     });
     let remove = Callback::new(move |id: String| store.update(|s| s.remove(&id)));
+    let check_again = Callback::new(move |id: String| store.update(|s| s.check_again(&id)));
     let clear_finished = Callback::new(move |()| {
         store.update(|s| {
             s.clear_finished();
@@ -166,6 +169,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
         vary_seed,
         reuse,
         remove,
+        check_again,
         clear_finished,
         copy,
         download,

@@ -1,7 +1,8 @@
 use crate::api::{ApiError, KreaClient};
 use crate::browser;
 use crate::i18n::Texts;
-use crate::jobs::{JobStore, PollScheduler};
+use crate::jobs::deadline::{is_overdue, LOST_AFTER_NOT_FOUND};
+use crate::jobs::{JobStore, Lost, PollScheduler};
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -29,6 +30,8 @@ pub fn use_job_poller(
     let interval_ms = move || f64::from(interval_secs.get_untracked()) * 1000.0;
     let scheduler = StoredValue::new_local(PollScheduler::new(interval_ms()));
     let in_flight = StoredValue::new_local(HashMap::<String, AbortController>::new());
+    // Consecutive 404 answers per job.
+    let not_found = StoredValue::new_local(HashMap::<String, u32>::new());
     let timer = StoredValue::new_local(None::<Interval>);
     let has_pending = Memo::new(move |_| store.with(JobStore::has_pending));
 
@@ -47,10 +50,27 @@ pub fn use_job_poller(
             let now = js_sys::Date::now();
             match answer {
                 Ok(job) => {
+                    not_found.try_update_value(|map| map.remove(&id));
                     scheduler.try_update_value(|s| s.succeeded(&id, now));
                     store.try_update(|s| s.apply(job));
                 }
                 Err(ApiError::Aborted) => {}
+                Err(error) if error.is_not_found() => {
+                    let misses = not_found
+                        .try_update_value(|map| {
+                            let misses = map.entry(id.clone()).or_default();
+                            *misses += 1;
+                            *misses
+                        })
+                        .unwrap_or_default();
+                    if misses >= LOST_AFTER_NOT_FOUND {
+                        not_found.try_update_value(|map| map.remove(&id));
+                        store.try_update(|s| s.mark_lost(&id, Lost::Unknown));
+                    } else {
+                        let jitter = js_sys::Math::random();
+                        scheduler.try_update_value(|s| s.failed(&id, now, None, jitter));
+                    }
+                }
                 Err(error) => {
                     let jitter = js_sys::Math::random();
                     let retry_after = if error.is_transient() {
@@ -68,6 +88,24 @@ pub fn use_job_poller(
 
     let tick = move || {
         let now = js_sys::Date::now();
+        let overdue: Vec<String> = store.with_untracked(|s| {
+            s.entries()
+                .iter()
+                .filter(|e| !e.is_settled())
+                .filter(|e| {
+                    let created = js_sys::Date::parse(&e.job.created_at);
+                    !created.is_nan() && is_overdue(&e.model_id, now - created)
+                })
+                .map(|e| e.id().to_owned())
+                .collect()
+        });
+        if !overdue.is_empty() {
+            store.update(|s| {
+                overdue
+                    .iter()
+                    .for_each(|id| s.mark_lost(id, Lost::Deadline))
+            });
+        }
         let pending = store.with_untracked(JobStore::pending_ids);
         in_flight.update_value(|map| {
             map.retain(|id, controller| {

@@ -1,73 +1,143 @@
-use crate::api::KreaClient;
+use crate::api::{ApiError, KreaClient};
+use crate::browser;
 use crate::i18n::Texts;
-use crate::jobs::{JobEntry, JobStore};
+use crate::jobs::submission::{Submission, SubmissionState};
+use crate::jobs::JobStore;
+use gloo_timers::callback::Timeout;
 use krea_api::ImageRequest;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::HashMap;
+use web_sys::AbortController;
 
-/// A generation sent and not yet answered: shown as a card at once, replaced by the job's
-/// own card when Krea answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Placeholder {
-    pub key: u64,
-    pub prompt: String,
-    pub model_name: &'static str,
-}
-
-/// Submitting generations: the callback to call, whether a submission is under way, the
-/// last submission's error (cleared by the next attempt), and the placeholders.
+/// Submitting generations: what the form and the placeholder cards call, and what they show.
 #[derive(Clone, Copy)]
 pub struct Submitter {
     pub submit: Callback<ImageRequest>,
+    /// A submission of the latest click is being sent for the first time.
     pub busy: Signal<bool>,
-    pub error: Signal<Option<String>>,
-    pub placeholders: ReadSignal<Vec<Placeholder>>,
+    /// Why submissions of the latest click failed, each said once; cleared by the next click.
+    pub errors: Signal<Vec<String>>,
+    /// Sends a failed submission again, with its key: (key).
+    pub send_again: Callback<String>,
+    /// Forgets a failed submission: (key).
+    pub dismiss: Callback<String>,
 }
 
+/// Sends every submission in the store's history with its `Idempotency-Key`, and sends it
+/// again (same key, backing off) when the outcome is unknown, until it becomes a job or is
+/// refused. One timer wakes for the next submission due; a reload resumes where it was.
 pub fn use_submit(
     store: RwSignal<JobStore>,
     client: Memo<KreaClient>,
     texts: Signal<&'static Texts>,
 ) -> Submitter {
-    let (placeholders, set_placeholders) = signal(Vec::<Placeholder>::new());
-    let next_key = StoredValue::new(0u64);
-    let action = Action::new_local(move |(key, request): &(u64, ImageRequest)| {
-        let (key, request) = (*key, request.clone());
-        let client = client.get_untracked();
-        async move {
-            // Never retried: a POST whose outcome is unknown may already have been billed.
-            let sent = client.submit(&request).await;
-            set_placeholders.try_update(|list| list.retain(|p| p.key != key));
-            let job = sent.map_err(|e| e.message(texts.get_untracked()))?;
-            store.try_update(|s| {
-                s.add(JobEntry {
-                    job,
-                    model_id: request.model.id.to_owned(),
-                    request: request.body,
-                    notice: None,
-                })
+    let last_click = RwSignal::new(f64::NAN);
+    let in_flight = StoredValue::new_local(HashMap::<String, AbortController>::new());
+    let timer = StoredValue::new_local(None::<Timeout>);
+    store.update(|s| s.resume_submissions(js_sys::Date::now()));
+
+    let send = move |submission: Submission| {
+        let Some(request) = ImageRequest::new(&submission.model_id, submission.request.clone())
+        else {
+            let t = texts.get_untracked();
+            let failure = ApiError::Decode(String::new()).submit_failure(t);
+            store.update(|s| {
+                s.submission_failed(&submission.key, failure, js_sys::Date::now(), 0.0)
             });
-            Ok::<(), String>(())
+            return;
+        };
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(AbortController::signal);
+        if let Some(controller) = controller {
+            in_flight.update_value(|map| {
+                map.insert(submission.key.clone(), controller);
+            });
+        }
+        let client = client.get_untracked();
+        spawn_local(async move {
+            let key = submission.key;
+            let answer = client.submit(&request, &key, signal.as_ref()).await;
+            in_flight.try_update_value(|map| map.remove(&key));
+            let now = js_sys::Date::now();
+            match answer {
+                Ok(job) => {
+                    store.try_update(|s| s.submission_made(&key, job));
+                }
+                Err(error) => {
+                    let failure = error.submit_failure(texts.get_untracked());
+                    let jitter = js_sys::Math::random();
+                    store.try_update(|s| s.submission_failed(&key, failure, now, jitter));
+                }
+            }
+        });
+    };
+    let pump = move || {
+        let due = store
+            .try_update(|s| s.take_due_submissions(js_sys::Date::now()))
+            .unwrap_or_default();
+        due.into_iter().for_each(send);
+    };
+    // Wakes when the next submission is due; rescheduled whenever that changes.
+    let next_due = Memo::new(move |_| store.with(JobStore::next_submission_at));
+    Effect::new(move |_| {
+        timer.set_value(None);
+        if let Some(at) = next_due.get() {
+            let wait = (at - js_sys::Date::now()).clamp(0.0, f64::from(u32::MAX));
+            timer.set_value(Some(Timeout::new(wait as u32, pump)));
         }
     });
-    let value = action.value();
+    on_cleanup(move || {
+        timer.try_set_value(None);
+        // The submissions stay in the history, marked as being sent: the next page load
+        // sends them again with their keys.
+        in_flight.try_update_value(|map| map.drain().for_each(|(_, c)| c.abort()));
+    });
+
+    let of_last_click = move |s: &Submission| s.asked_at == last_click.get();
     Submitter {
         submit: Callback::new(move |request: ImageRequest| {
-            let key = next_key.get_value();
-            next_key.set_value(key + 1);
-            set_placeholders.update(|list| {
-                list.insert(
-                    0,
-                    Placeholder {
-                        key,
-                        prompt: request.prompt().to_owned(),
-                        model_name: request.model.name,
-                    },
-                )
-            });
-            action.dispatch_local((key, request));
+            let now = js_sys::Date::now();
+            // Several submissions of one click (variations) share its time.
+            let same_click = now - last_click.get_untracked() < 50.0;
+            if !same_click {
+                last_click.set(now);
+            }
+            let submission = Submission::new(
+                browser::new_uuid(),
+                request.model.id.to_owned(),
+                request.body,
+                last_click.get_untracked(),
+            );
+            store.update(|s| s.add_submission(submission));
         }),
-        busy: action.pending().into(),
-        error: Signal::derive(move || value.get().and_then(Result::err)),
-        placeholders,
+        busy: Signal::derive(move || {
+            store.with(|s| {
+                s.submissions().iter().any(|s| {
+                    of_last_click(s) && s.attempts == 1 && s.state == SubmissionState::Sending
+                })
+            })
+        }),
+        errors: Signal::derive(move || {
+            let mut errors: Vec<String> = Vec::new();
+            store.with(|s| {
+                for failed in s.submissions().iter().filter(|s| of_last_click(s)) {
+                    if let (true, Some(error)) = (failed.has_failed(), failed.error()) {
+                        if !errors.iter().any(|e| e == error) {
+                            errors.push(error.to_owned());
+                        }
+                    }
+                }
+            });
+            errors
+        }),
+        send_again: Callback::new(move |key: String| {
+            store.update(|s| {
+                if let Some(submission) = s.submission_mut(&key) {
+                    submission.send_again(js_sys::Date::now());
+                }
+            })
+        }),
+        dismiss: Callback::new(move |key: String| store.update(|s| s.dismiss_submission(&key))),
     }
 }

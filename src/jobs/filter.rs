@@ -43,7 +43,7 @@ impl StatusFilter {
     fn admits(self, entry: &JobEntry) -> bool {
         match self {
             StatusFilter::All => true,
-            StatusFilter::InFlight => !entry.job.is_finished(),
+            StatusFilter::InFlight => !entry.is_settled(),
             StatusFilter::Completed => entry.job.status == JobStatus::Completed,
             StatusFilter::Failed => entry.job.status == JobStatus::Failed,
             StatusFilter::Cancelled => entry.job.status == JobStatus::Cancelled,

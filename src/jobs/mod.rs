@@ -1,6 +1,7 @@
 //! Jobs on the client: the store the grid renders and the scheduler that decides which
 //! jobs to poll when. Plain Rust, tested on the host.
 
+pub mod deadline;
 pub mod describe;
 pub mod download_name;
 pub mod filter;
@@ -9,7 +10,8 @@ pub mod pricing;
 pub mod progress;
 pub mod scheduler;
 pub mod store;
+pub mod submission;
 pub mod variations;
 
 pub use scheduler::PollScheduler;
-pub use store::{JobEntry, JobStore, MergeReport};
+pub use store::{JobEntry, JobStore, Lost, MergeReport};

@@ -175,6 +175,7 @@ mod tests {
             model_id: model.into(),
             request: body(json!({"prompt": "p"})),
             notice: None,
+            lost: None,
         };
         let entries = [
             entry("krea/krea-2/medium", "completed"),

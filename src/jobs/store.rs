@@ -1,5 +1,7 @@
-//! Every job the user started, newest first, with what they asked for.
+//! Every job the user started, newest first, with what they asked for, and the
+//! generations still on their way to becoming jobs.
 
+use super::submission::{Submission, TryFailure};
 use krea_api::Job;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -15,6 +17,21 @@ pub struct JobEntry {
     /// or why a cancel was refused. Cleared by the next answer from Krea.
     #[serde(default, alias = "poll_error")]
     pub notice: Option<String>,
+    /// Krea stopped answering for the job; it is no longer polled until the person asks
+    /// to check again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost: Option<Lost>,
+}
+
+/// Why a job that never finished is no longer followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lost {
+    /// Krea answered 404 several times: it no longer knows the job (or the proxy now
+    /// points elsewhere).
+    Unknown,
+    /// Still pending well past the time after which Krea fails such jobs.
+    Deadline,
 }
 
 impl JobEntry {
@@ -27,6 +44,11 @@ impl JobEntry {
             .get("prompt")
             .and_then(Value::as_str)
             .unwrap_or_default()
+    }
+
+    /// Nothing more will happen without the person: finished at Krea, or lost.
+    pub fn is_settled(&self) -> bool {
+        self.job.is_finished() || self.lost.is_some()
     }
 
     pub fn model_name(&self) -> &str {
@@ -50,12 +72,15 @@ fn progress_rank(entry: &JobEntry) -> (bool, usize) {
         .iter()
         .position(|known| *known == entry.job.status)
         .unwrap_or(0);
-    (entry.job.is_finished(), state)
+    (entry.is_settled(), state)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct JobStore {
     entries: Vec<JobEntry>,
+    /// Newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    submissions: Vec<Submission>,
 }
 
 impl JobStore {
@@ -88,12 +113,32 @@ impl JobStore {
         let Some(entry) = self.entries.iter_mut().find(|e| e.job.job_id == job.job_id) else {
             return false;
         };
-        if entry.job.is_finished() || (entry.job == job && entry.notice.is_none()) {
+        if entry.job.is_finished()
+            || (entry.job == job && entry.notice.is_none() && entry.lost.is_none())
+        {
             return false;
         }
         entry.job = job;
         entry.notice = None;
+        entry.lost = None;
         true
+    }
+
+    /// Stops following a job Krea no longer answers for.
+    pub fn mark_lost(&mut self, id: &str, why: Lost) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.id() == id) {
+            if !entry.job.is_finished() {
+                entry.lost = Some(why);
+            }
+        }
+    }
+
+    /// Follows a lost job again.
+    pub fn check_again(&mut self, id: &str) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.id() == id) {
+            entry.lost = None;
+            entry.notice = None;
+        }
     }
 
     /// Remembers something to show on the job's card.
@@ -112,7 +157,7 @@ impl JobStore {
     /// went.
     pub fn clear_finished(&mut self) -> usize {
         let before = self.entries.len();
-        self.entries.retain(|entry| !entry.job.is_finished());
+        self.entries.retain(|entry| !entry.is_settled());
         before - self.entries.len()
     }
 
@@ -145,13 +190,80 @@ impl JobStore {
     pub fn pending_ids(&self) -> Vec<String> {
         self.entries
             .iter()
-            .filter(|entry| !entry.job.is_finished())
+            .filter(|entry| !entry.is_settled())
             .map(|entry| entry.id().to_owned())
             .collect()
     }
 
     pub fn has_pending(&self) -> bool {
-        self.entries.iter().any(|entry| !entry.job.is_finished())
+        self.entries.iter().any(|entry| !entry.is_settled())
+    }
+
+    pub fn submissions(&self) -> &[Submission] {
+        &self.submissions
+    }
+
+    /// A new generation, shown at once and sent by the submitter.
+    pub fn add_submission(&mut self, submission: Submission) {
+        self.submissions.insert(0, submission);
+    }
+
+    pub fn submission_mut(&mut self, key: &str) -> Option<&mut Submission> {
+        self.submissions.iter_mut().find(|s| s.key == key)
+    }
+
+    /// Submissions due to be sent at `now`, marked as being sent.
+    pub fn take_due_submissions(&mut self, now: f64) -> Vec<Submission> {
+        self.submissions
+            .iter_mut()
+            .filter(|s| s.is_due(now))
+            .map(|s| {
+                s.start_sending();
+                s.clone()
+            })
+            .collect()
+    }
+
+    /// When the next waiting submission is due.
+    pub fn next_submission_at(&self) -> Option<f64> {
+        self.submissions
+            .iter()
+            .filter_map(Submission::due_at)
+            .reduce(f64::min)
+    }
+
+    /// A submission became this job: the card takes its place. A job already here (the
+    /// same key answered twice, or another tab got there first) is not added twice.
+    pub fn submission_made(&mut self, key: &str, job: Job) {
+        let Some(at) = self.submissions.iter().position(|s| s.key == key) else {
+            return;
+        };
+        let submission = self.submissions.remove(at);
+        self.add(JobEntry {
+            job,
+            model_id: submission.model_id,
+            request: submission.request,
+            notice: None,
+            lost: None,
+        });
+    }
+
+    pub fn submission_failed(&mut self, key: &str, failure: TryFailure, now: f64, jitter: f64) {
+        if let Some(submission) = self.submission_mut(key) {
+            submission.failed(failure, now, jitter);
+        }
+    }
+
+    /// Forgets a submission the person dismissed (one that made no job).
+    pub fn dismiss_submission(&mut self, key: &str) {
+        self.submissions.retain(|s| s.key != key);
+    }
+
+    /// After a reload, submissions that were being sent are sent again with their key.
+    pub fn resume_submissions(&mut self, now: f64) {
+        for submission in &mut self.submissions {
+            submission.resume_after_reload(now);
+        }
     }
 }
 
@@ -174,6 +286,7 @@ mod tests {
                 .unwrap()
                 .clone(),
             notice: None,
+            lost: None,
         }
     }
 
@@ -226,6 +339,61 @@ mod tests {
             "importing twice adds nothing"
         );
         assert_eq!(here.entries().len(), 4);
+    }
+
+    #[test]
+    fn a_lost_job_is_settled_until_checked_again() {
+        let mut store = JobStore::default();
+        store.add(entry("1"));
+        store.mark_lost("1", Lost::Unknown);
+        assert!(!store.has_pending());
+        assert!(store.get("1").unwrap().is_settled());
+        store.check_again("1");
+        assert_eq!(store.pending_ids(), ["1"]);
+        store.mark_lost("1", Lost::Deadline);
+        assert!(
+            store.apply(job("1", "processing")),
+            "an answer brings it back"
+        );
+        assert_eq!(store.get("1").unwrap().lost, None);
+        store.mark_lost("1", Lost::Deadline);
+        assert_eq!(
+            store.clear_finished(),
+            1,
+            "a lost job is cleared with the finished"
+        );
+    }
+
+    #[test]
+    fn a_submission_becomes_one_card_once() {
+        use crate::jobs::submission::Submission;
+        let mut store = JobStore::default();
+        let request = json!({"prompt": "p"}).as_object().unwrap().clone();
+        store.add_submission(Submission::new(
+            "k1".into(),
+            "bfl/flux-1-dev".into(),
+            request.clone(),
+            0.0,
+        ));
+        store.add_submission(Submission::new(
+            "k2".into(),
+            "bfl/flux-1-dev".into(),
+            request,
+            0.0,
+        ));
+        assert_eq!(store.take_due_submissions(0.0).len(), 2);
+        assert!(
+            store.take_due_submissions(0.0).is_empty(),
+            "not sent twice at once"
+        );
+        store.submission_made("k1", job("7", "queued"));
+        store.submission_made("k1", job("7", "queued"));
+        assert_eq!(store.ids(), ["7"]);
+        assert_eq!(store.submissions().len(), 1);
+        store.resume_submissions(5.0);
+        assert_eq!(store.next_submission_at(), Some(5.0));
+        store.dismiss_submission("k2");
+        assert!(store.submissions().is_empty());
     }
 
     #[test]
