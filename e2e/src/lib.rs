@@ -32,8 +32,92 @@ pub struct Stack {
     pub browser: Client,
     /// Where the browser saves downloads.
     pub downloads: PathBuf,
-    _proxy: Child,
+    proxy: Proxy,
     _driver: Child,
+}
+
+/// A `krea-proxy` process and what it was started with, so it can be restarted.
+pub struct Proxy {
+    pub base: String,
+    child: Child,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+impl Proxy {
+    /// Starts `krea-proxy` with these flags (and `--listen 127.0.0.1:0` unless they name an
+    /// address) and waits until it says where it listens.
+    pub async fn start(args: &[&str], env: &[(&str, &str)]) -> Proxy {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Proxy::spawn(args, env).await
+    }
+
+    async fn spawn(args: Vec<String>, env: Vec<(String, String)>) -> Proxy {
+        let mut command = Command::new(env_path("KREA_PROXY_BIN"));
+        if !args.iter().any(|a| a == "--listen") {
+            command.args(["--listen", "127.0.0.1:0"]);
+        }
+        let mut child = command
+            .args(&args)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("krea-proxy starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("krea-proxy prints its URL");
+        // Keep reading so the proxy never writes into a closed pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .expect("krea-proxy prints its URL")
+            .to_owned();
+        Proxy {
+            base,
+            child,
+            args,
+            env,
+        }
+    }
+
+    /// Stops the proxy as systemd or `docker stop` would (SIGTERM: requests under way
+    /// finish), and starts it again at the same address.
+    pub async fn restart(&mut self) {
+        let pid = self.child.id().expect("the proxy is running").to_string();
+        let stopped = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(stopped.success());
+        let exit = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("the proxy drains and exits")
+            .unwrap();
+        assert!(exit.success(), "the proxy exits cleanly on SIGTERM: {exit}");
+        let address = self.base.trim_start_matches("http://").to_owned();
+        let mut args: Vec<String> = Vec::new();
+        let mut given = self.args.iter();
+        while let Some(arg) = given.next() {
+            if arg == "--listen" {
+                given.next();
+            } else {
+                args.push(arg.clone());
+            }
+        }
+        args.extend(["--listen".to_owned(), address]);
+        let again = Proxy::spawn(args, self.env.clone()).await;
+        assert_eq!(again.base, self.base);
+        *self = again;
+    }
 }
 
 fn env_path(name: &str) -> PathBuf {
@@ -70,36 +154,17 @@ impl Stack {
         proxy_flags: &[&str],
         proxy_env: &[(&str, &str)],
     ) -> Stack {
-        let mut proxy = Command::new(env_path("KREA_PROXY_BIN"))
-            .args([
-                "--simulate",
-                "--listen",
-                "127.0.0.1:0",
-                "--sim-job-ms",
-                &job_ms.to_string(),
-            ])
-            .args(proxy_flags)
-            .envs(proxy_env.iter().copied())
-            .arg("--serve")
-            .arg(env_path("KREA_DIST"))
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("krea-proxy starts");
-        let mut lines = BufReader::new(proxy.stdout.take().unwrap()).lines();
-        let line = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("krea-proxy prints its URL");
-        // Keep reading so the proxy never writes into a closed pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        let base = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .expect("krea-proxy prints its URL")
-            .to_owned();
+        let job_ms = job_ms.to_string();
+        let mut args = vec!["--simulate", "--sim-job-ms", &job_ms];
+        args.extend(proxy_flags);
+        let dist = env_path("KREA_DIST");
+        args.extend(["--serve", dist.to_str().expect("a UTF-8 path")]);
+        Stack::with_proxy(Proxy::start(&args, proxy_env).await).await
+    }
 
+    /// The browser in front of an already started proxy that serves the app.
+    pub async fn with_proxy(proxy: Proxy) -> Stack {
+        let base = proxy.base.clone();
         let port = free_port().await;
         let downloads = out_dir().join(format!("downloads-{port}"));
         let _ = std::fs::remove_dir_all(&downloads);
@@ -145,9 +210,14 @@ impl Stack {
             base,
             browser,
             downloads,
-            _proxy: proxy,
+            proxy,
             _driver: driver,
         }
+    }
+
+    /// Restarts the proxy that serves the app (see [`Proxy::restart`]).
+    pub async fn restart_proxy(&mut self) {
+        self.proxy.restart().await;
     }
 
     pub async fn open(&self) {

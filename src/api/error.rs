@@ -52,9 +52,8 @@ impl ApiError {
     /// The error in the person's language. Krea's own message is kept as Krea wrote it.
     pub fn message(&self, t: &Texts) -> String {
         match self {
-            ApiError::Network { base, detail } => {
-                fill(t.network, &[("base", base), ("detail", detail)])
-            }
+            // The browser's detail ("TypeError: Failed to fetch") tells a person nothing.
+            ApiError::Network { base, .. } => fill(t.network, &[("base", base)]),
             ApiError::Status {
                 status, message, ..
             } => fill(

@@ -60,7 +60,8 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
     let media = move || {
         let entry = entry.get()?;
         let prompt = entry.prompt().to_owned();
-        let urls = entry.job.urls();
+        let urls = entry.images();
+        let flagged = entry.unsafe_urls();
         if let Some(lost) = entry.lost {
             let words = move || {
                 let t = t.get();
@@ -77,12 +78,27 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
             );
         }
         Some(match entry.job.status {
-            JobStatus::Completed => urls
-                .into_iter()
-                .enumerate()
-                .map(|(index, url)| image(index, url, prompt.clone()))
-                .collect_view()
-                .into_any(),
+            JobStatus::Completed => {
+                let images = urls
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, url)| image(index, url, prompt.clone()))
+                    .collect_view();
+                // Never followed: shown as text, so the person sees what Krea (or a file)
+                // claimed.
+                let flagged = flagged
+                    .into_iter()
+                    .map(|url| {
+                        view! {
+                            <p class="job-error" data-testid="unsafe-url">
+                                {tr(t, |t| t.unsafe_url)}
+                                <code>{url}</code>
+                            </p>
+                        }
+                    })
+                    .collect_view();
+                view! { {images} {flagged} }.into_any()
+            }
             JobStatus::Failed => view! {
                 <p class="job-error" data-testid="job-error">
                     {move || failure_text(entry.job.failure_reason().as_deref(), t.get())}
@@ -247,7 +263,7 @@ fn card_buttons(
     }
     match entry.job.status {
         JobStatus::Completed => {
-            let url = entry.job.urls().into_iter().next().unwrap_or_default();
+            let url = entry.images().into_iter().next().unwrap_or_default();
             let download = {
                 let id = id.clone();
                 Box::new(move || actions.download.run((id.clone(), 0)))

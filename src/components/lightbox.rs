@@ -20,7 +20,7 @@ pub fn Lightbox(
                 s.entries()
                     .iter()
                     .filter(|e| e.job.status == JobStatus::Completed && filter.matches(e))
-                    .flat_map(|e| (0..e.job.urls().len()).map(|i| (e.id().to_owned(), i)))
+                    .flat_map(|e| (0..e.images().len()).map(|i| (e.id().to_owned(), i)))
                     .collect::<Vec<_>>()
             })
         })
@@ -69,7 +69,7 @@ fn LightboxDialog(
         let (id, index) = viewing.get()?;
         store.with(|s| {
             let entry = s.get(&id)?;
-            let url = entry.job.urls().into_iter().nth(index)?;
+            let url = entry.images().into_iter().nth(index)?;
             Some((entry.clone(), url))
         })
     };

@@ -39,7 +39,7 @@ pub fn SubmissionCard(
                     at,
                     error: Some(error),
                 } => {
-                    let secs = ((at - now.get()) / 1000.0).ceil().max(0.0);
+                    let secs = ((at - now.get()) / 1000.0).ceil().max(0.0) as u64;
                     fill(t.retrying, &[("secs", &secs.to_string()), ("error", error)])
                 }
                 SubmissionState::Failed { error, .. } => fill(t.not_sent, &[("error", error)]),

@@ -1,6 +1,6 @@
 use crate::browser;
 use crate::i18n::{fill, Texts};
-use crate::jobs::history_file::{self, ImportError};
+use crate::jobs::history_file::{self, ImportError, Imported, Refusal};
 use crate::jobs::JobStore;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,16 +35,21 @@ pub fn use_history_files(store: RwSignal<JobStore>, texts: Signal<&'static Texts
                 .and_then(|text| history_file::parse(&text));
             // A file that cannot be read changes nothing.
             let words = match parsed {
-                Ok(jobs) => {
+                Ok(Imported { jobs, refused }) => {
                     let report = store.try_update(|s| s.merge(jobs)).unwrap_or_default();
-                    fill(
+                    let mut words = fill(
                         t.imported,
                         &[
                             ("added", &report.added.to_string()),
                             ("updated", &report.updated.to_string()),
                             ("unchanged", &report.unchanged.to_string()),
                         ],
-                    )
+                    );
+                    if !refused.is_empty() {
+                        words.push_str(" · ");
+                        words.push_str(&refused_words(&refused, t));
+                    }
+                    words
                 }
                 Err(error) => fill(t.import_failed, &[("reason", import_reason(&error, t))]),
             };
@@ -65,4 +70,27 @@ fn import_reason(error: &ImportError, t: &'static Texts) -> &'static str {
         ImportError::TooNew(_) => t.too_new,
         ImportError::BadJob(_) => t.bad_job,
     }
+}
+
+/// `2 entries refused: entry 1: unreadable; entry 3: the job id is not a UUID` (the first
+/// few reasons; the count is always whole).
+fn refused_words(refused: &[(usize, Refusal)], t: &'static Texts) -> String {
+    let reasons: Vec<String> = refused
+        .iter()
+        .take(5)
+        .map(|(entry, why)| {
+            let template = match why {
+                Refusal::Unreadable => t.unreadable_entry,
+                Refusal::NotUuid => t.not_uuid,
+            };
+            fill(template, &[("n", &entry.to_string())])
+        })
+        .collect();
+    fill(
+        t.refused_entries,
+        &[
+            ("n", &refused.len().to_string()),
+            ("reasons", &reasons.join("; ")),
+        ],
+    )
 }

@@ -140,7 +140,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
         let t = texts.get_untracked();
         let Some((url, name)) = store.with_untracked(|s| {
             let entry = s.get(&id)?;
-            let url = entry.job.urls().into_iter().nth(index)?;
+            let url = entry.images().into_iter().nth(index)?;
             let name = download_name(entry.prompt(), &id, index, &url);
             Some((url, name))
         }) else {

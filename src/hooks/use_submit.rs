@@ -3,12 +3,15 @@ use crate::browser;
 use crate::i18n::Texts;
 use crate::jobs::submission::{Submission, SubmissionState};
 use crate::jobs::JobStore;
-use gloo_timers::callback::Timeout;
+use gloo_timers::callback::Interval;
 use krea_api::ImageRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
 use web_sys::AbortController;
+
+/// How often waiting submissions are checked for being due.
+const TICK_MS: u32 = 250;
 
 /// Submitting generations: what the form and the placeholder cards call, and what they show.
 #[derive(Clone, Copy)]
@@ -26,7 +29,7 @@ pub struct Submitter {
 
 /// Sends every submission in the store's history with its `Idempotency-Key`, and sends it
 /// again (same key, backing off) when the outcome is unknown, until it becomes a job or is
-/// refused. One timer wakes for the next submission due; a reload resumes where it was.
+/// refused. One timer runs while any submission is waiting; a reload resumes where it was.
 pub fn use_submit(
     store: RwSignal<JobStore>,
     client: Memo<KreaClient>,
@@ -34,7 +37,7 @@ pub fn use_submit(
 ) -> Submitter {
     let last_click = RwSignal::new(f64::NAN);
     let in_flight = StoredValue::new_local(HashMap::<String, AbortController>::new());
-    let timer = StoredValue::new_local(None::<Timeout>);
+    let timer = StoredValue::new_local(None::<Interval>);
     store.update(|s| s.resume_submissions(js_sys::Date::now()));
 
     let send = move |submission: Submission| {
@@ -72,19 +75,23 @@ pub fn use_submit(
             }
         });
     };
-    let pump = move || {
+    let tick = move || {
         let due = store
             .try_update(|s| s.take_due_submissions(js_sys::Date::now()))
             .unwrap_or_default();
         due.into_iter().for_each(send);
     };
-    // Wakes when the next submission is due; rescheduled whenever that changes.
-    let next_due = Memo::new(move |_| store.with(JobStore::next_submission_at));
+    // One timer, running only while some submission is not a job yet.
+    let waiting = Memo::new(move |_| store.with(|s| !s.submissions().is_empty()));
     Effect::new(move |_| {
-        timer.set_value(None);
-        if let Some(at) = next_due.get() {
-            let wait = (at - js_sys::Date::now()).clamp(0.0, f64::from(u32::MAX));
-            timer.set_value(Some(Timeout::new(wait as u32, pump)));
+        if waiting.get() {
+            if timer.with_value(Option::is_none) {
+                tick();
+                timer.set_value(Some(Interval::new(TICK_MS, tick)));
+            }
+        } else {
+            // Dropping the interval clears it.
+            timer.set_value(None);
         }
     });
     on_cleanup(move || {

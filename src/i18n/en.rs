@@ -148,7 +148,7 @@ super::texts! {
     use_https: "Use https: the proxy URL spends your Krea balance",
     https_only: "The proxy URL must start with https://",
 
-    network: "Could not reach the proxy at {base}: {detail}",
+    network: "Could not reach the proxy at {base}",
     http_error: "{message} (HTTP {status})",
     bad_answer: "The proxy's answer was cut off or unreadable",
     aborted: "The request was cancelled",

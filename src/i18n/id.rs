@@ -150,7 +150,7 @@ pub const ID: Texts = Texts {
     use_https: "Gunakan https: URL proxy memakai saldo Krea Anda",
     https_only: "URL proxy harus diawali https://",
 
-    network: "Tidak dapat menghubungi proxy di {base}: {detail}",
+    network: "Tidak dapat menghubungi proxy di {base}",
     http_error: "{message} (HTTP {status})",
     bad_answer: "Jawaban proxy terpotong atau tidak terbaca",
     aborted: "Permintaan dibatalkan",

@@ -150,7 +150,7 @@ pub const IT: Texts = Texts {
     use_https: "Usa https: l'URL del proxy spende il tuo credito Krea",
     https_only: "L'URL del proxy deve iniziare con https://",
 
-    network: "Impossibile raggiungere il proxy su {base}: {detail}",
+    network: "Impossibile raggiungere il proxy su {base}",
     http_error: "{message} (HTTP {status})",
     bad_answer: "La risposta del proxy era troncata o illeggibile",
     aborted: "La richiesta è stata annullata",

@@ -8,6 +8,7 @@ pub mod filter;
 pub mod history_file;
 pub mod pricing;
 pub mod progress;
+pub mod safe_url;
 pub mod scheduler;
 pub mod store;
 pub mod submission;

@@ -46,6 +46,20 @@ impl JobEntry {
             .unwrap_or_default()
     }
 
+    /// The job's images (or previews) that may be shown and followed: web addresses only.
+    pub fn images(&self) -> Vec<String> {
+        let mut urls = self.job.urls();
+        urls.retain(|url| super::safe_url::is_web_url(url));
+        urls
+    }
+
+    /// Addresses in the job's result that are not web addresses: shown as text, flagged.
+    pub fn unsafe_urls(&self) -> Vec<String> {
+        let mut urls = self.job.urls();
+        urls.retain(|url| !super::safe_url::is_web_url(url));
+        urls
+    }
+
     /// Nothing more will happen without the person: finished at Krea, or lost.
     pub fn is_settled(&self) -> bool {
         self.job.is_finished() || self.lost.is_some()
@@ -84,6 +98,34 @@ pub struct JobStore {
 }
 
 impl JobStore {
+    /// Reads a stored history entry by entry: an entry that cannot be read is handed back,
+    /// to be kept aside and counted, instead of hiding every good one.
+    pub fn from_stored(text: &str) -> Result<(JobStore, Vec<Value>), serde_json::Error> {
+        #[derive(Deserialize)]
+        struct Stored {
+            #[serde(default)]
+            entries: Vec<Value>,
+            #[serde(default)]
+            submissions: Vec<Value>,
+        }
+        let stored: Stored = serde_json::from_str(text)?;
+        let mut store = JobStore::default();
+        let mut unreadable = Vec::new();
+        for value in stored.entries {
+            match JobEntry::deserialize(&value) {
+                Ok(entry) if super::safe_url::is_job_id(entry.id()) => store.entries.push(entry),
+                _ => unreadable.push(value),
+            }
+        }
+        for value in stored.submissions {
+            match Submission::deserialize(&value) {
+                Ok(submission) => store.submissions.push(submission),
+                Err(_) => unreadable.push(value),
+            }
+        }
+        Ok((store, unreadable))
+    }
+
     pub fn entries(&self) -> &[JobEntry] {
         &self.entries
     }
@@ -339,6 +381,18 @@ mod tests {
             "importing twice adds nothing"
         );
         assert_eq!(here.entries().len(), 4);
+    }
+
+    #[test]
+    fn one_unreadable_stored_entry_does_not_hide_the_others() {
+        let good = serde_json::to_value(entry("1")).unwrap();
+        let mut uuid = good.clone();
+        uuid["job"]["job_id"] = json!("4d0e5f97-9721-4422-b88c-73a9032d7de1");
+        let text = json!({"entries": [uuid, {"job": 7}, good]}).to_string();
+        let (store, unreadable) = JobStore::from_stored(&text).unwrap();
+        assert_eq!(store.ids(), ["4d0e5f97-9721-4422-b88c-73a9032d7de1"]);
+        assert_eq!(unreadable.len(), 2, "the bad entry and the non-UUID id");
+        assert!(JobStore::from_stored("{nope").is_err());
     }
 
     #[test]

@@ -120,6 +120,8 @@ fn test() -> Result<(), Failure> {
     scan_for_tokens(&dist)?;
 
     step("end-to-end (headless Chromium driving the built app)");
+    let chaos_report = root.join("target/e2e/chaos.txt");
+    let _ = std::fs::remove_file(&chaos_report);
     let mut e2e = tools.cargo();
     // `--tests`: the harness crate has no doc-tests, and the run should end on real ones.
     e2e.args([
@@ -135,6 +137,10 @@ fn test() -> Result<(), Failure> {
     .env("CHROMEDRIVER", tools::CHROMEDRIVER)
     .env("KREA_E2E_OUT", root.join("target/e2e"));
     run::check(&mut e2e, "end-to-end tests")?;
+    // The chaos suite's counts, which its test writes down (test output is captured).
+    if let Ok(report) = std::fs::read_to_string(&chaos_report) {
+        println!("\n{}", report.lines().next().unwrap_or_default());
+    }
     println!("\nxtask test: every check passed");
     Ok(())
 }
