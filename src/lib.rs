@@ -15,4 +15,6 @@ pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
+pub mod history_db;
+#[cfg(target_arch = "wasm32")]
 pub mod hooks;

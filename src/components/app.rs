@@ -1,4 +1,4 @@
-use super::{GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel};
+use super::{GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel, StorageNotice};
 use crate::api::KreaClient;
 use crate::hooks::{
     use_access_key, use_announcements, use_clock, use_discovered_models, use_form_draft,
@@ -38,7 +38,8 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
         KreaClient::new(proxy_base(&config, &settings.get()), Some(access_key.get()))
     });
     let more_models = use_discovered_models(client);
-    let store = use_job_history();
+    let history = use_job_history();
+    let store = history.store;
     let poll_secs = Signal::derive(move || settings.with(|s| s.poll_interval_secs));
     use_job_poller(store, client, poll_secs, texts);
     let submitter = use_submit(store, client, texts);
@@ -59,7 +60,8 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     let has_pending =
         Memo::new(move |_| store.with(|s| s.has_pending() || !s.submissions().is_empty()));
     let now = use_clock(has_pending.into());
-    let announcement = use_announcements(store, texts);
+    let loaded = Signal::derive(move || history.is_loaded());
+    let announcement = use_announcements(store, loaded, texts);
     let spent = Memo::new(move |_| store.with(|s| Spent::of(s.entries())));
 
     view! {
@@ -72,7 +74,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
                     {move || spent.get().label(texts.get(), &IntlFormat::new(locale.get()))}
                 </span>
             </p>
-            <SettingsPanel settings access_key />
+            <SettingsPanel settings access_key storage=history.status />
         </header>
         <main class="studio">
             <PromptForm
@@ -83,6 +85,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
                 submit_errors=submitter.errors
             />
             <div class="results">
+                <StorageNotice status=history.status />
                 <GridToolbar store filter files actions />
                 <JobGrid store filter now />
             </div>

@@ -8,6 +8,7 @@ mod job_grid;
 mod lightbox;
 mod prompt_form;
 mod settings_panel;
+mod storage_notice;
 mod submission_card;
 
 pub use app::{App, Studio};
@@ -18,4 +19,5 @@ pub use job_grid::JobGrid;
 pub use lightbox::Lightbox;
 pub use prompt_form::PromptForm;
 pub use settings_panel::SettingsPanel;
+pub use storage_notice::StorageNotice;
 pub use submission_card::SubmissionCard;

@@ -1,12 +1,18 @@
-use crate::hooks::{tr, use_keydown, use_texts};
+use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, StorageStatus};
 use crate::i18n::Locale;
+use crate::i18n::{fill, Formatter, IntlFormat};
 use crate::settings::{normalize_proxy_url, parse_poll_interval, Settings, Theme};
 use leptos::prelude::*;
 
 /// Where the proxy is and how the studio behaves. A value that cannot be used is refused
 /// next to its field, and the saved one stays; theme and language apply at once.
 #[component]
-pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>) -> impl IntoView {
+pub fn SettingsPanel(
+    settings: RwSignal<Settings>,
+    access_key: RwSignal<String>,
+    /// Where the history lives, to say how much room it takes.
+    storage: RwSignal<StorageStatus>,
+) -> impl IntoView {
     let t = use_texts();
     let url_draft =
         RwSignal::new(settings.with_untracked(|s| s.proxy_url.clone().unwrap_or_default()));
@@ -24,6 +30,25 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>)
             }
         }
     });
+    let locale = use_locale_context();
+    let usage = move || {
+        let t = t.get();
+        storage.with(|s| {
+            let (used, quota) = s.usage?;
+            let format = IntlFormat::new(locale.get());
+            let megabytes = |bytes: f64| format.number((bytes / 1e5).round() / 10.0);
+            let kept = if s.persisted {
+                t.storage_persisted
+            } else {
+                t.storage_evictable
+            };
+            let usage = fill(
+                t.storage_usage,
+                &[("used", &megabytes(used)), ("quota", &megabytes(quota))],
+            );
+            Some(format!("{usage} · {kept}"))
+        })
+    };
     let save = move |_| {
         let t = t.get_untracked();
         let url = normalize_proxy_url(&url_draft.get_untracked());
@@ -137,6 +162,7 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, access_key: RwSignal<String>)
                         .collect_view()}
                 </select>
             </div>
+            <p class="hint" data-testid="storage-usage">{usage}</p>
         </details>
     }
 }

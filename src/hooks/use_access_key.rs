@@ -1,4 +1,4 @@
-use gloo_storage::{SessionStorage, Storage};
+use super::use_stored::{use_stored, Kept};
 use leptos::prelude::*;
 
 const STORAGE_KEY: &str = "krea-studio.proxy-access-key";
@@ -7,19 +7,5 @@ const STORAGE_KEY: &str = "krea-studio.proxy-access-key";
 /// this tab's session storage only: it survives a reload, not closing the tab, and it is
 /// never written into the history or its exports.
 pub fn use_access_key() -> RwSignal<String> {
-    let key = RwSignal::new(SessionStorage::get::<String>(STORAGE_KEY).unwrap_or_default());
-    Effect::new(move |_| {
-        key.with(|key| {
-            let saved = if key.is_empty() {
-                SessionStorage::delete(STORAGE_KEY);
-                Ok(())
-            } else {
-                SessionStorage::set(STORAGE_KEY, key)
-            };
-            if let Err(error) = saved {
-                leptos::logging::warn!("the access key was not kept: {error}");
-            }
-        })
-    });
-    key
+    use_stored(Kept::ThisTab, STORAGE_KEY, Option::unwrap_or_default)
 }

@@ -5,13 +5,19 @@ use leptos::prelude::*;
 use std::collections::HashSet;
 
 /// What a polite live region should say: the latest job to finish or fail. Jobs that were
-/// already over when the page loaded are not announced.
+/// already over when the saved history was loaded are not announced.
 pub fn use_announcements(
     store: RwSignal<JobStore>,
+    loaded: Signal<bool>,
     texts: Signal<&'static Texts>,
 ) -> ReadSignal<String> {
     let (said, set_said) = signal(String::new());
-    Effect::new(move |previous: Option<HashSet<String>>| {
+    Effect::new(move |previous: Option<Option<HashSet<String>>>| {
+        // The saved history arrives after the page starts: what it holds is not news.
+        if !loaded.get() {
+            return None;
+        }
+        let previous = previous.flatten();
         let finished: HashSet<String> = store.with(|s| {
             s.entries()
                 .iter()
@@ -37,7 +43,7 @@ pub fn use_announcements(
                 set_said.set(words);
             }
         }
-        finished
+        Some(finished)
     });
     said
 }

@@ -29,7 +29,8 @@ pub struct Submitter {
 
 /// Sends every submission in the store's history with its `Idempotency-Key`, and sends it
 /// again (same key, backing off) when the outcome is unknown, until it becomes a job or is
-/// refused. One timer runs while any submission is waiting; a reload resumes where it was.
+/// refused. One timer runs while any submission is waiting; after a reload the history
+/// hands back the submissions that were being sent, and they are sent again.
 pub fn use_submit(
     store: RwSignal<JobStore>,
     client: Memo<KreaClient>,
@@ -38,7 +39,6 @@ pub fn use_submit(
     let last_click = RwSignal::new(f64::NAN);
     let in_flight = StoredValue::new_local(HashMap::<String, AbortController>::new());
     let timer = StoredValue::new_local(None::<Interval>);
-    store.update(|s| s.resume_submissions(js_sys::Date::now()));
 
     let send = move |submission: Submission| {
         let Some(request) = ImageRequest::new(&submission.model_id, submission.request.clone())

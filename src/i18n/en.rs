@@ -165,4 +165,13 @@ super::texts! {
     refused_entries: "{n} entries refused: {reasons}",
     not_uuid: "entry {n}: the job id is not a UUID",
     unreadable_entry: "entry {n}: unreadable",
+    storage_memory_only: "History will not survive a reload: this browser keeps no storage for this page.",
+    storage_write_failed: "History not saved ({reason}): {n} changes are kept in this tab only. Export the history to keep them.",
+    storage_full: "the browser's storage for this site is full",
+    storage_unavailable: "storage is not available here",
+    storage_failed: "the browser refused the write",
+    storage_skipped: "{n} saved entries could not be read and were skipped.",
+    storage_usage: "History storage: {used} MB of {quota} MB used",
+    storage_persisted: "kept until you clear it",
+    storage_evictable: "the browser may clear it when space runs low",
 }

@@ -167,4 +167,13 @@ pub const ID: Texts = Texts {
     refused_entries: "{n} entri ditolak: {reasons}",
     not_uuid: "entri {n}: id pekerjaan bukan UUID",
     unreadable_entry: "entri {n}: tidak terbaca",
+    storage_memory_only: "Riwayat tidak akan bertahan setelah dimuat ulang: browser ini tidak menyimpan data untuk halaman ini.",
+    storage_write_failed: "Riwayat tidak tersimpan ({reason}): {n} perubahan hanya ada di tab ini. Ekspor riwayat untuk menyimpannya.",
+    storage_full: "penyimpanan browser untuk situs ini penuh",
+    storage_unavailable: "penyimpanan tidak tersedia di sini",
+    storage_failed: "browser menolak penulisan",
+    storage_skipped: "{n} entri tersimpan tidak terbaca dan dilewati.",
+    storage_usage: "Penyimpanan riwayat: {used} MB dari {quota} MB terpakai",
+    storage_persisted: "disimpan sampai Anda menghapusnya",
+    storage_evictable: "browser dapat menghapusnya saat ruang hampir habis",
 };

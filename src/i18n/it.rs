@@ -167,4 +167,13 @@ pub const IT: Texts = Texts {
     refused_entries: "{n} voci rifiutate: {reasons}",
     not_uuid: "voce {n}: l'id del lavoro non è un UUID",
     unreadable_entry: "voce {n}: illeggibile",
+    storage_memory_only: "La cronologia non sopravviverà a un ricaricamento: questo browser non conserva dati per questa pagina.",
+    storage_write_failed: "Cronologia non salvata ({reason}): {n} modifiche restano solo in questa scheda. Esporta la cronologia per conservarle.",
+    storage_full: "lo spazio del browser per questo sito è pieno",
+    storage_unavailable: "l'archiviazione non è disponibile qui",
+    storage_failed: "il browser ha rifiutato la scrittura",
+    storage_skipped: "{n} voci salvate non erano leggibili e sono state saltate.",
+    storage_usage: "Archivio della cronologia: {used} MB usati di {quota} MB",
+    storage_persisted: "conservata finché non la cancelli",
+    storage_evictable: "il browser può cancellarla se manca spazio",
 };

@@ -5,6 +5,7 @@ use super::submission::{Submission, TryFailure};
 use krea_api::Job;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobEntry {
@@ -95,6 +96,32 @@ pub struct JobStore {
     /// Newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     submissions: Vec<Submission>,
+    /// What changed since the history was last written, so only that is written.
+    #[serde(skip)]
+    changes: Changes,
+}
+
+/// The records that changed: job ids and submission keys. A record that is no longer in
+/// the store was removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub jobs: BTreeSet<String>,
+    pub submissions: BTreeSet<String>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty() && self.submissions.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.jobs.len() + self.submissions.len()
+    }
+
+    fn extend(&mut self, other: Changes) {
+        self.jobs.extend(other.jobs);
+        self.submissions.extend(other.submissions);
+    }
 }
 
 impl JobStore {
@@ -145,6 +172,7 @@ impl JobStore {
     /// Adds a just-submitted job at the top; a job already known is left as it is.
     pub fn add(&mut self, entry: JobEntry) {
         if self.get(entry.id()).is_none() {
+            self.changes.jobs.insert(entry.id().to_owned());
             self.entries.insert(0, entry);
         }
     }
@@ -163,6 +191,7 @@ impl JobStore {
         entry.job = job;
         entry.notice = None;
         entry.lost = None;
+        self.changes.jobs.insert(entry.job.job_id.clone());
         true
     }
 
@@ -171,6 +200,7 @@ impl JobStore {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.id() == id) {
             if !entry.job.is_finished() {
                 entry.lost = Some(why);
+                self.changes.jobs.insert(id.to_owned());
             }
         }
     }
@@ -180,26 +210,38 @@ impl JobStore {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.id() == id) {
             entry.lost = None;
             entry.notice = None;
+            self.changes.jobs.insert(id.to_owned());
         }
     }
 
     /// Remembers something to show on the job's card.
     pub fn note(&mut self, id: &str, message: String) {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.id() == id) {
-            entry.notice = Some(message);
+            if entry.notice.as_ref() != Some(&message) {
+                entry.notice = Some(message);
+                self.changes.jobs.insert(id.to_owned());
+            }
         }
     }
 
     /// Takes a job out of the history.
     pub fn remove(&mut self, id: &str) {
         self.entries.retain(|entry| entry.id() != id);
+        self.changes.jobs.insert(id.to_owned());
     }
 
     /// Takes every finished job out of the history; jobs in flight stay. Returns how many
     /// went.
     pub fn clear_finished(&mut self) -> usize {
         let before = self.entries.len();
-        self.entries.retain(|entry| !entry.is_settled());
+        let changes = &mut self.changes;
+        self.entries.retain(|entry| {
+            let keep = !entry.is_settled();
+            if !keep {
+                changes.jobs.insert(entry.id().to_owned());
+            }
+            keep
+        });
         before - self.entries.len()
     }
 
@@ -212,11 +254,13 @@ impl JobStore {
         for entry in incoming {
             match self.entries.iter_mut().find(|e| e.id() == entry.id()) {
                 Some(known) if progress_rank(&entry) > progress_rank(known) => {
+                    self.changes.jobs.insert(entry.id().to_owned());
                     *known = entry;
                     report.updated += 1;
                 }
                 Some(_) => report.unchanged += 1,
                 None => {
+                    self.changes.jobs.insert(entry.id().to_owned());
                     self.entries.push(entry);
                     report.added += 1;
                 }
@@ -247,20 +291,26 @@ impl JobStore {
 
     /// A new generation, shown at once and sent by the submitter.
     pub fn add_submission(&mut self, submission: Submission) {
+        self.changes.submissions.insert(submission.key.clone());
         self.submissions.insert(0, submission);
     }
 
+    /// A submission to change (it counts as changed).
     pub fn submission_mut(&mut self, key: &str) -> Option<&mut Submission> {
-        self.submissions.iter_mut().find(|s| s.key == key)
+        let found = self.submissions.iter_mut().find(|s| s.key == key)?;
+        self.changes.submissions.insert(key.to_owned());
+        Some(found)
     }
 
     /// Submissions due to be sent at `now`, marked as being sent.
     pub fn take_due_submissions(&mut self, now: f64) -> Vec<Submission> {
+        let changes = &mut self.changes;
         self.submissions
             .iter_mut()
             .filter(|s| s.is_due(now))
             .map(|s| {
                 s.start_sending();
+                changes.submissions.insert(s.key.clone());
                 s.clone()
             })
             .collect()
@@ -281,6 +331,7 @@ impl JobStore {
             return;
         };
         let submission = self.submissions.remove(at);
+        self.changes.submissions.insert(key.to_owned());
         self.add(JobEntry {
             job,
             model_id: submission.model_id,
@@ -299,13 +350,78 @@ impl JobStore {
     /// Forgets a submission the person dismissed (one that made no job).
     pub fn dismiss_submission(&mut self, key: &str) {
         self.submissions.retain(|s| s.key != key);
+        self.changes.submissions.insert(key.to_owned());
     }
 
     /// After a reload, submissions that were being sent are sent again with their key.
     pub fn resume_submissions(&mut self, now: f64) {
         for submission in &mut self.submissions {
-            submission.resume_after_reload(now);
+            if submission.state == super::submission::SubmissionState::Sending {
+                submission.resume_after_reload(now);
+                self.changes.submissions.insert(submission.key.clone());
+            }
         }
+    }
+
+    /// What changed since the last call: the records to write.
+    pub fn take_changes(&mut self) -> Changes {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Changes that could not be written stay pending, to be written with the next ones.
+    pub fn keep_unsaved(&mut self, changes: Changes) {
+        self.changes.extend(changes);
+    }
+
+    /// How many records are changed and not written yet.
+    pub fn unsaved(&self) -> usize {
+        self.changes.len()
+    }
+
+    /// A job as stored elsewhere (the saved history, another tab): replaces this copy or
+    /// takes its place by creation time. Not a change to write back.
+    pub fn put_entry(&mut self, entry: JobEntry) {
+        match self.entries.iter_mut().find(|e| e.id() == entry.id()) {
+            Some(known) => *known = entry,
+            None => {
+                let at = self
+                    .entries
+                    .partition_point(|e| e.job.created_at > entry.job.created_at);
+                self.entries.insert(at, entry);
+            }
+        }
+    }
+
+    /// A job removed elsewhere. Not a change to write back.
+    pub fn forget_entry(&mut self, id: &str) {
+        self.entries.retain(|e| e.id() != id);
+    }
+
+    /// A submission as stored elsewhere. Not a change to write back.
+    pub fn put_submission(&mut self, submission: Submission) {
+        match self
+            .submissions
+            .iter_mut()
+            .find(|s| s.key == submission.key)
+        {
+            Some(known) => *known = submission,
+            None => self.submissions.push(submission),
+        }
+    }
+
+    /// A submission that is gone elsewhere (made into a job, dismissed).
+    pub fn forget_submission(&mut self, key: &str) {
+        self.submissions.retain(|s| s.key != key);
+    }
+
+    /// Every job and submission in the store, as records to write (a migration).
+    pub fn all_changed(&mut self) {
+        self.changes
+            .jobs
+            .extend(self.entries.iter().map(|e| e.id().to_owned()));
+        self.changes
+            .submissions
+            .extend(self.submissions.iter().map(|s| s.key.clone()));
     }
 }
 
@@ -393,6 +509,41 @@ mod tests {
         assert_eq!(store.ids(), ["4d0e5f97-9721-4422-b88c-73a9032d7de1"]);
         assert_eq!(unreadable.len(), 2, "the bad entry and the non-UUID id");
         assert!(JobStore::from_stored("{nope").is_err());
+    }
+
+    #[test]
+    fn only_what_changed_is_written_and_copies_from_elsewhere_are_not_written_back() {
+        let mut store = JobStore::default();
+        store.add(entry("1"));
+        store.add(entry("2"));
+        let first = store.take_changes();
+        assert_eq!(first.jobs.into_iter().collect::<Vec<_>>(), ["1", "2"]);
+        assert!(store.take_changes().is_empty(), "nothing changed since");
+        assert!(
+            !store.apply(job("1", "queued")),
+            "the same state is no change"
+        );
+        assert!(store.take_changes().is_empty());
+        store.apply(job("1", "processing"));
+        store.remove("2");
+        let second = store.take_changes();
+        assert_eq!(second.jobs.iter().collect::<Vec<_>>(), ["1", "2"]);
+        assert!(
+            store.get("2").is_none(),
+            "a changed id no longer here was removed"
+        );
+        store.keep_unsaved(second);
+        assert_eq!(store.unsaved(), 2, "a failed write stays pending");
+        store.take_changes();
+        store.put_entry(with_status("3", "completed"));
+        store.forget_entry("1");
+        assert!(
+            store.take_changes().is_empty(),
+            "copies from elsewhere are not written back"
+        );
+        assert_eq!(store.ids(), ["3"]);
+        store.put_entry(with_status("0", "queued"));
+        assert_eq!(store.ids(), ["3", "0"], "placed by creation time");
     }
 
     #[test]

@@ -1,0 +1,207 @@
+//! The history in IndexedDB: one record per job and one per submission, written when that
+//! record changes, under a versioned schema. Plain storage: no views and no signals; the
+//! history hook owns the connection.
+
+use crate::jobs::safe_url::is_job_id;
+use crate::jobs::store::Changes;
+use crate::jobs::submission::Submission;
+use crate::jobs::{JobEntry, JobStore};
+use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, TransactionMode};
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+const NAME: &str = "krea-studio";
+/// Version 1: `jobs`, keyed by `job.job_id`; `submissions`, keyed by `key`. A later version
+/// adds its step to `upgrade` and keeps the earlier ones, so any old database catches up.
+const VERSION: u32 = 1;
+pub const JOBS: &str = "jobs";
+pub const SUBMISSIONS: &str = "submissions";
+
+/// Why the history could not be read or written.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StorageError {
+    /// No IndexedDB here (blocked, a private mode, a partitioned third-party frame).
+    #[error("this browser keeps no storage for this page")]
+    Unavailable,
+    /// The browser refused to store more.
+    #[error("the browser's storage for this site is full")]
+    Full,
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<idb::Error> for StorageError {
+    fn from(error: idb::Error) -> Self {
+        let text = error.to_string();
+        if text.contains("QuotaExceeded") {
+            StorageError::Full
+        } else {
+            StorageError::Failed(text)
+        }
+    }
+}
+
+/// One record to write.
+pub enum Write {
+    Put(&'static str, JsValue),
+    Delete(&'static str, String),
+}
+
+/// What the saved history held.
+pub struct Loaded {
+    pub store: JobStore,
+    /// Records that could not be read: left where they are, skipped, counted.
+    pub unreadable: usize,
+}
+
+pub struct HistoryDb {
+    db: Database,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Option<JsValue> {
+    // Maps as plain objects, so the key paths reach into them.
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()
+}
+
+impl HistoryDb {
+    pub async fn open() -> Result<Self, StorageError> {
+        let factory = Factory::new().map_err(|_| StorageError::Unavailable)?;
+        let mut request = factory
+            .open(NAME, Some(VERSION))
+            .map_err(|_| StorageError::Unavailable)?;
+        request.on_upgrade_needed(|event| {
+            let Ok(db) = event.database() else {
+                return;
+            };
+            if event.old_version().unwrap_or(0) < 1 {
+                let mut jobs = ObjectStoreParams::new();
+                jobs.key_path(Some(KeyPath::new_single("job.job_id")));
+                let _ = db.create_object_store(JOBS, jobs);
+                let mut submissions = ObjectStoreParams::new();
+                submissions.key_path(Some(KeyPath::new_single("key")));
+                let _ = db.create_object_store(SUBMISSIONS, submissions);
+            }
+        });
+        let db = request.await.map_err(|error| match error {
+            idb::Error::DomException(_) | idb::Error::DomExceptionNotFound => {
+                StorageError::Unavailable
+            }
+            other => StorageError::from(other),
+        })?;
+        Ok(HistoryDb { db })
+    }
+
+    /// Every record, each read on its own: one that cannot be read is skipped and counted.
+    pub async fn load(&self) -> Result<Loaded, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[JOBS, SUBMISSIONS], TransactionMode::ReadOnly)?;
+        let jobs = tx.object_store(JOBS)?.get_all(None, None)?.await?;
+        let submissions = tx.object_store(SUBMISSIONS)?.get_all(None, None)?.await?;
+        let mut store = JobStore::default();
+        let mut unreadable = 0;
+        for value in jobs {
+            match serde_wasm_bindgen::from_value::<JobEntry>(value) {
+                Ok(entry) if is_job_id(entry.id()) => store.put_entry(entry),
+                _ => unreadable += 1,
+            }
+        }
+        for value in submissions {
+            match serde_wasm_bindgen::from_value::<Submission>(value) {
+                Ok(submission) => store.put_submission(submission),
+                Err(_) => unreadable += 1,
+            }
+        }
+        Ok(Loaded { store, unreadable })
+    }
+
+    /// The records `changes` names, as they are in `store` now: kept ones are put, gone
+    /// ones deleted. Made at once, so a later change cannot slip into this write.
+    pub fn writes(store: &JobStore, changes: &Changes) -> Vec<Write> {
+        let jobs = changes
+            .jobs
+            .iter()
+            .map(|id| match store.get(id).and_then(to_js) {
+                Some(value) => Write::Put(JOBS, value),
+                None => Write::Delete(JOBS, id.clone()),
+            });
+        let submissions = changes.submissions.iter().map(|key| {
+            let found = store.submissions().iter().find(|s| &s.key == key);
+            match found.and_then(to_js) {
+                Some(value) => Write::Put(SUBMISSIONS, value),
+                None => Write::Delete(SUBMISSIONS, key.clone()),
+            }
+        });
+        jobs.chain(submissions).collect()
+    }
+
+    /// Writes the records in one transaction: all of them, or (on an error) none.
+    pub async fn write(&self, writes: Vec<Write>) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(&[JOBS, SUBMISSIONS], TransactionMode::ReadWrite)?;
+        let queued: Result<(), idb::Error> = writes.into_iter().try_for_each(|write| match write {
+            Write::Put(name, value) => tx.object_store(name)?.put(&value, None).map(drop),
+            Write::Delete(name, key) => tx
+                .object_store(name)?
+                .delete(JsValue::from_str(&key))
+                .map(drop),
+        });
+        if let Err(error) = queued {
+            // None of it, rather than part of it.
+            let _ = tx.abort();
+            return Err(StorageError::from(error));
+        }
+        let error = tx.error();
+        let done = tx.commit()?.await;
+        match done {
+            Ok(result) if result.is_committed() => Ok(()),
+            _ => Err(
+                match error.as_ref().map(web_sys::DomException::name).as_deref() {
+                    Some("QuotaExceededError") => StorageError::Full,
+                    _ => match done {
+                        Err(error) => StorageError::from(error),
+                        Ok(_) => StorageError::Failed("the write was aborted".to_owned()),
+                    },
+                },
+            ),
+        }
+    }
+
+    /// Empties the history (every job and submission).
+    pub async fn clear(&self) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(&[JOBS, SUBMISSIONS], TransactionMode::ReadWrite)?;
+        tx.object_store(JOBS)?.clear()?;
+        tx.object_store(SUBMISSIONS)?.clear()?;
+        tx.commit()?.await?;
+        Ok(())
+    }
+
+    /// Closes the connection once its transactions are done.
+    pub fn close(&self) {
+        self.db.close();
+    }
+
+    /// One job as saved now (`None`: removed), for a change another tab made.
+    pub async fn job(&self, id: &str) -> Result<Option<JobEntry>, StorageError> {
+        let tx = self.db.transaction(&[JOBS], TransactionMode::ReadOnly)?;
+        let value = tx.object_store(JOBS)?.get(JsValue::from_str(id))?.await?;
+        Ok(value.and_then(|v| serde_wasm_bindgen::from_value(v).ok()))
+    }
+
+    /// One submission as saved now (`None`: gone).
+    pub async fn submission(&self, key: &str) -> Result<Option<Submission>, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[SUBMISSIONS], TransactionMode::ReadOnly)?;
+        let value = tx
+            .object_store(SUBMISSIONS)?
+            .get(JsValue::from_str(key))?
+            .await?;
+        Ok(value.and_then(|v| serde_wasm_bindgen::from_value(v).ok()))
+    }
+}

@@ -1,0 +1,260 @@
+//! The history's storage in a real browser: IndexedDB one record per job, the move from the
+//! old localStorage history, corrupt records, writes the browser refuses, and no storage
+//! at all. Each test starts from an empty database.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use krea_studio::components::Studio;
+use krea_studio::history_db::{HistoryDb, Write, JOBS};
+use krea_studio::hooks::{browser_storage, Kept, HISTORY_KEY};
+use krea_studio::jobs::{JobEntry, JobStore};
+use krea_studio::settings::RuntimeConfig;
+use leptos::prelude::*;
+use serde_json::json;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn eventually(seconds: u32, what: &str, mut ready: impl FnMut() -> bool) {
+    for _ in 0..seconds * 20 {
+        if ready() {
+            return;
+        }
+        TimeoutFuture::new(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// A realistic finished job.
+fn entry(n: usize) -> JobEntry {
+    let id = format!("4d0e5f97-9721-4422-b88c-{n:012}");
+    JobEntry {
+        job: serde_json::from_value(json!({
+            "job_id": id, "status": "completed",
+            "created_at": format!("2026-11-22T10:{:02}:{:02}.000Z", n / 60 % 60, n % 60),
+            "completed_at": "2026-11-22T11:00:07.000Z",
+            "result": {"urls": [format!("https://gen.krea.ai/images/{id}.png")]}
+        }))
+        .unwrap(),
+        model_id: "bfl/flux-1-dev".into(),
+        request: json!({
+            "prompt": format!("a red fox in fresh snow at golden hour, number {n}"),
+            "width": 1536, "height": 1024, "seed": 3317551338u64, "steps": 30,
+            "style_images": [{"url": "https://app-uploads.krea.ai/style/abc.png", "strength": 0.8}]
+        })
+        .as_object()
+        .unwrap()
+        .clone(),
+        notice: None,
+        lost: None,
+    }
+}
+
+async fn empty_database() {
+    let db = HistoryDb::open().await.expect("IndexedDB opens");
+    db.clear().await.unwrap();
+    db.close();
+    if let Some(storage) = browser_storage(Kept::Always) {
+        storage.clear().unwrap();
+    }
+}
+
+fn mount() -> (web_sys::Element, impl Drop) {
+    let document = gloo_utils::document();
+    let root = document.create_element("section").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let config = RuntimeConfig {
+        proxy_url: Some("http://127.0.0.1:9".into()),
+    };
+    let mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        view! { <Studio config /> }
+    });
+    (root, mounted)
+}
+
+fn count(root: &web_sys::Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn notice(root: &web_sys::Element) -> String {
+    root.query_selector("[data-testid=storage-notice]")
+        .unwrap()
+        .and_then(|n| n.text_content())
+        .unwrap_or_default()
+}
+
+/// Runs `script` in the page (to break the browser's storage on purpose).
+fn run(script: &str) {
+    js_sys::Function::new_no_args(script)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn two_thousand_jobs_are_two_thousand_records_that_read_back_the_same() {
+    empty_database().await;
+    let db = HistoryDb::open().await.expect("IndexedDB opens");
+    let mut store = JobStore::default();
+    for n in 0..2000 {
+        store.add(entry(n));
+    }
+    let changes = store.take_changes();
+    assert_eq!(changes.jobs.len(), 2000);
+    db.write(HistoryDb::writes(&store, &changes))
+        .await
+        .expect("written");
+    let loaded = db.load().await.unwrap();
+    assert_eq!(loaded.unreadable, 0);
+    assert_eq!(loaded.store.entries().len(), 2000);
+    for n in [0, 999, 1999] {
+        assert_eq!(loaded.store.get(entry(n).id()), Some(&entry(n)));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_old_localstorage_history_moves_to_indexeddb_and_a_corrupt_record_is_skipped() {
+    empty_database().await;
+    // A history as the previous version saved it, with one entry it cannot read.
+    let mut legacy = JobStore::default();
+    for n in 0..300 {
+        legacy.add(entry(n));
+    }
+    let mut text: serde_json::Value = serde_json::to_value(&legacy).unwrap();
+    text["entries"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"job": {"job_id": 42}, "model_id": []}));
+    let storage = browser_storage(Kept::Always).unwrap();
+    storage.set_item(HISTORY_KEY, &text.to_string()).unwrap();
+    // And one corrupt record already in IndexedDB.
+    let db = HistoryDb::open().await.unwrap();
+    let broken = js_sys::JSON::parse(
+        r#"{"job": {"job_id": "4d0e5f97-9721-4422-b88c-ffffffffffff"}, "model_id": 7}"#,
+    )
+    .unwrap();
+    db.write(vec![Write::Put(JOBS, broken)]).await.unwrap();
+    db.close();
+
+    let (root, _mounted) = mount();
+    eventually(20, "300 cards", || {
+        count(&root, "[data-testid=job-card]") == 300
+    })
+    .await;
+    eventually(5, "the notice", || {
+        notice(&root).contains("2 saved entries")
+    })
+    .await;
+    eventually(5, "the old copy to move aside", || {
+        storage.get_item(HISTORY_KEY).unwrap().is_none()
+    })
+    .await;
+    assert!(
+        storage
+            .get_item("krea-studio.history.migrated")
+            .unwrap()
+            .is_some(),
+        "the old copy is kept, not deleted"
+    );
+    let db = HistoryDb::open().await.unwrap();
+    let loaded = db.load().await.unwrap();
+    assert_eq!(
+        loaded.store.entries().len(),
+        300,
+        "every readable entry moved"
+    );
+    assert_eq!(
+        loaded.unreadable, 1,
+        "the corrupt record is left where it was"
+    );
+    db.close();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_write_the_browser_refuses_is_said_at_once_and_the_jobs_stay() {
+    empty_database().await;
+    run("window.realPut = IDBObjectStore.prototype.put;
+         IDBObjectStore.prototype.put = function () {
+           throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+         };");
+    let (root, _mounted) = mount();
+    eventually(5, "the studio", || {
+        count(&root, "[data-testid=prompt-input]") == 1
+    })
+    .await;
+    // An import is the quickest way to a large write.
+    let mut file = JobStore::default();
+    for n in 0..50 {
+        file.add(entry(n));
+    }
+    let text = krea_studio::jobs::history_file::export(file.entries());
+    let import = root
+        .query_selector("[data-testid=import-file]")
+        .unwrap()
+        .expect("the import input");
+    let input: web_sys::HtmlInputElement = import.unchecked_into();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let picked = web_sys::File::new_with_str_sequence(&parts, "history.json").unwrap();
+    transfer.items().add_with_file(&picked).unwrap();
+    input.set_files(transfer.files().as_ref());
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    eventually(10, "the imported cards", || {
+        count(&root, "[data-testid=job-card]") == 50
+    })
+    .await;
+    eventually(5, "the refusal said", || {
+        notice(&root).contains("storage for this site is full")
+    })
+    .await;
+    assert!(
+        notice(&root).contains("50 changes are kept in this tab only"),
+        "{}",
+        notice(&root)
+    );
+
+    // Room again: the next change writes everything that waited.
+    run("IDBObjectStore.prototype.put = window.realPut;");
+    let remove = root
+        .query_selector("[data-testid=remove-job]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>();
+    remove.click();
+    eventually(5, "the notice to clear", || notice(&root).is_empty()).await;
+    let db = HistoryDb::open().await.unwrap();
+    assert_eq!(db.load().await.unwrap().store.entries().len(), 49);
+    db.close();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn without_any_storage_the_studio_starts_works_and_says_so() {
+    run("window.savedStorage = {};
+         for (const name of ['localStorage', 'sessionStorage', 'indexedDB']) {
+           window.savedStorage[name] = Object.getOwnPropertyDescriptor(window, name)
+             || Object.getOwnPropertyDescriptor(Window.prototype, name);
+           Object.defineProperty(window, name, {
+             configurable: true,
+             get() { throw new DOMException('Access is denied for this document.', 'SecurityError'); },
+           });
+         }");
+    let (root, _mounted) = mount();
+    eventually(5, "the studio", || {
+        count(&root, "[data-testid=prompt-input]") == 1
+    })
+    .await;
+    eventually(5, "the notice", || {
+        notice(&root).contains("will not survive a reload")
+    })
+    .await;
+    run(
+        "for (const [name, descriptor] of Object.entries(window.savedStorage)) {
+           Object.defineProperty(window, name, descriptor);
+         }",
+    );
+    root.remove();
+}
