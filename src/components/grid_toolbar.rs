@@ -37,7 +37,7 @@ pub fn GridToolbar(
     });
     let has_pending = Memo::new(move |_| store.with(JobStore::has_pending));
     let has_finished =
-        Memo::new(move |_| store.with(|s| s.entries().iter().any(|e| e.job.is_finished())));
+        Memo::new(move |_| store.with(|s| s.entries().iter().any(|e| e.is_settled())));
     let status_name = move |status: StatusFilter| {
         let t = t.get();
         match status {

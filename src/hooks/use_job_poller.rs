@@ -63,12 +63,11 @@ pub fn use_job_poller(
                             *misses
                         })
                         .unwrap_or_default();
+                    // A clear answer from a reachable Krea: ask again at the usual pace.
+                    scheduler.try_update_value(|s| s.succeeded(&id, now));
                     if misses >= LOST_AFTER_NOT_FOUND {
                         not_found.try_update_value(|map| map.remove(&id));
                         store.try_update(|s| s.mark_lost(&id, Lost::Unknown));
-                    } else {
-                        let jitter = js_sys::Math::random();
-                        scheduler.try_update_value(|s| s.failed(&id, now, None, jitter));
                     }
                 }
                 Err(error) => {
