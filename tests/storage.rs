@@ -84,6 +84,23 @@ fn notice(root: &web_sys::Element) -> String {
         .unwrap_or_default()
 }
 
+/// Picks `text` as the history file to import, as a person would with the file picker.
+fn import(root: &web_sys::Element, text: &str) {
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=import-file]")
+        .unwrap()
+        .expect("the import input")
+        .unchecked_into();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let picked = web_sys::File::new_with_str_sequence(&parts, "history.json").unwrap();
+    transfer.items().add_with_file(&picked).unwrap();
+    input.set_files(transfer.files().as_ref());
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+}
+
 /// Runs `script` in the page (to break the browser's storage on purpose).
 fn run(script: &str) {
     js_sys::Function::new_no_args(script)
@@ -188,20 +205,10 @@ async fn a_write_the_browser_refuses_is_said_at_once_and_the_jobs_stay() {
     for n in 0..50 {
         file.add(entry(n));
     }
-    let text = krea_studio::jobs::history_file::export(file.entries());
-    let import = root
-        .query_selector("[data-testid=import-file]")
-        .unwrap()
-        .expect("the import input");
-    let input: web_sys::HtmlInputElement = import.unchecked_into();
-    let transfer = web_sys::DataTransfer::new().unwrap();
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
-    let picked = web_sys::File::new_with_str_sequence(&parts, "history.json").unwrap();
-    transfer.items().add_with_file(&picked).unwrap();
-    input.set_files(transfer.files().as_ref());
-    input
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    import(
+        &root,
+        &krea_studio::jobs::history_file::export(file.entries()),
+    );
     eventually(10, "the imported cards", || {
         count(&root, "[data-testid=job-card]") == 50
     })
@@ -256,5 +263,56 @@ async fn without_any_storage_the_studio_starts_works_and_says_so() {
            Object.defineProperty(window, name, descriptor);
          }",
     );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_imported_history_cannot_smuggle_links_or_paths_into_the_page() {
+    empty_database().await;
+    let (root, _mounted) = mount();
+    eventually(5, "the studio", || {
+        count(&root, "[data-testid=prompt-input]") == 1
+    })
+    .await;
+    let mut hostile = entry(1);
+    hostile.job = serde_json::from_value(json!({
+        "job_id": entry(1).id(), "status": "completed", "created_at": "2026-11-22T10:00:00.000Z",
+        "result": {"urls": ["javascript:alert(document.domain)", "data:text/html,<script>alert(1)</script>",
+                            "https://gen.krea.ai/images/fine.png"]}
+    }))
+    .unwrap();
+    let mut traversal = serde_json::to_value(entry(2)).unwrap();
+    traversal["job"]["job_id"] = json!("../../generate/image/bfl/flux-1-dev");
+    let file = json!({"format": "krea-studio.history", "version": 1,
+                      "jobs": [serde_json::to_value(&hostile).unwrap(), traversal]});
+    import(&root, &file.to_string());
+    eventually(5, "the imported card", || {
+        count(&root, "[data-testid=job-card]") == 1
+    })
+    .await;
+    let outcome = root
+        .query_selector("[data-testid=files-outcome]")
+        .unwrap()
+        .and_then(|n| n.text_content())
+        .unwrap_or_default();
+    assert!(
+        outcome.contains("1 entries refused") && outcome.contains("not a UUID"),
+        "{outcome}"
+    );
+    assert_eq!(
+        count(&root, "[data-testid=unsafe-url]"),
+        2,
+        "both shown as text"
+    );
+    let images = root.query_selector_all("img").unwrap();
+    for index in 0..images.length() {
+        let src = images
+            .item(index)
+            .unwrap()
+            .unchecked_into::<web_sys::Element>()
+            .get_attribute("src")
+            .unwrap_or_default();
+        assert!(src.starts_with("https://"), "{src} reached the page");
+    }
     root.remove();
 }
