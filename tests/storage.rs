@@ -3,7 +3,6 @@
 //! at all. Each test starts from an empty database.
 #![cfg(target_arch = "wasm32")]
 
-use gloo_timers::future::TimeoutFuture;
 use krea_studio::components::Studio;
 use krea_studio::history_db::{HistoryDb, Write, JOBS};
 use krea_studio::hooks::{browser_storage, Kept, HISTORY_KEY};
@@ -16,15 +15,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn eventually(seconds: u32, what: &str, mut ready: impl FnMut() -> bool) {
-    for _ in 0..seconds * 20 {
-        if ready() {
-            return;
-        }
-        TimeoutFuture::new(50).await;
-    }
-    panic!("timed out waiting for {what}");
-}
+mod common;
+use common::eventually;
 
 /// A realistic finished job.
 fn entry(n: usize) -> JobEntry {

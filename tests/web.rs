@@ -15,6 +15,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::eventually;
+
 fn proxy() -> String {
     env!(
         "KREA_TEST_PROXY",
@@ -25,17 +28,6 @@ fn proxy() -> String {
 
 fn request(model: &str, body: serde_json::Value) -> ImageRequest {
     ImageRequest::new(model, body.as_object().unwrap().clone()).unwrap()
-}
-
-/// Waits up to `seconds` for `ready`, checking every 50 ms.
-async fn eventually(seconds: u32, what: &str, mut ready: impl FnMut() -> bool) {
-    for _ in 0..seconds * 20 {
-        if ready() {
-            return;
-        }
-        TimeoutFuture::new(50).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 #[wasm_bindgen_test]

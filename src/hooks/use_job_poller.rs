@@ -1,9 +1,9 @@
+use super::use_interval_while;
 use crate::api::{ApiError, KreaClient};
 use crate::browser;
 use crate::i18n::Texts;
 use crate::jobs::deadline::{is_overdue, LOST_AFTER_NOT_FOUND};
 use crate::jobs::{JobStore, Lost, PollScheduler};
-use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
@@ -32,7 +32,6 @@ pub fn use_job_poller(
     let in_flight = StoredValue::new_local(HashMap::<String, AbortController>::new());
     // Consecutive 404 answers per job.
     let not_found = StoredValue::new_local(HashMap::<String, u32>::new());
-    let timer = StoredValue::new_local(None::<Interval>);
     let has_pending = Memo::new(move |_| store.with(JobStore::has_pending));
 
     let poll = move |id: String| {
@@ -130,19 +129,8 @@ pub fn use_job_poller(
         due.into_iter().for_each(poll);
     };
 
-    Effect::new(move |_| {
-        if has_pending.get() {
-            if timer.with_value(Option::is_none) {
-                timer.set_value(Some(Interval::new(TICK_MS, tick)));
-            }
-        } else {
-            // Dropping the interval clears it.
-            timer.set_value(None);
-        }
-    });
-
+    use_interval_while(has_pending.into(), TICK_MS, tick);
     on_cleanup(move || {
-        timer.try_set_value(None);
         in_flight.try_update_value(|map| map.drain().for_each(|(_, c)| c.abort()));
     });
 }

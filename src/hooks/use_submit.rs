@@ -1,9 +1,9 @@
+use super::use_interval_while;
 use crate::api::{ApiError, KreaClient};
 use crate::browser;
 use crate::i18n::Texts;
 use crate::jobs::submission::{Submission, SubmissionState};
 use crate::jobs::JobStore;
-use gloo_timers::callback::Interval;
 use krea_api::ImageRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -38,7 +38,6 @@ pub fn use_submit(
 ) -> Submitter {
     let last_click = RwSignal::new(f64::NAN);
     let in_flight = StoredValue::new_local(HashMap::<String, AbortController>::new());
-    let timer = StoredValue::new_local(None::<Interval>);
 
     let send = move |submission: Submission| {
         let Some(request) = ImageRequest::new(&submission.model_id, submission.request.clone())
@@ -83,19 +82,8 @@ pub fn use_submit(
     };
     // One timer, running only while some submission is not a job yet.
     let waiting = Memo::new(move |_| store.with(|s| !s.submissions().is_empty()));
-    Effect::new(move |_| {
-        if waiting.get() {
-            if timer.with_value(Option::is_none) {
-                tick();
-                timer.set_value(Some(Interval::new(TICK_MS, tick)));
-            }
-        } else {
-            // Dropping the interval clears it.
-            timer.set_value(None);
-        }
-    });
+    use_interval_while(waiting.into(), TICK_MS, tick);
     on_cleanup(move || {
-        timer.try_set_value(None);
         // The submissions stay in the history, marked as being sent: the next page load
         // sends them again with their keys.
         in_flight.try_update_value(|map| map.drain().for_each(|(_, c)| c.abort()));

@@ -1,5 +1,6 @@
 //! What may reach the page from a job or an imported history: only web addresses go into
-//! `src`, `href` or `window.open`, and only UUIDs become request paths. Anything else is
+//! `src`, `href` or `window.open`, and only UUIDs (as `krea_api` checks them) become
+//! request paths. Anything else is
 //! shown as text and flagged, never followed.
 
 /// An `http:` or `https:` address with nothing a browser would strip or reinterpret
@@ -20,14 +21,7 @@ pub fn is_web_url(url: &str) -> bool {
     url.len() > scheme_len && !url.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
-/// A job id as Krea writes them: a hyphenated UUID (so it is safe in `/jobs/{id}`).
-pub fn is_job_id(id: &str) -> bool {
-    id.len() == 36
-        && id.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
+pub use krea_api::is_job_id;
 
 #[cfg(test)]
 mod tests {
@@ -60,14 +54,5 @@ mod tests {
         ] {
             assert!(!is_web_url(bad), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn job_ids_are_hyphenated_uuids() {
-        assert!(is_job_id("4d0e5f97-9721-4422-b88c-73a9032d7de1"));
-        assert!(!is_job_id("../../generate/image/bfl/flux-1-dev"));
-        assert!(!is_job_id("4d0e5f9797214422b88c73a9032d7de1"));
-        assert!(!is_job_id("4d0e5f97-9721-4422-b88c-73a9032d7de1/x"));
-        assert!(!is_job_id("4d0e5f97_9721-4422-b88c-73a9032d7de1"));
     }
 }

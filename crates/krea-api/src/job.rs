@@ -156,6 +156,16 @@ fn reason_text(value: &Value) -> Option<String> {
     }
 }
 
+/// A job id as Krea writes them: a hyphenated UUID. Only such ids become request paths
+/// (`/jobs/{id}`), whether they come from the proxy's caller, Krea, or an imported file.
+pub fn is_job_id(id: &str) -> bool {
+    id.len() == 36
+        && id.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
 /// `GET /jobs`: newest first, with a cursor for the next (older) page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobList {
@@ -254,6 +264,16 @@ mod tests {
             serde_json::to_value(&j).unwrap(),
             json!({"job_id": "a", "status": "queued", "created_at": "t"})
         );
+    }
+
+    #[test]
+    fn job_ids_are_hyphenated_uuids() {
+        assert!(is_job_id("4d0e5f97-9721-4422-b88c-73a9032d7de1"));
+        assert!(!is_job_id("4d0e5f9797214422b88c73a9032d7de1"));
+        assert!(!is_job_id("{4d0e5f97-9721-4422-b88c-73a9032d7de1}"));
+        assert!(!is_job_id("../../generate/image/bfl/flux-1-dev"));
+        assert!(!is_job_id("4d0e5f97-9721-4422-b88c-73a9032d7de1/x"));
+        assert!(!is_job_id("4d0e5f97_9721-4422-b88c-73a9032d7de1"));
     }
 
     #[test]

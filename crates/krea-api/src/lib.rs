@@ -15,6 +15,6 @@ pub mod validation;
 
 pub use catalogue::{FieldKind, FieldSpec, Literal, ModelSpec, Price, TextPattern, MODELS};
 pub use error_body::ErrorBody;
-pub use job::{Job, JobList, JobStatus};
+pub use job::{is_job_id, Job, JobList, JobStatus};
 pub use request::ImageRequest;
 pub use validation::{FieldError, Problem, Reason, ValidationErrors};
