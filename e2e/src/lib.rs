@@ -388,6 +388,26 @@ impl Stack {
         );
     }
 
+    /// Every job record the studio keeps in this browser's IndexedDB.
+    pub async fn stored_jobs(&self) -> Vec<serde_json::Value> {
+        let records = self
+            .browser
+            .execute_async(
+                "const done = arguments[0];
+                 const open = indexedDB.open('krea-studio');
+                 open.onerror = () => done(null);
+                 open.onsuccess = () => {
+                   const all = open.result.transaction('jobs').objectStore('jobs').getAll();
+                   all.onsuccess = () => { done(all.result); open.result.close(); };
+                   all.onerror = () => done(null);
+                 };",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(records).expect("the history in IndexedDB")
+    }
+
     /// Runs `script` in the page and returns its value.
     pub async fn eval(&self, script: &str) -> serde_json::Value {
         self.browser.execute(script, vec![]).await.unwrap()

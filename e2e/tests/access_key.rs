@@ -36,6 +36,9 @@ async fn the_access_key_from_settings_opens_the_proxy_and_stays_out_of_local_sto
         stored[1].as_str().unwrap().contains(KEY),
         "the tab keeps it"
     );
+    let history = serde_json::to_string(&stack.stored_jobs().await).unwrap();
+    assert!(history.contains("a locked door"), "the history is there");
+    assert!(!history.contains(KEY), "the key leaked into the history");
 
     // A reload in the same tab keeps working.
     stack.open().await;

@@ -21,13 +21,16 @@ async fn variations_cancel_all_stops_polling_and_retry_vary_and_reuse_make_the_r
     stack.ctrl_enter("prompt-input").await;
     stack.wait_for_count(CARD, 3).await;
     assert_eq!(stack.jobs_on_server().await, 3);
-    let seeds = stack
-        .eval(
-            "return JSON.parse(localStorage.getItem('krea-studio.history'))
-                    .entries.map(e => e.request.seed)",
-        )
-        .await;
-    let seeds: BTreeSet<u64> = serde_json::from_value(seeds).expect("every variation has a seed");
+    let seeds: BTreeSet<u64> = stack
+        .stored_jobs()
+        .await
+        .iter()
+        .map(|job| {
+            job["request"]["seed"]
+                .as_u64()
+                .expect("every variation has a seed")
+        })
+        .collect();
     assert_eq!(seeds.len(), 3, "three different seeds");
 
     // Each card in flight says how long it has run against the model's typical time.

@@ -51,7 +51,7 @@ pub fn use_job_poller(
                 Ok(job) => {
                     not_found.try_update_value(|map| map.remove(&id));
                     scheduler.try_update_value(|s| s.succeeded(&id, now));
-                    store.try_update(|s| s.apply(job));
+                    changed(store, |s| s.apply(job));
                 }
                 Err(ApiError::Aborted) => {}
                 Err(error) if error.is_not_found() => {
@@ -78,7 +78,7 @@ pub fn use_job_poller(
                     };
                     scheduler.try_update_value(|s| s.failed(&id, now, retry_after, jitter));
                     let words = error.message(texts.get_untracked());
-                    store.try_update(|s| s.note(&id, words));
+                    changed(store, |s| s.note(&id, words));
                 }
             }
         });
@@ -133,4 +133,12 @@ pub fn use_job_poller(
     on_cleanup(move || {
         in_flight.try_update_value(|map| map.drain().for_each(|(_, c)| c.abort()));
     });
+}
+
+/// Changes the store and tells its readers only when something did change: most poll
+/// answers say what the card already shows, and they must not re-render the history.
+fn changed(store: RwSignal<JobStore>, change: impl FnOnce(&mut JobStore) -> bool) {
+    if store.try_update_untracked(change) == Some(true) {
+        store.notify();
+    }
 }

@@ -214,13 +214,15 @@ impl JobStore {
         }
     }
 
-    /// Remembers something to show on the job's card.
-    pub fn note(&mut self, id: &str, message: String) {
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.id() == id) {
-            if entry.notice.as_ref() != Some(&message) {
+    /// Remembers something to show on the job's card. Returns whether anything changed.
+    pub fn note(&mut self, id: &str, message: String) -> bool {
+        match self.entries.iter_mut().find(|e| e.id() == id) {
+            Some(entry) if entry.notice.as_ref() != Some(&message) => {
                 entry.notice = Some(message);
                 self.changes.jobs.insert(id.to_owned());
+                true
             }
+            _ => false,
         }
     }
 

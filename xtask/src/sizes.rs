@@ -1,5 +1,6 @@
 //! What the built app weighs over the wire: raw, gzip and brotli per file, against the
-//! budget for the whole app.
+//! budget for the whole app. The compressed copies are written beside each file
+//! (`name.br`, `name.gz`), for `krea-proxy --serve` or any static host that serves them.
 
 use crate::run::Failure;
 use std::io::Write;
@@ -15,16 +16,26 @@ pub fn report(dist: &Path) -> Result<(), Failure> {
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or_default();
+        // Not config.json: deployers edit it in place, and a stale compressed copy would win.
         if !matches!(ext, "wasm" | "js" | "css" | "html") {
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|e| Failure(e.to_string()))?;
+        let (gz, br) = (gzip(&bytes), brotli(&bytes));
+        let beside = |suffix: &str| {
+            path.with_file_name(format!(
+                "{}.{suffix}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ))
+        };
+        std::fs::write(beside("gz"), &gz).map_err(|e| Failure(e.to_string()))?;
+        std::fs::write(beside("br"), &br).map_err(|e| Failure(e.to_string()))?;
         let name = path
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        rows.push((name, bytes.len(), gzip(&bytes), brotli(&bytes)));
+        rows.push((name, bytes.len(), gz.len(), br.len()));
     }
     rows.sort();
     println!(
@@ -52,13 +63,13 @@ fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
 
-fn gzip(bytes: &[u8]) -> usize {
+fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let _ = encoder.write_all(bytes);
-    encoder.finish().map(|out| out.len()).unwrap_or(0)
+    encoder.finish().unwrap_or_default()
 }
 
-fn brotli(bytes: &[u8]) -> usize {
+fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
@@ -66,7 +77,7 @@ fn brotli(bytes: &[u8]) -> usize {
         ..Default::default()
     };
     match brotli::BrotliCompress(&mut &bytes[..], &mut out, &params) {
-        Ok(_) => out.len(),
-        Err(_) => 0,
+        Ok(_) => out,
+        Err(_) => Vec::new(),
     }
 }

@@ -19,7 +19,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -89,8 +88,7 @@ pub fn router(config: &Config, upstream: Upstream) -> Router {
         api = api.route("/simulator/images/{file}", get(passthrough));
     }
     let app = match &config.serve {
-        Some(dir) => api
-            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        Some(dir) => api.merge(crate::static_files::service(dir)),
         None => api.fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") }),
     };
     app.method_not_allowed_fallback(|| async {

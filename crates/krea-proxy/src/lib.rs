@@ -11,6 +11,7 @@ pub mod error_response;
 pub mod idempotency;
 pub mod route_table;
 pub mod simulator;
+pub mod static_files;
 pub mod submit;
 pub mod upstream;
 

@@ -326,3 +326,49 @@ async fn serves_the_app_from_the_same_origin_with_serve() {
     assert_eq!(api.json::<Value>().await.unwrap()["error"], "Job not found");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test]
+async fn serves_the_precompressed_copy_the_browser_accepts_with_cache_rules() {
+    let dir = std::env::temp_dir().join(format!("krea-proxy-br-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wasm = "app-0123456789abcdef_bg.wasm";
+    std::fs::write(dir.join(wasm), "raw wasm").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.br")), "brotli wasm").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.gz")), "gzip wasm").unwrap();
+    std::fs::write(dir.join("index.html"), "<html>studio</html>").unwrap();
+    std::fs::write(dir.join("config.json"), "{}").unwrap();
+    let mut config = Config::simulated(1000);
+    config.serve = Some(dir.clone());
+    let base = proxy(config).await;
+    // No automatic decompression: what arrives is what was sent.
+    let plain = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .unwrap();
+    let fetch = |encoding: &'static str| {
+        plain
+            .get(format!("{base}/{wasm}"))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let br = fetch("gzip, br").await.unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(
+        br.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(br.text().await.unwrap(), "brotli wasm");
+    let gz = fetch("gzip").await.unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.text().await.unwrap(), "gzip wasm");
+    let raw = fetch("identity").await.unwrap();
+    assert!(raw.headers().get("content-encoding").is_none());
+    assert_eq!(raw.text().await.unwrap(), "raw wasm");
+    for page in ["/", "/config.json", "/some/route"] {
+        let reply = plain.get(format!("{base}{page}")).send().await.unwrap();
+        assert_eq!(reply.status(), 200, "{page}");
+        assert_eq!(reply.headers()["cache-control"], "no-cache", "{page}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
