@@ -308,3 +308,35 @@ async fn an_imported_history_cannot_smuggle_links_or_paths_into_the_page() {
     }
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn when_set_item_throws_settings_and_drafts_live_in_memory_and_the_studio_works() {
+    empty_database().await;
+    run("window.realSetItem = Storage.prototype.setItem;
+         Storage.prototype.setItem = function () {
+           throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+         };");
+    let (root, _mounted) = mount();
+    eventually(5, "the studio", || {
+        count(&root, "[data-testid=prompt-input]") == 1
+    })
+    .await;
+    let prompt: web_sys::HtmlTextAreaElement = root
+        .query_selector("[data-testid=prompt-input]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    prompt.set_value("a draft that cannot be kept");
+    prompt
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let button: web_sys::HtmlButtonElement = root
+        .query_selector("[data-testid=generate-button]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    eventually(5, "Generate to accept the prompt", || !button.disabled()).await;
+    assert_eq!(prompt.value(), "a draft that cannot be kept");
+    run("Storage.prototype.setItem = window.realSetItem;");
+    root.remove();
+}
