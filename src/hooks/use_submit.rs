@@ -75,9 +75,13 @@ pub fn use_submit(
         });
     };
     let tick = move || {
+        // Most ticks find nothing due: then nobody is told anything changed.
         let due = store
-            .try_update(|s| s.take_due_submissions(js_sys::Date::now()))
+            .try_update_untracked(|s| s.take_due_submissions(js_sys::Date::now()))
             .unwrap_or_default();
+        if !due.is_empty() {
+            store.notify();
+        }
         due.into_iter().for_each(send);
     };
     // One timer, running only while some submission is not a job yet.
