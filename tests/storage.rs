@@ -93,6 +93,18 @@ fn import(root: &web_sys::Element, text: &str) {
         .unwrap();
 }
 
+/// Breaks the browser's storage with `script`, then mounts the studio and waits for it.
+async fn mount_after(script: &str) -> (web_sys::Element, impl Drop) {
+    empty_database().await;
+    run(script);
+    let (root, mounted) = mount();
+    eventually(5, "the studio", || {
+        count(&root, "[data-testid=prompt-input]") == 1
+    })
+    .await;
+    (root, mounted)
+}
+
 /// Runs `script` in the page (to break the browser's storage on purpose).
 fn run(script: &str) {
     js_sys::Function::new_no_args(script)
@@ -182,15 +194,12 @@ async fn an_old_localstorage_history_moves_to_indexeddb_and_a_corrupt_record_is_
 
 #[wasm_bindgen_test]
 async fn a_write_the_browser_refuses_is_said_at_once_and_the_jobs_stay() {
-    empty_database().await;
-    run("window.realPut = IDBObjectStore.prototype.put;
+    let (root, _mounted) = mount_after(
+        "window.realPut = IDBObjectStore.prototype.put;
          IDBObjectStore.prototype.put = function () {
            throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-         };");
-    let (root, _mounted) = mount();
-    eventually(5, "the studio", || {
-        count(&root, "[data-testid=prompt-input]") == 1
-    })
+         };",
+    )
     .await;
     // An import is the quickest way to a large write.
     let mut file = JobStore::default();
@@ -311,15 +320,12 @@ async fn an_imported_history_cannot_smuggle_links_or_paths_into_the_page() {
 
 #[wasm_bindgen_test]
 async fn when_set_item_throws_settings_and_drafts_live_in_memory_and_the_studio_works() {
-    empty_database().await;
-    run("window.realSetItem = Storage.prototype.setItem;
+    let (root, _mounted) = mount_after(
+        "window.realSetItem = Storage.prototype.setItem;
          Storage.prototype.setItem = function () {
            throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-         };");
-    let (root, _mounted) = mount();
-    eventually(5, "the studio", || {
-        count(&root, "[data-testid=prompt-input]") == 1
-    })
+         };",
+    )
     .await;
     let prompt: web_sys::HtmlTextAreaElement = root
         .query_selector("[data-testid=prompt-input]")

@@ -318,14 +318,6 @@ impl JobStore {
             .collect()
     }
 
-    /// When the next waiting submission is due.
-    pub fn next_submission_at(&self) -> Option<f64> {
-        self.submissions
-            .iter()
-            .filter_map(Submission::due_at)
-            .reduce(f64::min)
-    }
-
     /// A submission became this job: the card takes its place. A job already here (the
     /// same key answered twice, or another tab got there first) is not added twice.
     pub fn submission_made(&mut self, key: &str, job: Job) {
@@ -414,16 +406,6 @@ impl JobStore {
     /// A submission that is gone elsewhere (made into a job, dismissed).
     pub fn forget_submission(&mut self, key: &str) {
         self.submissions.retain(|s| s.key != key);
-    }
-
-    /// Every job and submission in the store, as records to write (a migration).
-    pub fn all_changed(&mut self) {
-        self.changes
-            .jobs
-            .extend(self.entries.iter().map(|e| e.id().to_owned()));
-        self.changes
-            .submissions
-            .extend(self.submissions.iter().map(|s| s.key.clone()));
     }
 }
 
@@ -598,7 +580,11 @@ mod tests {
         assert_eq!(store.ids(), ["7"]);
         assert_eq!(store.submissions().len(), 1);
         store.resume_submissions(5.0);
-        assert_eq!(store.next_submission_at(), Some(5.0));
+        assert_eq!(
+            store.take_due_submissions(5.0).len(),
+            1,
+            "sent again after a reload"
+        );
         store.dismiss_submission("k2");
         assert!(store.submissions().is_empty());
     }

@@ -78,7 +78,7 @@ impl Submits {
                 Claim::Unsettled(window) => {
                     let _turn = self.one_at_a_time.lock().await;
                     match self.look_for_job(upstream, &forward, window).await {
-                        Found::Job(job) => return self.created(Some(key), job, "found").await,
+                        Found::Job(job) => return self.found(Some(key), job).await,
                         Found::CannotTell => return self.cannot_tell(key, window).await,
                         // Krea never made it: this request goes ahead as a fresh one.
                         Found::Nothing => {}
@@ -122,7 +122,7 @@ impl Submits {
             judged_at: now_nanos(),
         };
         match self.look_for_job(upstream, &look_again, window).await {
-            Found::Job(job) => self.created(key, job, "found").await,
+            Found::Job(job) => self.found(key, job).await,
             Found::Nothing => {
                 if let Some(key) = key {
                     self.store.settle(key, Outcome::NotCreated).await;
@@ -148,14 +148,15 @@ impl Submits {
         }
     }
 
-    async fn created(&self, key: Option<&str>, job: Job, how: &'static str) -> Response {
+    /// Answers with a job whose first answer was lost, and remembers it for the key.
+    async fn found(&self, key: Option<&str>, job: Job) -> Response {
         tracing::info!(job = %job.job_id, "a lost answer from Krea was found again");
         let body = Bytes::from(serde_json::to_vec(&job).unwrap_or_default());
         self.store.remember_job(&job.job_id).await;
         if let Some(key) = key {
             self.store.settle(key, Outcome::Created(body.clone())).await;
         }
-        job_response(body, how)
+        job_response(body, "found")
     }
 
     async fn cannot_tell(&self, key: &str, window: Window) -> Response {
