@@ -17,4 +17,6 @@ pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod history_db;
 #[cfg(target_arch = "wasm32")]
+pub mod history_journal;
+#[cfg(target_arch = "wasm32")]
 pub mod hooks;

@@ -140,6 +140,24 @@ async fn sixty_jobs_through_faults_a_reload_and_a_restart_each_end_as_one_true_c
         wait_until_generate_is_enabled(&stack, &mut said).await;
         stack.click("generate-button").await;
         said.extend(words_on_screen(&stack).await);
+        // Every click shows its generations (a click must never be swallowed).
+        let shown_for_click = format!(
+            "return [...document.querySelectorAll('.job-card .prompt')]
+                .filter(p => p.textContent === 'chaos {click}').length"
+        );
+        let mut made = Value::Null;
+        for _ in 0..20 {
+            made = stack.eval(&shown_for_click).await;
+            if made == PER_CLICK {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            made,
+            Value::from(PER_CLICK),
+            "click {click} did not show its {PER_CLICK} generations"
+        );
     }
 
     // Everything settles: no submission left, every card in a final state.
@@ -162,6 +180,21 @@ async fn sixty_jobs_through_faults_a_reload_and_a_restart_each_end_as_one_true_c
             println!("unsettled submissions: {states:#}");
             let errors = stack.eval("return window.pageErrors").await;
             println!("page errors: {errors:#}");
+            let at_krea = jobs_at_krea(&stack).await;
+            let missing: Vec<_> = at_krea
+                .keys()
+                .filter(|id| !shown.contains_key(*id))
+                .collect();
+            println!(
+                "jobs at Krea: {}; without a card: {missing:?}",
+                at_krea.len()
+            );
+            let stored = stack.stored_jobs().await;
+            println!("stored: {}", stored.len());
+            let prompts = stack
+                .eval("return [...document.querySelectorAll('[data-testid=job-prompt]')].map(p => p.textContent)")
+                .await;
+            println!("prompts on cards: {prompts}");
         }
         assert!(
             started.elapsed() < Duration::from_secs(240),

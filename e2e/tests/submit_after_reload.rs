@@ -23,3 +23,53 @@ async fn generating_after_a_reload_still_sends() {
     );
     stack.close().await;
 }
+
+#[tokio::test]
+async fn a_click_and_a_reload_in_the_same_moment_lose_nothing() {
+    let stack = Stack::start_with(600, &[], &[]).await;
+    stack.open().await;
+    stack.type_into("prompt-input", "clicked, then gone").await;
+    // The history's IndexedDB write cannot land before the page goes: a transaction kept
+    // busy on the same stores holds it back until the reload aborts both.
+    stack
+        .browser
+        .execute_async(
+            "const done = arguments[0];
+             const open = indexedDB.open('krea-studio');
+             open.onsuccess = () => {
+               const tx = open.result.transaction(['jobs', 'submissions'], 'readwrite');
+               const jobs = tx.objectStore('jobs');
+               const spin = () => { jobs.get('none').onsuccess = spin; };
+               spin();
+               document.querySelector('[data-testid=generate-button]').click();
+               setTimeout(() => { location.reload(); done(true); }, 300);
+             };
+             open.onerror = () => done(false);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    stack
+        .wait_for_count("[data-testid='job-card'][data-status='completed']", 1)
+        .await;
+    assert_eq!(
+        stack.jobs_on_server().await,
+        1,
+        "sent once, after the reload"
+    );
+    let prompt = stack.text("job-prompt").await;
+    assert_eq!(prompt, "clicked, then gone");
+    // Once IndexedDB holds everything, the journal is empty again.
+    let mut left = serde_json::Value::Null;
+    for _ in 0..50 {
+        left = stack
+            .eval("return Object.keys(localStorage).filter(k => k.startsWith('krea-studio.journal.'))")
+            .await;
+        if left == serde_json::json!([]) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, serde_json::json!([]), "journal lines left behind");
+    stack.close().await;
+}

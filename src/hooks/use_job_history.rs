@@ -1,5 +1,7 @@
 use super::use_stored::{browser_storage, Kept};
 use crate::history_db::{HistoryDb, StorageError};
+use crate::history_journal::HistoryJournal;
+use crate::jobs::journal;
 use crate::jobs::store::Changes;
 use crate::jobs::JobStore;
 use leptos::prelude::*;
@@ -82,6 +84,8 @@ pub fn use_job_history() -> History {
     let db = StoredValue::new_local(None::<Rc<HistoryDb>>);
     let channel: Channel = StoredValue::new_local(None);
 
+    let journal = StoredValue::new_local(HistoryJournal::open());
+
     let save = move || {
         let Some(database) = db.get_value() else {
             // Nowhere to write: the changes stay, counted.
@@ -97,10 +101,12 @@ pub fn use_job_history() -> History {
         if changes.is_empty() {
             return;
         }
-        let writes = store.with_untracked(|s| HistoryDb::writes(s, &changes));
+        let (writes, lines) =
+            store.with_untracked(|s| (HistoryDb::writes(s, &changes), journal::lines(s, &changes)));
         spawn_local(async move {
             match database.write(writes).await {
                 Ok(()) => {
+                    journal.with_value(|j| j.as_ref().map(|j| j.settle(&lines)));
                     let unsaved = store.try_with_untracked(JobStore::unsaved).unwrap_or(0);
                     status.try_update(|s| {
                         s.unsaved = unsaved;
@@ -128,10 +134,12 @@ pub fn use_job_history() -> History {
             Ok(database) => Rc::new(database),
             Err(_) => {
                 // In memory only, but with whatever the old storage still holds.
+                let left = journal.with_value(|j| j.as_ref().map(HistoryJournal::read));
                 store.try_update(|s| {
                     if let Some((old, _)) = legacy {
                         s.merge(old.entries().to_vec());
                     }
+                    journal::replay(s, left.unwrap_or_default());
                     s.resume_submissions(js_sys::Date::now());
                 });
                 status.try_update(|s| {
@@ -165,6 +173,9 @@ pub fn use_job_history() -> History {
                 }
             }
         }
+        // What a page that closed before its writes landed left in the journal.
+        let left = journal.with_value(|j| j.as_ref().map(HistoryJournal::read));
+        skipped += journal::replay(&mut saved, left.unwrap_or_default());
         store.try_update(|s| {
             // Anything made before the saved history arrived stays, and is written too.
             let made_meanwhile = std::mem::take(s);
@@ -175,7 +186,7 @@ pub fn use_job_history() -> History {
                 s.add(entry.clone());
             }
             for submission in made_meanwhile.submissions() {
-                s.add_submission(submission.clone());
+                s.restore_submission(submission.clone());
             }
             s.resume_submissions(js_sys::Date::now());
         });
@@ -193,10 +204,16 @@ pub fn use_job_history() -> History {
         });
     });
 
-    // Writes what changed, whenever something did.
+    // Writes what changed, whenever something did: into the journal at once (this runs
+    // in the same turn as the change, before a reload can happen), then into IndexedDB.
     Effect::new(move |_| {
         store.track();
-        if status.with_untracked(|s| !s.loading) {
+        let (loading, in_memory_only) = status.with_untracked(|s| (s.loading, s.in_memory_only));
+        if !in_memory_only {
+            let lines = store.with_untracked(|s| journal::lines(s, s.changes()));
+            journal.with_value(|j| j.as_ref().map(|j| j.write(&lines)));
+        }
+        if !loading {
             save();
         }
     });

@@ -2,7 +2,7 @@ use super::use_interval_while;
 use crate::api::{ApiError, KreaClient};
 use crate::browser;
 use crate::i18n::Texts;
-use crate::jobs::submission::{Submission, SubmissionState};
+use crate::jobs::submission::Submission;
 use crate::jobs::JobStore;
 use krea_api::ImageRequest;
 use leptos::prelude::*;
@@ -112,9 +112,9 @@ pub fn use_submit(
         }),
         busy: Signal::derive(move || {
             store.with(|s| {
-                s.submissions().iter().any(|s| {
-                    of_last_click(s) && s.attempts == 1 && s.state == SubmissionState::Sending
-                })
+                s.submissions()
+                    .iter()
+                    .any(|s| of_last_click(s) && s.is_first_send())
             })
         }),
         errors: Signal::derive(move || {

@@ -6,6 +6,7 @@ pub mod describe;
 pub mod download_name;
 pub mod filter;
 pub mod history_file;
+pub mod journal;
 pub mod pricing;
 pub mod progress;
 pub mod safe_url;

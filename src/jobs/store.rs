@@ -357,6 +357,18 @@ impl JobStore {
         }
     }
 
+    /// A submission as a page that could not save it left it (or as made before the saved
+    /// history arrived): replaces the copy here or joins, and is written next.
+    pub fn restore_submission(&mut self, submission: Submission) {
+        self.changes.submissions.insert(submission.key.clone());
+        self.put_submission(submission);
+    }
+
+    /// What changed and is not written yet.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
     /// What changed since the last call: the records to write.
     pub fn take_changes(&mut self) -> Changes {
         std::mem::take(&mut self.changes)
@@ -399,7 +411,13 @@ impl JobStore {
             .find(|s| s.key == submission.key)
         {
             Some(known) => *known = submission,
-            None => self.submissions.push(submission),
+            None => {
+                // Newest first, as the person made them.
+                let at = self
+                    .submissions
+                    .partition_point(|s| s.asked_at >= submission.asked_at);
+                self.submissions.insert(at, submission);
+            }
         }
     }
 

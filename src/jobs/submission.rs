@@ -148,6 +148,16 @@ impl Submission {
         }
     }
 
+    /// Not sent yet, or on its first try: the person has had no answer at all. From the
+    /// click on, so Generate is busy in the same turn as the click that made it.
+    pub fn is_first_send(&self) -> bool {
+        match self.state {
+            SubmissionState::Waiting { .. } => self.attempts == 0,
+            SubmissionState::Sending => self.attempts == 1,
+            SubmissionState::Failed { .. } => false,
+        }
+    }
+
     pub fn has_failed(&self) -> bool {
         matches!(self.state, SubmissionState::Failed { .. })
     }
@@ -177,10 +187,17 @@ mod tests {
     }
 
     #[test]
-    fn a_new_submission_is_due_at_once() {
-        let s = submission();
+    fn a_new_submission_is_due_at_once_and_busy_until_its_first_answer() {
+        let mut s = submission();
         assert!(s.is_due(1000.0));
         assert_eq!(s.prompt(), "a fox");
+        assert!(s.is_first_send(), "from the click on");
+        s.start_sending();
+        assert!(s.is_first_send());
+        s.failed(transient(None), 1000.0, 0.0);
+        assert!(!s.is_first_send(), "an answer came, even if a bad one");
+        s.start_sending();
+        assert!(!s.is_first_send());
     }
 
     #[test]

@@ -27,8 +27,17 @@ pub const OUTCOME_HEADER: &str = "krea-proxy-outcome";
 
 pub struct Submits {
     pub store: Box<dyn IdempotencyStore>,
-    /// One generate request upstream at a time (see the module's notes).
-    one_at_a_time: Mutex<()>,
+    /// One generate request upstream at a time (see the module's notes). It guards
+    /// whether the jobs already at Krea were noted.
+    one_at_a_time: Mutex<Baseline>,
+}
+
+/// Whether the jobs Krea already held when this proxy first sent one were noted as not
+/// ours. Without that, a proxy restarted (or a replica started) just after another one
+/// made jobs would see those jobs in its first lookup's window and could not tell.
+#[derive(Default)]
+struct Baseline {
+    noted: bool,
 }
 
 /// What looking for a lost job found.
@@ -42,7 +51,7 @@ impl Submits {
     pub fn new(store: Box<dyn IdempotencyStore>) -> Self {
         Submits {
             store,
-            one_at_a_time: Mutex::new(()),
+            one_at_a_time: Mutex::new(Baseline::default()),
         }
     }
 
@@ -87,7 +96,10 @@ impl Submits {
             }
         }
         let key = key.map(|(key, _)| key);
-        let _turn = self.one_at_a_time.lock().await;
+        let mut turn = self.one_at_a_time.lock().await;
+        if !turn.noted {
+            turn.noted = self.note_jobs_already_there(upstream, &forward).await;
+        }
         let sent_at = now_nanos();
         let look_again = forward.clone();
         let answer = upstream.exchange(forward).await;
@@ -146,6 +158,20 @@ impl Submits {
                 None => unknown_response(),
             },
         }
+    }
+
+    /// Notes the jobs Krea made in the lookup window before this proxy's first send: they
+    /// are someone else's. Returns whether Krea answered (if not, the next send tries again;
+    /// meanwhile a lookup can only be less sure, never wrong).
+    async fn note_jobs_already_there(&self, upstream: &Upstream, like: &Forward) -> bool {
+        let from = now_nanos() - CLOCK_SKEW.as_nanos() as i128;
+        let Some(listed) = list_created_since(upstream, like, from).await else {
+            return false;
+        };
+        for job in listed {
+            self.store.remember_job(&job.job_id).await;
+        }
+        true
     }
 
     /// Answers with a job whose first answer was lost, and remembers it for the key.

@@ -226,3 +226,22 @@ async fn a_key_in_flight_is_refused_until_it_settles_even_if_its_caller_hung_up(
     assert_eq!(outcome(&later), "replayed");
     assert_eq!(krea.jobs().await, [job_id(later).await]);
 }
+
+#[tokio::test]
+async fn a_proxy_started_just_after_another_made_a_job_still_finds_its_own_lost_answer() {
+    let krea = Krea::start().await;
+    let before = proxy_in_front_of(&krea).await;
+    let theirs = job_id(submit(&before, Some("key-a"), "a fox").await).await;
+    // A restart: a second proxy, with none of the first one's memory, within a second.
+    let after = proxy_in_front_of(&krea).await;
+    krea.next(&[Mishap::DropAfter]);
+    let found = submit(&after, Some("key-b"), "a cat").await;
+    assert_eq!(found.status(), 200, "not left unknown");
+    assert_eq!(outcome(&found), "found");
+    let ours = job_id(found).await;
+    assert_ne!(
+        ours, theirs,
+        "the other proxy's job is not taken for this one"
+    );
+    assert_eq!(krea.jobs().await.len(), 2);
+}
