@@ -3,7 +3,8 @@ use crate::api::KreaClient;
 use crate::hooks::{
     use_access_key, use_announcements, use_clock, use_discovered_models, use_form_draft,
     use_history_files, use_job_actions, use_job_history, use_job_poller, use_locale,
-    use_runtime_config, use_settings, use_submit, use_texts, use_theme, JobActionsContext,
+    use_ready_mark, use_runtime_config, use_settings, use_submit, use_texts, use_theme,
+    JobActionsContext,
 };
 use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
@@ -62,6 +63,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     let now = use_clock(has_pending.into());
     let loaded = Signal::derive(move || history.is_loaded());
     let announcement = use_announcements(store, loaded, texts);
+    use_ready_mark(loaded);
     let spent = Memo::new(move |_| store.with(|s| Spent::of(s.entries())));
 
     view! {

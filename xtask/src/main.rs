@@ -1,5 +1,6 @@
-//! `cargo xtask dev | test | dist`: installs what is missing, builds, runs.
+//! `cargo xtask dev | test | dist | bench`: installs what is missing, builds, runs.
 
+mod bench;
 mod run;
 mod sizes;
 mod tools;
@@ -9,11 +10,14 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Stdio};
 
-const USAGE: &str = "usage: cargo xtask <dev | test | dist>
+const USAGE: &str = "usage: cargo xtask <dev | test | dist | bench>
   dev   install what is missing, build the app, start krea-proxy (simulator unless
         KREA_API_TOKEN is set) serving it, and print the URL
   test  fmt, clippy (host and wasm32), host tests, browser tests, release build, end-to-end
-  dist  release build into dist/ and print its sizes";
+  dist  release build into dist/ and print its sizes
+  bench the studio against a minimal Leptos app, an empty history and nginx: one table
+        of targets met or short, target/bench/report.json and history.svg
+        (--quick: each measure once and small, as `test` runs it)";
 
 fn main() {
     let task = std::env::args().nth(1).unwrap_or_default();
@@ -21,6 +25,7 @@ fn main() {
         "dev" => dev(),
         "test" => test(),
         "dist" => dist().map(|_| ()),
+        "bench" => bench::run(std::env::args().any(|a| a == "--quick"), None),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
@@ -137,6 +142,9 @@ fn test() -> Result<(), Failure> {
     .env("CHROMEDRIVER", tools::CHROMEDRIVER)
     .env("KREA_E2E_OUT", root.join("target/e2e"));
     run::check(&mut e2e, "end-to-end tests")?;
+
+    step("benchmark smoke (cargo xtask bench --quick)");
+    bench::run(true, Some(dist))?;
     // The chaos suite's counts, which its test writes down (test output is captured).
     if let Ok(report) = std::fs::read_to_string(&chaos_report) {
         println!("\n{}", report.lines().next().unwrap_or_default());
@@ -145,7 +153,7 @@ fn test() -> Result<(), Failure> {
     Ok(())
 }
 
-fn dist() -> Result<std::path::PathBuf, Failure> {
+pub(crate) fn dist() -> Result<std::path::PathBuf, Failure> {
     let tools = tools::ensure(false)?;
     let dist = workspace_root().join("dist");
     let mut trunk = tools.trunk();

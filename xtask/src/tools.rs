@@ -136,6 +136,16 @@ fn ensure_chromium() -> Result<(), Failure> {
     apt_install(&["chromium", "chromium-driver"])
 }
 
+/// nginx (the forwarding yardstick) and wrk (the load generator), from Debian.
+pub fn ensure_bench_tools() -> Result<(), Failure> {
+    let have = |path: &str| std::path::Path::new(path).exists();
+    if have("/usr/sbin/nginx") && have("/usr/bin/wrk") {
+        return Ok(());
+    }
+    announce("nginx and wrk from Debian");
+    apt_install(&["nginx-light", "wrk"])
+}
+
 fn apt_install(packages: &[&str]) -> Result<(), Failure> {
     let root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
     let apt = |args: &[&str]| {

@@ -1,0 +1,213 @@
+//! What a person feels, measured in headless Chromium: how long the first visit takes on a
+//! slow phone, and what a long history costs at load, per poll answer, in memory and in DOM.
+
+use crate::cdp;
+use crate::stats::median;
+use krea_e2e::{Proxy, Stack};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// Before the page's own scripts: keep every resource timing (poll answers are counted from
+/// them) and catch the wasm instance's memory when Trunk starts the app.
+const OBSERVER: &str = "performance.setResourceTimingBufferSize(1000000);
+addEventListener('TrunkApplicationStarted', e => { window.__wasmMemory = e.detail.wasm.memory; });";
+
+/// How many generations stay in flight while the history is measured.
+pub const PENDING: usize = 10;
+const MODEL: &str = "bfl/flux-1-dev";
+
+pub struct Browsers {
+    pub studio: Stack,
+    anchor: Proxy,
+}
+
+/// Load times on the throttled profile (ms, medians): studio, anchor.
+pub struct ColdLoad {
+    pub studio: f64,
+    pub anchor: f64,
+}
+
+/// One point of the history-scale curve.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryPoint {
+    pub jobs: usize,
+    pub first_render_ms: f64,
+    pub per_poll_ms: f64,
+    pub memory_mib: f64,
+    pub dom_nodes: f64,
+}
+
+impl Browsers {
+    /// The studio on the simulator (jobs that stay pending for an hour) and the anchor app,
+    /// both served precompressed by `krea-proxy --serve`, in one headless Chromium.
+    pub async fn start(studio_dist: &str, anchor_dist: &str) -> Browsers {
+        let studio = Proxy::start(
+            &[
+                "--simulate",
+                "--sim-job-ms",
+                "3600000",
+                "--serve",
+                studio_dist,
+            ],
+            &[],
+        )
+        .await;
+        let anchor = Proxy::start(&["--simulate", "--serve", anchor_dist], &[]).await;
+        let studio = Stack::with_proxy(studio).await;
+        cdp::before_every_page(&studio.browser, OBSERVER).await;
+        Browsers { studio, anchor }
+    }
+
+    /// Milliseconds from navigation to the app's `app:ready` mark.
+    async fn load(&self, base: &str) -> f64 {
+        self.studio
+            .browser
+            .goto(&format!("{base}/"))
+            .await
+            .expect("the page loads");
+        for _ in 0..2400 {
+            let mark = self
+                .studio
+                .eval("const m = performance.getEntriesByName('app:ready')[0]; return m ? m.startTime : null")
+                .await;
+            if let Some(ms) = mark.as_f64() {
+                return ms;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{base} never marked app:ready");
+    }
+
+    /// First visits on the throttled profile, studio and anchor alternating.
+    pub async fn cold_load(&self, repeats: usize) -> ColdLoad {
+        let (mut studio, mut anchor) = (Vec::new(), Vec::new());
+        let browser = &self.studio.browser;
+        for _ in 0..repeats {
+            for (base, times) in [
+                (self.studio.base.as_str(), &mut studio),
+                (self.anchor.base.as_str(), &mut anchor),
+            ] {
+                cdp::forget(browser, base).await;
+                cdp::throttle(browser, true).await;
+                times.push(self.load(base).await);
+                cdp::throttle(browser, false).await;
+            }
+        }
+        ColdLoad {
+            studio: median(&studio),
+            anchor: median(&anchor),
+        }
+    }
+
+    /// The studio with `jobs` finished jobs in its saved history and [`PENDING`] in flight:
+    /// first render, main-thread time per poll answer over `window`, memory and DOM size.
+    pub async fn history(&self, jobs: usize, window: Duration) -> HistoryPoint {
+        let base = self.studio.base.as_str();
+        cdp::forget(&self.studio.browser, base).await;
+        // A first load creates the database; then the history is written into it.
+        self.load(base).await;
+        let pending = self.new_jobs().await;
+        let made = pending.as_array().is_some_and(|jobs| {
+            jobs.len() == PENDING && jobs.iter().all(|job| job["job_id"].is_string())
+        });
+        assert!(
+            made,
+            "the simulator did not make the pending jobs: {pending}"
+        );
+        let seeded = self
+            .studio
+            .browser
+            .execute_async(SEED, vec![json!(jobs), pending, json!(MODEL), json!(base)])
+            .await
+            .expect("the history is seeded");
+        assert_eq!(seeded, Value::Bool(true), "seeding failed: {seeded}");
+        let first_render_ms = self.load(base).await;
+        // Let the first answers and images settle before counting.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let polls = "return performance.getEntriesByType('resource')
+            .filter(e => /\\/jobs\\/[0-9a-f-]+$/.test(e.name)).length";
+        let (busy_before, polls_before) = (
+            cdp::task_seconds(&self.studio.browser).await,
+            self.studio.eval(polls).await.as_f64().unwrap_or(0.0),
+        );
+        tokio::time::sleep(window).await;
+        let (busy_after, polls_after) = (
+            cdp::task_seconds(&self.studio.browser).await,
+            self.studio.eval(polls).await.as_f64().unwrap_or(0.0),
+        );
+        let answers = (polls_after - polls_before).max(1.0);
+        let memory = self
+            .studio
+            .eval(
+                "return (performance.memory ? performance.memory.usedJSHeapSize : 0)
+                    + (window.__wasmMemory ? window.__wasmMemory.buffer.byteLength : 0)",
+            )
+            .await
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        let nodes = self
+            .studio
+            .eval("return document.getElementsByTagName('*').length")
+            .await
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        HistoryPoint {
+            jobs,
+            first_render_ms,
+            per_poll_ms: (busy_after - busy_before) * 1000.0 / answers,
+            memory_mib: memory / (1024.0 * 1024.0),
+            dom_nodes: nodes,
+        }
+    }
+
+    /// [`PENDING`] fresh jobs at the simulator, as Krea answered them.
+    async fn new_jobs(&self) -> Value {
+        self.studio
+            .browser
+            .execute_async(
+                "const [count, model, done] = arguments;
+                 Promise.all([...Array(count).keys()].map(i =>
+                   fetch('/generate/image/' + model, {
+                     method: 'POST',
+                     headers: { 'content-type': 'application/json' },
+                     body: JSON.stringify({ prompt: 'pending ' + i }),
+                   }).then(r => r.json())
+                 )).then(done, e => done(String(e)));",
+                vec![json!(PENDING), json!(MODEL)],
+            )
+            .await
+            .expect("jobs are made")
+    }
+
+    pub async fn close(self) {
+        self.studio.close().await;
+    }
+}
+
+/// Writes `count` finished jobs and the pending ones into the studio's IndexedDB history,
+/// in its v1 schema (one record per job, keyed by `job.job_id`).
+const SEED: &str = "const [count, pending, model, origin, done] = arguments;
+const open = indexedDB.open('krea-studio');
+open.onerror = () => done(String(open.error));
+open.onsuccess = () => {
+  const db = open.result;
+  const tx = db.transaction(['jobs', 'submissions'], 'readwrite');
+  const jobs = tx.objectStore('jobs');
+  jobs.clear();
+  tx.objectStore('submissions').clear();
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  for (let i = 0; i < count; i++) {
+    const id = '00000000-0000-4000-8000-' + i.toString(16).padStart(12, '0');
+    const at = new Date(start + i * 60000).toISOString();
+    jobs.put({
+      job: { job_id: id, status: 'completed', created_at: at, completed_at: at,
+             result: { urls: [origin + '/simulator/images/' + id + '.svg'] } },
+      model_id: model, request: { prompt: 'history ' + i }, notice: null,
+    });
+  }
+  for (const job of pending) {
+    jobs.put({ job, model_id: model, request: { prompt: 'in flight' }, notice: null });
+  }
+  tx.oncomplete = () => { db.close(); done(true); };
+  tx.onerror = () => done(String(tx.error));
+};";

@@ -1,0 +1,184 @@
+//! `cargo xtask bench` runs this after building what it needs: the studio against its
+//! anchors (a minimal Leptos app, an empty history, nginx) in one run, alternating and
+//! repeated, then one table with every target's verdict, `report.json` and an SVG chart
+//! in `KREA_BENCH_OUT`. `--quick` measures everything once, small, so the harness is
+//! exercised by `cargo xtask test` without slowing it down.
+
+mod browser;
+mod cdp;
+mod report;
+mod stats;
+mod throughput;
+
+use report::{Row, Target};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn env_path(name: &str) -> PathBuf {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            panic!("{name} is not set: run the benchmark through `cargo xtask bench`")
+        })
+}
+
+/// Brotli bytes of what the first paint needs: the wasm, its JS glue and the CSS.
+fn first_paint_brotli(dist: &Path) -> f64 {
+    let mut total = 0usize;
+    for entry in std::fs::read_dir(dist).expect("a built dist") {
+        let path = entry.expect("a dist entry").path();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if matches!(ext, "wasm" | "js" | "css") {
+            let bytes = std::fs::read(&path).expect("a dist file");
+            let mut out = Vec::new();
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                lgwin: 22,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("brotli");
+            total += out.len();
+        }
+    }
+    total as f64 / 1024.0
+}
+
+#[tokio::main]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let studio_dist = env_path("KREA_DIST");
+    let anchor_dist = env_path("KREA_ANCHOR_DIST");
+    let out = env_path("KREA_BENCH_OUT");
+    let (repeats, sizes, window, wrk_seconds) = if quick {
+        (1, vec![0, 200], Duration::from_secs(3), 1)
+    } else {
+        (5, vec![0, 1000, 2500, 5000], Duration::from_secs(10), 5)
+    };
+
+    let mut rows = vec![Row {
+        measure: "transfer size, brotli (wasm+js+css)".into(),
+        unit: "KB",
+        studio: first_paint_brotli(&studio_dist),
+        anchor: first_paint_brotli(&anchor_dist),
+        against: "minimal Leptos app",
+        target: Target::AtMost(150.0),
+    }];
+
+    println!("bench: browser measures…");
+    let browsers = browser::Browsers::start(
+        studio_dist.to_str().expect("a UTF-8 path"),
+        anchor_dist.to_str().expect("a UTF-8 path"),
+    )
+    .await;
+    let cold = browsers.cold_load(repeats).await;
+    rows.push(Row {
+        measure: "cold load to ready, Fast-3G-like and 4× CPU".into(),
+        unit: "ms",
+        studio: cold.studio,
+        anchor: cold.anchor,
+        against: "minimal Leptos app",
+        target: Target::RatioAtMost(1.5),
+    });
+    let mut curve = Vec::new();
+    for &jobs in &sizes {
+        let mut runs = Vec::new();
+        for _ in 0..repeats.min(3) {
+            runs.push(browsers.history(jobs, window).await);
+        }
+        let pick = |f: fn(&browser::HistoryPoint) -> f64| {
+            stats::median(&runs.iter().map(f).collect::<Vec<_>>())
+        };
+        let point = browser::HistoryPoint {
+            jobs,
+            first_render_ms: pick(|p| p.first_render_ms),
+            per_poll_ms: pick(|p| p.per_poll_ms),
+            memory_mib: pick(|p| p.memory_mib),
+            dom_nodes: pick(|p| p.dom_nodes),
+        };
+        println!("bench: history of {jobs}: {point:?}");
+        curve.push(point);
+    }
+    browsers.close().await;
+    let (empty, largest) = (curve[0], curve[curve.len() - 1]);
+    // The first history past empty: node counts must not grow from there.
+    let middle = curve[1.min(curve.len() - 1)];
+    let jobs = largest.jobs;
+    rows.extend([
+        Row {
+            measure: format!("first render, {jobs} jobs + {} pending", browser::PENDING),
+            unit: "ms",
+            studio: largest.first_render_ms,
+            anchor: empty.first_render_ms,
+            against: "empty history",
+            target: Target::RatioAtMost(1.5),
+        },
+        Row {
+            measure: format!("main thread per poll answer, {jobs} jobs"),
+            unit: "ms",
+            studio: largest.per_poll_ms,
+            anchor: empty.per_poll_ms,
+            against: "empty history",
+            target: Target::RatioAtMost(1.2),
+        },
+        Row {
+            measure: format!("memory (JS heap + wasm), {jobs} jobs"),
+            unit: "MiB",
+            studio: largest.memory_mib,
+            anchor: empty.memory_mib,
+            against: "empty history",
+            target: Target::AtMost(40.0),
+        },
+        Row {
+            measure: format!("DOM nodes, {jobs} jobs (against {})", middle.jobs),
+            unit: "nodes",
+            studio: largest.dom_nodes,
+            anchor: middle.dom_nodes,
+            against: "smaller history",
+            target: Target::RatioAtMost(1.2),
+        },
+    ]);
+
+    println!("bench: proxy against nginx…");
+    for compared in throughput::compare(&out, repeats.min(3), wrk_seconds).await {
+        let c = compared.connections;
+        rows.push(Row {
+            measure: format!("proxy GET /jobs/{{id}}, {c} connection(s)"),
+            unit: "req/s",
+            studio: compared.proxy.rps,
+            anchor: compared.nginx.rps,
+            against: "nginx",
+            target: Target::RatioAtLeast(0.9),
+        });
+        rows.push(Row {
+            measure: format!("proxy p99 latency, {c} connection(s)"),
+            unit: "ms",
+            studio: compared.proxy.p99_ms,
+            anchor: compared.nginx.p99_ms,
+            against: "nginx",
+            target: Target::RatioAtMost(1.1),
+        });
+    }
+
+    report::write(&out, &rows, &curve, quick);
+    println!("\n{}", report::table(&rows));
+    let short = rows.iter().filter(|r| !r.passes()).count();
+    println!(
+        "{} of {} targets met; report in {}",
+        rows.len() - short,
+        rows.len(),
+        out.display()
+    );
+    // Every measure must have produced a number, met or not.
+    let broken: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.studio.is_finite() || !r.anchor.is_finite())
+        .map(|r| r.measure.as_str())
+        .collect();
+    if !broken.is_empty() {
+        eprintln!("bench: no number for {broken:?}");
+        std::process::exit(1);
+    }
+}

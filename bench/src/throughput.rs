@@ -1,0 +1,221 @@
+//! Forwarding speed: `krea-proxy` and nginx side by side in front of one fast upstream (the
+//! simulator, release build), both forwarding `GET /jobs/{id}` with the same header rules
+//! (only `Accept` goes through, the token is put in), loaded by wrk at 1 and 64
+//! connections, alternating and repeated.
+
+use crate::stats::median;
+use krea_e2e::Proxy;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const TOKEN: &str = "bench-0000:not-a-real-token";
+
+/// Requests per second and 99th-percentile latency (ms), medians over the repeats.
+#[derive(Debug, Clone, Copy)]
+pub struct Load {
+    pub rps: f64,
+    pub p99_ms: f64,
+}
+
+pub struct Compared {
+    pub connections: u32,
+    pub proxy: Load,
+    pub nginx: Load,
+}
+
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    /// SIGTERM, so the master takes its workers down with it (a killed master leaves them
+    /// running, holding the port and this process's output open).
+    fn drop(&mut self) {
+        let stopped = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        if !stopped.is_ok_and(|s| s.success()) {
+            let _ = self.0.kill();
+        }
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// nginx configured as the proxy is: only `GET /jobs/{id}`, the token added, the caller's
+/// headers dropped but `Accept`, keep-alive to the upstream.
+fn start_nginx(work: &Path, upstream: &str) -> (Nginx, String) {
+    let port = free_port();
+    let upstream = upstream.trim_start_matches("http://");
+    std::fs::create_dir_all(work.join("logs")).expect("nginx folder");
+    let config = format!(
+        "daemon off;
+worker_processes auto;
+pid {work}/nginx.pid;
+error_log stderr error;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {work}/body;
+  proxy_temp_path {work}/proxy;
+  fastcgi_temp_path {work}/fastcgi;
+  uwsgi_temp_path {work}/uwsgi;
+  scgi_temp_path {work}/scgi;
+  upstream krea {{ server {upstream}; keepalive 64; }}
+  server {{
+    listen 127.0.0.1:{port};
+    location ~ ^/jobs/[0-9a-f-]+$ {{
+      limit_except GET {{ deny all; }}
+      proxy_pass http://krea;
+      proxy_http_version 1.1;
+      proxy_pass_request_headers off;
+      proxy_set_header Connection \"\";
+      proxy_set_header Accept $http_accept;
+      proxy_set_header Authorization \"Bearer {TOKEN}\";
+    }}
+    location / {{ return 404; }}
+  }}
+}}
+",
+        work = work.display()
+    );
+    let file = work.join("nginx.conf");
+    std::fs::write(&file, config).expect("nginx.conf");
+    let child = Command::new("/usr/sbin/nginx")
+        .arg("-c")
+        .arg(&file)
+        .arg("-p")
+        .arg(work)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("nginx starts");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (Nginx(child), base)
+}
+
+/// Makes one job at the upstream and returns its id.
+fn make_job(upstream: &str) -> String {
+    let address = upstream.trim_start_matches("http://");
+    let body = r#"{"prompt":"bench"}"#;
+    let mut stream = TcpStream::connect(address).expect("the upstream listens");
+    write!(
+        stream,
+        "POST /generate/image/bfl/flux-1-dev HTTP/1.1\r\nHost: {address}\r\n\
+         Authorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("the request goes");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("an answer");
+    let at = answer.find("\"job_id\":\"").expect("a job id") + 10;
+    answer[at..at + 36].to_owned()
+}
+
+/// One wrk run: requests/s and p99 latency (ms).
+fn wrk(url: &str, connections: u32, seconds: u32) -> Load {
+    let threads = connections.min(2).to_string();
+    let out = Command::new("wrk")
+        .args(["--latency", "-t", &threads, "-c", &connections.to_string()])
+        .args(["-d", &format!("{seconds}s"), url])
+        .output()
+        .expect("wrk runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    parse_wrk(&text).unwrap_or_else(|| panic!("wrk said: {text}"))
+}
+
+fn parse_wrk(text: &str) -> Option<Load> {
+    let rps = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))?
+        .trim()
+        .parse()
+        .ok()?;
+    let p99 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("99%"))?
+        .trim();
+    let split = p99.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = p99.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let ms = match unit {
+        "us" => number / 1000.0,
+        "ms" => number,
+        "s" => number * 1000.0,
+        _ => return None,
+    };
+    // Non-2xx answers would make the numbers meaningless.
+    if text.contains("Non-2xx") {
+        return None;
+    }
+    Some(Load { rps, p99_ms: ms })
+}
+
+/// Both forwarders at each connection count, alternating, `repeats` times.
+pub async fn compare(work: &Path, repeats: usize, seconds: u32) -> Vec<Compared> {
+    let upstream = Proxy::start(&["--simulate", "--sim-job-ms", "3600000"], &[]).await;
+    let proxy = Proxy::start(
+        &["--upstream", &upstream.base],
+        &[("KREA_API_TOKEN", TOKEN), ("RUST_LOG", "warn")],
+    )
+    .await;
+    let work: PathBuf = std::path::absolute(work.join("nginx")).expect("an absolute path");
+    let (_nginx, nginx) = start_nginx(&work, &upstream.base);
+    let id = make_job(&upstream.base);
+    let mut compared = Vec::new();
+    for connections in [1, 64] {
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for _ in 0..repeats {
+            ours.push(wrk(
+                &format!("{}/jobs/{id}", proxy.base),
+                connections,
+                seconds,
+            ));
+            theirs.push(wrk(&format!("{nginx}/jobs/{id}"), connections, seconds));
+        }
+        let med = |runs: &[Load]| Load {
+            rps: median(&runs.iter().map(|l| l.rps).collect::<Vec<_>>()),
+            p99_ms: median(&runs.iter().map(|l| l.p99_ms).collect::<Vec<_>>()),
+        };
+        compared.push(Compared {
+            connections,
+            proxy: med(&ours),
+            nginx: med(&theirs),
+        });
+    }
+    compared
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_wrk;
+
+    #[test]
+    fn reads_what_wrk_prints() {
+        let text = "Running 1s test @ http://127.0.0.1:1/jobs/x
+  1 threads and 1 connections
+  Latency Distribution
+     50%   95.00us
+     99%    1.20ms
+  12000 requests in 1.00s, 3.1MB read
+Requests/sec:  11999.52
+Transfer/sec:      3.10MB";
+        let load = parse_wrk(text).unwrap();
+        assert_eq!(load.rps, 11999.52);
+        assert_eq!(load.p99_ms, 1.2);
+        assert!(parse_wrk(&format!("{text}\n  Non-2xx or 3xx responses: 5")).is_none());
+    }
+}

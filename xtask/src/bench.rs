@@ -1,0 +1,45 @@
+//! `cargo xtask bench`: builds the studio, the anchor app and the proxy, installs nginx and
+//! wrk from Debian when missing, and runs `krea-bench`, which measures and judges.
+
+use crate::run::{self, cargo, workspace_root, Failure};
+use crate::{sizes, tools};
+use std::path::PathBuf;
+
+/// `studio`: an already built release dist (the test run has one), or build it.
+pub fn run(quick: bool, studio: Option<PathBuf>) -> Result<(), Failure> {
+    let tools = tools::ensure(true)?;
+    tools::ensure_bench_tools()?;
+    let root = workspace_root();
+    let studio = match studio {
+        Some(dist) => dist,
+        None => crate::dist()?,
+    };
+    let anchor = root.join("target/bench/anchor-dist");
+    let mut trunk = tools.trunk();
+    trunk
+        .args(["build", "--release", "--offline=true", "--dist"])
+        .arg(&anchor)
+        .arg("bench/anchor-app/index.html");
+    run::check(&mut trunk, "trunk build (anchor app)")?;
+    sizes::report(&anchor)?;
+    // Full runs measure the proxy as deployed (release); the smoke reuses the test build.
+    let profile = if quick { "debug" } else { "release" };
+    let mut build = vec!["build", "-p", "krea-proxy", "-p", "krea-bench"];
+    if !quick {
+        build.push("--release");
+    }
+    cargo(&build)?;
+    let target = root.join("target").join(profile);
+    let mut bench = run::command(target.join("krea-bench"));
+    if quick {
+        bench.arg("--quick");
+    }
+    bench
+        .env("KREA_PROXY_BIN", target.join("krea-proxy"))
+        .env("KREA_DIST", &studio)
+        .env("KREA_ANCHOR_DIST", &anchor)
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("KREA_E2E_OUT", root.join("target/bench/browser"))
+        .env("KREA_BENCH_OUT", root.join("target/bench"));
+    run::check(&mut bench, "krea-bench")
+}
