@@ -114,13 +114,7 @@ impl Browsers {
             made,
             "the simulator did not make the pending jobs: {pending}"
         );
-        let seeded = self
-            .studio
-            .browser
-            .execute_async(SEED, vec![json!(jobs), pending, json!(MODEL), json!(base)])
-            .await
-            .expect("the history is seeded");
-        assert_eq!(seeded, Value::Bool(true), "seeding failed: {seeded}");
+        self.studio.seed_history(jobs, pending, MODEL).await;
         let first_render_ms = self.load(base).await;
         // Let the first answers and images settle before counting.
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -183,31 +177,3 @@ impl Browsers {
         self.studio.close().await;
     }
 }
-
-/// Writes `count` finished jobs and the pending ones into the studio's IndexedDB history,
-/// in its v1 schema (one record per job, keyed by `job.job_id`).
-const SEED: &str = "const [count, pending, model, origin, done] = arguments;
-const open = indexedDB.open('krea-studio');
-open.onerror = () => done(String(open.error));
-open.onsuccess = () => {
-  const db = open.result;
-  const tx = db.transaction(['jobs', 'submissions'], 'readwrite');
-  const jobs = tx.objectStore('jobs');
-  jobs.clear();
-  tx.objectStore('submissions').clear();
-  const start = Date.parse('2026-01-01T00:00:00Z');
-  for (let i = 0; i < count; i++) {
-    const id = '00000000-0000-4000-8000-' + i.toString(16).padStart(12, '0');
-    const at = new Date(start + i * 60000).toISOString();
-    jobs.put({
-      job: { job_id: id, status: 'completed', created_at: at, completed_at: at,
-             result: { urls: [origin + '/simulator/images/' + id + '.svg'] } },
-      model_id: model, request: { prompt: 'history ' + i }, notice: null,
-    });
-  }
-  for (const job of pending) {
-    jobs.put({ job, model_id: model, request: { prompt: 'in flight' }, notice: null });
-  }
-  tx.oncomplete = () => { db.close(); done(true); };
-  tx.onerror = () => done(String(tx.error));
-};";

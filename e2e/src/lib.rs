@@ -408,6 +408,22 @@ impl Stack {
         serde_json::from_value(records).expect("the history in IndexedDB")
     }
 
+    /// Replaces the saved history (IndexedDB, schema v1) with `finished` completed jobs
+    /// (oldest first by a minute each, from 2026-01-01, prompts `history N`, their images
+    /// from the simulator) and `pending`, jobs as Krea answered them. The page must have
+    /// been opened once, so the database exists; the next load shows the history.
+    pub async fn seed_history(&self, finished: usize, pending: serde_json::Value, model: &str) {
+        let seeded = self
+            .browser
+            .execute_async(
+                SEED_HISTORY,
+                vec![json!(finished), pending, json!(model), json!(self.base)],
+            )
+            .await
+            .expect("the history is seeded");
+        assert_eq!(seeded, json!(true), "seeding failed: {seeded}");
+    }
+
     /// Runs `script` in the page and returns its value.
     pub async fn eval(&self, script: &str) -> serde_json::Value {
         self.browser.execute(script, vec![]).await.unwrap()
@@ -448,3 +464,30 @@ impl Stack {
         let _ = self.browser.close().await;
     }
 }
+
+/// See [`Stack::seed_history`].
+const SEED_HISTORY: &str = "const [count, pending, model, origin, done] = arguments;
+const open = indexedDB.open('krea-studio');
+open.onerror = () => done(String(open.error));
+open.onsuccess = () => {
+  const db = open.result;
+  const tx = db.transaction(['jobs', 'submissions'], 'readwrite');
+  const jobs = tx.objectStore('jobs');
+  jobs.clear();
+  tx.objectStore('submissions').clear();
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  for (let i = 0; i < count; i++) {
+    const id = '00000000-0000-4000-8000-' + i.toString(16).padStart(12, '0');
+    const at = new Date(start + i * 60000).toISOString();
+    jobs.put({
+      job: { job_id: id, status: 'completed', created_at: at, completed_at: at,
+             result: { urls: [origin + '/simulator/images/' + id + '.svg'] } },
+      model_id: model, request: { prompt: 'history ' + i }, notice: null,
+    });
+  }
+  for (const job of pending) {
+    jobs.put({ job, model_id: model, request: { prompt: 'in flight' }, notice: null });
+  }
+  tx.oncomplete = () => { db.close(); done(true); };
+  tx.onerror = () => done(String(tx.error));
+};";

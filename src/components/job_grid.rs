@@ -2,10 +2,20 @@ use super::{JobCard, SubmissionCard};
 use crate::hooks::use_texts;
 use crate::jobs::filter::JobFilter;
 use crate::jobs::JobStore;
+use leptos::html::Div;
 use leptos::prelude::*;
+use leptos_use_intersection_observer::{
+    use_intersection_observer_with_options, UseIntersectionObserverOptions,
+};
+
+/// Cards rendered at first, and added each time the person scrolls near the end: a history
+/// of thousands opens as fast as a short one, and the page holds what was scrolled to.
+/// A multiple of every column count the grid takes (2, 3, 4, 6, 8).
+pub const PAGE: usize = 96;
 
 /// Every job that passes the filter, newest first, one card each, keyed by job id; cards for
-/// generations still being sent come first.
+/// generations still being sent come first. Filters and search cover the whole history;
+/// only the first pages of the result are in the page, more as the person scrolls.
 #[component]
 pub fn JobGrid(
     store: RwSignal<JobStore>,
@@ -32,6 +42,30 @@ pub fn JobGrid(
                 .collect::<Vec<_>>()
         })
     });
+    let shown = RwSignal::new(PAGE);
+    // A new filter or search starts again from its first page.
+    Effect::watch(
+        move || filter.track(),
+        move |_, _, _| shown.set(PAGE),
+        false,
+    );
+    let on_page = Memo::new(move |_| {
+        let shown = shown.get();
+        ids.with(|ids| ids.iter().take(shown).cloned().collect::<Vec<_>>())
+    });
+    let more = move || ids.with(Vec::len) > shown.get();
+    // Near the end (within a screen or so), the next page comes in. The marker is made anew
+    // for each page, so a marker still in view after a page is added is seen again.
+    let end = NodeRef::<Div>::new();
+    use_intersection_observer_with_options(
+        end,
+        move |entries, _| {
+            if entries.iter().any(|e| e.is_intersecting()) && more() {
+                shown.update(|n| *n += PAGE);
+            }
+        },
+        UseIntersectionObserverOptions::default().root_margin("1200px".to_owned()),
+    );
     let empty = move || ids.with(Vec::is_empty) && submissions.with(Vec::is_empty);
     view! {
         <section class="job-grid" data-testid="job-grid" aria-label=move || t.get().generations>
@@ -49,9 +83,13 @@ pub fn JobGrid(
             <For each=move || submissions.get() key=|key| key.clone() let:key>
                 <SubmissionCard submission_key=key store now />
             </For>
-            <For each=move || ids.get() key=|id| id.clone() let:id>
+            <For each=move || on_page.get() key=|id| id.clone() let:id>
                 <JobCard id store now />
             </For>
+            {move || {
+                let _page = shown.get();
+                more().then(|| view! { <div class="grid-end" data-testid="grid-more" node_ref=end></div> })
+            }}
         </section>
     }
 }

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: builds the studio, the anchor app and the proxy, installs nginx and
 //! wrk from Debian when missing, and runs `krea-bench`, which measures and judges.
 
-use crate::run::{self, cargo, workspace_root, Failure};
+use crate::paths::workspace_root;
+use crate::run::{self, cargo, Failure};
 use crate::{sizes, tools};
 use std::path::PathBuf;
 
@@ -19,7 +20,9 @@ pub fn run(quick: bool, studio: Option<PathBuf>) -> Result<(), Failure> {
     trunk
         .args(["build", "--release", "--offline=true", "--dist"])
         .arg(&anchor)
-        .arg("bench/anchor-app/index.html");
+        .arg("bench/anchor-app/index.html")
+        // The same build settings as the studio's release.
+        .env("RUSTFLAGS", crate::RELEASE_RUSTFLAGS);
     run::check(&mut trunk, "trunk build (anchor app)")?;
     sizes::report(&anchor)?;
     // Full runs measure the proxy as deployed (release); the smoke reuses the test build.

@@ -1,28 +1,15 @@
 //! Running commands, with failures that say which step broke.
 
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 
 #[derive(Debug)]
 pub struct Failure(pub String);
 
-/// The checkout `cargo xtask` was run in. `cargo run` says where xtask's manifest is at run
-/// time; the path compiled in is only a fallback, as one build may serve several checkouts.
-pub fn workspace_root() -> PathBuf {
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    manifest_dir
-        .parent()
-        .map(Path::to_path_buf)
-        .expect("xtask lives in the workspace")
-}
-
 /// A command run from the workspace root, with the project's tools on `PATH`.
 pub fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut command = Command::new(program);
-    command.current_dir(workspace_root());
-    if let Some(path) = crate::tools::path_with_tools() {
+    command.current_dir(crate::paths::workspace_root());
+    if let Some(path) = crate::paths::path_with_tools() {
         command.env("PATH", path);
     }
     command

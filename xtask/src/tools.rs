@@ -3,8 +3,8 @@
 //! CLI, npm for binaryen's wasm-opt, Debian for Chromium and its driver. Nothing is
 //! downloaded as a prebuilt binary from anywhere else.
 
+use crate::paths::{binaryen_dir, workspace_root, BINARYEN_VERSION};
 use crate::run::{self, cargo, check, output, Failure};
-use std::path::PathBuf;
 use std::process::Command;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -12,8 +12,6 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// Trunk 0.22 needs a newer rustc than this machine's 1.95.
 const TRUNK_VERSION: &str = "0.21.14";
-/// Debian's binaryen (wasm-opt 108) silently breaks the app; 132 from npm does not.
-const BINARYEN_VERSION: &str = "132.0.0";
 const WASM_OPT_VERSION: &str = "version 132";
 
 pub struct Tools;
@@ -59,7 +57,7 @@ fn ensure_wasm_target() -> Result<(), Failure> {
 /// The CLI must match the `wasm-bindgen` crate in Cargo.lock exactly.
 fn ensure_wasm_bindgen() -> Result<(), Failure> {
     let wanted = locked_version("wasm-bindgen")?;
-    let trunk_toml = std::fs::read_to_string(run::workspace_root().join("Trunk.toml"))
+    let trunk_toml = std::fs::read_to_string(workspace_root().join("Trunk.toml"))
         .map_err(|e| Failure(format!("Trunk.toml: {e}")))?;
     if !trunk_toml.contains(&format!("wasm_bindgen = \"{wanted}\"")) {
         return Err(Failure(format!(
@@ -82,30 +80,6 @@ fn ensure_trunk() -> Result<(), Failure> {
     }
     announce(&format!("trunk {TRUNK_VERSION}"));
     cargo(&["install", "trunk", "--version", TRUNK_VERSION, "--locked"])
-}
-
-fn binaryen_dir() -> PathBuf {
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
-        .unwrap_or_else(|| run::workspace_root().join("target"));
-    cache
-        .join("krea-studio")
-        .join(format!("binaryen-{BINARYEN_VERSION}"))
-}
-
-/// `PATH` with the project's tools first: cargo's bin and binaryen's wasm-opt.
-pub fn path_with_tools() -> Option<std::ffi::OsString> {
-    let mut dirs = vec![binaryen_dir().join("node_modules/.bin")];
-    if let Some(home) = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-    {
-        dirs.push(home.join("bin"));
-    }
-    let current = std::env::var_os("PATH").unwrap_or_default();
-    dirs.extend(std::env::split_paths(&current));
-    std::env::join_paths(dirs).ok()
 }
 
 fn ensure_wasm_opt() -> Result<(), Failure> {
@@ -167,7 +141,7 @@ fn apt_install(packages: &[&str]) -> Result<(), Failure> {
 
 /// The version of `name` in Cargo.lock.
 fn locked_version(name: &str) -> Result<String, Failure> {
-    let lock = std::fs::read_to_string(run::workspace_root().join("Cargo.lock"))
+    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock"))
         .map_err(|e| Failure(format!("Cargo.lock: {e}")))?;
     let needle = format!("name = \"{name}\"\nversion = \"");
     let start = lock
