@@ -102,12 +102,14 @@ impl HistoryDb {
         let submissions = tx.object_store(SUBMISSIONS)?.get_all(None, None)?.await?;
         let mut store = JobStore::default();
         let mut unreadable = 0;
+        let mut entries = Vec::with_capacity(jobs.len());
         for value in jobs {
             match serde_wasm_bindgen::from_value::<JobEntry>(value) {
-                Ok(entry) if is_job_id(entry.id()) => store.put_entry(entry),
+                Ok(entry) if is_job_id(entry.id()) => entries.push(entry),
                 _ => unreadable += 1,
             }
         }
+        store.put_entries(entries);
         for value in submissions {
             match serde_wasm_bindgen::from_value::<Submission>(value) {
                 Ok(submission) => store.put_submission(submission),
