@@ -15,7 +15,7 @@ pub use app::{App, Studio};
 pub use field_input::FieldInput;
 pub use grid_toolbar::GridToolbar;
 pub use job_card::JobCard;
-pub use job_grid::JobGrid;
+pub use job_grid::{JobGrid, PAGE as GRID_PAGE};
 pub use lightbox::Lightbox;
 pub use prompt_form::PromptForm;
 pub use settings_panel::SettingsPanel;

@@ -85,8 +85,10 @@ async fn injects_the_token_strips_client_credentials_and_passes_errors_through()
     );
 
     let seen = seen.lock().unwrap().clone();
-    assert_eq!(seen.len(), 1);
-    let request = &seen[0];
+    // Before its first generate the proxy lists the jobs Krea already holds (see submit.rs).
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].uri, "/jobs?limit=100");
+    let request = &seen[1];
     assert_eq!(request.method, Method::POST);
     assert_eq!(request.uri, "/generate/image/bfl/flux-1-dev");
     assert_eq!(
@@ -139,6 +141,8 @@ async fn forwards_the_job_routes_unchanged() {
             (Method::GET, format!("/jobs/{JOB_ID}")),
             (Method::DELETE, format!("/jobs/{JOB_ID}")),
             (Method::GET, "/jobs?limit=5&status=completed".to_owned()),
+            // The jobs Krea already holds, listed before the first generate.
+            (Method::GET, "/jobs?limit=100".to_owned()),
             (
                 Method::POST,
                 "/generate/image/krea/krea-2/medium".to_owned()
