@@ -73,7 +73,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
                 {move || texts.get().spent}
                 " "
                 <span data-testid="total-spent">
-                    {move || spent.get().label(texts.get(), &IntlFormat::new(locale.get()))}
+                    {move || spent.get().label(texts.get(), &*IntlFormat::of(locale.get()))}
                 </span>
             </p>
             <SettingsPanel settings access_key storage=history.status />

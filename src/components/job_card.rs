@@ -167,7 +167,7 @@ pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> i
                 _ => price_text(
                     job_price(&e.model_id, &e.request),
                     t,
-                    &IntlFormat::new(locale.get()),
+                    &*IntlFormat::of(locale.get()),
                 ),
             })
         })

@@ -67,7 +67,7 @@ pub fn PromptForm(
     let model_id = Memo::new(move |_| form.with(|f| f.model_id.clone()));
     let model_option = move |model: &'static ModelSpec| {
         view! {
-            <option value=model.id>{move || picker_label(model, t.get(), &IntlFormat::new(locale.get()))}</option>
+            <option value=model.id>{move || picker_label(model, t.get(), &IntlFormat::of(locale.get()))}</option>
         }
     };
 
@@ -104,7 +104,7 @@ pub fn PromptForm(
                     }}
                 </select>
                 <p class="model-meta" data-testid="model-meta">
-                    {move || form.with(|f| model_summary(f.model(), t.get(), &IntlFormat::new(locale.get())))}
+                    {move || form.with(|f| model_summary(f.model(), t.get(), &IntlFormat::of(locale.get())))}
                 </p>
             </div>
             <div class="field">

@@ -35,7 +35,7 @@ pub fn SettingsPanel(
         let t = t.get();
         storage.with(|s| {
             let (used, quota) = s.usage?;
-            let format = IntlFormat::new(locale.get());
+            let format = IntlFormat::of(locale.get());
             let megabytes = |bytes: f64| format.number((bytes / 1e5).round() / 10.0);
             let kept = if s.persisted {
                 t.storage_persisted

@@ -3,7 +3,16 @@
 
 use super::{Formatter, Locale};
 use js_sys::{Array, Function, Intl, Object, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsValue;
+
+thread_local! {
+    /// Each locale's formatters, built the first time they are asked for: building an
+    /// `Intl.NumberFormat` costs far more than using one, and every card and model option
+    /// formats numbers.
+    static BUILT: RefCell<Vec<(Locale, Rc<IntlFormat>)>> = const { RefCell::new(Vec::new()) };
+}
 
 pub struct IntlFormat {
     number: Function,
@@ -11,7 +20,19 @@ pub struct IntlFormat {
 }
 
 impl IntlFormat {
-    pub fn new(locale: Locale) -> IntlFormat {
+    /// The formatters for `locale`, built once per page.
+    pub fn of(locale: Locale) -> Rc<IntlFormat> {
+        BUILT.with(|built| {
+            if let Some((_, format)) = built.borrow().iter().find(|(l, _)| *l == locale) {
+                return Rc::clone(format);
+            }
+            let format = Rc::new(IntlFormat::build(locale));
+            built.borrow_mut().push((locale, Rc::clone(&format)));
+            format
+        })
+    }
+
+    fn build(locale: Locale) -> IntlFormat {
         let locales = Array::of1(&JsValue::from_str(locale.tag()));
         let make = |pairs: &[(&str, JsValue)]| {
             let options = Object::new();
