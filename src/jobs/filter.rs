@@ -62,14 +62,17 @@ pub struct JobFilter {
 
 impl JobFilter {
     pub fn matches(&self, entry: &JobEntry) -> bool {
-        let prompt = entry.prompt().to_lowercase();
         self.status.admits(entry)
             && (self.model.is_empty() || entry.model_id == self.model)
-            && self
-                .search
-                .to_lowercase()
-                .split_whitespace()
-                .all(|word| prompt.contains(word))
+            && (self.search.trim().is_empty() || {
+                // Lowercased only when there is something to look for: the grid asks this
+                // of every job in the history.
+                let prompt = entry.prompt().to_lowercase();
+                self.search
+                    .to_lowercase()
+                    .split_whitespace()
+                    .all(|word| prompt.contains(word))
+            })
     }
 
     pub fn is_active(&self) -> bool {
