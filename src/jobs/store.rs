@@ -5,7 +5,8 @@ use super::submission::{Submission, TryFailure};
 use krea_api::Job;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobEntry {
@@ -99,6 +100,21 @@ pub struct JobStore {
     /// What changed since the history was last written, so only that is written.
     #[serde(skip)]
     changes: Changes,
+    #[serde(skip)]
+    positions: Positions,
+}
+
+/// Where each job sits in the list, built the first time a job is looked up after the
+/// list changed shape: every card looks its job up on each change, and a scan of a history
+/// of thousands per card made the whole page slow.
+#[derive(Debug, Clone, Default)]
+struct Positions(OnceLock<HashMap<String, usize>>);
+
+/// A cache says nothing about what a store holds.
+impl PartialEq for Positions {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// The records that changed: job ids and submission keys. A record that is no longer in
@@ -158,7 +174,7 @@ impl JobStore {
     }
 
     pub fn get(&self, id: &str) -> Option<&JobEntry> {
-        self.entries.iter().find(|entry| entry.id() == id)
+        self.position(id).map(|at| &self.entries[at])
     }
 
     /// Ids in display order (newest first).
@@ -174,15 +190,36 @@ impl JobStore {
         if self.get(entry.id()).is_none() {
             self.changes.jobs.insert(entry.id().to_owned());
             self.entries.insert(0, entry);
+            self.reshaped();
         }
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.positions
+            .0
+            .get_or_init(|| {
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(at, entry)| (entry.id().to_owned(), at))
+                    .collect()
+            })
+            .get(id)
+            .copied()
+    }
+
+    /// Jobs came, went or moved: positions are worked out again when next needed.
+    fn reshaped(&mut self) {
+        self.positions = Positions::default();
     }
 
     /// Applies a fresh copy of a job from the API. Returns whether anything changed.
     /// A finished job never moves again: a late, stale poll response cannot revive it.
     pub fn apply(&mut self, job: Job) -> bool {
-        let Some(entry) = self.entries.iter_mut().find(|e| e.job.job_id == job.job_id) else {
+        let Some(at) = self.position(&job.job_id) else {
             return false;
         };
+        let entry = &mut self.entries[at];
         if entry.job.is_finished()
             || (entry.job == job && entry.notice.is_none() && entry.lost.is_none())
         {
@@ -197,7 +234,7 @@ impl JobStore {
 
     /// Stops following a job Krea no longer answers for.
     pub fn mark_lost(&mut self, id: &str, why: Lost) {
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.id() == id) {
+        if let Some(entry) = self.position(id).map(|at| &mut self.entries[at]) {
             if !entry.job.is_finished() {
                 entry.lost = Some(why);
                 self.changes.jobs.insert(id.to_owned());
@@ -207,7 +244,7 @@ impl JobStore {
 
     /// Follows a lost job again.
     pub fn check_again(&mut self, id: &str) {
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.id() == id) {
+        if let Some(entry) = self.position(id).map(|at| &mut self.entries[at]) {
             entry.lost = None;
             entry.notice = None;
             self.changes.jobs.insert(id.to_owned());
@@ -216,7 +253,7 @@ impl JobStore {
 
     /// Remembers something to show on the job's card. Returns whether anything changed.
     pub fn note(&mut self, id: &str, message: String) -> bool {
-        match self.entries.iter_mut().find(|e| e.id() == id) {
+        match self.position(id).map(|at| &mut self.entries[at]) {
             Some(entry) if entry.notice.as_ref() != Some(&message) => {
                 entry.notice = Some(message);
                 self.changes.jobs.insert(id.to_owned());
@@ -229,6 +266,7 @@ impl JobStore {
     /// Takes a job out of the history.
     pub fn remove(&mut self, id: &str) {
         self.entries.retain(|entry| entry.id() != id);
+        self.reshaped();
         self.changes.jobs.insert(id.to_owned());
     }
 
@@ -244,6 +282,7 @@ impl JobStore {
             }
             keep
         });
+        self.reshaped();
         before - self.entries.len()
     }
 
@@ -271,6 +310,7 @@ impl JobStore {
         // Krea's timestamps are ISO 8601 in one format, so their text sorts by time.
         self.entries
             .sort_by(|a, b| b.job.created_at.cmp(&a.job.created_at));
+        self.reshaped();
         report
     }
 
@@ -387,13 +427,14 @@ impl JobStore {
     /// A job as stored elsewhere (the saved history, another tab): replaces this copy or
     /// takes its place by creation time. Not a change to write back.
     pub fn put_entry(&mut self, entry: JobEntry) {
-        match self.entries.iter_mut().find(|e| e.id() == entry.id()) {
-            Some(known) => *known = entry,
+        match self.position(entry.id()) {
+            Some(known) => self.entries[known] = entry,
             None => {
                 let at = self
                     .entries
                     .partition_point(|e| e.job.created_at > entry.job.created_at);
                 self.entries.insert(at, entry);
+                self.reshaped();
             }
         }
     }
@@ -418,11 +459,13 @@ impl JobStore {
         }
         self.entries
             .sort_by(|a, b| b.job.created_at.cmp(&a.job.created_at));
+        self.reshaped();
     }
 
     /// A job removed elsewhere. Not a change to write back.
     pub fn forget_entry(&mut self, id: &str) {
         self.entries.retain(|e| e.id() != id);
+        self.reshaped();
     }
 
     /// A submission as stored elsewhere. Not a change to write back.
@@ -568,6 +611,29 @@ mod tests {
         assert_eq!(store.ids(), ["3"]);
         store.put_entry(with_status("0", "queued"));
         assert_eq!(store.ids(), ["3", "0"], "placed by creation time");
+    }
+
+    #[test]
+    fn lookups_stay_right_as_jobs_come_go_and_move() {
+        let mut store = JobStore::default();
+        for id in ["1", "2", "3"] {
+            store.add(entry(id));
+        }
+        assert_eq!(store.get("1").unwrap().id(), "1");
+        store.remove("2");
+        assert!(store.get("2").is_none());
+        assert_eq!(store.get("1").unwrap().id(), "1");
+        store.put_entry(with_status("0", "queued"));
+        store.forget_entry("3");
+        assert!(store.apply(job("1", "processing")));
+        assert_eq!(store.get("1").unwrap().job.status, JobStatus::Processing);
+        assert_eq!(store.get("0").unwrap().id(), "0");
+        store.merge(vec![with_status("9", "completed")]);
+        store.clear_finished();
+        for id in store.ids() {
+            assert_eq!(store.get(&id).unwrap().id(), id);
+        }
+        assert!(store.get("9").is_none());
     }
 
     #[test]
