@@ -3,26 +3,23 @@
 
 use crate::paths::workspace_root;
 use crate::run::{self, cargo, Failure};
-use crate::{sizes, tools};
+use crate::{release, sizes, tools};
 use std::path::PathBuf;
 
 /// `studio`: an already built release dist (the test run has one), or build it.
 pub fn run(quick: bool, studio: Option<PathBuf>) -> Result<(), Failure> {
     let tools = tools::ensure(true)?;
     tools::ensure_bench_tools()?;
+    release::ensure_toolchain()?;
     let root = workspace_root();
     let studio = match studio {
         Some(dist) => dist,
         None => crate::dist()?,
     };
     let anchor = root.join("target/bench/anchor-dist");
-    let mut trunk = tools.trunk();
-    trunk
-        .args(["build", "--release", "--offline=true", "--dist"])
-        .arg(&anchor)
-        .arg("bench/anchor-app/index.html")
-        // The same build settings as the studio's release.
-        .env("RUSTFLAGS", crate::RELEASE_RUSTFLAGS);
+    // The same toolchain and settings as the studio's release.
+    let mut trunk =
+        release::trunk_build(&tools, &root.join("bench/anchor-app/index.html"), &anchor);
     run::check(&mut trunk, "trunk build (anchor app)")?;
     sizes::report(&anchor)?;
     // Full runs measure the proxy as deployed (release); the smoke reuses the test build.

@@ -2,6 +2,7 @@
 
 mod bench;
 mod paths;
+mod release;
 mod run;
 mod sizes;
 mod tools;
@@ -155,18 +156,12 @@ fn test() -> Result<(), Failure> {
     Ok(())
 }
 
-/// The release build's flags. Leptos erases view types: far fewer distinct view closures
-/// in the wasm (measured in the README's Performance section).
-pub(crate) const RELEASE_RUSTFLAGS: &str = "--cfg erase_components";
-
 pub(crate) fn dist() -> Result<std::path::PathBuf, Failure> {
     let tools = tools::ensure(false)?;
-    let dist = workspace_root().join("dist");
-    let mut trunk = tools.trunk();
-    trunk
-        .args(["build", "--release", "--offline=true", "--dist"])
-        .arg(&dist)
-        .env("RUSTFLAGS", RELEASE_RUSTFLAGS);
+    release::ensure_toolchain()?;
+    let root = workspace_root();
+    let dist = root.join("dist");
+    let mut trunk = release::trunk_build(&tools, &root.join("index.html"), &dist);
     run::check(&mut trunk, "trunk build --release")?;
     sizes::report(&dist)?;
     Ok(dist)

@@ -1,0 +1,91 @@
+//! The release build of a Trunk app (the studio, or the benchmark's anchor app): a pinned
+//! nightly that rebuilds the standard library with panics as immediate aborts, so no panic
+//! message, location or formatting machinery ships (−26 KB brotli, measured in the README's
+//! Performance section). Only this build uses the nightly; everything else, tests included,
+//! builds on stable, and `KREA_RELEASE_TOOLCHAIN=stable` builds the release on stable too.
+
+use crate::run::{self, check, output, Failure};
+use crate::tools::{Tools, WASM_TARGET};
+use std::path::Path;
+use std::process::Command;
+
+/// Installed through rustup when missing, with `rust-src` (build-std compiles it) and the
+/// wasm target.
+pub const NIGHTLY: &str = "nightly-2026-05-20";
+/// Leptos erases view types: far fewer distinct view closures in the wasm.
+const RUSTFLAGS: &str = "--cfg erase_components";
+
+/// Which toolchain builds the release: the pinned nightly unless told otherwise.
+fn toolchain() -> String {
+    std::env::var("KREA_RELEASE_TOOLCHAIN").unwrap_or_else(|_| NIGHTLY.to_owned())
+}
+
+fn is_nightly(toolchain: &str) -> bool {
+    toolchain.starts_with("nightly")
+}
+
+/// Installs the release toolchain when missing and fetches the standard library's own
+/// dependencies, so that Trunk's offline build can rebuild it.
+pub fn ensure_toolchain() -> Result<(), Failure> {
+    let toolchain = toolchain();
+    if !is_nightly(&toolchain) {
+        return Ok(());
+    }
+    let sysroot = || output("rustc", &[&format!("+{toolchain}"), "--print", "sysroot"]);
+    let library = |root: String| Path::new(root.trim()).join("lib/rustlib/src/rust/library");
+    let ready = sysroot().map(library).is_some_and(|l| l.exists())
+        && output(
+            "rustup",
+            &["target", "list", "--installed", "--toolchain", &toolchain],
+        )
+        .is_some_and(|t| t.lines().any(|line| line.trim() == WASM_TARGET));
+    if !ready {
+        println!("xtask: installing {toolchain} (release builds only) through rustup");
+        check(
+            Command::new("rustup").args([
+                "toolchain",
+                "install",
+                &toolchain,
+                "--profile",
+                "minimal",
+                "--component",
+                "rust-src",
+                "--target",
+                WASM_TARGET,
+            ]),
+            "rustup toolchain install",
+        )?;
+    }
+    let library = sysroot()
+        .map(library)
+        .ok_or_else(|| Failure(format!("{toolchain} has no sysroot")))?;
+    check(
+        run::command("cargo")
+            .arg(format!("+{toolchain}"))
+            .args(["fetch", "--quiet", "--manifest-path"])
+            .arg(library.join("Cargo.toml")),
+        "cargo fetch (the standard library's dependencies)",
+    )
+}
+
+/// `trunk build --release` of `index` (an `index.html`) into `dist`.
+pub fn trunk_build(tools: &Tools, index: &Path, dist: &Path) -> Command {
+    let toolchain = toolchain();
+    let mut trunk = tools.trunk();
+    trunk
+        .args(["build", "--release", "--offline=true", "--dist"])
+        .arg(dist)
+        .arg(index)
+        .env("RUSTUP_TOOLCHAIN", &toolchain)
+        // Set by `cargo run`; they would point Trunk's cargo at the stable toolchain.
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env("RUSTFLAGS", RUSTFLAGS);
+    if is_nightly(&toolchain) {
+        trunk
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env("CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT", "true")
+            .env("CARGO_PROFILE_RELEASE_PANIC", "immediate-abort");
+    }
+    trunk
+}
