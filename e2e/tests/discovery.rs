@@ -11,6 +11,12 @@ const COMPLETED: &str = "[data-testid='job-card'][data-status='completed']";
 async fn a_discovered_model_gets_a_form_from_its_schema_and_generates() {
     let stack = Stack::start_with(800, &["--sim-new-model"], &[]).await;
     stack.open().await;
+    // The spec is read only once the person reaches for the model picker.
+    const SPEC_READS: &str = "return performance.getEntriesByType('resource')\
+        .filter(e => e.name.endsWith('/openapi.json')).length";
+    stack.element("job-grid").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(stack.eval(SPEC_READS).await, 0, "the spec was read on load");
 
     // Krea 2's generative sliders: three steps right from the default, 0.
     stack.select("model-select", "krea/krea-2/medium").await;
@@ -25,6 +31,7 @@ async fn a_discovered_model_gets_a_form_from_its_schema_and_generates() {
 
     let option = format!("[data-testid='more-models'] option[value='{NEW_MODEL}']");
     let label = stack.css(&option).await.text().await.unwrap();
+    assert_eq!(stack.eval(SPEC_READS).await, 1, "read once, however often picked");
     assert!(label.starts_with("Sketchbook (preview)"), "{label}");
     assert!(label.contains("4 compute units"), "{label}");
     stack.select("model-select", NEW_MODEL).await;

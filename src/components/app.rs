@@ -3,12 +3,13 @@ use crate::api::KreaClient;
 use crate::hooks::{
     use_access_key, use_announcements, use_clock, use_discovered_models, use_form_draft,
     use_history_files, use_job_actions, use_job_history, use_job_poller, use_locale,
-    use_ready_mark, use_runtime_config, use_settings, use_submit, use_texts, use_theme,
-    JobActionsContext,
+    use_matching_jobs, use_ready_mark, use_runtime_config, use_settings, use_submit, use_texts,
+    use_theme, JobActionsContext,
 };
 use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
 use crate::jobs::pricing::Spent;
+use crate::jobs::JobStore;
 use crate::settings::{proxy_base, RuntimeConfig};
 use leptos::prelude::*;
 
@@ -38,17 +39,24 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     let client = Memo::new(move |_| {
         KreaClient::new(proxy_base(&config, &settings.get()), Some(access_key.get()))
     });
-    let more_models = use_discovered_models(client);
     let history = use_job_history();
-    let store = history.store;
+    let jobs = history.jobs;
+    let models_wanted = RwSignal::new(false);
+    // Once: every later hover over the picker would otherwise read the spec again.
+    let want_models = move || {
+        if !models_wanted.get_untracked() {
+            models_wanted.set(true);
+        }
+    };
+    let more_models = use_discovered_models(client, models_wanted.into());
     let poll_secs = Signal::derive(move || settings.with(|s| s.poll_interval_secs));
-    use_job_poller(store, client, poll_secs, texts);
-    let submitter = use_submit(store, client, texts);
+    use_job_poller(jobs, client, poll_secs, texts);
+    let submitter = use_submit(jobs, client, texts);
     provide_context(submitter);
     let form = use_form_draft();
     let viewing = RwSignal::new(None::<(String, usize)>);
     let actions = use_job_actions(JobActionsContext {
-        store,
+        store: jobs,
         client,
         submit: submitter.submit,
         form,
@@ -56,15 +64,25 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
         texts,
     });
     provide_context(actions);
-    let files = use_history_files(store, texts);
+    let files = use_history_files(jobs, texts);
     let filter = RwSignal::new(JobFilter::default());
-    let has_pending =
-        Memo::new(move |_| store.with(|s| s.has_pending() || !s.submissions().is_empty()));
+    // Which jobs pass the filter: worked out once, read by the grid, its counts and the viewer.
+    let matching = use_matching_jobs(jobs, filter);
+    let has_pending = Memo::new(move |_| {
+        jobs.with_list(JobStore::has_pending)
+            || jobs.with_submissions(|s| !s.submissions().is_empty())
+    });
     let now = use_clock(has_pending.into());
     let loaded = Signal::derive(move || history.is_loaded());
-    let announcement = use_announcements(store, loaded, texts);
+    let announcement = use_announcements(jobs, loaded, texts);
     use_ready_mark(loaded);
-    let spent = Memo::new(move |_| store.with(|s| Spent::of(s.entries())));
+    // Jobs of a model Krea added later need its spec to be named, priced and retried.
+    Effect::new(move |_| {
+        if loaded.get() && jobs.with_untracked(JobStore::has_uncatalogued_model) {
+            want_models();
+        }
+    });
+    let spent = Memo::new(move |_| jobs.with_list(|s| Spent::of(s.entries())));
 
     view! {
         <header class="top">
@@ -82,17 +100,18 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
             <PromptForm
                 form
                 more_models
+                on_models_wanted=Callback::new(move |()| want_models())
                 on_generate=submitter.submit
                 busy=submitter.busy
                 submit_errors=submitter.errors
             />
             <div class="results">
                 <StorageNotice status=history.status />
-                <GridToolbar store filter files actions />
-                <JobGrid store filter now />
+                <GridToolbar jobs filter matching files actions />
+                <JobGrid jobs filter matching now />
             </div>
         </main>
-        <Lightbox store filter viewing />
+        <Lightbox jobs matching viewing />
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
             {move || announcement.get()}
         </p>

@@ -1,4 +1,4 @@
-use crate::hooks::{tr, use_texts, HistoryFiles, JobActions};
+use crate::hooks::{tr, use_texts, HistoryFiles, JobActions, LiveJobs};
 use crate::i18n::fill;
 use crate::jobs::filter::{JobFilter, StatusFilter};
 use crate::jobs::JobStore;
@@ -9,15 +9,17 @@ use wasm_bindgen::JsCast;
 /// with many at once (cancel what is pending, clear what is finished, export, import).
 #[component]
 pub fn GridToolbar(
-    store: RwSignal<JobStore>,
+    jobs: LiveJobs,
     filter: RwSignal<JobFilter>,
+    /// The jobs that pass the filter.
+    matching: Memo<Vec<String>>,
     files: HistoryFiles,
     actions: JobActions,
 ) -> impl IntoView {
     let t = use_texts();
     // The models this history used, in the order they first appear.
     let models = Memo::new(move |_| {
-        store.with(|s| {
+        jobs.with_list(|s| {
             let mut seen: Vec<(String, String)> = Vec::new();
             for entry in s.entries() {
                 if !seen.iter().any(|(id, _)| *id == entry.model_id) {
@@ -28,16 +30,12 @@ pub fn GridToolbar(
         })
     });
     let counts = Memo::new(move |_| {
-        filter.with(|f| {
-            store.with(|s| {
-                let shown = s.entries().iter().filter(|e| f.matches(e)).count();
-                (shown, s.entries().len())
-            })
-        })
+        let total = jobs.with_list(|s| s.entries().len());
+        (matching.with(Vec::len), total)
     });
-    let has_pending = Memo::new(move |_| store.with(JobStore::has_pending));
+    let has_pending = Memo::new(move |_| jobs.with_list(JobStore::has_pending));
     let has_finished =
-        Memo::new(move |_| store.with(|s| s.entries().iter().any(|e| e.is_settled())));
+        Memo::new(move |_| jobs.with_list(|s| s.entries().iter().any(|e| e.is_settled())));
     let status_name = move |status: StatusFilter| {
         let t = t.get();
         match status {

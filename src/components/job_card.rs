@@ -1,10 +1,10 @@
-use crate::hooks::{tr, use_locale_context, use_texts, JobActions};
+use crate::hooks::{tr, use_locale_context, use_texts, JobActions, LiveJobs};
 use crate::i18n::{fill, IntlFormat};
 use crate::jobs::deadline::deadline_secs;
 use crate::jobs::describe::{failure_text, status_label};
 use crate::jobs::pricing::{job_price, price_text};
 use crate::jobs::progress::Progress;
-use crate::jobs::{JobEntry, JobStore, Lost};
+use crate::jobs::{JobEntry, Lost};
 use krea_api::JobStatus;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -13,13 +13,13 @@ use std::collections::BTreeSet;
 /// time and the preview when Krea offers one; the image when it is done (or "expired" when
 /// its link no longer loads); Krea's reason when it failed; and what can be done with it.
 #[component]
-pub fn JobCard(id: String, store: RwSignal<JobStore>, now: ReadSignal<f64>) -> impl IntoView {
+pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale_context();
     let actions = use_context::<JobActions>();
     let entry = Memo::new({
         let id = id.clone();
-        move |_| store.with(|s| s.get(&id).cloned())
+        move |_| jobs.job(&id)
     });
     let status = move || entry.with(|e| e.as_ref().map(|e| e.job.status.clone()));
     let expired = RwSignal::new(BTreeSet::<usize>::new());

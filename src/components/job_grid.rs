@@ -1,7 +1,6 @@
 use super::{JobCard, SubmissionCard};
-use crate::hooks::use_texts;
+use crate::hooks::{use_texts, LiveJobs};
 use crate::jobs::filter::JobFilter;
-use crate::jobs::JobStore;
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_use_intersection_observer::{
@@ -18,24 +17,16 @@ pub const PAGE: usize = 96;
 /// only the first pages of the result are in the page, more as the person scrolls.
 #[component]
 pub fn JobGrid(
-    store: RwSignal<JobStore>,
+    jobs: LiveJobs,
     filter: RwSignal<JobFilter>,
+    /// The jobs that pass the filter, newest first.
+    matching: Memo<Vec<String>>,
     now: ReadSignal<f64>,
 ) -> impl IntoView {
     let t = use_texts();
-    let ids = Memo::new(move |_| {
-        filter.with(|filter| {
-            store.with(|s| {
-                s.entries()
-                    .iter()
-                    .filter(|entry| filter.matches(entry))
-                    .map(|entry| entry.id().to_owned())
-                    .collect::<Vec<_>>()
-            })
-        })
-    });
+    let ids = matching;
     let submissions = Memo::new(move |_| {
-        store.with(|s| {
+        jobs.with_submissions(|s| {
             s.submissions()
                 .iter()
                 .map(|s| s.key.clone())
@@ -72,7 +63,7 @@ pub fn JobGrid(
             <Show when=empty>
                 <p class="empty" data-testid="empty-grid">
                     {move || {
-                        if store.with(|s| s.entries().is_empty()) {
+                        if jobs.with_list(|s| s.entries().is_empty()) {
                             t.get().empty_grid
                         } else {
                             t.get().no_match
@@ -81,10 +72,10 @@ pub fn JobGrid(
                 </p>
             </Show>
             <For each=move || submissions.get() key=|key| key.clone() let:key>
-                <SubmissionCard submission_key=key store now />
+                <SubmissionCard submission_key=key jobs now />
             </For>
             <For each=move || on_page.get() key=|id| id.clone() let:id>
-                <JobCard id store now />
+                <JobCard id jobs now />
             </For>
             {move || {
                 let _page = shown.get();

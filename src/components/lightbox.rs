@@ -1,7 +1,5 @@
-use crate::hooks::{tr, use_keydown, use_locale_context, use_texts};
+use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, LiveJobs};
 use crate::i18n::{field_label, fill};
-use crate::jobs::filter::JobFilter;
-use crate::jobs::JobStore;
 use krea_api::JobStatus;
 use leptos::prelude::*;
 
@@ -9,17 +7,18 @@ use leptos::prelude::*;
 /// the results the grid shows; Esc closes.
 #[component]
 pub fn Lightbox(
-    store: RwSignal<JobStore>,
-    filter: RwSignal<JobFilter>,
+    jobs: LiveJobs,
+    /// The jobs the grid shows, in its order.
+    matching: Memo<Vec<String>>,
     viewing: RwSignal<Option<(String, usize)>>,
 ) -> impl IntoView {
     // Every image the grid shows, in its order.
     let images = Memo::new(move |_| {
-        filter.with(|filter| {
-            store.with(|s| {
-                s.entries()
-                    .iter()
-                    .filter(|e| e.job.status == JobStatus::Completed && filter.matches(e))
+        matching.with(|ids| {
+            jobs.with_list(|s| {
+                ids.iter()
+                    .filter_map(|id| s.get(id))
+                    .filter(|e| e.job.status == JobStatus::Completed)
                     .flat_map(|e| (0..e.images().len()).map(|i| (e.id().to_owned(), i)))
                     .collect::<Vec<_>>()
             })
@@ -27,14 +26,14 @@ pub fn Lightbox(
     });
     view! {
         <Show when=move || viewing.with(Option::is_some)>
-            <LightboxDialog store images viewing />
+            <LightboxDialog jobs images viewing />
         </Show>
     }
 }
 
 #[component]
 fn LightboxDialog(
-    store: RwSignal<JobStore>,
+    jobs: LiveJobs,
     images: Memo<Vec<(String, usize)>>,
     viewing: RwSignal<Option<(String, usize)>>,
 ) -> impl IntoView {
@@ -67,11 +66,9 @@ fn LightboxDialog(
     });
     let shown = move || {
         let (id, index) = viewing.get()?;
-        store.with(|s| {
-            let entry = s.get(&id)?;
-            let url = entry.images().into_iter().nth(index)?;
-            Some((entry.clone(), url))
-        })
+        let entry = jobs.job(&id)?;
+        let url = entry.images().into_iter().nth(index)?;
+        Some((entry, url))
     };
     view! {
         <div class="lightbox-backdrop" on:click=move |_| close()>

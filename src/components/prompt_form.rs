@@ -16,6 +16,8 @@ pub fn PromptForm(
     /// Models discovered from the proxy's spec, offered under "More models".
     #[prop(into)]
     more_models: Signal<Vec<&'static ModelSpec>>,
+    /// The person reached for the model picker: the models beyond the catalogue are wanted.
+    on_models_wanted: Callback<()>,
     on_generate: Callback<ImageRequest>,
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] submit_errors: Signal<Vec<String>>,
@@ -86,6 +88,8 @@ pub fn PromptForm(
                     id="model-select"
                     data-testid="model-select"
                     prop:value=move || model_id.get()
+                    on:pointerenter=move |_| on_models_wanted.run(())
+                    on:focus=move |_| on_models_wanted.run(())
                     on:change=move |ev| form.update(|f| f.switch_model(&event_target_value(&ev)))
                 >
                     {MODELS.iter().map(model_option).collect_view()}

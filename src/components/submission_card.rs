@@ -1,7 +1,6 @@
-use crate::hooks::{tr, use_texts, Submitter};
+use crate::hooks::{tr, use_texts, LiveJobs, Submitter};
 use crate::i18n::fill;
 use crate::jobs::submission::SubmissionState;
-use crate::jobs::JobStore;
 use leptos::prelude::*;
 
 /// A generation that is not a job yet: being sent, waiting to be sent again (and why), or
@@ -10,14 +9,14 @@ use leptos::prelude::*;
 #[component]
 pub fn SubmissionCard(
     submission_key: String,
-    store: RwSignal<JobStore>,
+    jobs: LiveJobs,
     now: ReadSignal<f64>,
 ) -> impl IntoView {
     let t = use_texts();
     let submitter = expect_context::<Submitter>();
     let submission = Memo::new({
         let key = submission_key.clone();
-        move |_| store.with(|s| s.submissions().iter().find(|s| s.key == key).cloned())
+        move |_| jobs.with_submissions(|s| s.submissions().iter().find(|s| s.key == key).cloned())
     });
     let state = move || {
         submission.with(|s| {

@@ -1,6 +1,7 @@
 //! `use_*` hooks: each owns one browser resource (timer, fetch, listener, storage) and
 //! releases it when its owner is disposed.
 
+mod live_jobs;
 mod use_access_key;
 mod use_announcements;
 mod use_clock;
@@ -13,6 +14,7 @@ mod use_job_history;
 mod use_job_poller;
 mod use_keydown;
 mod use_locale;
+mod use_matching_jobs;
 mod use_ready_mark;
 mod use_runtime_config;
 mod use_settings;
@@ -20,6 +22,7 @@ mod use_stored;
 mod use_submit;
 mod use_theme;
 
+pub use live_jobs::LiveJobs;
 pub use use_access_key::use_access_key;
 pub use use_announcements::use_announcements;
 pub use use_clock::use_clock;
@@ -32,6 +35,7 @@ pub use use_job_history::{use_job_history, History, StorageStatus, HISTORY_KEY};
 pub use use_job_poller::use_job_poller;
 pub use use_keydown::use_keydown;
 pub use use_locale::{tr, use_locale, use_locale_context, use_texts, CurrentLocale};
+pub use use_matching_jobs::use_matching_jobs;
 pub use use_ready_mark::{use_ready_mark, READY_MARK};
 pub use use_runtime_config::use_runtime_config;
 pub use use_settings::use_settings;

@@ -1,5 +1,5 @@
+use super::LiveJobs;
 use crate::i18n::{fill, Texts};
-use crate::jobs::JobStore;
 use krea_api::JobStatus;
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -7,7 +7,7 @@ use std::collections::HashSet;
 /// What a polite live region should say: the latest job to finish or fail. Jobs that were
 /// already over when the saved history was loaded are not announced.
 pub fn use_announcements(
-    store: RwSignal<JobStore>,
+    store: LiveJobs,
     loaded: Signal<bool>,
     texts: Signal<&'static Texts>,
 ) -> ReadSignal<String> {
@@ -18,7 +18,7 @@ pub fn use_announcements(
             return None;
         }
         let previous = previous.flatten();
-        let finished: HashSet<String> = store.with(|s| {
+        let finished: HashSet<String> = store.with_list(|s| {
             s.entries()
                 .iter()
                 .filter(|entry| entry.job.is_finished())

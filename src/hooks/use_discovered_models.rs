@@ -5,9 +5,14 @@ use leptos::task::spawn_local;
 use web_sys::AbortController;
 
 /// Image models that the proxy's `/openapi.json` offers and the catalogue lacks, registered
-/// so the form, retries and cards know them. Read again whenever the proxy changes; the
+/// so the form, retries and cards know them. The spec is large and most visits never need
+/// it, so it is read only once `wanted` (the person reaches for the model picker, or the
+/// history holds a model the catalogue lacks), and again whenever the proxy changes; the
 /// request in flight is aborted when a newer one starts or the owner goes away.
-pub fn use_discovered_models(client: Memo<KreaClient>) -> ReadSignal<Vec<&'static ModelSpec>> {
+pub fn use_discovered_models(
+    client: Memo<KreaClient>,
+    wanted: Signal<bool>,
+) -> ReadSignal<Vec<&'static ModelSpec>> {
     let (models, set_models) = signal(Vec::new());
     let in_flight = StoredValue::new_local(None::<AbortController>);
     let abort_previous = move |next: Option<AbortController>| {
@@ -18,6 +23,9 @@ pub fn use_discovered_models(client: Memo<KreaClient>) -> ReadSignal<Vec<&'stati
         }
     };
     Effect::new(move |_| {
+        if !wanted.get() {
+            return;
+        }
         let client = client.get();
         let controller = AbortController::new().ok();
         let signal = controller.as_ref().map(AbortController::signal);

@@ -1,7 +1,7 @@
+use super::LiveJobs;
 use crate::browser;
 use crate::i18n::{fill, Texts};
 use crate::jobs::history_file::{self, ImportError, Imported, Refusal};
-use crate::jobs::JobStore;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,7 +15,7 @@ pub struct HistoryFiles {
     pub outcome: ReadSignal<Option<String>>,
 }
 
-pub fn use_history_files(store: RwSignal<JobStore>, texts: Signal<&'static Texts>) -> HistoryFiles {
+pub fn use_history_files(store: LiveJobs, texts: Signal<&'static Texts>) -> HistoryFiles {
     let (outcome, set_outcome) = signal(None::<String>);
     let export = Callback::new(move |()| {
         let text = store.with_untracked(|s| history_file::export(s.entries()));
@@ -36,7 +36,7 @@ pub fn use_history_files(store: RwSignal<JobStore>, texts: Signal<&'static Texts
             // A file that cannot be read changes nothing.
             let words = match parsed {
                 Ok(Imported { jobs, refused }) => {
-                    let report = store.try_update(|s| s.merge(jobs)).unwrap_or_default();
+                    let report = store.update(|s| s.merge(jobs)).unwrap_or_default();
                     let mut words = fill(
                         t.imported,
                         &[

@@ -1,3 +1,4 @@
+use super::LiveJobs;
 use crate::api::{image_blob, KreaClient};
 use crate::browser;
 use crate::form::FormState;
@@ -40,7 +41,7 @@ pub struct JobActions {
 }
 
 pub struct JobActionsContext {
-    pub store: RwSignal<JobStore>,
+    pub store: LiveJobs,
     pub client: Memo<KreaClient>,
     pub submit: Callback<ImageRequest>,
     pub form: RwSignal<FormState>,
@@ -76,7 +77,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
                 // Show the new state now rather than at the next poll.
                 Ok(()) => {
                     if let Ok(job) = client.job(&id, None).await {
-                        store.try_update(|s| s.apply(job));
+                        store.update(|s| s.apply(job));
                     }
                 }
                 // Said on the card until the next action there: the job's next poll must
@@ -119,12 +120,14 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
             say(&id, texts.get_untracked().reused.to_owned());
         }
     });
-    let remove = Callback::new(move |id: String| store.update(|s| s.remove(&id)));
-    let check_again = Callback::new(move |id: String| store.update(|s| s.check_again(&id)));
+    let remove = Callback::new(move |id: String| {
+        store.update(|s| s.remove(&id));
+    });
+    let check_again = Callback::new(move |id: String| {
+        store.update(|s| s.check_again(&id));
+    });
     let clear_finished = Callback::new(move |()| {
-        store.update(|s| {
-            s.clear_finished();
-        })
+        store.update(JobStore::clear_finished);
     });
     let copy = Callback::new(move |(id, text): (String, String)| {
         let t = texts.get_untracked();

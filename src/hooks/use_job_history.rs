@@ -1,4 +1,5 @@
 use super::use_stored::{browser_storage, Kept};
+use super::LiveJobs;
 use crate::history_db::{HistoryDb, StorageError};
 use crate::history_journal::HistoryJournal;
 use crate::jobs::journal;
@@ -56,7 +57,7 @@ impl Default for StorageStatus {
 /// The history and where it lives.
 #[derive(Clone, Copy)]
 pub struct History {
-    pub store: RwSignal<JobStore>,
+    pub jobs: LiveJobs,
     pub status: RwSignal<StorageStatus>,
 }
 
@@ -78,9 +79,12 @@ struct Written {
 /// fails is said at once and its changes stay in memory for the next write; without any
 /// storage the studio works in memory and says a reload will lose the history.
 pub fn use_job_history() -> History {
-    let store = RwSignal::new(JobStore::default());
+    let store = LiveJobs::default();
     let status = RwSignal::new(StorageStatus::default());
-    let history = History { store, status };
+    let history = History {
+        jobs: store,
+        status,
+    };
     let db = StoredValue::new_local(None::<Rc<HistoryDb>>);
     let channel: Channel = StoredValue::new_local(None);
 
@@ -95,7 +99,7 @@ pub fn use_job_history() -> History {
             }
             return;
         };
-        let Some(changes) = store.try_update_untracked(JobStore::take_changes) else {
+        let Some(changes) = store.update(JobStore::take_changes) else {
             return;
         };
         if changes.is_empty() {
@@ -107,7 +111,7 @@ pub fn use_job_history() -> History {
             match database.write(writes).await {
                 Ok(()) => {
                     journal.with_value(|j| j.as_ref().map(|j| j.settle(&lines)));
-                    let unsaved = store.try_with_untracked(JobStore::unsaved).unwrap_or(0);
+                    let unsaved = store.with_untracked(JobStore::unsaved);
                     status.try_update(|s| {
                         s.unsaved = unsaved;
                         if unsaved == 0 {
@@ -117,8 +121,8 @@ pub fn use_job_history() -> History {
                     tell_other_tabs(channel, &changes);
                 }
                 Err(error) => {
-                    store.try_update_untracked(|s| s.keep_unsaved(changes));
-                    let unsaved = store.try_with_untracked(JobStore::unsaved).unwrap_or(0);
+                    store.update(|s| s.keep_unsaved(changes));
+                    let unsaved = store.with_untracked(JobStore::unsaved);
                     status.try_update(|s| {
                         s.unsaved = unsaved;
                         s.write_failed = Some(error);
@@ -135,7 +139,7 @@ pub fn use_job_history() -> History {
             Err(_) => {
                 // In memory only, but with whatever the old storage still holds.
                 let left = journal.with_value(|j| j.as_ref().map(HistoryJournal::read));
-                store.try_update(|s| {
+                store.update(|s| {
                     if let Some((old, _)) = legacy {
                         s.merge(old.entries().to_vec());
                     }
@@ -176,7 +180,7 @@ pub fn use_job_history() -> History {
         // What a page that closed before its writes landed left in the journal.
         let left = journal.with_value(|j| j.as_ref().map(HistoryJournal::read));
         skipped += journal::replay(&mut saved, left.unwrap_or_default());
-        store.try_update(|s| {
+        store.update(|s| {
             // Anything made before the saved history arrived stays, and is written too.
             let made_meanwhile = std::mem::take(s);
             let pending = saved.take_changes();
@@ -207,10 +211,9 @@ pub fn use_job_history() -> History {
     // Writes what changed, whenever something did: into the journal at once (this runs
     // in the same turn as the change, before a reload can happen), then into IndexedDB.
     Effect::new(move |_| {
-        store.track();
+        let lines = store.with_all(|s| journal::lines(s, s.changes()));
         let (loading, in_memory_only) = status.with_untracked(|s| (s.loading, s.in_memory_only));
         if !in_memory_only {
-            let lines = store.with_untracked(|s| journal::lines(s, s.changes()));
             journal.with_value(|j| j.as_ref().map(|j| j.write(&lines)));
         }
         if !loading {
@@ -281,7 +284,7 @@ fn tell_other_tabs(channel: Channel, changes: &Changes) {
 }
 
 /// Another tab wrote these records: read them back and show them here.
-fn listen_to_other_tabs(channel: Channel, database: Rc<HistoryDb>, store: RwSignal<JobStore>) {
+fn listen_to_other_tabs(channel: Channel, database: Rc<HistoryDb>, store: LiveJobs) {
     let Ok(broadcast) = web_sys::BroadcastChannel::new(CHANNEL) else {
         return;
     };
@@ -298,15 +301,15 @@ fn listen_to_other_tabs(channel: Channel, database: Rc<HistoryDb>, store: RwSign
             spawn_local(async move {
                 for id in written.jobs {
                     match database.job(&id).await {
-                        Ok(Some(entry)) => store.try_update(|s| s.put_entry(entry)),
-                        Ok(None) => store.try_update(|s| s.forget_entry(&id)),
+                        Ok(Some(entry)) => store.update(|s| s.put_entry(entry)),
+                        Ok(None) => store.update(|s| s.forget_entry(&id)),
                         Err(_) => None,
                     };
                 }
                 for key in written.submissions {
                     match database.submission(&key).await {
-                        Ok(Some(submission)) => store.try_update(|s| s.put_submission(submission)),
-                        Ok(None) => store.try_update(|s| s.forget_submission(&key)),
+                        Ok(Some(submission)) => store.update(|s| s.put_submission(submission)),
+                        Ok(None) => store.update(|s| s.forget_submission(&key)),
                         Err(_) => None,
                     };
                 }

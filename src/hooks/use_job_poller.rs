@@ -1,4 +1,4 @@
-use super::use_interval_while;
+use super::{use_interval_while, LiveJobs};
 use crate::api::{ApiError, KreaClient};
 use crate::browser;
 use crate::i18n::Texts;
@@ -22,7 +22,7 @@ const TICK_MS: u32 = 250;
 /// pending; a job that finishes, is cancelled or leaves the store stops being polled and its
 /// in-flight request is aborted. Everything stops when the owner goes away.
 pub fn use_job_poller(
-    store: RwSignal<JobStore>,
+    store: LiveJobs,
     client: Memo<KreaClient>,
     interval_secs: Signal<u32>,
     texts: Signal<&'static Texts>,
@@ -32,7 +32,7 @@ pub fn use_job_poller(
     let in_flight = StoredValue::new_local(HashMap::<String, AbortController>::new());
     // Consecutive 404 answers per job.
     let not_found = StoredValue::new_local(HashMap::<String, u32>::new());
-    let has_pending = Memo::new(move |_| store.with(JobStore::has_pending));
+    let has_pending = Memo::new(move |_| store.with_list(JobStore::has_pending));
 
     let poll = move |id: String| {
         let controller = AbortController::new().ok();
@@ -51,7 +51,7 @@ pub fn use_job_poller(
                 Ok(job) => {
                     not_found.try_update_value(|map| map.remove(&id));
                     scheduler.try_update_value(|s| s.succeeded(&id, now));
-                    changed(store, |s| s.apply(job));
+                    store.update(|s| s.apply(job));
                 }
                 Err(ApiError::Aborted) => {}
                 Err(error) if error.is_not_found() => {
@@ -66,7 +66,7 @@ pub fn use_job_poller(
                     scheduler.try_update_value(|s| s.succeeded(&id, now));
                     if misses >= LOST_AFTER_NOT_FOUND {
                         not_found.try_update_value(|map| map.remove(&id));
-                        store.try_update(|s| s.mark_lost(&id, Lost::Unknown));
+                        store.update(|s| s.mark_lost(&id, Lost::Unknown));
                     }
                 }
                 Err(error) => {
@@ -78,7 +78,7 @@ pub fn use_job_poller(
                     };
                     scheduler.try_update_value(|s| s.failed(&id, now, retry_after, jitter));
                     let words = error.message(texts.get_untracked());
-                    changed(store, |s| s.note(&id, words));
+                    store.update(|s| s.note(&id, words));
                 }
             }
         });
@@ -133,12 +133,4 @@ pub fn use_job_poller(
     on_cleanup(move || {
         in_flight.try_update_value(|map| map.drain().for_each(|(_, c)| c.abort()));
     });
-}
-
-/// Changes the store and tells its readers only when something did change: most poll
-/// answers say what the card already shows, and they must not re-render the history.
-fn changed(store: RwSignal<JobStore>, change: impl FnOnce(&mut JobStore) -> bool) {
-    if store.try_update_untracked(change) == Some(true) {
-        store.notify();
-    }
 }

@@ -1,9 +1,8 @@
-use super::use_interval_while;
+use super::{use_interval_while, LiveJobs};
 use crate::api::{ApiError, KreaClient};
 use crate::browser;
 use crate::i18n::Texts;
 use crate::jobs::submission::Submission;
-use crate::jobs::JobStore;
 use krea_api::ImageRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,7 +31,7 @@ pub struct Submitter {
 /// refused. One timer runs while any submission is waiting; after a reload the history
 /// hands back the submissions that were being sent, and they are sent again.
 pub fn use_submit(
-    store: RwSignal<JobStore>,
+    store: LiveJobs,
     client: Memo<KreaClient>,
     texts: Signal<&'static Texts>,
 ) -> Submitter {
@@ -64,12 +63,12 @@ pub fn use_submit(
             let now = js_sys::Date::now();
             match answer {
                 Ok(job) => {
-                    store.try_update(|s| s.submission_made(&key, job));
+                    store.update(|s| s.submission_made(&key, job));
                 }
                 Err(error) => {
                     let failure = error.submit_failure(texts.get_untracked());
                     let jitter = js_sys::Math::random();
-                    store.try_update(|s| s.submission_failed(&key, failure, now, jitter));
+                    store.update(|s| s.submission_failed(&key, failure, now, jitter));
                 }
             }
         });
@@ -77,15 +76,12 @@ pub fn use_submit(
     let tick = move || {
         // Most ticks find nothing due: then nobody is told anything changed.
         let due = store
-            .try_update_untracked(|s| s.take_due_submissions(js_sys::Date::now()))
+            .update(|s| s.take_due_submissions(js_sys::Date::now()))
             .unwrap_or_default();
-        if !due.is_empty() {
-            store.notify();
-        }
         due.into_iter().for_each(send);
     };
     // One timer, running only while some submission is not a job yet.
-    let waiting = Memo::new(move |_| store.with(|s| !s.submissions().is_empty()));
+    let waiting = Memo::new(move |_| store.with_submissions(|s| !s.submissions().is_empty()));
     use_interval_while(waiting.into(), TICK_MS, tick);
     on_cleanup(move || {
         // The submissions stay in the history, marked as being sent: the next page load
@@ -111,7 +107,7 @@ pub fn use_submit(
             store.update(|s| s.add_submission(submission));
         }),
         busy: Signal::derive(move || {
-            store.with(|s| {
+            store.with_submissions(|s| {
                 s.submissions()
                     .iter()
                     .any(|s| of_last_click(s) && s.is_first_send())
@@ -119,7 +115,7 @@ pub fn use_submit(
         }),
         errors: Signal::derive(move || {
             let mut errors: Vec<String> = Vec::new();
-            store.with(|s| {
+            store.with_submissions(|s| {
                 for failed in s.submissions().iter().filter(|s| of_last_click(s)) {
                     if let (true, Some(error)) = (failed.has_failed(), failed.error()) {
                         if !errors.iter().any(|e| e == error) {
@@ -135,8 +131,10 @@ pub fn use_submit(
                 if let Some(submission) = s.submission_mut(&key) {
                     submission.send_again(js_sys::Date::now());
                 }
-            })
+            });
         }),
-        dismiss: Callback::new(move |key: String| store.update(|s| s.dismiss_submission(&key))),
+        dismiss: Callback::new(move |key: String| {
+            store.update(|s| s.dismiss_submission(&key));
+        }),
     }
 }

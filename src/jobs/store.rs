@@ -102,6 +102,9 @@ pub struct JobStore {
     changes: Changes,
     #[serde(skip)]
     positions: Positions,
+    /// What readers have not been told yet.
+    #[serde(skip)]
+    notices: Notices,
 }
 
 /// Where each job sits in the list, built the first time a job is looked up after the
@@ -112,6 +115,34 @@ struct Positions(OnceLock<HashMap<String, usize>>);
 
 /// A cache says nothing about what a store holds.
 impl PartialEq for Positions {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// What changed for the people reading the store, since they were last told: a poll answer
+/// that changes one job tells that job's card, and only a change of which jobs there are or
+/// of their status tells the readers of the whole list (the grid's filter, counts, totals).
+#[derive(Debug, Clone, Default)]
+pub struct Notices {
+    /// Jobs whose record changed.
+    pub jobs: BTreeSet<String>,
+    /// Jobs came, went or moved, or what a filter or total reads of one changed (its status,
+    /// whether it is lost).
+    pub list: bool,
+    /// Any job may have changed (a bulk load or merge).
+    pub all: bool,
+    pub submissions: bool,
+}
+
+impl Notices {
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty() && !self.list && !self.all && !self.submissions
+    }
+}
+
+/// Pending news says nothing about what a store holds.
+impl PartialEq for Notices {
     fn eq(&self, _: &Self) -> bool {
         true
     }
@@ -188,7 +219,7 @@ impl JobStore {
     /// Adds a just-submitted job at the top; a job already known is left as it is.
     pub fn add(&mut self, entry: JobEntry) {
         if self.get(entry.id()).is_none() {
-            self.changes.jobs.insert(entry.id().to_owned());
+            self.changed_job(entry.id());
             self.entries.insert(0, entry);
             self.reshaped();
         }
@@ -211,6 +242,24 @@ impl JobStore {
     /// Jobs came, went or moved: positions are worked out again when next needed.
     fn reshaped(&mut self) {
         self.positions = Positions::default();
+        self.notices.list = true;
+    }
+
+    /// A job's record changed here: it is written, and its readers are told.
+    fn changed_job(&mut self, id: &str) {
+        self.changes.jobs.insert(id.to_owned());
+        self.notices.jobs.insert(id.to_owned());
+    }
+
+    /// A submission changed here: it is written, and its readers are told.
+    fn changed_submission(&mut self, key: &str) {
+        self.changes.submissions.insert(key.to_owned());
+        self.notices.submissions = true;
+    }
+
+    /// What readers have not been told yet, once.
+    pub fn take_notices(&mut self) -> Notices {
+        std::mem::take(&mut self.notices)
     }
 
     /// Applies a fresh copy of a job from the API. Returns whether anything changed.
@@ -225,10 +274,15 @@ impl JobStore {
         {
             return false;
         }
+        let listed_differently = entry.job.status != job.status
+            || entry.job.is_finished() != job.is_finished()
+            || entry.lost.is_some();
         entry.job = job;
         entry.notice = None;
         entry.lost = None;
-        self.changes.jobs.insert(entry.job.job_id.clone());
+        self.notices.list |= listed_differently;
+        let id = entry.job.job_id.clone();
+        self.changed_job(&id);
         true
     }
 
@@ -237,7 +291,8 @@ impl JobStore {
         if let Some(entry) = self.position(id).map(|at| &mut self.entries[at]) {
             if !entry.job.is_finished() {
                 entry.lost = Some(why);
-                self.changes.jobs.insert(id.to_owned());
+                self.notices.list = true;
+                self.changed_job(id);
             }
         }
     }
@@ -247,7 +302,8 @@ impl JobStore {
         if let Some(entry) = self.position(id).map(|at| &mut self.entries[at]) {
             entry.lost = None;
             entry.notice = None;
-            self.changes.jobs.insert(id.to_owned());
+            self.notices.list = true;
+            self.changed_job(id);
         }
     }
 
@@ -256,7 +312,7 @@ impl JobStore {
         match self.position(id).map(|at| &mut self.entries[at]) {
             Some(entry) if entry.notice.as_ref() != Some(&message) => {
                 entry.notice = Some(message);
-                self.changes.jobs.insert(id.to_owned());
+                self.changed_job(id);
                 true
             }
             _ => false,
@@ -267,7 +323,7 @@ impl JobStore {
     pub fn remove(&mut self, id: &str) {
         self.entries.retain(|entry| entry.id() != id);
         self.reshaped();
-        self.changes.jobs.insert(id.to_owned());
+        self.changed_job(id);
     }
 
     /// Takes every finished job out of the history; jobs in flight stay. Returns how many
@@ -296,6 +352,7 @@ impl JobStore {
             match self.entries.iter_mut().find(|e| e.id() == entry.id()) {
                 Some(known) if progress_rank(&entry) > progress_rank(known) => {
                     self.changes.jobs.insert(entry.id().to_owned());
+                    self.notices.all = true;
                     *known = entry;
                     report.updated += 1;
                 }
@@ -323,6 +380,13 @@ impl JobStore {
             .collect()
     }
 
+    /// Some job is of a model the catalogue (and what was discovered so far) lacks.
+    pub fn has_uncatalogued_model(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|entry| krea_api::catalogue::find(&entry.model_id).is_none())
+    }
+
     pub fn has_pending(&self) -> bool {
         self.entries.iter().any(|entry| !entry.is_settled())
     }
@@ -333,21 +397,22 @@ impl JobStore {
 
     /// A new generation, shown at once and sent by the submitter.
     pub fn add_submission(&mut self, submission: Submission) {
-        self.changes.submissions.insert(submission.key.clone());
+        self.changed_submission(&submission.key);
         self.submissions.insert(0, submission);
     }
 
     /// A submission to change (it counts as changed).
     pub fn submission_mut(&mut self, key: &str) -> Option<&mut Submission> {
-        let found = self.submissions.iter_mut().find(|s| s.key == key)?;
-        self.changes.submissions.insert(key.to_owned());
-        Some(found)
+        self.submissions.iter().find(|s| s.key == key)?;
+        self.changed_submission(key);
+        self.submissions.iter_mut().find(|s| s.key == key)
     }
 
     /// Submissions due to be sent at `now`, marked as being sent.
     pub fn take_due_submissions(&mut self, now: f64) -> Vec<Submission> {
         let changes = &mut self.changes;
-        self.submissions
+        let due = self
+            .submissions
             .iter_mut()
             .filter(|s| s.is_due(now))
             .map(|s| {
@@ -355,7 +420,9 @@ impl JobStore {
                 changes.submissions.insert(s.key.clone());
                 s.clone()
             })
-            .collect()
+            .collect::<Vec<_>>();
+        self.notices.submissions |= !due.is_empty();
+        due
     }
 
     /// A submission became this job: the card takes its place. A job already here (the
@@ -365,7 +432,7 @@ impl JobStore {
             return;
         };
         let submission = self.submissions.remove(at);
-        self.changes.submissions.insert(key.to_owned());
+        self.changed_submission(key);
         self.add(JobEntry {
             job,
             model_id: submission.model_id,
@@ -384,7 +451,7 @@ impl JobStore {
     /// Forgets a submission the person dismissed (one that made no job).
     pub fn dismiss_submission(&mut self, key: &str) {
         self.submissions.retain(|s| s.key != key);
-        self.changes.submissions.insert(key.to_owned());
+        self.changed_submission(key);
     }
 
     /// After a reload, submissions that were being sent are sent again with their key.
@@ -393,6 +460,7 @@ impl JobStore {
             if submission.state == super::submission::SubmissionState::Sending {
                 submission.resume_after_reload(now);
                 self.changes.submissions.insert(submission.key.clone());
+                self.notices.submissions = true;
             }
         }
     }
@@ -400,7 +468,7 @@ impl JobStore {
     /// A submission as a page that could not save it left it (or as made before the saved
     /// history arrived): replaces the copy here or joins, and is written next.
     pub fn restore_submission(&mut self, submission: Submission) {
-        self.changes.submissions.insert(submission.key.clone());
+        self.changed_submission(&submission.key);
         self.put_submission(submission);
     }
 
@@ -428,7 +496,11 @@ impl JobStore {
     /// takes its place by creation time. Not a change to write back.
     pub fn put_entry(&mut self, entry: JobEntry) {
         match self.position(entry.id()) {
-            Some(known) => self.entries[known] = entry,
+            Some(known) => {
+                self.notices.jobs.insert(entry.id().to_owned());
+                self.notices.list = true;
+                self.entries[known] = entry;
+            }
             None => {
                 let at = self
                     .entries
@@ -460,6 +532,7 @@ impl JobStore {
         self.entries
             .sort_by(|a, b| b.job.created_at.cmp(&a.job.created_at));
         self.reshaped();
+        self.notices.all = true;
     }
 
     /// A job removed elsewhere. Not a change to write back.
@@ -470,6 +543,7 @@ impl JobStore {
 
     /// A submission as stored elsewhere. Not a change to write back.
     pub fn put_submission(&mut self, submission: Submission) {
+        self.notices.submissions = true;
         match self
             .submissions
             .iter_mut()
@@ -488,6 +562,7 @@ impl JobStore {
 
     /// A submission that is gone elsewhere (made into a job, dismissed).
     pub fn forget_submission(&mut self, key: &str) {
+        self.notices.submissions = true;
         self.submissions.retain(|s| s.key != key);
     }
 }
@@ -531,6 +606,85 @@ mod tests {
             job: job(id, status),
             ..entry(id)
         }
+    }
+
+    #[test]
+    fn a_poll_answer_tells_its_own_job_and_the_list_only_when_its_status_moves() {
+        let mut store = JobStore::default();
+        store.add(entry("1"));
+        store.add(entry("2"));
+        assert!(store.take_notices().list, "new jobs change the list");
+
+        assert!(!store.apply(job("2", "queued")));
+        assert!(
+            store.take_notices().is_empty(),
+            "an answer that changes nothing tells nobody"
+        );
+
+        let mut preview = job("2", "queued");
+        preview.result = Some(json!({"urls": ["https://example.com/p.png"]}));
+        assert!(store.apply(preview));
+        let told = store.take_notices();
+        assert_eq!(told.jobs, BTreeSet::from(["2".to_owned()]));
+        assert!(
+            !told.list && !told.all,
+            "the same status: only the job's card hears"
+        );
+
+        store.apply(job("2", "completed"));
+        let told = store.take_notices();
+        assert_eq!(told.jobs, BTreeSet::from(["2".to_owned()]));
+        assert!(
+            told.list,
+            "a new status moves the job across filters and totals"
+        );
+
+        store.note("1", "Krea is slow".into());
+        let told = store.take_notices();
+        assert!(!told.list && told.jobs.contains("1"));
+        store.mark_lost("1", Lost::Unknown);
+        assert!(
+            store.take_notices().list,
+            "a lost job is no longer in flight"
+        );
+    }
+
+    #[test]
+    fn loads_from_elsewhere_tell_every_reader_and_submissions_tell_theirs() {
+        let mut store = JobStore::default();
+        store.put_entries(vec![entry("1"), entry("2")]);
+        let told = store.take_notices();
+        assert!(told.all && told.list);
+        assert!(store.changes().is_empty(), "nothing to write back");
+
+        store.put_entry(with_status("1", "completed"));
+        let told = store.take_notices();
+        assert!(told.jobs.contains("1") && told.list && !told.all);
+
+        store.add_submission(Submission::new(
+            "k".into(),
+            "bfl/flux-1-dev".into(),
+            entry("9").request,
+            1.0,
+        ));
+        let told = store.take_notices();
+        assert!(told.submissions && !told.list && told.jobs.is_empty());
+        assert!(store.take_due_submissions(2.0).len() == 1);
+        assert!(store.take_notices().submissions);
+        assert!(store.take_due_submissions(3.0).is_empty());
+        assert!(store.take_notices().is_empty(), "nothing due: nobody told");
+    }
+
+    #[test]
+    fn a_job_of_a_model_the_catalogue_lacks_is_noticed() {
+        let mut store = JobStore::default();
+        store.add(entry("1"));
+        assert!(!store.has_uncatalogued_model());
+        store.add(JobEntry {
+            model_id: "krea-labs/not-yet-known".into(),
+            ..entry("2")
+        });
+        assert!(store.has_uncatalogued_model());
     }
 
     #[test]
