@@ -47,6 +47,9 @@ fn first_paint_brotli(dist: &Path) -> f64 {
 #[tokio::main]
 async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    // `--only browser` or `--only proxy`: one part, while working on it.
+    let only = std::env::args().skip_while(|a| a != "--only").nth(1);
+    let runs = |part: &str| only.as_deref().is_none_or(|only| only == part);
     let studio_dist = env_path("KREA_DIST");
     let anchor_dist = env_path("KREA_ANCHOR_DIST");
     let out = env_path("KREA_BENCH_OUT");
@@ -65,99 +68,103 @@ async fn main() {
         target: Target::AtMost(150.0),
     }];
 
-    println!("bench: browser measures…");
-    let browsers = browser::Browsers::start(
-        studio_dist.to_str().expect("a UTF-8 path"),
-        anchor_dist.to_str().expect("a UTF-8 path"),
-    )
-    .await;
-    let cold = browsers.cold_load(repeats).await;
-    rows.push(Row {
-        measure: "cold load to ready, Fast-3G-like and 4× CPU".into(),
-        unit: "ms",
-        studio: cold.studio,
-        anchor: cold.anchor,
-        against: "minimal Leptos app",
-        target: Target::RatioAtMost(1.5),
-    });
     let mut curve = Vec::new();
-    for &jobs in &sizes {
-        let mut runs = Vec::new();
-        for _ in 0..repeats.min(3) {
-            runs.push(browsers.history(jobs, window).await);
-        }
-        let pick = |f: fn(&browser::HistoryPoint) -> f64| {
-            stats::median(&runs.iter().map(f).collect::<Vec<_>>())
-        };
-        let point = browser::HistoryPoint {
-            jobs,
-            first_render_ms: pick(|p| p.first_render_ms),
-            per_poll_ms: pick(|p| p.per_poll_ms),
-            memory_mib: pick(|p| p.memory_mib),
-            dom_nodes: pick(|p| p.dom_nodes),
-        };
-        println!("bench: history of {jobs}: {point:?}");
-        curve.push(point);
-    }
-    browsers.close().await;
-    let (empty, largest) = (curve[0], curve[curve.len() - 1]);
-    // The first history past empty: node counts must not grow from there.
-    let middle = curve[1.min(curve.len() - 1)];
-    let jobs = largest.jobs;
-    rows.extend([
-        Row {
-            measure: format!("first render, {jobs} jobs + {} pending", browser::PENDING),
+    if runs("browser") {
+        println!("bench: browser measures…");
+        let browsers = browser::Browsers::start(
+            studio_dist.to_str().expect("a UTF-8 path"),
+            anchor_dist.to_str().expect("a UTF-8 path"),
+        )
+        .await;
+        let cold = browsers.cold_load(repeats).await;
+        rows.push(Row {
+            measure: "cold load to ready, Fast-3G-like and 4× CPU".into(),
             unit: "ms",
-            studio: largest.first_render_ms,
-            anchor: empty.first_render_ms,
-            against: "empty history",
+            studio: cold.studio,
+            anchor: cold.anchor,
+            against: "minimal Leptos app",
             target: Target::RatioAtMost(1.5),
-        },
-        Row {
-            measure: format!("main thread per poll answer, {jobs} jobs"),
-            unit: "ms",
-            studio: largest.per_poll_ms,
-            anchor: empty.per_poll_ms,
-            against: "empty history",
-            target: Target::RatioAtMost(1.2),
-        },
-        Row {
-            measure: format!("memory (JS heap + wasm), {jobs} jobs"),
-            unit: "MiB",
-            studio: largest.memory_mib,
-            anchor: empty.memory_mib,
-            against: "empty history",
-            target: Target::AtMost(40.0),
-        },
-        Row {
-            measure: format!("DOM nodes, {jobs} jobs (against {})", middle.jobs),
-            unit: "nodes",
-            studio: largest.dom_nodes,
-            anchor: middle.dom_nodes,
-            against: "smaller history",
-            target: Target::RatioAtMost(1.2),
-        },
-    ]);
+        });
+        for &jobs in &sizes {
+            let mut runs = Vec::new();
+            for _ in 0..repeats.min(3) {
+                runs.push(browsers.history(jobs, window).await);
+            }
+            let pick = |f: fn(&browser::HistoryPoint) -> f64| {
+                stats::median(&runs.iter().map(f).collect::<Vec<_>>())
+            };
+            let point = browser::HistoryPoint {
+                jobs,
+                first_render_ms: pick(|p| p.first_render_ms),
+                per_poll_ms: pick(|p| p.per_poll_ms),
+                memory_mib: pick(|p| p.memory_mib),
+                dom_nodes: pick(|p| p.dom_nodes),
+            };
+            println!("bench: history of {jobs}: {point:?}");
+            curve.push(point);
+        }
+        browsers.close().await;
+        let (empty, largest) = (curve[0], curve[curve.len() - 1]);
+        // The first history past empty: node counts must not grow from there.
+        let middle = curve[1.min(curve.len() - 1)];
+        let jobs = largest.jobs;
+        rows.extend([
+            Row {
+                measure: format!("first render, {jobs} jobs + {} pending", browser::PENDING),
+                unit: "ms",
+                studio: largest.first_render_ms,
+                anchor: empty.first_render_ms,
+                against: "empty history",
+                target: Target::RatioAtMost(1.5),
+            },
+            Row {
+                measure: format!("main thread per poll answer, {jobs} jobs"),
+                unit: "ms",
+                studio: largest.per_poll_ms,
+                anchor: empty.per_poll_ms,
+                against: "empty history",
+                target: Target::RatioAtMost(1.2),
+            },
+            Row {
+                measure: format!("memory (JS heap + wasm), {jobs} jobs"),
+                unit: "MiB",
+                studio: largest.memory_mib,
+                anchor: empty.memory_mib,
+                against: "empty history",
+                target: Target::AtMost(40.0),
+            },
+            Row {
+                measure: format!("DOM nodes, {jobs} jobs (against {})", middle.jobs),
+                unit: "nodes",
+                studio: largest.dom_nodes,
+                anchor: middle.dom_nodes,
+                against: "smaller history",
+                target: Target::RatioAtMost(1.2),
+            },
+        ]);
+    }
 
-    println!("bench: proxy against nginx…");
-    for compared in throughput::compare(&out, repeats.min(3), wrk_seconds).await {
-        let c = compared.connections;
-        rows.push(Row {
-            measure: format!("proxy GET /jobs/{{id}}, {c} connection(s)"),
-            unit: "req/s",
-            studio: compared.proxy.rps,
-            anchor: compared.nginx.rps,
-            against: "nginx",
-            target: Target::RatioAtLeast(0.9),
-        });
-        rows.push(Row {
-            measure: format!("proxy p99 latency, {c} connection(s)"),
-            unit: "ms",
-            studio: compared.proxy.p99_ms,
-            anchor: compared.nginx.p99_ms,
-            against: "nginx",
-            target: Target::RatioAtMost(1.1),
-        });
+    if runs("proxy") {
+        println!("bench: proxy against nginx…");
+        for compared in throughput::compare(&out, repeats.min(3), wrk_seconds).await {
+            let c = compared.connections;
+            rows.push(Row {
+                measure: format!("proxy GET /jobs/{{id}}, {c} connection(s)"),
+                unit: "req/s",
+                studio: compared.proxy.rps,
+                anchor: compared.nginx.rps,
+                against: "nginx",
+                target: Target::RatioAtLeast(0.9),
+            });
+            rows.push(Row {
+                measure: format!("proxy p99 latency, {c} connection(s)"),
+                unit: "ms",
+                studio: compared.proxy.p99_ms,
+                anchor: compared.nginx.p99_ms,
+                against: "nginx",
+                target: Target::RatioAtMost(1.1),
+            });
+        }
     }
 
     report::write(&out, &rows, &curve, quick);

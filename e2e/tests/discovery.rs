@@ -31,7 +31,11 @@ async fn a_discovered_model_gets_a_form_from_its_schema_and_generates() {
 
     let option = format!("[data-testid='more-models'] option[value='{NEW_MODEL}']");
     let label = stack.css(&option).await.text().await.unwrap();
-    assert_eq!(stack.eval(SPEC_READS).await, 1, "read once, however often picked");
+    assert_eq!(
+        stack.eval(SPEC_READS).await,
+        1,
+        "read once, however often picked"
+    );
     assert!(label.starts_with("Sketchbook (preview)"), "{label}");
     assert!(label.contains("4 compute units"), "{label}");
     stack.select("model-select", NEW_MODEL).await;

@@ -34,6 +34,9 @@ pub fn run(quick: bool, studio: Option<PathBuf>) -> Result<(), Failure> {
     if quick {
         bench.arg("--quick");
     }
+    if let Some(part) = std::env::args().skip_while(|a| a != "--only").nth(1) {
+        bench.args(["--only", &part]);
+    }
     bench
         .env("KREA_PROXY_BIN", target.join("krea-proxy"))
         .env("KREA_DIST", &studio)

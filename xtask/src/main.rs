@@ -20,7 +20,8 @@ const USAGE: &str = "usage: cargo xtask <dev | test | dist | bench>
   dist  release build into dist/ and print its sizes
   bench the studio against a minimal Leptos app, an empty history and nginx: one table
         of targets met or short, target/bench/report.json and history.svg
-        (--quick: each measure once and small, as `test` runs it)";
+        (--quick: each measure once and small, as `test` runs it;
+        --only browser | proxy: one part)";
 
 fn main() {
     let task = std::env::args().nth(1).unwrap_or_default();
