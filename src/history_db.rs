@@ -41,6 +41,42 @@ impl From<idb::Error> for StorageError {
     }
 }
 
+/// Every saved job that can be read, and how many cannot. The records cross into wasm as
+/// one JSON text, read by serde_json: reading each record's fields through the JS boundary
+/// was most of the time a history of thousands took to open. Should the text not come
+/// about (a record JSON cannot hold), each record is read on its own.
+fn read_jobs(records: Vec<JsValue>) -> (Vec<JobEntry>, usize) {
+    let readable = |entry: &JobEntry| is_job_id(entry.id());
+    let array: js_sys::Array = records.iter().collect();
+    let text = js_sys::JSON::stringify(&array)
+        .ok()
+        .and_then(|text| text.as_string());
+    let raws = text
+        .and_then(|text| serde_json::from_str::<Vec<Box<serde_json::value::RawValue>>>(&text).ok());
+    let Some(raws) = raws else {
+        let mut unreadable = 0;
+        let entries = records
+            .into_iter()
+            .filter_map(|value| {
+                let entry = serde_wasm_bindgen::from_value::<JobEntry>(value)
+                    .ok()
+                    .filter(readable);
+                unreadable += usize::from(entry.is_none());
+                entry
+            })
+            .collect();
+        return (entries, unreadable);
+    };
+    let total = raws.len();
+    let entries: Vec<JobEntry> = raws
+        .iter()
+        .filter_map(|raw| serde_json::from_str::<JobEntry>(raw.get()).ok())
+        .filter(readable)
+        .collect();
+    let unreadable = total - entries.len();
+    (entries, unreadable)
+}
+
 /// One record to write.
 pub enum Write {
     Put(&'static str, JsValue),
@@ -101,14 +137,7 @@ impl HistoryDb {
         let jobs = tx.object_store(JOBS)?.get_all(None, None)?.await?;
         let submissions = tx.object_store(SUBMISSIONS)?.get_all(None, None)?.await?;
         let mut store = JobStore::default();
-        let mut unreadable = 0;
-        let mut entries = Vec::with_capacity(jobs.len());
-        for value in jobs {
-            match serde_wasm_bindgen::from_value::<JobEntry>(value) {
-                Ok(entry) if is_job_id(entry.id()) => entries.push(entry),
-                _ => unreadable += 1,
-            }
-        }
+        let (entries, mut unreadable) = read_jobs(jobs);
         store.put_entries(entries);
         for value in submissions {
             match serde_wasm_bindgen::from_value::<Submission>(value) {

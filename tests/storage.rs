@@ -134,6 +134,29 @@ async fn two_thousand_jobs_are_two_thousand_records_that_read_back_the_same() {
 }
 
 #[wasm_bindgen_test]
+async fn a_record_json_cannot_hold_does_not_hide_the_others() {
+    empty_database().await;
+    let db = HistoryDb::open().await.unwrap();
+    let mut store = JobStore::default();
+    for n in 0..3 {
+        store.add(entry(n));
+    }
+    let changes = store.take_changes();
+    db.write(HistoryDb::writes(&store, &changes)).await.unwrap();
+    // IndexedDB holds a BigInt; JSON.stringify throws on one.
+    let odd = js_sys::eval(
+        r#"({"job": {"job_id": "4d0e5f97-9721-4422-b88c-eeeeeeeeeeee"}, "model_id": 10n})"#,
+    )
+    .unwrap();
+    db.write(vec![Write::Put(JOBS, odd)]).await.unwrap();
+    let loaded = db.load().await.unwrap();
+    assert_eq!(loaded.store.entries().len(), 3, "every readable job");
+    assert_eq!(loaded.unreadable, 1);
+    assert_eq!(loaded.store.get(entry(1).id()), Some(&entry(1)));
+    db.close();
+}
+
+#[wasm_bindgen_test]
 async fn an_old_localstorage_history_moves_to_indexeddb_and_a_corrupt_record_is_skipped() {
     empty_database().await;
     // A history as the previous version saved it, with one entry it cannot read.
