@@ -1,5 +1,5 @@
 use super::{JobCard, SubmissionCard};
-use crate::hooks::{use_texts, LiveJobs};
+use crate::hooks::{use_after_paint, use_texts, LiveJobs};
 use crate::jobs::filter::JobFilter;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -11,6 +11,9 @@ use leptos_use_intersection_observer::{
 /// of thousands opens as fast as a short one, and the page holds what was scrolled to.
 /// A multiple of every column count the grid takes (2, 3, 4, 6, 8).
 pub const PAGE: usize = 96;
+/// Cards in the very first render: a screenful even at eight columns, so a long history
+/// shows as fast as a short one; the rest of the first page follows once it is painted.
+const FIRST_SCREEN: usize = 24;
 
 /// Every job that passes the filter, newest first, one card each, keyed by job id; cards for
 /// generations still being sent come first. Filters and search cover the whole history;
@@ -33,7 +36,11 @@ pub fn JobGrid(
                 .collect::<Vec<_>>()
         })
     });
-    let shown = RwSignal::new(PAGE);
+    let shown = RwSignal::new(FIRST_SCREEN);
+    use_after_paint(
+        Signal::derive(move || ids.with(Vec::len) > FIRST_SCREEN),
+        move || shown.update(|n| *n = (*n).max(PAGE)),
+    );
     // A new filter or search starts again from its first page.
     Effect::watch(
         move || filter.track(),
@@ -52,7 +59,8 @@ pub fn JobGrid(
         end,
         move |entries, _| {
             if entries.iter().any(|e| e.is_intersecting()) && more() {
-                shown.update(|n| *n += PAGE);
+                // To the end of the next whole page, from the first screen too.
+                shown.update(|n| *n = (*n / PAGE + 1) * PAGE);
             }
         },
         UseIntersectionObserverOptions::default().root_margin("1200px".to_owned()),

@@ -3,6 +3,7 @@
 
 mod live_jobs;
 mod use_access_key;
+mod use_after_paint;
 mod use_announcements;
 mod use_clock;
 mod use_discovered_models;
@@ -24,6 +25,7 @@ mod use_theme;
 
 pub use live_jobs::LiveJobs;
 pub use use_access_key::use_access_key;
+pub use use_after_paint::use_after_paint;
 pub use use_announcements::use_announcements;
 pub use use_clock::use_clock;
 pub use use_discovered_models::use_discovered_models;

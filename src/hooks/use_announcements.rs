@@ -5,45 +5,41 @@ use leptos::prelude::*;
 use std::collections::HashSet;
 
 /// What a polite live region should say: the latest job to finish or fail. Jobs that were
-/// already over when the saved history was loaded are not announced.
+/// already over when the saved history was loaded are not announced. Only the jobs still
+/// running are remembered between changes (a handful), not the whole history.
 pub fn use_announcements(
     store: LiveJobs,
     loaded: Signal<bool>,
     texts: Signal<&'static Texts>,
 ) -> ReadSignal<String> {
     let (said, set_said) = signal(String::new());
-    Effect::new(move |previous: Option<Option<HashSet<String>>>| {
+    Effect::new(move |running_before: Option<Option<HashSet<String>>>| {
         // The saved history arrives after the page starts: what it holds is not news.
         if !loaded.get() {
             return None;
         }
-        let previous = previous.flatten();
-        let finished: HashSet<String> = store.with_list(|s| {
-            s.entries()
-                .iter()
-                .filter(|entry| entry.job.is_finished())
-                .map(|entry| entry.id().to_owned())
-                .collect()
-        });
-        if let Some(previous) = previous {
-            let t = texts.get_untracked();
-            let newly = store.with_untracked(|s| {
-                s.entries()
-                    .iter()
-                    .find(|e| finished.contains(e.id()) && !previous.contains(e.id()))
-                    .map(|e| {
-                        let template = match e.job.status {
-                            JobStatus::Completed => t.announce_done,
-                            _ => t.announce_failed,
-                        };
-                        fill(template, &[("prompt", e.prompt())])
-                    })
-            });
-            if let Some(words) = newly {
-                set_said.set(words);
+        let running_before = running_before.flatten().unwrap_or_default();
+        let t = texts.get_untracked();
+        let (running, newly) = store.with_list(|s| {
+            let mut running = HashSet::new();
+            let mut newly = None;
+            for entry in s.entries() {
+                if !entry.job.is_finished() {
+                    running.insert(entry.id().to_owned());
+                } else if newly.is_none() && running_before.contains(entry.id()) {
+                    let template = match entry.job.status {
+                        JobStatus::Completed => t.announce_done,
+                        _ => t.announce_failed,
+                    };
+                    newly = Some(fill(template, &[("prompt", entry.prompt())]));
+                }
             }
+            (running, newly)
+        });
+        if let Some(words) = newly {
+            set_said.set(words);
         }
-        Some(finished)
+        Some(running)
     });
     said
 }
