@@ -12,6 +12,8 @@ use std::process::Command;
 /// Installed through rustup when missing, with `rust-src` (build-std compiles it) and the
 /// wasm target.
 pub const NIGHTLY: &str = "nightly-2026-05-20";
+/// The Cargo profile for the wasm (built for size; native release builds for speed).
+const PROFILE: &str = "wasm-release";
 /// Leptos erases view types: far fewer distinct view closures in the wasm.
 const RUSTFLAGS: &str = "--cfg erase_components";
 
@@ -73,7 +75,8 @@ pub fn trunk_build(tools: &Tools, index: &Path, dist: &Path) -> Command {
     let toolchain = toolchain();
     let mut trunk = tools.trunk();
     trunk
-        .args(["build", "--release", "--offline=true", "--dist"])
+        .args(["build", "--release", "--offline=true"])
+        .args(["--cargo-profile", PROFILE, "--dist"])
         .arg(dist)
         .arg(index)
         .env("RUSTUP_TOOLCHAIN", &toolchain)
@@ -85,7 +88,7 @@ pub fn trunk_build(tools: &Tools, index: &Path, dist: &Path) -> Command {
         trunk
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
             .env("CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT", "true")
-            .env("CARGO_PROFILE_RELEASE_PANIC", "immediate-abort");
+            .env("CARGO_PROFILE_WASM_RELEASE_PANIC", "immediate-abort");
     }
     trunk
 }
