@@ -1,6 +1,10 @@
 use krea_proxy::{app, Config};
 use tokio::net::TcpListener;
 
+/// glibc's allocator cost 14 % of the CPU time per forwarded request (README, Performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     // Logs go to stderr; stdout carries only the lines that say where the proxy listens.
