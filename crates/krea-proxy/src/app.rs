@@ -1,15 +1,18 @@
 //! The proxy's HTTP surface: the fixed route table, access key, CORS, size cap, timeout,
 //! and (with `--serve`) the built app from the same origin.
 
+use crate::callers::{Caller, Identity};
 use crate::config::{Config, ACCESS_KEY_HEADER};
 use crate::error_response::json_error;
 use crate::idempotency::{self, MemoryStore};
+use crate::owned_jobs::{self, ListQuery};
+use crate::ownership::{MemoryOwnership, Ownership};
 use crate::route_table::{self, GENERATE_PREFIX};
 use crate::simulator::{self, SimConfig};
 use crate::submit::{Submits, OUTCOME_HEADER};
 use crate::upstream::{Forward, Upstream};
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::{Extension, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -25,6 +28,7 @@ use tower_http::trace::TraceLayer;
 struct Proxy {
     upstream: Upstream,
     submits: Submits,
+    ownership: Box<dyn Ownership>,
     allow_models: Vec<String>,
     trust_forwarded: bool,
 }
@@ -56,33 +60,42 @@ pub fn upstream(config: &Config) -> Result<Upstream, String> {
     Upstream::krea(&config.upstream, token, config.upstream_timeout())
 }
 
-pub fn router(config: &Config, upstream: Upstream) -> Router {
+/// The proxy's routes. Fails when the access keys are misconfigured, saying how.
+pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
+    let identity = Arc::new(Identity::from_keys(
+        config.access_key.as_ref(),
+        config.access_keys.as_ref(),
+    )?);
     let proxy = Arc::new(Proxy {
         upstream,
         submits: Submits::new(Box::new(MemoryStore::default())),
+        ownership: Box::new(MemoryOwnership::default()),
         allow_models: config.allow_models.clone(),
         trust_forwarded: config.trust_forwarded_headers,
     });
     let mut api = route_table::job_routes(post(generate), get(list_jobs), get(job).delete(job))
         .route("/openapi.json", get(passthrough));
-    if let Some(key) = config.access_key.clone() {
-        api = api.layer(middleware::from_fn(move |request: Request, next: Next| {
-            let key = key.clone();
+    // Every API request has a caller (or is refused): handlers read it as an extension.
+    api = api.layer(middleware::from_fn(
+        move |mut request: Request, next: Next| {
+            let identity = Arc::clone(&identity);
             async move {
                 let given = request.headers().get(ACCESS_KEY_HEADER);
-                if given.is_some_and(|given| given.as_bytes() == key.expose().as_bytes()) {
-                    next.run(request).await
-                } else {
-                    json_error(
+                match identity.identify(given.map(HeaderValue::as_bytes)) {
+                    Ok(caller) => {
+                        request.extensions_mut().insert(caller);
+                        next.run(request).await
+                    }
+                    Err(_) => json_error(
                         StatusCode::UNAUTHORIZED,
                         format!(
                             "This proxy needs its access key in the {ACCESS_KEY_HEADER} header"
                         ),
-                    )
+                    ),
                 }
             }
-        }));
-    }
+        },
+    ));
     if config.simulate {
         // Simulated pictures are public, like Krea's own image URLs.
         api = api.route("/simulator/images/{file}", get(passthrough));
@@ -91,17 +104,35 @@ pub fn router(config: &Config, upstream: Upstream) -> Router {
         Some(dir) => api.merge(crate::static_files::service(dir)),
         None => api.fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") }),
     };
-    app.method_not_allowed_fallback(|| async {
-        json_error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
-    })
-    .layer(RequestBodyLimitLayer::new(config.body_limit))
-    .layer(TimeoutLayer::with_status_code(
-        StatusCode::GATEWAY_TIMEOUT,
-        config.upstream_timeout() + Duration::from_secs(5),
-    ))
-    .layer(cors(&config.allow_origins))
-    .layer(TraceLayer::new_for_http())
-    .with_state(proxy)
+    Ok(app
+        .method_not_allowed_fallback(|| async {
+            json_error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+        })
+        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::GATEWAY_TIMEOUT,
+            config.upstream_timeout() + Duration::from_secs(5),
+        ))
+        .layer(cors(&config.allow_origins))
+        .layer(TraceLayer::new_for_http())
+        .with_state(proxy))
+}
+
+/// Notes who made the job a generate request answered with (made, replayed or found).
+async fn owned_by(ownership: &dyn Ownership, caller: &Caller, answer: Response) -> Response {
+    if answer.status() != StatusCode::OK {
+        return answer;
+    }
+    let (parts, body) = answer.into_parts();
+    let body = axum::body::to_bytes(body, 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(job) = serde_json::from_slice::<krea_api::Job>(&body) {
+        ownership
+            .record(&job.job_id, &caller.id, &job.created_at)
+            .await;
+    }
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
@@ -127,7 +158,13 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
-async fn generate(State(proxy): Shared, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn generate(
+    State(proxy): Shared,
+    Extension(caller): Extension<Caller>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let Some(model) = route_table::model_path(uri.path()) else {
         return json_error(StatusCode::NOT_FOUND, "Not a Krea image model path");
     };
@@ -150,7 +187,8 @@ async fn generate(State(proxy): Shared, uri: Uri, headers: HeaderMap, body: Byte
     let key = match headers.get(idempotency::HEADER) {
         None => None,
         Some(value) => match value.to_str().ok().filter(|k| idempotency::is_valid_key(k)) {
-            Some(key) => Some(key.to_owned()),
+            // Each caller's keys are its own: another caller's key replays nothing.
+            Some(key) => Some(format!("{}\u{1f}{key}", caller.id)),
             None => {
                 return json_error(
                     StatusCode::BAD_REQUEST,
@@ -167,7 +205,8 @@ async fn generate(State(proxy): Shared, uri: Uri, headers: HeaderMap, body: Byte
     // the caller's retry would wait on it forever.
     let submitted = tokio::spawn(async move {
         let key = key.as_deref().map(|key| (key, fingerprint));
-        proxy.submits.submit(&proxy.upstream, key, forward).await
+        let answer = proxy.submits.submit(&proxy.upstream, key, forward).await;
+        owned_by(&*proxy.ownership, &caller, answer).await
     });
     submitted.await.unwrap_or_else(|_| {
         json_error(
@@ -177,10 +216,20 @@ async fn generate(State(proxy): Shared, uri: Uri, headers: HeaderMap, body: Byte
     })
 }
 
-async fn job(State(proxy): Shared, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+async fn job(
+    State(proxy): Shared,
+    Extension(caller): Extension<Caller>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     let id = uri.path().trim_start_matches("/jobs/");
     if !route_table::is_job_id(id) {
         return json_error(StatusCode::NOT_FOUND, "Job ids are UUIDs");
+    }
+    // Another caller's job is as absent as a job that does not exist.
+    if !caller.sees_all && proxy.ownership.owner(id).await.as_deref() != Some(&caller.id) {
+        return json_error(StatusCode::NOT_FOUND, "Job not found");
     }
     let path = format!("/jobs/{id}");
     proxy
@@ -189,11 +238,30 @@ async fn job(State(proxy): Shared, method: Method, uri: Uri, headers: HeaderMap)
         .await
 }
 
-async fn list_jobs(State(proxy): Shared, uri: Uri, headers: HeaderMap) -> Response {
+async fn list_jobs(
+    State(proxy): Shared,
+    Extension(caller): Extension<Caller>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     let query = match route_table::list_query(uri.query()) {
         Ok(query) => query,
         Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
     };
+    if !caller.sees_all {
+        let Ok(Query(parsed)) = Query::<ListQuery>::try_from_uri(&uri) else {
+            return json_error(StatusCode::BAD_REQUEST, "limit must be a whole number");
+        };
+        let like = proxy.forward(Method::GET, "/jobs".to_owned(), &headers, Bytes::new());
+        return owned_jobs::list(
+            &proxy.upstream,
+            &*proxy.ownership,
+            &caller.id,
+            parsed,
+            &like,
+        )
+        .await;
+    }
     let path = if query.is_empty() {
         "/jobs".to_owned()
     } else {

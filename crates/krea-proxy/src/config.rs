@@ -66,12 +66,17 @@ pub struct Config {
     pub token: Option<Secret>,
     #[arg(skip)]
     pub access_key: Option<Secret>,
+    /// Named access keys, `name:key,name:key`.
+    #[arg(skip)]
+    pub access_keys: Option<Secret>,
 }
 
 /// The environment variable holding the Krea API token.
 pub const TOKEN_ENV: &str = "KREA_API_TOKEN";
 /// The environment variable holding the optional access key callers must send.
 pub const ACCESS_KEY_ENV: &str = "KREA_PROXY_ACCESS_KEY";
+/// The environment variable naming several callers by their keys: `alice:KEY1,bob:KEY2`.
+pub const ACCESS_KEYS_ENV: &str = "KREA_PROXY_ACCESS_KEYS";
 /// The header in which callers send the access key.
 pub const ACCESS_KEY_HEADER: &str = "x-proxy-key";
 
@@ -81,6 +86,7 @@ impl Config {
         let mut config = Config::parse();
         config.token = Secret::from_env(TOKEN_ENV);
         config.access_key = Secret::from_env(ACCESS_KEY_ENV);
+        config.access_keys = Secret::from_env(ACCESS_KEYS_ENV);
         config
     }
 

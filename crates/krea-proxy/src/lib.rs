@@ -6,9 +6,12 @@
 //! `--simulate` the upstream is a built-in simulator of the Krea API.
 
 pub mod app;
+pub mod callers;
 pub mod config;
 pub mod error_response;
 pub mod idempotency;
+pub mod owned_jobs;
+pub mod ownership;
 pub mod route_table;
 pub mod simulator;
 pub mod static_files;

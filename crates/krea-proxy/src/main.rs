@@ -25,24 +25,26 @@ async fn main() {
 async fn run(config: Config) -> Result<(), String> {
     // Fail before binding when the upstream cannot work (e.g. no token).
     let upstream = app::upstream(&config)?;
+    let describe = upstream.describe();
+    let router = app::router(&config, upstream)?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
         "krea-proxy listening on http://{address} (upstream: {})",
-        upstream.describe()
+        describe
     );
     if let Some(dir) = &config.serve {
         println!("serving the app from {}", dir.display());
     }
-    if config.access_key.is_none() && !config.simulate {
+    if config.access_key.is_none() && config.access_keys.is_none() && !config.simulate {
         println!(
             "note: anyone who can reach this proxy spends your Krea balance; set {} to require a key",
             krea_proxy::config::ACCESS_KEY_ENV
         );
     }
-    krea_proxy::serve(listener, app::router(&config, upstream))
+    krea_proxy::serve(listener, router)
         .await
         .map_err(|e| e.to_string())
 }

@@ -21,7 +21,7 @@ pub async fn serve(router: Router) -> String {
 /// Starts a proxy for `config` and returns its base URL.
 pub async fn proxy(config: Config) -> String {
     let upstream = app::upstream(&config).expect("upstream");
-    serve(app::router(&config, upstream)).await
+    serve(app::router(&config, upstream).expect("router")).await
 }
 
 pub async fn simulated_proxy(job_ms: u64) -> String {
