@@ -10,6 +10,7 @@ pub mod error_body;
 pub mod job;
 pub mod number;
 pub mod openapi;
+pub mod pricing;
 pub mod request;
 pub mod validation;
 

@@ -1,10 +1,12 @@
 //! The proxy's HTTP surface: the fixed route table, access key, CORS, size cap, timeout,
 //! and (with `--serve`) the built app from the same origin.
 
+use crate::admission::{Gate, RATE_LIMIT, RATE_LIMIT_POLICY};
 use crate::callers::{Caller, Identity};
 use crate::config::{Config, ACCESS_KEY_HEADER};
 use crate::error_response::json_error;
 use crate::idempotency::{self, MemoryStore};
+use crate::limits::MemoryLimits;
 use crate::owned_jobs::{self, ListQuery};
 use crate::ownership::{MemoryOwnership, Ownership};
 use crate::route_table::{self, GENERATE_PREFIX};
@@ -15,7 +17,7 @@ use axum::body::Bytes;
 use axum::extract::{Extension, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
@@ -29,6 +31,7 @@ struct Proxy {
     upstream: Upstream,
     submits: Submits,
     ownership: Box<dyn Ownership>,
+    gate: Gate,
     allow_models: Vec<String>,
     trust_forwarded: bool,
 }
@@ -60,6 +63,28 @@ pub fn upstream(config: &Config) -> Result<Upstream, String> {
     Upstream::krea(&config.upstream, token, config.upstream_timeout())
 }
 
+/// A proxy anyone on the network can reach, spending real money, with no key and no
+/// limit, is refused: whoever finds it could spend the whole balance. `--allow-unlimited`
+/// accepts that knowingly.
+pub fn check_exposure(config: &Config) -> Result<(), String> {
+    let private = config.listen.ip().is_loopback();
+    let keyed = config.access_key.is_some() || config.access_keys.is_some();
+    let limited = !config.rates.is_empty()
+        || config.max_in_flight.is_some()
+        || config.daily_budget_usd.is_some();
+    if private || keyed || limited || config.simulate || config.allow_unlimited {
+        return Ok(());
+    }
+    Err(format!(
+        "refusing to listen on {} with no access key and no limits: anyone who reaches it \
+         could spend your whole Krea balance. Set {} or {}, or limits (--rate, \
+         --max-in-flight, --daily-budget-usd), or pass --allow-unlimited to accept that",
+        config.listen,
+        crate::config::ACCESS_KEY_ENV,
+        crate::config::ACCESS_KEYS_ENV
+    ))
+}
+
 /// The proxy's routes. Fails when the access keys are misconfigured, saying how.
 pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
     let identity = Arc::new(Identity::from_keys(
@@ -70,11 +95,13 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
         upstream,
         submits: Submits::new(Box::new(MemoryStore::default())),
         ownership: Box::new(MemoryOwnership::default()),
+        gate: Gate::new(config, Box::new(MemoryLimits::default()))?,
         allow_models: config.allow_models.clone(),
         trust_forwarded: config.trust_forwarded_headers,
     });
     let mut api = route_table::job_routes(post(generate), get(list_jobs), get(job).delete(job))
-        .route("/openapi.json", get(passthrough));
+        .route("/openapi.json", get(passthrough))
+        .route("/limits", get(limits));
     // Every API request has a caller (or is refused): handlers read it as an extension.
     api = api.layer(middleware::from_fn(
         move |mut request: Request, next: Next| {
@@ -118,19 +145,49 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
         .with_state(proxy))
 }
 
-/// Notes who made the job a generate request answered with (made, replayed or found).
-async fn owned_by(ownership: &dyn Ownership, caller: &Caller, answer: Response) -> Response {
+/// Notes who made the job a generate request answered with (made, replayed or found), and
+/// hands the job back with the answer.
+async fn owned_by(
+    ownership: &dyn Ownership,
+    caller: &Caller,
+    answer: Response,
+) -> (Option<krea_api::Job>, Response) {
     if answer.status() != StatusCode::OK {
+        return (None, answer);
+    }
+    let (parts, body) = answer.into_parts();
+    let body = axum::body::to_bytes(body, 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let job = serde_json::from_slice::<krea_api::Job>(&body).ok();
+    if let Some(job) = &job {
+        ownership
+            .record(&job.job_id, &caller.id, &job.created_at)
+            .await;
+    }
+    (
+        job,
+        Response::from_parts(parts, axum::body::Body::from(body)),
+    )
+}
+
+/// `GET /limits`: where the caller stands under the rate limits.
+async fn limits(State(proxy): Shared, Extension(caller): Extension<Caller>) -> Response {
+    proxy.gate.standing(&caller.id).await
+}
+
+/// Passes a job answer back, after the limits have seen it (when there are any): a job
+/// that ended frees its caller's slot, a failed or cancelled one is refunded.
+async fn seen_by_gate(gate: &Gate, answer: Response) -> Response {
+    if !gate.is_active() || answer.status() != StatusCode::OK {
         return answer;
     }
     let (parts, body) = answer.into_parts();
     let body = axum::body::to_bytes(body, 1024 * 1024)
         .await
         .unwrap_or_default();
-    if let Ok(job) = serde_json::from_slice::<krea_api::Job>(&body) {
-        ownership
-            .record(&job.job_id, &caller.id, &job.created_at)
-            .await;
+    if let Ok(job) = serde_json::from_slice::<serde_json::Value>(&body) {
+        gate.saw(&job).await;
     }
     Response::from_parts(parts, axum::body::Body::from(body))
 }
@@ -154,7 +211,12 @@ fn cors(origins: &[String]) -> CorsLayer {
             HeaderName::from_static(ACCESS_KEY_HEADER),
             HeaderName::from_static(idempotency::HEADER),
         ])
-        .expose_headers([header::RETRY_AFTER, HeaderName::from_static(OUTCOME_HEADER)])
+        .expose_headers([
+            header::RETRY_AFTER,
+            HeaderName::from_static(OUTCOME_HEADER),
+            RATE_LIMIT,
+            RATE_LIMIT_POLICY,
+        ])
         .max_age(Duration::from_secs(600))
 }
 
@@ -198,6 +260,10 @@ async fn generate(
         },
     };
     let fingerprint = idempotency::fingerprint(model, &body);
+    let ticket = match proxy.gate.admit(&caller.id, model, &body).await {
+        Ok(ticket) => ticket,
+        Err(refused) => return refused,
+    };
     let path = format!("{GENERATE_PREFIX}{model}");
     let forward = proxy.forward(Method::POST, path, &headers, body);
     let proxy = Arc::clone(&proxy);
@@ -206,7 +272,9 @@ async fn generate(
     let submitted = tokio::spawn(async move {
         let key = key.as_deref().map(|key| (key, fingerprint));
         let answer = proxy.submits.submit(&proxy.upstream, key, forward).await;
-        owned_by(&*proxy.ownership, &caller, answer).await
+        let (job, mut answer) = owned_by(&*proxy.ownership, &caller, answer).await;
+        proxy.gate.settle(ticket, job.as_ref(), &mut answer).await;
+        answer
     });
     submitted.await.unwrap_or_else(|_| {
         json_error(
@@ -232,10 +300,11 @@ async fn job(
         return json_error(StatusCode::NOT_FOUND, "Job not found");
     }
     let path = format!("/jobs/{id}");
-    proxy
+    let answer = proxy
         .upstream
         .send(proxy.forward(method, path, &headers, Bytes::new()))
-        .await
+        .await;
+    seen_by_gate(&proxy.gate, answer).await
 }
 
 async fn list_jobs(
@@ -253,7 +322,7 @@ async fn list_jobs(
             return json_error(StatusCode::BAD_REQUEST, "limit must be a whole number");
         };
         let like = proxy.forward(Method::GET, "/jobs".to_owned(), &headers, Bytes::new());
-        return owned_jobs::list(
+        let listed = owned_jobs::list(
             &proxy.upstream,
             &*proxy.ownership,
             &caller.id,
@@ -261,6 +330,15 @@ async fn list_jobs(
             &like,
         )
         .await;
+        return match listed {
+            Ok(page) => {
+                for job in &page.items {
+                    proxy.gate.saw(job).await;
+                }
+                page.into_response()
+            }
+            Err(refused) => refused,
+        };
     }
     let path = if query.is_empty() {
         "/jobs".to_owned()

@@ -62,6 +62,24 @@ pub struct Config {
     /// does not know, to try model discovery ("More models") offline.
     #[arg(long)]
     pub sim_new_model: bool,
+    /// Per caller: at most this many generate requests per minute, hour or day, e.g.
+    /// `10/min` (repeatable: `--rate 10/min --rate 200/day`).
+    #[arg(long = "rate", value_name = "COUNT/PER", value_parser = crate::limits::RatePolicy::parse)]
+    pub rates: Vec<crate::limits::RatePolicy>,
+    /// Per caller: at most this many jobs in flight at once.
+    #[arg(long, value_name = "N")]
+    pub max_in_flight: Option<u32>,
+    /// Across all callers: at most this many US dollars of jobs per UTC day, each job charged
+    /// its catalogue price when submitted and refunded if it fails or is cancelled.
+    #[arg(long, value_name = "USD")]
+    pub daily_budget_usd: Option<f64>,
+    /// What one Krea compute unit costs you, in USD: prices models Krea prices only in
+    /// compute units against the daily budget.
+    #[arg(long, value_name = "USD")]
+    pub usd_per_compute_unit: Option<f64>,
+    /// Listen on a public address with no access key and no limits anyway.
+    #[arg(long)]
+    pub allow_unlimited: bool,
     #[arg(skip)]
     pub token: Option<Secret>,
     #[arg(skip)]

@@ -5,11 +5,14 @@
 //! caller's credentials, and can serve the built app from the same origin. With
 //! `--simulate` the upstream is a built-in simulator of the Krea API.
 
+pub mod admission;
 pub mod app;
 pub mod callers;
+pub mod charges;
 pub mod config;
 pub mod error_response;
 pub mod idempotency;
+pub mod limits;
 pub mod owned_jobs;
 pub mod ownership;
 pub mod route_table;

@@ -24,6 +24,7 @@ async fn main() {
 
 async fn run(config: Config) -> Result<(), String> {
     // Fail before binding when the upstream cannot work (e.g. no token).
+    app::check_exposure(&config)?;
     let upstream = app::upstream(&config)?;
     let describe = upstream.describe();
     let router = app::router(&config, upstream)?;

@@ -22,16 +22,32 @@ pub struct ListQuery {
     pub status: Option<String>,
 }
 
+/// One page of the caller's jobs, as Krea reports them now.
+pub struct Page {
+    pub items: Vec<serde_json::Value>,
+    pub next_cursor: Option<String>,
+}
+
+impl IntoResponse for Page {
+    fn into_response(self) -> Response {
+        Json(serde_json::json!({ "items": self.items, "next_cursor": self.next_cursor }))
+            .into_response()
+    }
+}
+
 pub async fn list(
     upstream: &Upstream,
     ownership: &dyn Ownership,
     caller: &str,
     query: ListQuery,
     like: &Forward,
-) -> Response {
+) -> Result<Page, Response> {
     let limit = query.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return json_error(StatusCode::BAD_REQUEST, "limit must be between 1 and 1000");
+        return Err(json_error(
+            StatusCode::BAD_REQUEST,
+            "limit must be between 1 and 1000",
+        ));
     }
     let page = ownership.page(caller, query.cursor.as_deref(), limit).await;
     let lookups = page
@@ -58,7 +74,7 @@ pub async fn list(
         .more
         .then(|| page.jobs.last().map(|(created, _)| created.clone()))
         .flatten();
-    Json(serde_json::json!({ "items": items, "next_cursor": next_cursor })).into_response()
+    Ok(Page { items, next_cursor })
 }
 
 /// One job as Krea reports it, or `None` if Krea does not (any more).

@@ -1,0 +1,298 @@
+//! The HTTP side of the limits: which generate requests go upstream, the refusals in Krea's
+//! error shape with the right status (429 with `Retry-After` for a rate or the jobs in
+//! flight, 402 for a spent budget, saying when it resets), the standard `RateLimit` and
+//! `RateLimit-Policy` headers on every generate answer, and `GET /limits` for a caller to
+//! see where it stands before it asks. Without limits configured, none of this runs.
+
+use crate::charges::Charges;
+use crate::config::Config;
+use crate::error_response::json_error;
+use crate::limits::{Ask, LimitStore, RateState, Refusal, Rules, Ticket};
+use crate::submit::OUTCOME_HEADER;
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use krea_api::{Job, JobStatus};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
+pub const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+/// How long a job counts as in flight when the proxy never sees it end (nobody polls it):
+/// longer than Krea's slowest image model takes.
+const IN_FLIGHT_AT_MOST: Duration = Duration::from_secs(30 * 60);
+/// When a caller at its cap of jobs in flight may try again: a job takes seconds.
+const IN_FLIGHT_RETRY: Duration = Duration::from_secs(5);
+
+pub struct Gate {
+    rules: Rules,
+    charges: Charges,
+    store: Box<dyn LimitStore>,
+}
+
+impl Gate {
+    /// The rules the flags ask for. A budget that cannot price every model that may be
+    /// generated is refused, saying which and what to do.
+    pub fn new(config: &Config, store: Box<dyn LimitStore>) -> Result<Self, String> {
+        let charges = Charges {
+            usd_per_compute_unit: config.usd_per_compute_unit,
+        };
+        let daily_budget_micros = match config.daily_budget_usd {
+            Some(usd) if usd.is_finite() && usd > 0.0 => {
+                charges.check(&config.allow_models)?;
+                Some((usd * 1_000_000.0).round() as u64)
+            }
+            Some(_) => return Err("--daily-budget-usd must be a positive amount".to_owned()),
+            None => None,
+        };
+        if config.max_in_flight == Some(0) {
+            return Err("--max-in-flight must be at least 1".to_owned());
+        }
+        Ok(Gate {
+            rules: Rules {
+                rates: config.rates.clone(),
+                max_in_flight: config.max_in_flight,
+                daily_budget_micros,
+            },
+            charges,
+            store,
+        })
+    }
+
+    /// Whether any limit is configured.
+    pub fn is_active(&self) -> bool {
+        !self.rules.is_empty()
+    }
+
+    /// Admits one generate request of `caller` for `model` with `body`, or answers the
+    /// refusal. `None`: no limits, nothing to settle.
+    pub async fn admit(
+        &self,
+        caller: &str,
+        model: &str,
+        body: &Bytes,
+    ) -> Result<Option<Ticket>, Response> {
+        if !self.is_active() {
+            return Ok(None);
+        }
+        let price_micros = match self.rules.daily_budget_micros {
+            None => 0,
+            Some(_) => {
+                let fields = serde_json::from_slice(body).unwrap_or_default();
+                self.charges.micros(model, &fields).ok_or_else(|| {
+                    json_error(
+                        StatusCode::FORBIDDEN,
+                        format!("This proxy cannot price {model} against its daily budget"),
+                    )
+                })?
+            }
+        };
+        let ask = Ask {
+            caller,
+            price_micros,
+            now_ms: now_ms(),
+            in_flight_for: IN_FLIGHT_AT_MOST,
+        };
+        match self.store.admit(&self.rules, ask).await {
+            Ok(ticket) => Ok(Some(ticket)),
+            Err(refusal) => Err(self.refused(refusal)),
+        }
+    }
+
+    /// After the answer: a job made keeps what it took (its slot and charge now follow the
+    /// job); an answer that made no job gives it all back; an unknown outcome keeps it (the
+    /// job may exist). Adds the rate headers.
+    pub async fn settle(&self, ticket: Option<Ticket>, job: Option<&Job>, answer: &mut Response) {
+        let Some(ticket) = ticket else {
+            return;
+        };
+        let replayed = answer
+            .headers()
+            .get(OUTCOME_HEADER)
+            .is_some_and(|how| how == "replayed");
+        let made_none = answer.status().is_client_error()
+            || answer
+                .headers()
+                .get(OUTCOME_HEADER)
+                .is_some_and(|how| how == "not-created");
+        match job {
+            // A replay made no new job: this request takes nothing.
+            Some(_) if replayed => self.store.settle(&ticket, None).await,
+            Some(job) => self.store.settle(&ticket, Some(&job.job_id)).await,
+            None if made_none => self.store.settle(&ticket, None).await,
+            None => {}
+        }
+        let states = self
+            .store
+            .rates(&self.rules, &ticket.caller, now_ms())
+            .await;
+        rate_headers(&states, answer.headers_mut());
+    }
+
+    /// A job answer passed back to a caller: a job that ended frees its slot, and a failed
+    /// or cancelled one is refunded (once).
+    pub async fn saw(&self, job: &serde_json::Value) {
+        if !self.is_active() {
+            return;
+        }
+        let (Some(id), Some(status)) = (job["job_id"].as_str(), job["status"].as_str()) else {
+            return;
+        };
+        let status = JobStatus::from(status.to_owned());
+        if status.is_terminal() {
+            self.store.ended(id, !status.is_billed()).await;
+        }
+    }
+
+    /// `GET /limits`: where the caller stands.
+    pub async fn standing(&self, caller: &str) -> Response {
+        let states = self.store.rates(&self.rules, caller, now_ms()).await;
+        let rates: Vec<serde_json::Value> = states
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "limit": s.policy.count,
+                    "window_secs": s.policy.window.as_secs(),
+                    "remaining": s.remaining,
+                    "reset_secs": s.reset.as_secs(),
+                })
+            })
+            .collect();
+        let mut answer = Json(serde_json::json!({
+            "rates": rates,
+            "max_in_flight": self.rules.max_in_flight,
+            "daily_budget": self.rules.daily_budget_micros.is_some(),
+        }))
+        .into_response();
+        rate_headers(&states, answer.headers_mut());
+        answer
+    }
+
+    fn refused(&self, refusal: Refusal) -> Response {
+        match refusal {
+            Refusal::Rate {
+                states,
+                retry_after,
+            } => {
+                let used_up = states.iter().find(|s| s.remaining == 0);
+                let rule = used_up.map_or_else(String::new, |s| {
+                    format!(
+                        "{} generate requests per {}",
+                        s.policy.count,
+                        window_words(s.policy.window)
+                    )
+                });
+                let secs = retry_after.as_secs().max(1);
+                let mut answer = json_error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "Rate limit reached ({rule}); try again in {}",
+                        duration_words(secs)
+                    ),
+                );
+                let headers = answer.headers_mut();
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                rate_headers(&states, headers);
+                answer
+            }
+            Refusal::InFlight { cap } => {
+                let mut answer = json_error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "{cap} of your jobs are still in flight, the most this proxy allows; \
+                         send this one when one of them is done"
+                    ),
+                );
+                answer.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(IN_FLIGHT_RETRY.as_secs()),
+                );
+                answer
+            }
+            Refusal::Budget { resets_in } => {
+                let secs = resets_in.as_secs().max(1);
+                let resets_at = SystemTime::now() + resets_in;
+                let at = time::OffsetDateTime::from(resets_at)
+                    .replace_nanosecond(0)
+                    .ok()
+                    .and_then(|t| {
+                        t.format(&time::format_description::well_known::Rfc3339)
+                            .ok()
+                    })
+                    .unwrap_or_default();
+                let mut answer = (
+                    StatusCode::PAYMENT_REQUIRED,
+                    Json(serde_json::json!({
+                        "error": format!(
+                            "Today's budget on this proxy is spent; it resets at midnight UTC, in {}",
+                            duration_words(secs)
+                        ),
+                        "resets_at": at,
+                    })),
+                )
+                    .into_response();
+                answer
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                answer
+            }
+        }
+    }
+}
+
+/// `RateLimit-Policy` lists every rule; `RateLimit` says the one closest to running out
+/// (IETF httpapi rate-limit headers: `"name";q=10;w=60` and `"name";r=7;t=42`).
+pub fn rate_headers(states: &[RateState], headers: &mut HeaderMap) {
+    if states.is_empty() {
+        return;
+    }
+    let policies: Vec<String> = states
+        .iter()
+        .map(|s| {
+            format!(
+                "\"{}\";q={};w={}",
+                s.policy.name(),
+                s.policy.count,
+                s.policy.window.as_secs()
+            )
+        })
+        .collect();
+    let tightest = states
+        .iter()
+        .min_by_key(|s| (s.remaining, std::cmp::Reverse(s.reset)))
+        .expect("not empty");
+    let current = format!(
+        "\"{}\";r={};t={}",
+        tightest.policy.name(),
+        tightest.remaining,
+        tightest.reset.as_secs()
+    );
+    if let Ok(value) = HeaderValue::from_str(&policies.join(", ")) {
+        headers.insert(RATE_LIMIT_POLICY, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&current) {
+        headers.insert(RATE_LIMIT, value);
+    }
+}
+
+fn window_words(window: Duration) -> &'static str {
+    match window.as_secs() {
+        60 => "minute",
+        3600 => "hour",
+        _ => "day",
+    }
+}
+
+fn duration_words(secs: u64) -> String {
+    match secs {
+        0..=59 => format!("{secs} s"),
+        60..=3599 => format!("{} min", secs.div_ceil(60)),
+        _ => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
