@@ -460,8 +460,25 @@ impl Stack {
         std::fs::write(out_dir().join(name), png).unwrap();
     }
 
+    /// Closes the browser, after checking that the page broke no rule of the
+    /// Content-Security-Policy `krea-proxy --serve` sends (the policy must fit the app).
     pub async fn close(self) {
+        let violations = self.csp_violations().await;
         let _ = self.browser.close().await;
+        assert!(violations.is_empty(), "CSP violations: {violations:?}");
+    }
+
+    /// What the Content-Security-Policy blocked on this page since it loaded.
+    pub async fn csp_violations(&self) -> Vec<String> {
+        const SCRIPT: &str = "const done = arguments[arguments.length - 1];
+const seen = [];
+const note = (reports) => reports.forEach((r) =>
+  seen.push(r.body.effectiveDirective + ' ' + r.body.blockedURL));
+const observer = new ReportingObserver(note, { types: ['csp-violation'], buffered: true });
+observer.observe();
+setTimeout(() => { note(observer.takeRecords()); observer.disconnect(); done(seen); }, 300);";
+        let found = self.browser.execute_async(SCRIPT, vec![]).await;
+        serde_json::from_value(found.unwrap_or_default()).unwrap_or_default()
     }
 }
 

@@ -10,6 +10,7 @@ use crate::limits::MemoryLimits;
 use crate::owned_jobs::{self, ListQuery};
 use crate::ownership::{MemoryOwnership, Ownership};
 use crate::route_table::{self, GENERATE_PREFIX};
+use crate::serve_headers::ServeHeaders;
 use crate::simulator::{self, SimConfig};
 use crate::submit::{Submits, OUTCOME_HEADER};
 use crate::upstream::{Forward, Upstream};
@@ -102,6 +103,15 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
     let mut api = route_table::job_routes(post(generate), get(list_jobs), get(job).delete(job))
         .route("/openapi.json", get(passthrough))
         .route("/limits", get(limits));
+    // HEAD would answer a GET's headers without its body: not for API calls.
+    api = api.layer(middleware::from_fn(
+        |request: Request, next: Next| async move {
+            if request.method() == Method::HEAD {
+                return json_error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed");
+            }
+            next.run(request).await
+        },
+    ));
     // Every API request has a caller (or is refused): handlers read it as an extension.
     api = api.layer(middleware::from_fn(
         move |mut request: Request, next: Next| {
@@ -128,7 +138,12 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
         api = api.route("/simulator/images/{file}", get(passthrough));
     }
     let app = match &config.serve {
-        Some(dir) => api.merge(crate::static_files::service(dir)),
+        Some(dir) => {
+            let own_upstream = (!config.simulate && config.upstream != crate::config::KREA_API)
+                .then_some(config.upstream.as_str());
+            let security = ServeHeaders::for_dist(dir, &config.allow_embed, own_upstream)?;
+            api.merge(crate::static_files::service(dir, security))
+        }
         None => api.fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") }),
     };
     Ok(app
@@ -141,8 +156,24 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
             config.upstream_timeout() + Duration::from_secs(5),
         ))
         .layer(cors(&config.allow_origins))
+        .layer(middleware::from_fn(one_host))
         .layer(TraceLayer::new_for_http())
         .with_state(proxy))
+}
+
+/// `application/json`, in any case, with or without parameters (`; charset=utf-8`), and
+/// nothing else (`application/jsonp` is not JSON).
+fn is_json_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+}
+
+/// A request naming two hosts is ambiguous about where it is going: refused.
+async fn one_host(request: Request, next: Next) -> Response {
+    if request.headers().get_all(header::HOST).iter().count() > 1 {
+        return json_error(StatusCode::BAD_REQUEST, "A request names one Host");
+    }
+    next.run(request).await
 }
 
 /// Notes who made the job a generate request answered with (made, replayed or found), and
@@ -239,7 +270,7 @@ async fn generate(
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/json"));
+        .is_some_and(is_json_media_type);
     if !is_json {
         return json_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -370,4 +401,31 @@ async fn passthrough(State(proxy): Shared, uri: Uri, headers: HeaderMap) -> Resp
         .upstream
         .send(proxy.forward(Method::GET, path, &headers, Bytes::new()))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_media_type;
+
+    #[test]
+    fn json_is_json_in_any_case_with_parameters_and_nothing_else() {
+        for json in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+            " application/json ;charset=UTF-8",
+        ] {
+            assert!(is_json_media_type(json), "{json}");
+        }
+        for other in [
+            "application/jsonp",
+            "application/json-patch+json",
+            "text/json",
+            "application/x-www-form-urlencoded",
+            "",
+            "application/jso",
+        ] {
+            assert!(!is_json_media_type(other), "{other}");
+        }
+    }
 }

@@ -19,7 +19,7 @@ pub struct Config {
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub listen: SocketAddr,
     /// The Krea API base URL, fixed for the proxy's lifetime.
-    #[arg(long, default_value = "https://api.krea.ai")]
+    #[arg(long, default_value = KREA_API)]
     pub upstream: String,
     /// Use the built-in Krea simulator as the upstream (no token, no network).
     #[arg(long)]
@@ -27,6 +27,10 @@ pub struct Config {
     /// Also serve this directory (the built app) at `/`, from the same origin.
     #[arg(long, value_name = "DIR")]
     pub serve: Option<PathBuf>,
+    /// With --serve: an origin allowed to show the app in a frame (repeatable; default: only
+    /// this proxy's own pages).
+    #[arg(long = "allow-embed", value_name = "ORIGIN")]
+    pub allow_embed: Vec<String>,
     /// A browser origin allowed to call the proxy (repeatable); `*` allows any origin.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origins: Vec<String>,
@@ -89,6 +93,8 @@ pub struct Config {
     pub access_keys: Option<Secret>,
 }
 
+/// Krea's API, the default upstream.
+pub const KREA_API: &str = "https://api.krea.ai";
 /// The environment variable holding the Krea API token.
 pub const TOKEN_ENV: &str = "KREA_API_TOKEN";
 /// The environment variable holding the optional access key callers must send.

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod owned_jobs;
 pub mod ownership;
 pub mod route_table;
+pub mod serve_headers;
 pub mod simulator;
 pub mod static_files;
 pub mod submit;

@@ -2,6 +2,7 @@
 //! accepts, and cache rules by kind of file: names Trunk hashed never change, so they are
 //! cached for good; `index.html` and `config.json` must be asked for again every time.
 
+use crate::serve_headers::ServeHeaders;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
@@ -10,8 +11,9 @@ use axum::Router;
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// The files under `dir`, with `index.html` for every other path (the app routes itself).
-pub fn service<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
+/// The files under `dir`, with `index.html` for every other path (the app routes itself),
+/// each with the security headers.
+pub fn service<S: Clone + Send + Sync + 'static>(dir: &Path, security: ServeHeaders) -> Router<S> {
     let index = ServeFile::new(dir.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
@@ -22,6 +24,23 @@ pub fn service<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
     Router::new()
         .fallback_service(files)
         .layer(middleware::from_fn(cache_rules))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            let csp = security.csp.clone();
+            async move {
+                let mut response = next.run(request).await;
+                let headers = response.headers_mut();
+                headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+                headers.insert(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                );
+                headers.insert(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("strict-origin-when-cross-origin"),
+                );
+                response
+            }
+        }))
 }
 
 async fn cache_rules(request: Request, next: Next) -> Response {

@@ -332,6 +332,54 @@ async fn serves_the_app_from_the_same_origin_with_serve() {
 }
 
 #[tokio::test]
+async fn the_served_app_carries_a_policy_made_for_it() {
+    let dir = std::env::temp_dir().join(format!("krea-proxy-csp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let inline = "\nimport init from '/app.js';\nawait init();\n";
+    std::fs::write(
+        dir.join("index.html"),
+        format!("<html><script type=\"module\">{inline}</script></html>"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef.js"), "export default 1").unwrap();
+    let mut config = Config::simulated(1000);
+    config.serve = Some(dir.clone());
+    config.allow_embed = vec!["https://blog.example".to_owned()];
+    let base = proxy(config).await;
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(inline));
+    for page in ["/", "/app-0123456789abcdef.js", "/a/route"] {
+        let reply = get(format!("{base}{page}")).await;
+        let headers = reply.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains(&format!(
+                "script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'"
+            )),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("frame-ancestors https://blog.example"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("img-src 'self' data: blob: https://*.krea.ai"),
+            "{csp}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(
+            headers["referrer-policy"],
+            "strict-origin-when-cross-origin"
+        );
+    }
+    // The API is not a page: no page policy there.
+    let api = get(format!("{base}/jobs/{JOB_ID}")).await;
+    assert!(api.headers().get("content-security-policy").is_none());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
 async fn serves_the_precompressed_copy_the_browser_accepts_with_cache_rules() {
     let dir = std::env::temp_dir().join(format!("krea-proxy-br-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
