@@ -89,7 +89,9 @@ async fn export_clear_import_restores_the_history_and_dead_links_say_expired() {
     assert_eq!(stack.count("[data-testid='job-image']").await, 2);
 
     // An image host that refuses scripts (no CORS: the same picture, reached by another
-    // name) still shows the picture, and Download falls back to opening the original.
+    // name, which the page's policy does not list for connections) still shows the
+    // picture, and Download falls back to opening the original.
+    stack.expect_csp_block("connect-src");
     let mut foreign = file["jobs"][1].clone();
     foreign["job"]["job_id"] = "7e1f0a2b-2222-4333-8444-555566667777".into();
     let url = foreign["job"]["result"]["urls"][0]

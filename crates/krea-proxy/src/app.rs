@@ -26,7 +26,6 @@ use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 struct Proxy {
     upstream: Upstream,
@@ -120,8 +119,11 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
                 let given = request.headers().get(ACCESS_KEY_HEADER);
                 match identity.identify(given.map(HeaderValue::as_bytes)) {
                     Ok(caller) => {
-                        request.extensions_mut().insert(caller);
-                        next.run(request).await
+                        request.extensions_mut().insert(caller.clone());
+                        let mut response = next.run(request).await;
+                        // For the access log, which sees only the answer.
+                        response.extensions_mut().insert(caller);
+                        response
                     }
                     Err(_) => json_error(
                         StatusCode::UNAUTHORIZED,
@@ -157,7 +159,7 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
         ))
         .layer(cors(&config.allow_origins))
         .layer(middleware::from_fn(one_host))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(crate::access_log::log))
         .with_state(proxy))
 }
 
@@ -245,6 +247,7 @@ fn cors(origins: &[String]) -> CorsLayer {
         .expose_headers([
             header::RETRY_AFTER,
             HeaderName::from_static(OUTCOME_HEADER),
+            crate::access_log::REQUEST_ID,
             RATE_LIMIT,
             RATE_LIMIT_POLICY,
         ])

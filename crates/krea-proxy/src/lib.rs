@@ -5,6 +5,7 @@
 //! caller's credentials, and can serve the built app from the same origin. With
 //! `--simulate` the upstream is a built-in simulator of the Krea API.
 
+pub mod access_log;
 pub mod admission;
 pub mod app;
 pub mod callers;

@@ -10,9 +10,11 @@ async fn main() {
     // Logs go to stderr; stdout carries only the lines that say where the proxy listens.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        // Colours only for a person watching, never into a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "krea_proxy=info,tower_http=info".into()),
+                .unwrap_or_else(|_| "krea_proxy=info".into()),
         )
         .init();
     let config = Config::from_env_and_args();

@@ -1,8 +1,10 @@
 //! Security headers for the app served with `--serve`: a Content-Security-Policy made for
 //! this app (its own scripts, the one inline module script Trunk writes into `index.html`
-//! by hash, `'wasm-unsafe-eval'` for the wasm, images from the proxy and Krea's image host,
-//! connections to the proxy and Krea's image host for downloads), `frame-ancestors` from
-//! `--allow-embed` (default `'self'`), `nosniff` and a referrer policy.
+//! by hash, `'wasm-unsafe-eval'` for the wasm, connections to the proxy and Krea's image host
+//! for downloads), `frame-ancestors` from `--allow-embed` (default `'self'`), `nosniff` and a
+//! referrer policy. Images may come from any host: an imported history can point anywhere,
+//! and a picture runs no code; a download from a host the policy does not list opens the
+//! picture in a new tab instead, as for a host without CORS.
 
 use axum::http::HeaderValue;
 use base64::Engine;
@@ -57,7 +59,7 @@ impl ServeHeaders {
         }
         let policy = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; \
-             style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: {images}; \
+             style-src 'self' 'unsafe-inline'; img-src * data: blob:; \
              connect-src 'self' {images}{proxy}; object-src 'none'; base-uri 'self'; \
              form-action 'self'; frame-ancestors {ancestors}",
             scripts = scripts.join(" "),

@@ -84,7 +84,13 @@ impl Upstream {
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(|e| {
+                format!(
+                    "cannot build the HTTPS client for Krea: {e}. It trusts the system's \
+                     certificate store (Debian: the ca-certificates package, \
+                     /etc/ssl/certs/ca-certificates.crt)"
+                )
+            })?;
         Ok(Upstream::Krea {
             client,
             base: base.trim_end_matches('/').to_owned(),
@@ -174,9 +180,16 @@ pub struct Answer {
     pub body: Bytes,
 }
 
-/// Why no whole answer arrived.
+/// Why no whole answer arrived, by class: what an operator needs to know to fix it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lost {
+    /// Krea's certificate was not trusted (a TLS-inspecting middlebox, a wrong clock).
+    Certificate,
+    /// Krea's host name did not resolve (DNS).
+    NameResolution,
+    /// Nothing listened at Krea's address.
+    Refused,
+    /// No answer in time.
     Timeout,
     /// The connection failed before or while the answer came back.
     Reset,
@@ -184,26 +197,96 @@ pub enum Lost {
 
 impl From<reqwest::Error> for Lost {
     fn from(error: reqwest::Error) -> Self {
-        if error.is_timeout() {
-            Lost::Timeout
-        } else {
-            tracing::debug!("upstream failure: {}", error.without_url());
-            Lost::Reset
+        let class = classify(&error);
+        tracing::warn!(
+            class = class.name(),
+            "upstream failure: {}",
+            error.without_url()
+        );
+        class
+    }
+}
+
+/// Reads the class from the error and its causes.
+fn classify(error: &reqwest::Error) -> Lost {
+    if error.is_timeout() {
+        return Lost::Timeout;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    let mut words = String::new();
+    while let Some(error) = cause {
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return Lost::Refused,
+                std::io::ErrorKind::TimedOut => return Lost::Timeout,
+                _ => {}
+            }
         }
+        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+            if matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            ) {
+                return Lost::Certificate;
+            }
+        }
+        words.push_str(&error.to_string().to_lowercase());
+        words.push(' ');
+        cause = error.source();
+    }
+    if words.contains("certificate") {
+        Lost::Certificate
+    } else if words.contains("dns error") || words.contains("failed to lookup address") {
+        Lost::NameResolution
+    } else if words.contains("connection refused") {
+        Lost::Refused
+    } else {
+        Lost::Reset
     }
 }
 
 impl Lost {
-    pub fn response(self) -> Response {
+    /// The class's name, for logs and bodies.
+    pub fn name(self) -> &'static str {
         match self {
-            Lost::Timeout => json_error(StatusCode::GATEWAY_TIMEOUT, "Krea did not answer in time"),
-            Lost::Reset => json_error(
+            Lost::Certificate => "certificate",
+            Lost::NameResolution => "name resolution",
+            Lost::Refused => "refused",
+            Lost::Timeout => "timeout",
+            Lost::Reset => "reset",
+        }
+    }
+
+    pub fn response(self) -> Response {
+        let (status, words) = match self {
+            Lost::Timeout => (StatusCode::GATEWAY_TIMEOUT, "Krea did not answer in time"),
+            Lost::Certificate => (
+                StatusCode::BAD_GATEWAY,
+                "Krea could not be reached: its TLS certificate was not trusted",
+            ),
+            Lost::NameResolution => (
+                StatusCode::BAD_GATEWAY,
+                "Krea could not be reached: its host name did not resolve",
+            ),
+            Lost::Refused => (
+                StatusCode::BAD_GATEWAY,
+                "Krea could not be reached: the connection was refused",
+            ),
+            Lost::Reset => (
                 StatusCode::BAD_GATEWAY,
                 "Krea could not be reached, or its answer broke off",
             ),
+        };
+        let mut answer = json_error(status, words);
+        if let Ok(class) = HeaderValue::from_str(self.name()) {
+            answer.headers_mut().insert(FAILURE_CLASS_HEADER, class);
         }
+        answer
     }
 }
+
+/// The response header naming an upstream failure's class.
+pub const FAILURE_CLASS_HEADER: &str = "krea-proxy-upstream-failure";
 
 fn simulator_request(forward: Forward) -> Request<Body> {
     let mut request = Request::builder()

@@ -108,3 +108,96 @@ async fn neither_the_token_nor_the_access_key_reaches_a_log_line() {
         "the access key is in the logs:\n{logs}"
     );
 }
+
+#[tokio::test]
+async fn each_request_is_one_access_line_whose_id_the_error_body_quotes() {
+    let mut proxy = Command::new(env!("CARGO_BIN_EXE_krea-proxy"))
+        .args(["--simulate", "--listen", "127.0.0.1:0"])
+        .env("KREA_PROXY_ACCESS_KEYS", "alice:alice-key-1,bob:bob-key-22")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("krea-proxy starts");
+    let mut stdout = BufReader::new(proxy.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let base = first
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap()
+        .to_owned();
+    let mut stderr = proxy.stderr.take().unwrap();
+    let logs = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let http = client();
+    let missing = http
+        .get(format!("{base}/jobs/4d0e5f97-9721-4422-b88c-73a9032d7de1"))
+        .header("x-proxy-key", "alice-key-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let id = missing.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: serde_json::Value = missing.json().await.unwrap();
+    assert_eq!(body["request_id"], id.as_str(), "{body}");
+    assert!(body["error"].is_string());
+    let made = http
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .header("x-proxy-key", "bob-key-22")
+        .json(&serde_json::json!({"prompt": "a fox"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 200);
+    let refused = http
+        .get(format!("{base}/jobs"))
+        .header("x-proxy-key", "nobody-key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+
+    proxy.kill().unwrap();
+    proxy.wait().unwrap();
+    let logs = logs.join().unwrap();
+    let access: Vec<&str> = logs
+        .lines()
+        .filter(|line| line.contains("krea_proxy::access"))
+        .collect();
+    assert_eq!(access.len(), 3, "one line per request:\n{logs}");
+    let missing_line = access
+        .iter()
+        .find(|line| line.contains(&id))
+        .expect("the id is in the log");
+    for part in [
+        "caller=key:alice",
+        "method=GET",
+        "route=/jobs/{id}",
+        "status=404",
+        "latency_ms=",
+    ] {
+        assert!(missing_line.contains(part), "{part} in {missing_line}");
+    }
+    assert!(
+        access.iter().any(|l| l.contains("caller=key:bob")
+            && l.contains("status=200")
+            && l.contains("route=/generate/image/{provider}/{model}")),
+        "{access:?}"
+    );
+    assert!(
+        access
+            .iter()
+            .any(|l| l.contains("caller=-") && l.contains("status=401")),
+        "{access:?}"
+    );
+    for secret in ["alice-key-1", "bob-key-22", "nobody-key"] {
+        assert!(!logs.contains(secret), "{secret} is in the logs");
+    }
+}

@@ -301,10 +301,87 @@ async fn an_unreachable_upstream_is_a_502_in_krea_shape() {
     let base = proxy(config_for(&format!("http://{closed}"))).await;
     let reply = get(format!("{base}/jobs/{JOB_ID}")).await;
     assert_eq!(reply.status(), 502);
+    assert_eq!(reply.headers()["krea-proxy-upstream-failure"], "refused");
     assert!(reply.json::<Value>().await.unwrap()["error"]
         .as_str()
         .unwrap()
-        .contains("could not be reached"));
+        .contains("the connection was refused"));
+}
+
+#[tokio::test]
+async fn each_upstream_failure_says_its_class() {
+    async fn class_of(upstream: String, timeout_secs: u64) -> (u16, String, String) {
+        let mut config = config_for(&upstream);
+        config.upstream_timeout_secs = timeout_secs;
+        let base = proxy(config).await;
+        let reply = get(format!("{base}/jobs/{JOB_ID}")).await;
+        let status = reply.status().as_u16();
+        let class = reply
+            .headers()
+            .get("krea-proxy-upstream-failure")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body: Value = reply.json().await.unwrap();
+        (
+            status,
+            class,
+            body["error"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+    // A name that cannot resolve (.invalid is reserved for that).
+    let (status, class, words) = class_of("http://krea.invalid".to_owned(), 5).await;
+    assert_eq!(
+        (status, class.as_str()),
+        (502, "name resolution"),
+        "{words}"
+    );
+    assert!(words.contains("host name"), "{words}");
+    // An upstream that accepts and hangs up at once.
+    let reset = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = reset.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in reset.incoming().flatten() {
+            drop(stream);
+        }
+    });
+    let (status, class, _) = class_of(format!("http://{address}"), 5).await;
+    assert_eq!((status, class.as_str()), (502, "reset"));
+    // An upstream that never answers.
+    let silent = serve(Router::new().fallback(|| async {
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        "late"
+    }))
+    .await;
+    let (status, class, words) = class_of(silent, 1).await;
+    assert_eq!((status, class.as_str()), (504, "timeout"), "{words}");
+    // An HTTPS upstream whose certificate nobody signed.
+    let (status, class, words) = class_of(self_signed_upstream().await, 5).await;
+    assert_eq!((status, class.as_str()), (502, "certificate"), "{words}");
+    assert!(words.contains("certificate"), "{words}");
+}
+
+/// An HTTPS server on 127.0.0.1 with a self-signed certificate, answering nothing.
+async fn self_signed_upstream() -> String {
+    krea_proxy::upstream::install_crypto_provider();
+    let signed = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let certificate = signed.cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(signed.key_pair.serialize_der()).unwrap();
+    let tls = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![certificate], key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let _ = acceptor.accept(stream).await;
+            });
+        }
+    });
+    format!("https://localhost:{port}")
 }
 
 #[tokio::test]
@@ -364,7 +441,8 @@ async fn the_served_app_carries_a_policy_made_for_it() {
             "{csp}"
         );
         assert!(
-            csp.contains("img-src 'self' data: blob: https://*.krea.ai"),
+            csp.contains("img-src * data: blob:;")
+                && csp.contains("connect-src 'self' https://*.krea.ai;"),
             "{csp}"
         );
         assert_eq!(headers["x-content-type-options"], "nosniff");
