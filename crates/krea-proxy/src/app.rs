@@ -32,6 +32,7 @@ struct Proxy {
     submits: Submits,
     ownership: Box<dyn Ownership>,
     gate: Gate,
+    readiness: crate::health::Readiness,
     allow_models: Vec<String>,
     trust_forwarded: bool,
 }
@@ -96,6 +97,7 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
         submits: Submits::new(Box::new(MemoryStore::default())),
         ownership: Box::new(MemoryOwnership::default()),
         gate: Gate::new(config, Box::new(MemoryLimits::default()))?,
+        readiness: crate::health::Readiness::default(),
         allow_models: config.allow_models.clone(),
         trust_forwarded: config.trust_forwarded_headers,
     });
@@ -139,6 +141,15 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
         // Simulated pictures are public, like Krea's own image URLs.
         api = api.route("/simulator/images/{file}", get(passthrough));
     }
+    // Never behind a key, never shadowed by the served app.
+    let api = api
+        .route("/healthz", get(|| async { crate::health::alive() }))
+        .route(
+            "/readyz",
+            get(|State(proxy): Shared| async move {
+                proxy.readiness.check(&proxy.upstream, "memory").await
+            }),
+        );
     let app = match &config.serve {
         Some(dir) => {
             let own_upstream = (!config.simulate && config.upstream != crate::config::KREA_API)

@@ -12,6 +12,7 @@ pub mod callers;
 pub mod charges;
 pub mod config;
 pub mod error_response;
+pub mod health;
 pub mod idempotency;
 pub mod limits;
 pub mod owned_jobs;

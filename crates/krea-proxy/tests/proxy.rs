@@ -502,3 +502,38 @@ async fn serves_the_precompressed_copy_the_browser_accepts_with_cache_rules() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test]
+async fn health_and_readiness_answer_without_a_key_and_are_never_the_served_app() {
+    let dir = std::env::temp_dir().join(format!("krea-proxy-health-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<html>studio</html>").unwrap();
+    let mut config = Config::simulated(1000);
+    config.serve = Some(dir.clone());
+    config.access_key = Some(Secret::new("letmein-please"));
+    let base = proxy(config).await;
+    let alive = get(format!("{base}/healthz")).await;
+    assert_eq!(alive.status(), 200);
+    assert_eq!(alive.json::<Value>().await.unwrap()["status"], "alive");
+    let ready = get(format!("{base}/readyz")).await;
+    assert_eq!(ready.status(), 200);
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(
+        (body["status"].as_str(), body["upstream"].as_str()),
+        (Some("ready"), Some("reachable"))
+    );
+    std::fs::remove_dir_all(dir).ok();
+
+    // Krea unreachable: not ready, and why.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let base = proxy(config_for(&format!("http://{closed}"))).await;
+    assert_eq!(get(format!("{base}/healthz")).await.status(), 200);
+    let ready = get(format!("{base}/readyz")).await;
+    assert_eq!(ready.status(), 503);
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(body["upstream"], "unreachable: refused", "{body}");
+}
