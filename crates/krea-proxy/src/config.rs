@@ -43,6 +43,16 @@ pub struct Config {
     /// Seconds before an upstream request is abandoned with 504.
     #[arg(long, default_value_t = 60)]
     pub upstream_timeout_secs: u64,
+    /// Seconds a connection may take to send a whole request head (also how long an idle
+    /// kept-alive connection stays open).
+    #[arg(long, default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+    /// Connections held at once; more are closed as soon as they arrive.
+    #[arg(long, default_value_t = 1024)]
+    pub max_connections: usize,
+    /// On SIGTERM or Ctrl-C, seconds that requests under way may take to finish.
+    #[arg(long, default_value_t = 30)]
+    pub drain_secs: u64,
     /// Simulator: milliseconds from `queued` to `completed` for a model Krea times at about
     /// ten seconds; quicker and slower models scale with Krea's typical durations (×0.5–×4).
     #[arg(long, default_value_t = 6000)]
@@ -131,6 +141,15 @@ impl Config {
             } else {
                 self.sim_faults.clone()
             },
+        }
+    }
+
+    /// How connections are held.
+    pub fn serve_options(&self) -> crate::ServeOptions {
+        crate::ServeOptions {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            drain: Duration::from_secs(self.drain_secs),
         }
     }
 

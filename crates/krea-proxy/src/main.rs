@@ -47,7 +47,7 @@ async fn run(config: Config) -> Result<(), String> {
             krea_proxy::config::ACCESS_KEY_ENV
         );
     }
-    krea_proxy::serve(listener, router)
+    krea_proxy::serve(listener, router, config.serve_options())
         .await
         .map_err(|e| e.to_string())
 }
