@@ -169,7 +169,7 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
             config.upstream_timeout() + Duration::from_secs(5),
         ))
         .layer(cors(&config.allow_origins))
-        .layer(middleware::from_fn(one_host))
+        .layer(middleware::from_fn(sane_head))
         .layer(middleware::from_fn(crate::access_log::log))
         .with_state(proxy))
 }
@@ -181,10 +181,27 @@ fn is_json_media_type(value: &str) -> bool {
     essence.eq_ignore_ascii_case("application/json")
 }
 
-/// A request naming two hosts is ambiguous about where it is going: refused.
-async fn one_host(request: Request, next: Next) -> Response {
-    if request.headers().get_all(header::HOST).iter().count() > 1 {
+/// Request heads larger than this are no API call.
+const HEAD_LIMIT: usize = 32 * 1024;
+
+/// A sane request head: one Host for HTTP/1.1 (RFC 9112: two are ambiguous about where it
+/// is going, none is malformed), and headers of at most [`HEAD_LIMIT`] bytes in all.
+async fn sane_head(request: Request, next: Next) -> Response {
+    let hosts = request.headers().get_all(header::HOST).iter().count();
+    let needs_host = request.version() == axum::http::Version::HTTP_11;
+    if hosts > 1 || (hosts == 0 && needs_host) {
         return json_error(StatusCode::BAD_REQUEST, "A request names one Host");
+    }
+    let size: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if size > HEAD_LIMIT {
+        return json_error(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "The request's headers are too large",
+        );
     }
     next.run(request).await
 }

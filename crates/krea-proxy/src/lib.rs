@@ -62,6 +62,9 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(options.header_read_timeout)
+        // A request head of more than 64 KiB or 100 headers is no API call: 431.
+        .max_buf_size(64 * 1024)
+        .max_headers(100)
         .keep_alive(true);
     let stop = stop_signal();
     tokio::pin!(stop);
