@@ -82,6 +82,7 @@ fn dev() -> Result<(), Failure> {
 
 fn test() -> Result<(), Failure> {
     let tools = tools::ensure(true)?;
+    tools::ensure_redis()?;
     let root = workspace_root();
     step("formatting");
     cargo(&["fmt", "--all", "--", "--check"])?;

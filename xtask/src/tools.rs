@@ -120,6 +120,15 @@ pub fn ensure_bench_tools() -> Result<(), Failure> {
     apt_install(&["nginx-light", "wrk"])
 }
 
+/// Redis, which the proxy's shared-state tests start on a free port.
+pub fn ensure_redis() -> Result<(), Failure> {
+    if std::path::Path::new("/usr/bin/redis-server").exists() {
+        return Ok(());
+    }
+    announce("redis-server from Debian");
+    apt_install(&["redis-server"])
+}
+
 fn apt_install(packages: &[&str]) -> Result<(), Failure> {
     let root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
     let apt = |args: &[&str]| {

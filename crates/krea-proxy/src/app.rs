@@ -5,13 +5,13 @@ use crate::admission::{Gate, RATE_LIMIT, RATE_LIMIT_POLICY};
 use crate::callers::{Caller, Identity};
 use crate::config::{Config, ACCESS_KEY_HEADER};
 use crate::error_response::json_error;
-use crate::idempotency::{self, MemoryStore};
-use crate::limits::MemoryLimits;
+use crate::idempotency;
 use crate::owned_jobs::{self, ListQuery};
-use crate::ownership::{MemoryOwnership, Ownership};
+use crate::ownership::Ownership;
 use crate::route_table::{self, GENERATE_PREFIX};
 use crate::serve_headers::ServeHeaders;
 use crate::simulator::{self, SimConfig};
+use crate::state::Stores;
 use crate::submit::{Submits, OUTCOME_HEADER};
 use crate::upstream::{Forward, Upstream};
 use axum::body::Bytes;
@@ -33,6 +33,7 @@ struct Proxy {
     ownership: Box<dyn Ownership>,
     gate: Gate,
     readiness: crate::health::Readiness,
+    redis: Option<crate::redis_state::RedisState>,
     allow_models: Vec<String>,
     trust_forwarded: bool,
 }
@@ -86,17 +87,24 @@ pub fn check_exposure(config: &Config) -> Result<(), String> {
     ))
 }
 
-/// The proxy's routes. Fails when the access keys are misconfigured, saying how.
+/// The proxy's routes, with its state in memory. Fails when the access keys are
+/// misconfigured, saying how.
 pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
+    router_with(config, upstream, Stores::memory())
+}
+
+/// The proxy's routes, with its state where `stores` keep it.
+pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Result<Router, String> {
     let identity = Arc::new(Identity::from_keys(
         config.access_key.as_ref(),
         config.access_keys.as_ref(),
     )?);
     let proxy = Arc::new(Proxy {
         upstream,
-        submits: Submits::new(Box::new(MemoryStore::default())),
-        ownership: Box::new(MemoryOwnership::default()),
-        gate: Gate::new(config, Box::new(MemoryLimits::default()))?,
+        submits: Submits::new(stores.idempotency),
+        ownership: stores.ownership,
+        gate: Gate::new(config, stores.limits)?,
+        redis: stores.redis,
         readiness: crate::health::Readiness::default(),
         allow_models: config.allow_models.clone(),
         trust_forwarded: config.trust_forwarded_headers,
@@ -147,7 +155,11 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
         .route(
             "/readyz",
             get(|State(proxy): Shared| async move {
-                proxy.readiness.check(&proxy.upstream, "memory").await
+                let state = match &proxy.redis {
+                    None => Ok("memory"),
+                    Some(redis) => redis.ping().await.map(|()| "redis"),
+                };
+                proxy.readiness.check(&proxy.upstream, state).await
             }),
         );
     let app = match &config.serve {

@@ -91,6 +91,14 @@ pub struct Config {
     /// compute units against the daily budget.
     #[arg(long, value_name = "USD")]
     pub usd_per_compute_unit: Option<f64>,
+    /// Where idempotency records, job ownership and limits live: `memory` (this process) or
+    /// `redis://HOST:PORT` (shared by replicas, kept across restarts).
+    #[arg(
+        long,
+        default_value = "memory",
+        value_name = "memory|redis://HOST:PORT"
+    )]
+    pub state: String,
     /// Listen on a public address with no access key and no limits anyway.
     #[arg(long)]
     pub allow_unlimited: bool,

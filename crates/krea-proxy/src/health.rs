@@ -24,7 +24,12 @@ pub fn alive() -> Response {
 pub struct Readiness(Mutex<Option<(Instant, Option<&'static str>)>>);
 
 impl Readiness {
-    pub async fn check(&self, upstream: &Upstream, state: &'static str) -> Response {
+    /// `state`: which store, or why it does not answer.
+    pub async fn check(
+        &self,
+        upstream: &Upstream,
+        state: Result<&'static str, String>,
+    ) -> Response {
         let cached = *self.0.lock().unwrap_or_else(|e| e.into_inner());
         let failure = match cached {
             Some((at, failure)) if at.elapsed() < FRESH_FOR => failure,
@@ -34,9 +39,13 @@ impl Readiness {
                 failure
             }
         };
-        let (status, words) = match failure {
-            None => (StatusCode::OK, "ready"),
-            Some(_) => (StatusCode::SERVICE_UNAVAILABLE, "not ready"),
+        let (status, words) = match (failure, &state) {
+            (None, Ok(_)) => (StatusCode::OK, "ready"),
+            _ => (StatusCode::SERVICE_UNAVAILABLE, "not ready"),
+        };
+        let state = match state {
+            Ok(store) => store.to_owned(),
+            Err(why) => format!("unreachable: {why}"),
         };
         let body = serde_json::json!({
             "status": words,

@@ -29,7 +29,8 @@ async fn run(config: Config) -> Result<(), String> {
     app::check_exposure(&config)?;
     let upstream = app::upstream(&config)?;
     let describe = upstream.describe();
-    let router = app::router(&config, upstream)?;
+    let stores = krea_proxy::state::Stores::from_flag(&config.state).await?;
+    let router = app::router_with(&config, upstream, stores)?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;

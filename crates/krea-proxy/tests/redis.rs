@@ -1,0 +1,185 @@
+//! Two proxy replicas sharing one real Redis (`redis-server` from Debian, started here on a
+//! free port) in front of one Krea (the simulator): hammered concurrently, they let exactly
+//! the budgeted number of jobs through; a job made through one is its owner's through the
+//! other, and nobody else's; idempotency keys and rates hold across them; and a replica
+//! started again later still knows everything.
+
+mod common;
+
+use common::{client, serve, simulated_proxy};
+use krea_proxy::config::Secret;
+use krea_proxy::limits::RatePolicy;
+use krea_proxy::state::Stores;
+use krea_proxy::{app, Config};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ALICE: &str = "alice-key-1";
+const BOB: &str = "bob-key-22";
+
+struct Redis {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_redis() -> Redis {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server (Debian's redis-server; `cargo xtask test` installs it)");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "redis-server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Redis {
+        child,
+        url: format!("redis://127.0.0.1:{port}"),
+    }
+}
+
+fn replica_config(upstream: &str) -> Config {
+    let mut config = Config::simulated(60_000);
+    config.simulate = false;
+    config.upstream = upstream.to_owned();
+    config.token = Some(Secret::new("replica-token"));
+    config.access_keys = Some(Secret::new(format!("alice:{ALICE},bob:{BOB}")));
+    config
+}
+
+async fn replica(config: &Config, redis: &Redis) -> String {
+    let upstream = app::upstream(config).unwrap();
+    let stores = Stores::redis(&redis.url).await.unwrap();
+    serve(app::router_with(config, upstream, stores).unwrap()).await
+}
+
+async fn generate(base: &str, key: &str, idempotency: Option<&str>) -> reqwest::Response {
+    let mut request = client()
+        .post(format!("{base}/generate/image/krea/krea-2/medium"))
+        .header("x-proxy-key", key)
+        .json(&json!({"prompt": "a lighthouse", "aspect_ratio": "1:1", "resolution": "1K"}));
+    if let Some(idempotency) = idempotency {
+        request = request.header("idempotency-key", idempotency);
+    }
+    request.send().await.unwrap()
+}
+
+async fn jobs_at_krea(krea: &str) -> usize {
+    let listed: Value = client()
+        .get(format!("{krea}/jobs?limit=1000"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    listed["items"].as_array().unwrap().len()
+}
+
+async fn get(base: &str, path: &str, key: &str) -> reqwest::Response {
+    client()
+        .get(format!("{base}{path}"))
+        .header("x-proxy-key", key)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn two_replicas_spend_exactly_the_budget_between_them() {
+    let redis = start_redis();
+    let krea = simulated_proxy(60_000).await;
+    let mut config = replica_config(&krea);
+    // Krea 2 costs $0.03: ten jobs fit in $0.30.
+    config.daily_budget_usd = Some(0.30);
+    config.allow_models = vec!["krea/krea-2/medium".to_owned()];
+    let replicas = [
+        replica(&config, &redis).await,
+        replica(&config, &redis).await,
+    ];
+    let mut requests = Vec::new();
+    for n in 0..40 {
+        let base = replicas[n % 2].clone();
+        let key = if n % 3 == 0 { BOB } else { ALICE };
+        requests.push(tokio::spawn(async move {
+            generate(&base, key, None).await.status().as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for request in requests {
+        statuses.push(request.await.unwrap());
+    }
+    let made = statuses.iter().filter(|s| **s == 200).count();
+    let refused = statuses.iter().filter(|s| **s == 402).count();
+    assert_eq!((made, refused), (10, 30), "{statuses:?}");
+    assert_eq!(
+        jobs_at_krea(&krea).await,
+        10,
+        "exactly the budget went to Krea"
+    );
+}
+
+#[tokio::test]
+async fn ownership_keys_and_rates_hold_across_replicas_and_restarts() {
+    let redis = start_redis();
+    let krea = simulated_proxy(60_000).await;
+    let mut config = replica_config(&krea);
+    config.rates = vec![RatePolicy::parse("3/min").unwrap()];
+    let a = replica(&config, &redis).await;
+    let b = replica(&config, &redis).await;
+
+    let made = generate(&a, ALICE, Some("key-1")).await;
+    assert_eq!(made.status(), 200);
+    let job: Value = made.json().await.unwrap();
+    let id = job["job_id"].as_str().unwrap().to_owned();
+    // Through the other replica: the owner sees it, nobody else does.
+    assert_eq!(get(&b, &format!("/jobs/{id}"), ALICE).await.status(), 200);
+    assert_eq!(get(&b, &format!("/jobs/{id}"), BOB).await.status(), 404);
+    let listed: Value = get(&b, "/jobs", ALICE).await.json().await.unwrap();
+    assert_eq!(listed["items"][0]["job_id"], id.as_str());
+    let bobs: Value = get(&b, "/jobs", BOB).await.json().await.unwrap();
+    assert_eq!(bobs["items"].as_array().unwrap().len(), 0);
+
+    // The same key through the other replica is the same job, and takes no turn.
+    let again = generate(&b, ALICE, Some("key-1")).await;
+    assert_eq!(again.status(), 200);
+    let replayed: Value = again.json().await.unwrap();
+    assert_eq!(replayed["job_id"], id.as_str());
+
+    // One rate across both: 3 per minute.
+    assert_eq!(generate(&b, ALICE, None).await.status(), 200);
+    assert_eq!(generate(&a, ALICE, None).await.status(), 200);
+    let refused = generate(&b, ALICE, None).await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().get("retry-after").is_some());
+    assert_eq!(jobs_at_krea(&krea).await, 3);
+
+    // A replica started afresh knows the job and its owner.
+    let c = replica(&config, &redis).await;
+    assert_eq!(get(&c, &format!("/jobs/{id}"), ALICE).await.status(), 200);
+    assert_eq!(get(&c, &format!("/jobs/{id}"), BOB).await.status(), 404);
+    let ready: Value = client()
+        .get(format!("{c}/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["state"], "redis", "{ready}");
+}
