@@ -33,7 +33,7 @@ pub async fn log(request: Request, next: Next) -> Response {
     let caller = response
         .extensions()
         .get::<Caller>()
-        .map_or("-", |caller| caller.name());
+        .map_or_else(|| "-".to_owned(), Caller::name);
     tracing::info!(
         target: "krea_proxy::access",
         request_id = %id,

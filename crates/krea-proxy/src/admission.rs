@@ -21,6 +21,11 @@ pub const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-pol
 /// How long a job counts as in flight when the proxy never sees it end (nobody polls it):
 /// longer than Krea's slowest image model takes.
 const IN_FLIGHT_AT_MOST: Duration = Duration::from_secs(30 * 60);
+/// New sessions one client address may ask for.
+const SESSIONS_PER_ADDRESS: crate::limits::RatePolicy = crate::limits::RatePolicy {
+    count: 20,
+    window: Duration::from_secs(3600),
+};
 /// When a caller at its cap of jobs in flight may try again: a job takes seconds.
 const IN_FLIGHT_RETRY: Duration = Duration::from_secs(5);
 
@@ -141,6 +146,28 @@ impl Gate {
         let status = JobStatus::from(status.to_owned());
         if status.is_terminal() {
             self.store.ended(id, !status.is_billed()).await;
+        }
+    }
+
+    /// New anonymous sessions per client address: [`SESSIONS_PER_ADDRESS`] an hour.
+    pub async fn ration_sessions(&self, address: &str) -> Result<(), Response> {
+        let rules = Rules {
+            rates: vec![SESSIONS_PER_ADDRESS],
+            ..Rules::default()
+        };
+        let ask = Ask {
+            caller: &format!("address:{address}"),
+            price_micros: 0,
+            now_ms: now_ms(),
+            in_flight_for: Duration::ZERO,
+        };
+        match self.store.admit(&rules, ask).await {
+            Ok(ticket) => {
+                // Nothing to follow: only the turn it took stays.
+                self.store.ended(&ticket.id, false).await;
+                Ok(())
+            }
+            Err(refusal) => Err(self.refused(refusal)),
         }
     }
 

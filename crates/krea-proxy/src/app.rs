@@ -2,8 +2,8 @@
 //! and (with `--serve`) the built app from the same origin.
 
 use crate::admission::{Gate, RATE_LIMIT, RATE_LIMIT_POLICY};
-use crate::callers::{Caller, Identity};
-use crate::config::{Config, ACCESS_KEY_HEADER};
+use crate::callers::{Caller, Identity, Sessions, Unidentified};
+use crate::config::{Config, ACCESS_KEY_HEADER, SESSION_HEADER};
 use crate::error_response::json_error;
 use crate::idempotency;
 use crate::owned_jobs::{self, ListQuery};
@@ -34,6 +34,7 @@ struct Proxy {
     gate: Gate,
     readiness: crate::health::Readiness,
     redis: Option<crate::redis_state::RedisState>,
+    identity: Arc<Identity>,
     allow_models: Vec<String>,
     trust_forwarded: bool,
 }
@@ -95,16 +96,14 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
 
 /// The proxy's routes, with its state where `stores` keep it.
 pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Result<Router, String> {
-    let identity = Arc::new(Identity::from_keys(
-        config.access_key.as_ref(),
-        config.access_keys.as_ref(),
-    )?);
+    let identity = Arc::new(identity(config, stores.session_secret.clone())?);
     let proxy = Arc::new(Proxy {
         upstream,
         submits: Submits::new(stores.idempotency),
         ownership: stores.ownership,
         gate: Gate::new(config, stores.limits)?,
         redis: stores.redis,
+        identity: Arc::clone(&identity),
         readiness: crate::health::Readiness::default(),
         allow_models: config.allow_models.clone(),
         trust_forwarded: config.trust_forwarded_headers,
@@ -127,7 +126,11 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
             let identity = Arc::clone(&identity);
             async move {
                 let given = request.headers().get(ACCESS_KEY_HEADER);
-                match identity.identify(given.map(HeaderValue::as_bytes)) {
+                let session = request.headers().get(SESSION_HEADER);
+                match identity.identify(
+                    given.map(HeaderValue::as_bytes),
+                    session.map(HeaderValue::as_bytes),
+                ) {
                     Ok(caller) => {
                         request.extensions_mut().insert(caller.clone());
                         let mut response = next.run(request).await;
@@ -135,12 +138,20 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
                         response.extensions_mut().insert(caller);
                         response
                     }
-                    Err(_) => json_error(
+                    Err(Unidentified::BadKey) => json_error(
                         StatusCode::UNAUTHORIZED,
                         format!(
                             "This proxy needs its access key in the {ACCESS_KEY_HEADER} header"
                         ),
                     ),
+                    Err(Unidentified::NoSession) => (
+                        StatusCode::UNAUTHORIZED,
+                        axum::Json(serde_json::json!({
+                            "error": "This proxy needs a session: ask POST /session for one",
+                            "code": "session_required",
+                        })),
+                    )
+                        .into_response(),
                 }
             }
         },
@@ -151,6 +162,7 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
     }
     // Never behind a key, never shadowed by the served app.
     let api = api
+        .route("/session", post(session))
         .route("/healthz", get(|| async { crate::health::alive() }))
         .route(
             "/readyz",
@@ -244,6 +256,71 @@ async fn owned_by(
     )
 }
 
+/// How callers are told apart: named keys; anonymous sessions on a public proxy without
+/// keys (or with `--sessions`); else the one local person.
+fn identity(config: &Config, shared_secret: Option<Vec<u8>>) -> Result<Identity, String> {
+    let keyed = Identity::from_keys(config.access_key.as_ref(), config.access_keys.as_ref())?;
+    let public = config.sessions || !config.listen.ip().is_loopback();
+    if keyed.needs_key() || !public {
+        return Ok(keyed);
+    }
+    let secret = match (&config.session_secret, shared_secret) {
+        (Some(secret), _) if secret.expose().len() < 32 => {
+            return Err(format!(
+                "{} must be at least 32 characters",
+                crate::config::SESSION_SECRET_ENV
+            ))
+        }
+        (Some(secret), _) => secret.expose().as_bytes().to_vec(),
+        (None, Some(shared)) => shared,
+        (None, None) => crate::callers::random_hex(32).into_bytes(),
+    };
+    Ok(Identity::Sessions(Sessions::new(secret)))
+}
+
+/// `POST /session`: the session a caller sent back when it is still good, else a new one.
+/// New sessions are rationed per client address, so nobody mints identities to escape the
+/// per-caller limits (the daily budget caps them all anyway).
+async fn session(
+    State(proxy): Shared,
+    connect: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+) -> Response {
+    let Identity::Sessions(sessions) = &*proxy.identity else {
+        return json_error(StatusCode::NOT_FOUND, "This proxy does not issue sessions");
+    };
+    let given = headers.get(SESSION_HEADER).map(HeaderValue::as_bytes);
+    if let Some(token) = given.filter(|token| sessions.verify(token).is_some()) {
+        let token = String::from_utf8_lossy(token).into_owned();
+        return axum::Json(serde_json::json!({ "session": token })).into_response();
+    }
+    let address = client_address(&headers, connect.map(|c| c.0 .0), proxy.trust_forwarded);
+    if let Err(refused) = proxy.gate.ration_sessions(&address).await {
+        return refused;
+    }
+    axum::Json(serde_json::json!({ "session": sessions.issue() })).into_response()
+}
+
+/// The client's address: the socket's, or the first `X-Forwarded-For` hop behind a reverse
+/// proxy the operator trusts.
+fn client_address(
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+    trust_forwarded: bool,
+) -> String {
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim)
+        .filter(|_| trust_forwarded);
+    match (forwarded, peer) {
+        (Some(hop), _) => hop.to_owned(),
+        (None, Some(peer)) => peer.ip().to_string(),
+        (None, None) => "unknown".to_owned(),
+    }
+}
+
 /// `GET /limits`: where the caller stands under the rate limits.
 async fn limits(State(proxy): Shared, Extension(caller): Extension<Caller>) -> Response {
     proxy.gate.standing(&caller.id).await
@@ -282,6 +359,7 @@ fn cors(origins: &[String]) -> CorsLayer {
             header::CONTENT_TYPE,
             HeaderName::from_static("x-api-zero-data-retention"),
             HeaderName::from_static(ACCESS_KEY_HEADER),
+            HeaderName::from_static(SESSION_HEADER),
             HeaderName::from_static(idempotency::HEADER),
         ])
         .expose_headers([

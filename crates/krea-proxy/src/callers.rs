@@ -1,7 +1,10 @@
 //! Who is calling. With access keys configured, the key a request carries names its caller
 //! (`KREA_PROXY_ACCESS_KEYS="alice:KEY1,bob:KEY2"` for a team, each with its own jobs and
-//! limits; the single `KREA_PROXY_ACCESS_KEY` of a private proxy names one caller). Without
-//! keys, the proxy is one person's: everyone who reaches it is that person.
+//! limits; the single `KREA_PROXY_ACCESS_KEY` of a private proxy names one caller). A public
+//! proxy without keys (an embed's visitors) tells strangers apart by anonymous sessions it
+//! issues (`POST /session`): a random id signed with the proxy's secret, which the app keeps
+//! and sends in `x-krea-session`; not by IP, which NAT and phones share and change. Without
+//! keys on loopback, the proxy is one person's: everyone who reaches it is that person.
 //!
 //! Keys are compared in constant time: each configured key's SHA-256 digest against the
 //! given key's, all of them every time, so neither timing nor which key matched leaks.
@@ -21,9 +24,17 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// What the access log names the caller by (never a secret).
-    pub fn name(&self) -> &str {
-        &self.id
+    /// What the access log names the caller by (never a secret): a key's name, or a
+    /// session's hash.
+    pub fn name(&self) -> String {
+        match self.id.strip_prefix("session:") {
+            Some(id) => {
+                let hash = Sha256::digest(id.as_bytes());
+                let short: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();
+                format!("session#{short}")
+            }
+            None => self.id.clone(),
+        }
     }
 }
 
@@ -40,6 +51,54 @@ pub enum Identity {
     /// Every request must carry one of these keys. With a single key, its holder sees the
     /// whole account, as before keys had names.
     Keys(Vec<NamedKey>),
+    /// Every request must carry a session this proxy issued.
+    Sessions(Sessions),
+}
+
+/// Issues and checks anonymous sessions: `id.mac`, both hex, the MAC an HMAC-SHA256 of the
+/// id under the proxy's secret (shared by replicas through `--state redis://…` or
+/// `KREA_PROXY_SESSION_SECRET`).
+pub struct Sessions {
+    secret: Vec<u8>,
+}
+
+impl Sessions {
+    pub fn new(secret: Vec<u8>) -> Self {
+        Sessions { secret }
+    }
+
+    fn mac(&self, id: &str) -> [u8; 32] {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&self.secret)
+            .expect("HMAC takes a key of any length");
+        mac.update(id.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// A new session: 128 bits from the system's secure random source.
+    pub fn issue(&self) -> String {
+        let id = random_hex(16);
+        let mac: String = self.mac(&id).iter().map(|b| format!("{b:02x}")).collect();
+        format!("{id}.{mac}")
+    }
+
+    /// The session's id, if this proxy issued it.
+    pub fn verify(&self, token: &[u8]) -> Option<String> {
+        let token = std::str::from_utf8(token).ok()?;
+        let (id, mac) = token.split_once('.')?;
+        if id.len() != 32 || mac.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let expected: String = self.mac(id).iter().map(|b| format!("{b:02x}")).collect();
+        bool::from(expected.as_bytes().ct_eq(mac.as_bytes())).then(|| id.to_owned())
+    }
+}
+
+/// `bytes` from the system's secure random source, in hex.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::getrandom(&mut buffer).expect("the system's random source");
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Why a request has no caller.
@@ -47,6 +106,8 @@ pub enum Identity {
 pub enum Unidentified {
     /// No key, or not one of the configured ones.
     BadKey,
+    /// No session, or not one this proxy issued.
+    NoSession,
 }
 
 impl Identity {
@@ -121,14 +182,27 @@ impl Identity {
         matches!(self, Identity::Keys(_))
     }
 
-    /// The caller a request with this key header is.
-    pub fn identify(&self, given_key: Option<&[u8]>) -> Result<Caller, Unidentified> {
+    /// The caller a request with this key header (or session header) is.
+    pub fn identify(
+        &self,
+        given_key: Option<&[u8]>,
+        given_session: Option<&[u8]>,
+    ) -> Result<Caller, Unidentified> {
         let keys = match self {
             Identity::Local => {
                 return Ok(Caller {
                     id: "local".to_owned(),
                     sees_all: true,
                 })
+            }
+            Identity::Sessions(sessions) => {
+                let id = given_session
+                    .and_then(|token| sessions.verify(token))
+                    .ok_or(Unidentified::NoSession)?;
+                return Ok(Caller {
+                    id: format!("session:{id}"),
+                    sees_all: false,
+                });
             }
             Identity::Keys(keys) => keys,
         };
@@ -167,23 +241,59 @@ mod tests {
     #[test]
     fn a_key_names_its_caller_and_a_team_member_sees_only_their_own() {
         let team = team();
-        let alice = team.identify(Some(b"alice-key-1")).unwrap();
+        let alice = team.identify(Some(b"alice-key-1"), None).unwrap();
         assert_eq!(alice.id, "key:alice");
         assert!(!alice.sees_all);
-        assert_eq!(team.identify(Some(b"bob-key-22")).unwrap().id, "key:bob");
-        assert_eq!(team.identify(Some(b"bob-key-2")), Err(Unidentified::BadKey));
-        assert_eq!(team.identify(None), Err(Unidentified::BadKey));
+        assert_eq!(
+            team.identify(Some(b"bob-key-22"), None).unwrap().id,
+            "key:bob"
+        );
+        assert_eq!(
+            team.identify(Some(b"bob-key-2"), None),
+            Err(Unidentified::BadKey)
+        );
+        assert_eq!(team.identify(None, None), Err(Unidentified::BadKey));
     }
 
     #[test]
     fn one_key_or_none_is_one_person_who_sees_everything() {
         let single = Identity::from_keys(Some(&Secret::new("just-one-key")), None).unwrap();
-        let owner = single.identify(Some(b"just-one-key")).unwrap();
+        let owner = single.identify(Some(b"just-one-key"), None).unwrap();
         assert_eq!((owner.id.as_str(), owner.sees_all), ("key:default", true));
-        assert!(single.identify(Some(b"")).is_err());
+        assert!(single.identify(Some(b""), None).is_err());
         let local = Identity::from_keys(None, None).unwrap();
         assert!(!local.needs_key());
-        assert!(local.identify(None).unwrap().sees_all);
+        assert!(local.identify(None, None).unwrap().sees_all);
+    }
+
+    #[test]
+    fn a_session_is_its_own_caller_and_a_forged_one_is_nobody() {
+        let sessions = Identity::Sessions(Sessions::new(b"secret-of-this-proxy".to_vec()));
+        let Identity::Sessions(issuer) = &sessions else {
+            unreachable!()
+        };
+        let token = issuer.issue();
+        let caller = sessions.identify(None, Some(token.as_bytes())).unwrap();
+        assert!(caller.id.starts_with("session:") && !caller.sees_all);
+        assert!(caller.name().starts_with("session#"));
+        assert!(
+            !caller.name().contains(&token[..32]),
+            "the log never shows the id"
+        );
+        let other = issuer.issue();
+        assert_ne!(
+            sessions.identify(None, Some(other.as_bytes())).unwrap(),
+            caller
+        );
+        let (id, _) = token.split_once('.').unwrap();
+        let forged = format!("{id}.{}", "0".repeat(64));
+        assert_eq!(
+            sessions.identify(None, Some(forged.as_bytes())),
+            Err(Unidentified::NoSession)
+        );
+        let elsewhere = Sessions::new(b"another proxy".to_vec());
+        assert!(elsewhere.verify(token.as_bytes()).is_none());
+        assert_eq!(sessions.identify(None, None), Err(Unidentified::NoSession));
     }
 
     #[test]

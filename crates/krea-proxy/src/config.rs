@@ -99,6 +99,11 @@ pub struct Config {
         value_name = "memory|redis://HOST:PORT"
     )]
     pub state: String,
+    /// Tell callers apart by anonymous sessions the proxy issues (`POST /session`), as a
+    /// public proxy without access keys does anyway (say it when a reverse proxy in front
+    /// makes a loopback listener public).
+    #[arg(long)]
+    pub sessions: bool,
     /// Listen on a public address with no access key and no limits anyway.
     #[arg(long)]
     pub allow_unlimited: bool,
@@ -109,6 +114,8 @@ pub struct Config {
     /// Named access keys, `name:key,name:key`.
     #[arg(skip)]
     pub access_keys: Option<Secret>,
+    #[arg(skip)]
+    pub session_secret: Option<Secret>,
 }
 
 /// Krea's API, the default upstream.
@@ -119,6 +126,12 @@ pub const TOKEN_ENV: &str = "KREA_API_TOKEN";
 pub const ACCESS_KEY_ENV: &str = "KREA_PROXY_ACCESS_KEY";
 /// The environment variable naming several callers by their keys: `alice:KEY1,bob:KEY2`.
 pub const ACCESS_KEYS_ENV: &str = "KREA_PROXY_ACCESS_KEYS";
+/// The environment variable holding the secret that signs sessions (at least 32
+/// characters; shared by replicas). Without it, replicas share one through `--state redis`,
+/// or a lone proxy makes one at start.
+pub const SESSION_SECRET_ENV: &str = "KREA_PROXY_SESSION_SECRET";
+/// The header in which callers send their session.
+pub const SESSION_HEADER: &str = "x-krea-session";
 /// The header in which callers send the access key.
 pub const ACCESS_KEY_HEADER: &str = "x-proxy-key";
 
@@ -129,6 +142,7 @@ impl Config {
         config.token = Secret::from_env(TOKEN_ENV);
         config.access_key = Secret::from_env(ACCESS_KEY_ENV);
         config.access_keys = Secret::from_env(ACCESS_KEYS_ENV);
+        config.session_secret = Secret::from_env(SESSION_SECRET_ENV);
         config
     }
 

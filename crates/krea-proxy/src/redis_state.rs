@@ -54,6 +54,27 @@ impl RedisState {
             .map_err(|e| e.to_string())
     }
 
+    /// The secret every replica signs sessions with: the first replica's, kept in Redis.
+    pub async fn shared_secret(&self) -> Result<Vec<u8>, String> {
+        let mine = crate::callers::random_hex(32);
+        let key = format!("{PREFIX}session-secret");
+        let mut connection = self.conn();
+        let _: bool = redis::cmd("SET")
+            .arg(&key)
+            .arg(&mine)
+            .arg("NX")
+            .query_async::<Option<String>>(&mut connection)
+            .await
+            .map(|set| set.is_some())
+            .map_err(|e| e.to_string())?;
+        redis::cmd("GET")
+            .arg(&key)
+            .query_async::<String>(&mut connection)
+            .await
+            .map(String::into_bytes)
+            .map_err(|e| e.to_string())
+    }
+
     fn conn(&self) -> ConnectionManager {
         self.connection.clone()
     }

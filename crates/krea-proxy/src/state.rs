@@ -13,6 +13,8 @@ pub struct Stores {
     pub limits: Box<dyn LimitStore>,
     /// The shared store, when there is one (asked by `/readyz`).
     pub redis: Option<RedisState>,
+    /// The secret replicas share for signing sessions, when the store keeps one.
+    pub session_secret: Option<Vec<u8>>,
 }
 
 impl Stores {
@@ -22,12 +24,15 @@ impl Stores {
             ownership: Box::new(MemoryOwnership::default()),
             limits: Box::new(MemoryLimits::default()),
             redis: None,
+            session_secret: None,
         }
     }
 
     pub async fn redis(url: &str) -> Result<Self, String> {
         let redis = RedisState::connect(url).await?;
+        let session_secret = Some(redis.shared_secret().await?);
         Ok(Stores {
+            session_secret,
             idempotency: Box::new(redis.clone()),
             ownership: Box::new(redis.clone()),
             limits: Box::new(redis.clone()),

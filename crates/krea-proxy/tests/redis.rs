@@ -169,6 +169,31 @@ async fn ownership_keys_and_rates_hold_across_replicas_and_restarts() {
     assert!(refused.headers().get("retry-after").is_some());
     assert_eq!(jobs_at_krea(&krea).await, 3);
 
+    // Sessions signed by one replica are good on the others.
+    let mut public = config.clone();
+    public.access_keys = None;
+    public.sessions = true;
+    let (d, e) = (
+        replica(&public, &redis).await,
+        replica(&public, &redis).await,
+    );
+    let issued: Value = client()
+        .post(format!("{d}/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session = issued["session"].as_str().unwrap();
+    let listed = client()
+        .get(format!("{e}/jobs"))
+        .header("x-krea-session", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200);
+
     // A replica started afresh knows the job and its owner.
     let c = replica(&config, &redis).await;
     assert_eq!(get(&c, &format!("/jobs/{id}"), ALICE).await.status(), 200);
