@@ -6,11 +6,24 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use web_sys::AbortSignal;
 
+/// The header carrying a public proxy's anonymous session.
+const SESSION_HEADER: &str = "x-krea-session";
+
 /// Talks to a Krea-compatible base URL: the proxy, or `""` for this origin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KreaClient {
     base: String,
     access_key: Option<String>,
+    /// The anonymous session a public proxy issued this browser.
+    session: Option<String>,
+}
+
+/// Where a caller stands under the proxy's rate limit closest to running out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitLeft {
+    pub remaining: u32,
+    pub limit: u32,
+    pub window_secs: u64,
 }
 
 impl KreaClient {
@@ -18,17 +31,68 @@ impl KreaClient {
         KreaClient {
             base: base.into().trim_end_matches('/').to_owned(),
             access_key: access_key.filter(|key| !key.is_empty()),
+            session: None,
         }
     }
 
+    /// The same client, sending this session.
+    pub fn with_session(mut self, session: Option<String>) -> Self {
+        self.session = session;
+        self
+    }
+
+    /// `POST /session`: the proxy's session for this browser (the one sent back while it is
+    /// still good), or `None` when the proxy issues none (a private proxy).
+    pub async fn session(&self, current: Option<&str>) -> Result<Option<String>, ApiError> {
+        let url = format!("{}/session", self.base);
+        let mut builder = self.prepare(Request::post(&url), None);
+        if let Some(current) = current {
+            builder = builder.header(SESSION_HEADER, current);
+        }
+        let response = builder.send().await.map_err(|e| self.network(e))?;
+        if response.status() == 404 {
+            return Ok(None);
+        }
+        let body: Value = read_json(response).await?;
+        Ok(body["session"].as_str().map(str::to_owned))
+    }
+
+    /// `GET /limits`: the rate limit closest to running out, or `None` without limits.
+    pub async fn limit_left(&self) -> Result<Option<LimitLeft>, ApiError> {
+        let url = format!("{}/limits", self.base);
+        let response = self
+            .prepare(Request::get(&url), None)
+            .send()
+            .await
+            .map_err(|e| self.network(e))?;
+        if response.status() == 404 {
+            return Ok(None);
+        }
+        let body: Value = read_json(response).await?;
+        let number = |rate: &Value, key: &str| rate[key].as_u64().unwrap_or(0);
+        Ok(body["rates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|rate| LimitLeft {
+                remaining: number(rate, "remaining") as u32,
+                limit: number(rate, "limit") as u32,
+                window_secs: number(rate, "window_secs"),
+            })
+            .min_by_key(|left| (left.remaining, std::cmp::Reverse(left.window_secs))))
+    }
+
     fn prepare(&self, builder: RequestBuilder, abort: Option<&AbortSignal>) -> RequestBuilder {
-        let builder = builder
+        let mut builder = builder
             .header("accept", "application/json")
             .abort_signal(abort);
-        match &self.access_key {
-            Some(key) => builder.header("x-proxy-key", key),
-            None => builder,
+        if let Some(key) = &self.access_key {
+            builder = builder.header("x-proxy-key", key);
         }
+        if let Some(session) = &self.session {
+            builder = builder.header(SESSION_HEADER, session);
+        }
+        builder
     }
 
     /// `POST /generate/image/{provider}/{model}` with an `Idempotency-Key`: the new job,

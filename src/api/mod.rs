@@ -5,7 +5,7 @@ mod client;
 mod error;
 mod image;
 
-pub use client::KreaClient;
+pub use client::{KreaClient, LimitLeft};
 pub use error::ApiError;
 pub use image::image_blob;
 

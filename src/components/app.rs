@@ -2,9 +2,9 @@ use super::{GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel, StorageNo
 use crate::api::KreaClient;
 use crate::hooks::{
     use_access_key, use_announcements, use_clock, use_discovered_models, use_form_draft,
-    use_history_files, use_job_actions, use_job_history, use_job_poller, use_locale,
-    use_matching_jobs, use_ready_mark, use_runtime_config, use_settings, use_submit, use_texts,
-    use_theme, JobActionsContext,
+    use_history_files, use_job_actions, use_job_history, use_job_poller, use_limit_left,
+    use_locale, use_matching_jobs, use_proxy_session, use_ready_mark, use_runtime_config,
+    use_settings, use_submit, use_texts, use_theme, JobActionsContext,
 };
 use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
@@ -36,9 +36,11 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     use_theme(settings);
     let texts = use_texts();
     let access_key = use_access_key();
-    let client = Memo::new(move |_| {
-        KreaClient::new(proxy_base(&config, &settings.get()), Some(access_key.get()))
-    });
+    let base = Memo::new(move |_| proxy_base(&config, &settings.get()));
+    // Without the session: asks a public proxy for one.
+    let plain_client = Memo::new(move |_| KreaClient::new(base.get(), Some(access_key.get())));
+    let session = use_proxy_session(plain_client, base);
+    let client = Memo::new(move |_| plain_client.get().with_session(session.get()));
     let history = use_job_history();
     let jobs = history.jobs;
     let models_wanted = RwSignal::new(false);
@@ -82,6 +84,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
             want_models();
         }
     });
+    let limit_left = use_limit_left(client, jobs);
     let spent = Memo::new(move |_| jobs.with_list(|s| Spent::of(s.entries())));
 
     view! {
@@ -100,6 +103,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
             <PromptForm
                 form
                 more_models
+                limit_left
                 on_models_wanted=Callback::new(move |()| want_models())
                 on_generate=submitter.submit
                 busy=submitter.busy

@@ -1,7 +1,8 @@
 use super::FieldInput;
+use crate::api::LimitLeft;
 use crate::form::{FormState, SIZE_PRESETS};
 use crate::hooks::{tr, use_locale_context, use_texts};
-use crate::i18n::{field_label, fill, IntlFormat, Texts};
+use crate::i18n::{field_label, fill, limit_left_words, IntlFormat, Texts};
 use crate::jobs::pricing::price_text;
 use crate::jobs::variations::{random_seed, variations, MAX_VARIATIONS};
 use krea_api::{ImageRequest, ModelSpec, MODELS};
@@ -18,6 +19,9 @@ pub fn PromptForm(
     more_models: Signal<Vec<&'static ModelSpec>>,
     /// The person reached for the model picker: the models beyond the catalogue are wanted.
     on_models_wanted: Callback<()>,
+    /// Where the person stands under the proxy's rate limit, if it has one.
+    #[prop(into)]
+    limit_left: Signal<Option<LimitLeft>>,
     on_generate: Callback<ImageRequest>,
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] submit_errors: Signal<Vec<String>>,
@@ -205,6 +209,17 @@ pub fn PromptForm(
                     }}
                 </button>
             </div>
+            {move || {
+                limit_left
+                    .get()
+                    .map(|left| {
+                        view! {
+                            <p class="limit-left" data-testid="limit-left">
+                                {move || limit_left_words(left.remaining, left.limit, left.window_secs, t.get())}
+                            </p>
+                        }
+                    })
+            }}
             <p class="hint" data-testid="generate-hint">
                 {move || blocked_because().unwrap_or_else(|| t.get().shortcut.to_owned())}
             </p>

@@ -12,6 +12,9 @@ super::texts! {
 
     model: "Model",
     more_models: "More models",
+    limit_left_minute: "{n} of {limit} images left this minute",
+    limit_left_hour: "{n} of {limit} images left this hour",
+    limit_left_day: "{n} of {limit} images left today",
     about_secs: "about {secs} s",
     typical_secs: "~{secs} s",
     prompt: "Prompt",

@@ -14,6 +14,9 @@ pub const ID: Texts = Texts {
 
     model: "Model",
     more_models: "Model lainnya",
+    limit_left_minute: "{n} dari {limit} gambar tersisa menit ini",
+    limit_left_hour: "{n} dari {limit} gambar tersisa jam ini",
+    limit_left_day: "{n} dari {limit} gambar tersisa hari ini",
     about_secs: "sekitar {secs} dtk",
     typical_secs: "~{secs} dtk",
     prompt: "Prompt",

@@ -14,6 +14,9 @@ pub const IT: Texts = Texts {
 
     model: "Modello",
     more_models: "Altri modelli",
+    limit_left_minute: "{n} di {limit} immagini ancora disponibili in questo minuto",
+    limit_left_hour: "{n} di {limit} immagini ancora disponibili in quest'ora",
+    limit_left_day: "{n} di {limit} immagini ancora disponibili oggi",
     about_secs: "circa {secs} s",
     typical_secs: "~{secs} s",
     prompt: "Prompt",

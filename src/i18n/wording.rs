@@ -145,8 +145,41 @@ const FIELD_LABELS: &[(&str, &str, &str, &str)] = &[
     ("moodboards", "Moodboards", "Moodboard", "Moodboard"),
 ];
 
+/// "7 of 10 images left this hour": where the person stands under a proxy's rate limit.
+pub fn limit_left_words(remaining: u32, limit: u32, window_secs: u64, t: &Texts) -> String {
+    let template = match window_secs {
+        0..=60 => t.limit_left_minute,
+        61..=3600 => t.limit_left_hour,
+        _ => t.limit_left_day,
+    };
+    fill(
+        template,
+        &[("n", &remaining.to_string()), ("limit", &limit.to_string())],
+    )
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_rate_limit_reads_by_its_window_in_each_language() {
+        let en = Locale::En.texts();
+        assert_eq!(
+            limit_left_words(7, 10, 3600, en),
+            "7 of 10 images left this hour"
+        );
+        assert_eq!(
+            limit_left_words(0, 2, 60, en),
+            "0 of 2 images left this minute"
+        );
+        assert_eq!(
+            limit_left_words(3, 50, 86_400, en),
+            "3 of 50 images left today"
+        );
+        assert!(limit_left_words(7, 10, 3600, Locale::It.texts()).starts_with("7 di 10"));
+        assert!(limit_left_words(7, 10, 3600, Locale::Id.texts()).starts_with("7 dari 10"));
+    }
+
     use super::*;
     use crate::i18n::{EN, IT};
 

@@ -1,0 +1,48 @@
+use super::use_stored::{browser_storage, Kept};
+use crate::api::KreaClient;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Sessions this browser holds, one per proxy: `{"<proxy base>": "<session>"}`.
+const STORAGE_KEY: &str = "krea-studio.sessions";
+
+/// The anonymous session a public proxy issues this browser (`None` for a private proxy,
+/// which needs none): the one kept from before when the proxy still takes it, else a new
+/// one, kept for next time. Asked again whenever the proxy changes.
+pub fn use_proxy_session(
+    client: Memo<KreaClient>,
+    base: Memo<String>,
+) -> ReadSignal<Option<String>> {
+    let (session, set_session) = signal(None::<String>);
+    Effect::new(move |_| {
+        let base = base.get();
+        let client = client.get_untracked();
+        let kept = kept_sessions()
+            .get(&base)
+            .and_then(|v| v.as_str().map(str::to_owned));
+        set_session.set(kept.clone());
+        spawn_local(async move {
+            // Unreachable now: the kept one goes on being sent.
+            let Ok(issued) = client.session(kept.as_deref()).await else {
+                return;
+            };
+            let mut all = kept_sessions();
+            match &issued {
+                Some(token) => all.insert(base, token.clone().into()),
+                None => all.remove(&base),
+            };
+            if let Some(storage) = browser_storage(Kept::Always) {
+                let _ = storage.set_item(STORAGE_KEY, &serde_json::Value::Object(all).to_string());
+            }
+            set_session.try_set(issued);
+        });
+    });
+    session
+}
+
+fn kept_sessions() -> serde_json::Map<String, serde_json::Value> {
+    browser_storage(Kept::Always)
+        .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
