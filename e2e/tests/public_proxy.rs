@@ -41,6 +41,13 @@ async fn a_session_is_obtained_and_the_rate_limit_is_shown_and_respected() {
         .text_when("placeholder-status", |t| t.contains("Rate limit"))
         .await;
     assert!(said.contains("2 generate requests per minute"), "{said}");
+    let beside = stack
+        .text_when("submit-error", |t| t.contains("Rate limit"))
+        .await;
+    assert!(
+        beside.contains("2 generate requests per minute"),
+        "next to Generate: {beside}"
+    );
     assert_eq!(stack.value("prompt-input").await, "a lighthouse at dusk");
     assert_eq!(stack.count(COMPLETED).await, 2);
     stack.close().await;

@@ -116,8 +116,10 @@ pub fn use_submit(
         errors: Signal::derive(move || {
             let mut errors: Vec<String> = Vec::new();
             store.with_submissions(|s| {
+                // Refused for good, or waiting to be sent again (a proxy's rate limit, say):
+                // either way the person hears why next to Generate.
                 for failed in s.submissions().iter().filter(|s| of_last_click(s)) {
-                    if let (true, Some(error)) = (failed.has_failed(), failed.error()) {
+                    if let Some(error) = failed.error() {
                         if !errors.iter().any(|e| e == error) {
                             errors.push(error.to_owned());
                         }
