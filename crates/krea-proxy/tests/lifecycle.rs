@@ -40,8 +40,12 @@ fn start(args: &[&str]) -> Running {
 }
 
 fn terminate(running: &Running) {
+    signal(running, "-TERM");
+}
+
+fn signal(running: &Running, which: &str) {
     let sent = Command::new("kill")
-        .args(["-TERM", &running.child.id().to_string()])
+        .args([which, &running.child.id().to_string()])
         .status()
         .unwrap();
     assert!(sent.success());
@@ -101,13 +105,14 @@ fn sigterm_lets_a_billed_request_finish_then_exits_zero() {
 }
 
 #[test]
-fn draining_is_bounded_by_drain_secs() {
+fn draining_is_bounded_by_drain_secs_and_ctrl_c_stops_too() {
     let mut running = start(&["--sim-latency-ms", "20000", "--drain-secs", "1"]);
     let address = running.address.clone();
     let _stuck = std::thread::spawn(move || generate(&address));
     std::thread::sleep(Duration::from_millis(300));
     let asked = Instant::now();
-    terminate(&running);
+    // Ctrl-C in a terminal.
+    signal(&running, "-INT");
     let status = wait_for_exit(&mut running, Duration::from_secs(5));
     assert!(status.success(), "{status:?}");
     assert!(
@@ -131,6 +136,18 @@ fn slow_and_silent_connections_are_closed() {
     assert!(
         closed_within(&mut slow, Duration::from_secs(4)),
         "a slow header stayed open"
+    );
+    // A kept-alive connection that goes quiet after its request is closed as well.
+    let mut kept = TcpStream::connect(&running.address).unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    kept.set_read_timeout(Some(Duration::from_secs(4))).unwrap();
+    let mut first = [0u8; 512];
+    let read = kept.read(&mut first).unwrap();
+    assert!(String::from_utf8_lossy(&first[..read]).starts_with("HTTP/1.1 200"));
+    assert!(
+        closed_within(&mut kept, Duration::from_secs(4)),
+        "an idle kept-alive connection stayed open"
     );
     // A prompt client is served as usual.
     let mut prompt = TcpStream::connect(&running.address).unwrap();

@@ -537,3 +537,40 @@ async fn health_and_readiness_answer_without_a_key_and_are_never_the_served_app(
     let body: Value = ready.json().await.unwrap();
     assert_eq!(body["upstream"], "unreachable: refused", "{body}");
 }
+
+#[tokio::test]
+async fn a_gzip_answer_from_krea_reaches_the_caller_as_what_its_headers_say() {
+    use std::io::Write;
+    let job =
+        format!(r#"{{"job_id":"{JOB_ID}","status":"queued","created_at":"2026-11-22T10:00:00Z"}}"#);
+    let mut packed = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    packed.write_all(job.as_bytes()).unwrap();
+    let packed = packed.finish().unwrap();
+    let upstream = serve(Router::new().fallback(move || {
+        let packed = packed.clone();
+        async move {
+            (
+                [
+                    ("content-type", "application/json"),
+                    ("content-encoding", "gzip"),
+                ],
+                packed,
+            )
+        }
+    }))
+    .await;
+    let base = proxy(config_for(&upstream)).await;
+    // Read as sent: no decoding on this side.
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let reply = raw
+        .get(format!("{base}/jobs/{JOB_ID}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let encoding = reply.headers().get("content-encoding").cloned();
+    let body = reply.bytes().await.unwrap();
+    assert!(encoding.is_none(), "{encoding:?}");
+    let parsed: Value = serde_json::from_slice(&body).expect("plain JSON, as the headers say");
+    assert_eq!(parsed["job_id"], JOB_ID);
+}
