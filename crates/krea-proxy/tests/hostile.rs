@@ -9,9 +9,9 @@ mod common;
 
 use axum::http::{HeaderMap, Method, Uri};
 use axum::Router;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -50,8 +50,8 @@ async fn stand_in_krea() -> (String, Seen) {
 }
 
 fn start(upstream: &str) -> (Proxy, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_krea-proxy"))
-        .args(["--listen", "127.0.0.1:0", "--upstream", upstream])
+    let mut command = common::binary(&["--listen", "127.0.0.1:0", "--upstream", upstream]);
+    command
         .args([
             "--allow-origin",
             "https://studio.example",
@@ -64,19 +64,8 @@ fn start(upstream: &str) -> (Proxy, String) {
             "KREA_PROXY_ACCESS_KEYS",
             format!("alice:{KEY},bob:bob-key-22"),
         )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("krea-proxy starts");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let address = first
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .unwrap()
-        .to_owned();
+        .stderr(Stdio::null());
+    let (child, address) = common::start_binary(command);
     (Proxy(child), address)
 }
 

@@ -2,7 +2,9 @@
 //! and exits 0; slow or silent connections are closed; connections beyond the cap are
 //! refused.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -20,22 +22,9 @@ impl Drop for Running {
 }
 
 fn start(args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_krea-proxy"))
-        .args(["--simulate", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("krea-proxy starts");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let address = first
-        .split_whitespace()
-        .find_map(|word| word.strip_prefix("http://"))
-        .expect("it says where it listens")
-        .to_owned();
+    let mut command = common::binary(&["--simulate", "--listen", "127.0.0.1:0"]);
+    command.args(args).stderr(Stdio::null());
+    let (child, address) = common::start_binary(command);
     Running { child, address }
 }
 

@@ -7,8 +7,7 @@ mod common;
 use axum::http::HeaderMap;
 use axum::Router;
 use common::{client, serve};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
 const TOKEN: &str = "0b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e:s3cr3tKreaT0ken";
@@ -33,29 +32,15 @@ async fn neither_the_token_nor_the_access_key_reaches_a_log_line() {
     }))
     .await;
 
-    let mut proxy = Command::new(env!("CARGO_BIN_EXE_krea-proxy"))
-        .args(["--listen", "127.0.0.1:0", "--upstream", &upstream])
+    let mut command = common::binary(&["--listen", "127.0.0.1:0", "--upstream", &upstream]);
+    command
         .env("KREA_API_TOKEN", TOKEN)
         .env("KREA_PROXY_ACCESS_KEY", ACCESS_KEY)
         .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("krea-proxy starts");
-    let mut stdout = BufReader::new(proxy.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let base = first
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .expect("krea-proxy says where it listens")
-        .to_owned();
-    let mut stderr = proxy.stderr.take().unwrap();
-    let logs = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
+        .stderr(Stdio::piped());
+    let (mut proxy, address) = common::start_binary(command);
+    let base = format!("http://{address}");
+    let logs = common::capture_stderr(&mut proxy);
 
     let http = client();
     let submitted = http
@@ -111,28 +96,14 @@ async fn neither_the_token_nor_the_access_key_reaches_a_log_line() {
 
 #[tokio::test]
 async fn each_request_is_one_access_line_whose_id_the_error_body_quotes() {
-    let mut proxy = Command::new(env!("CARGO_BIN_EXE_krea-proxy"))
-        .args(["--simulate", "--listen", "127.0.0.1:0"])
+    let mut command = common::binary(&["--simulate", "--listen", "127.0.0.1:0"]);
+    command
         .env("KREA_PROXY_ACCESS_KEYS", "alice:alice-key-1,bob:bob-key-22")
         .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("krea-proxy starts");
-    let mut stdout = BufReader::new(proxy.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let base = first
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .unwrap()
-        .to_owned();
-    let mut stderr = proxy.stderr.take().unwrap();
-    let logs = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
+        .stderr(Stdio::piped());
+    let (mut proxy, address) = common::start_binary(command);
+    let base = format!("http://{address}");
+    let logs = common::capture_stderr(&mut proxy);
     let http = client();
     let missing = http
         .get(format!("{base}/jobs/4d0e5f97-9721-4422-b88c-73a9032d7de1"))

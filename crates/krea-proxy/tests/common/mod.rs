@@ -4,7 +4,9 @@
 
 use axum::Router;
 use krea_proxy::{app, Config};
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 
@@ -64,4 +66,41 @@ pub async fn poll_until_done(base: &str, id: &str) -> (serde_json::Value, Vec<St
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// The real `krea-proxy` binary with `args`, prepared for a test to add environment and
+/// stderr handling to.
+pub fn binary(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_krea-proxy"));
+    command.args(args);
+    command
+}
+
+/// Starts `command` (from [`binary`]) and returns it with the `host:port` it says it
+/// listens on.
+pub fn start_binary(mut command: Command) -> (Child, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("krea-proxy starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let address = first
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("http://"))
+        .unwrap_or_else(|| panic!("krea-proxy did not say where it listens: {first:?}"))
+        .to_owned();
+    (child, address)
+}
+
+/// Reads all of the child's stderr (started with `Stdio::piped()`) until it exits.
+pub fn capture_stderr(child: &mut Child) -> std::thread::JoinHandle<String> {
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    })
 }
