@@ -166,7 +166,12 @@ fn parse_wrk(text: &str) -> Option<Load> {
 
 /// Both forwarders at each connection count, alternating, `repeats` times.
 pub async fn compare(work: &Path, repeats: usize, seconds: u32) -> Vec<Compared> {
-    let upstream = Proxy::start(&["--simulate", "--sim-job-ms", "3600000"], &[]).await;
+    // Quiet: an access-log line per request would slow the upstream both sides share.
+    let upstream = Proxy::start(
+        &["--simulate", "--sim-job-ms", "3600000"],
+        &[("RUST_LOG", "warn")],
+    )
+    .await;
     let proxy = Proxy::start(
         &["--upstream", &upstream.base],
         &[("KREA_API_TOKEN", TOKEN), ("RUST_LOG", "warn")],
