@@ -167,6 +167,20 @@ impl Gate {
                 self.store.ended(&ticket.id, false).await;
                 Ok(())
             }
+            Err(Refusal::Rate { retry_after, .. }) => {
+                let secs = retry_after.as_secs().max(1);
+                let mut answer = json_error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "Too many new sessions from this address; try again in {}",
+                        duration_words(secs)
+                    ),
+                );
+                answer
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                Err(answer)
+            }
             Err(refusal) => Err(self.refused(refusal)),
         }
     }

@@ -109,6 +109,14 @@ async fn new_sessions_are_rationed_per_address_and_private_proxies_issue_none() 
     let refused = new_session(&base, None).await;
     assert_eq!(refused.status(), 429);
     assert!(refused.headers().get("retry-after").is_some());
+    let body: Value = refused.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("Too many new sessions"),
+        "{body}"
+    );
 
     let private = proxy(Config::simulated(60_000)).await;
     assert_eq!(new_session(&private, None).await.status(), 404);
