@@ -170,3 +170,22 @@ fn connections_beyond_the_cap_are_closed_at_once() {
     again.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
+
+#[test]
+fn a_tls_client_that_cannot_be_built_names_the_trust_store_at_start() {
+    let out = common::binary(&["--listen", "127.0.0.1:0"])
+        .env(
+            "KREA_API_TOKEN",
+            "00000000-0000-4000-8000-000000000000:not-a-token",
+        )
+        .env("SSL_CERT_FILE", "/nonexistent/certificates.pem")
+        .env("SSL_CERT_DIR", "/nonexistent")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("certificate store") && said.contains("ca-certificates"),
+        "{said}"
+    );
+}
