@@ -4,7 +4,7 @@
 
 use crate::i18n::{fill, reason_text, Texts};
 use krea_api::{
-    catalogue, FieldKind, FieldSpec, ImageRequest, Literal, ModelSpec, Problem, Reason,
+    catalogue, FieldKind, FieldSpec, ImageRequest, Literal, ModelSpec, Models, Problem, Reason,
 };
 use serde_json::{Map, Number, Value};
 use std::collections::BTreeMap;
@@ -19,6 +19,10 @@ pub struct FormState {
     pub values: BTreeMap<String, String>,
     /// With the size locked: height ÷ width, kept when either side changes.
     pub size_lock: Option<f64>,
+    /// The model itself, when it came from the studio's [`Models`] (a discovered one is not
+    /// in the catalogue); a draft read back from storage finds its model in the catalogue.
+    #[serde(skip)]
+    spec: Option<&'static ModelSpec>,
 }
 
 /// Ratios offered as one-click sizes for models that take width and height.
@@ -81,20 +85,25 @@ impl FormState {
             prompt: String::new(),
             values: BTreeMap::new(),
             size_lock: None,
+            spec: None,
         };
-        form.switch_model(model_id);
+        form.switch_to(&Models::default(), model_id);
         form
     }
 
     pub fn model(&self) -> &'static ModelSpec {
-        catalogue::find(&self.model_id).unwrap_or(&catalogue::MODELS[0])
+        self.spec
+            .filter(|spec| spec.id == self.model_id)
+            .or_else(|| catalogue::find(&self.model_id))
+            .unwrap_or(&catalogue::MODELS[0])
     }
 
     /// The form as it was for a past request ("Reuse settings"): its model, prompt and every
     /// value it sent; fields it left out stay blank, so building it again sends the same body.
-    pub fn load(model_id: &str, body: &Map<String, Value>) -> Option<Self> {
-        let model = catalogue::find(model_id)?;
-        let mut form = FormState::new(model.id);
+    pub fn load(models: &Models, model_id: &str, body: &Map<String, Value>) -> Option<Self> {
+        let model = models.find(model_id)?;
+        let mut form = FormState::new(DEFAULT_MODEL);
+        form.switch_model(model);
         form.prompt = body
             .get("prompt")
             .and_then(Value::as_str)
@@ -110,12 +119,17 @@ impl FormState {
         Some(form)
     }
 
+    /// Changes to the model `models` knows as `model_id` (nothing changes for an unknown id).
+    pub fn switch_to(&mut self, models: &Models, model_id: &str) {
+        if let Some(model) = models.find(model_id) {
+            self.switch_model(model);
+        }
+    }
+
     /// Changes model, keeping the prompt and every value the new model also takes.
-    pub fn switch_model(&mut self, model_id: &str) {
-        let Some(model) = catalogue::find(model_id) else {
-            return;
-        };
+    pub fn switch_model(&mut self, model: &'static ModelSpec) {
         self.model_id = model.id.to_owned();
+        self.spec = Some(model);
         let previous = std::mem::take(&mut self.values);
         for spec in visible_fields(model) {
             let kept = previous
@@ -602,9 +616,9 @@ mod tests {
         let mut form = FormState::new("runway/gen-4-image");
         form.prompt = "a fox".into();
         assert_eq!(form.prompt_counter(&EN), "5 / 1000");
-        form.switch_model("krea/krea-2/medium");
+        form.switch_to(&Models::default(), "krea/krea-2/medium");
         assert_eq!(form.prompt_counter(&EN), "5 characters");
-        form.switch_model("bfl/flux-1-dev");
+        form.switch_to(&Models::default(), "bfl/flux-1-dev");
         form.prompt = "x".repeat(1801);
         assert_eq!(form.prompt_counter(&EN), "1801 / 1800");
         assert_eq!(
@@ -618,19 +632,19 @@ mod tests {
         let mut form = FormState::new("bytedance/seedream-4");
         form.prompt = "a fox".into();
         form.values.insert("width".into(), "800".into());
-        form.switch_model("openai/gpt-image-2");
+        form.switch_to(&Models::default(), "openai/gpt-image-2");
         assert_eq!(form.prompt, "a fox");
         assert_eq!(form.value("width"), "800");
-        form.switch_model("krea/krea-2/medium");
+        form.switch_to(&Models::default(), "krea/krea-2/medium");
         assert!(!form.values.contains_key("width"));
         form.values.insert("aspect_ratio".into(), "2.35:1".into());
-        form.switch_model("google/nano-banana-pro");
+        form.switch_to(&Models::default(), "google/nano-banana-pro");
         assert_eq!(
             form.value("aspect_ratio"),
             "",
             "2.35:1 is not a Nano Banana ratio"
         );
-        form.switch_model("nobody/nothing");
+        form.switch_to(&Models::default(), "nobody/nothing");
         assert_eq!(form.model_id, "google/nano-banana-pro");
     }
 }

@@ -226,12 +226,16 @@ fn every_valid_form_state_builds_a_body_krea_spec_accepts() {
                     TestCaseError::fail(format!("{}: form refused {e:?}", model.id))
                 })?;
                 // "Reuse settings": the form loaded from the sent body sends it again.
-                let reloaded = FormState::load(model.id, &request.body)
-                    .ok_or_else(|| TestCaseError::fail("model not found"))?
-                    .build()
-                    .map_err(|e| {
-                        TestCaseError::fail(format!("{}: reloaded form refused {e:?}", model.id))
-                    })?;
+                let reloaded =
+                    FormState::load(&krea_api::Models::default(), model.id, &request.body)
+                        .ok_or_else(|| TestCaseError::fail("model not found"))?
+                        .build()
+                        .map_err(|e| {
+                            TestCaseError::fail(format!(
+                                "{}: reloaded form refused {e:?}",
+                                model.id
+                            ))
+                        })?;
                 prop_assert_eq!(&reloaded.body, &request.body, "{}", model.id);
                 if let Some(schema) = &schema {
                     conforms(&Value::Object(request.body), schema, model.id)

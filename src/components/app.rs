@@ -50,16 +50,18 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
             models_wanted.set(true);
         }
     };
-    let more_models = use_discovered_models(client, models_wanted.into());
+    let models = use_discovered_models(client, models_wanted.into());
+    provide_context(models);
     let poll_secs = Signal::derive(move || settings.with(|s| s.poll_interval_secs));
     use_job_poller(jobs, client, poll_secs, texts);
-    let submitter = use_submit(jobs, client, texts);
+    let submitter = use_submit(jobs, client, models, texts);
     provide_context(submitter);
     let form = use_form_draft();
     let viewing = RwSignal::new(None::<(String, usize)>);
     let actions = use_job_actions(JobActionsContext {
         store: jobs,
         client,
+        models,
         submit: submitter.submit,
         form,
         viewing,
@@ -85,7 +87,9 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
         }
     });
     let limit_left = use_limit_left(client, jobs);
-    let spent = Memo::new(move |_| jobs.with_list(|s| Spent::of(s.entries())));
+    let spent = Memo::new(move |_| {
+        models.with(|models| jobs.with_list(|s| Spent::of(models, s.entries())))
+    });
 
     view! {
         <header class="top">
@@ -102,7 +106,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
         <main class="studio">
             <PromptForm
                 form
-                more_models
+                models
                 limit_left
                 on_models_wanted=Callback::new(move |()| want_models())
                 on_generate=submitter.submit

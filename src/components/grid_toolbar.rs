@@ -17,13 +17,15 @@ pub fn GridToolbar(
     actions: JobActions,
 ) -> impl IntoView {
     let t = use_texts();
+    let models = expect_context::<ReadSignal<krea_api::Models>>();
     // The models this history used, in the order they first appear.
     let models = Memo::new(move |_| {
         jobs.with_list(|s| {
             let mut seen: Vec<(String, String)> = Vec::new();
             for entry in s.entries() {
                 if !seen.iter().any(|(id, _)| *id == entry.model_id) {
-                    seen.push((entry.model_id.clone(), entry.model_name().to_owned()));
+                    let name = models.with(|models| entry.model_name(models).to_owned());
+                    seen.push((entry.model_id.clone(), name));
                 }
             }
             seen

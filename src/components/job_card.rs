@@ -5,7 +5,7 @@ use crate::jobs::describe::{failure_text, status_label};
 use crate::jobs::pricing::{job_price, price_text};
 use crate::jobs::progress::Progress;
 use crate::jobs::{JobEntry, Lost};
-use krea_api::JobStatus;
+use krea_api::{JobStatus, Models};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -17,6 +17,7 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
     let t = use_texts();
     let locale = use_locale_context();
     let actions = use_context::<JobActions>();
+    let models = expect_context::<ReadSignal<Models>>();
     let entry = Memo::new({
         let id = id.clone();
         move |_| jobs.job(&id)
@@ -126,7 +127,8 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             } else {
                 now.get() - started
             };
-            let typical = krea_api::catalogue::find(&e.model_id).and_then(|m| m.typical_secs);
+            let typical =
+                models.with(|models| models.find(&e.model_id).and_then(|m| m.typical_secs));
             Some(Progress::new(elapsed, typical))
         })
     };
@@ -165,7 +167,7 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             e.as_ref().map(|e| match e.job.status {
                 JobStatus::Failed | JobStatus::Cancelled => t.not_billed.to_owned(),
                 _ => price_text(
-                    job_price(&e.model_id, &e.request),
+                    models.with(|models| job_price(models, &e.model_id, &e.request)),
                     t,
                     &*IntlFormat::of(locale.get()),
                 ),
@@ -199,7 +201,7 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
                 <span class="status" data-testid="job-status">
                     {move || status().map(|s| status_label(&s, t.get()))}
                 </span>
-                <span class="model">{move || entry.with(|e| e.as_ref().map(|e| e.model_name().to_owned()))}</span>
+                <span class="model">{move || entry.with(|e| e.as_ref().map(|e| models.with(|models| e.model_name(models).to_owned())))}</span>
                 <span class="price" data-testid="job-price">{price}</span>
                 <time class="when">{when}</time>
                 <p class="prompt" data-testid="job-prompt">

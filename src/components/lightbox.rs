@@ -39,6 +39,7 @@ fn LightboxDialog(
 ) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale_context();
+    let models = expect_context::<ReadSignal<krea_api::Models>>();
     let position = move || {
         let current = viewing.get()?;
         images.with(|all| all.iter().position(|item| *item == current))
@@ -100,7 +101,7 @@ fn LightboxDialog(
                             view! {
                                 <img class="large" data-testid="lightbox-image" src=url alt=entry.prompt().to_owned() />
                                 <aside class="details">
-                                    <p class="model">{entry.model_name().to_owned()}</p>
+                                    <p class="model">{models.with(|models| entry.model_name(models).to_owned())}</p>
                                     <p class="prompt" data-testid="lightbox-prompt">{entry.prompt().to_owned()}</p>
                                     <h2>{tr(t, |t| t.settings_used)}</h2>
                                     <dl>

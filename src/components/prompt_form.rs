@@ -5,7 +5,7 @@ use crate::hooks::{tr, use_locale_context, use_texts};
 use crate::i18n::{field_label, fill, limit_left_words, IntlFormat, Texts};
 use crate::jobs::pricing::price_text;
 use crate::jobs::variations::{random_seed, variations, MAX_VARIATIONS};
-use krea_api::{ImageRequest, ModelSpec, MODELS};
+use krea_api::{ImageRequest, ModelSpec, Models, MODELS};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 
@@ -14,9 +14,10 @@ use leptos::prelude::*;
 #[component]
 pub fn PromptForm(
     form: RwSignal<FormState>,
-    /// Models discovered from the proxy's spec, offered under "More models".
+    /// The models this studio knows; those beyond the catalogue are offered under "More
+    /// models".
     #[prop(into)]
-    more_models: Signal<Vec<&'static ModelSpec>>,
+    models: Signal<Models>,
     /// The person reached for the model picker: the models beyond the catalogue are wanted.
     on_models_wanted: Callback<()>,
     /// Where the person stands under the proxy's rate limit, if it has one.
@@ -94,12 +95,16 @@ pub fn PromptForm(
                     prop:value=move || model_id.get()
                     on:pointerenter=move |_| on_models_wanted.run(())
                     on:focus=move |_| on_models_wanted.run(())
-                    on:change=move |ev| form.update(|f| f.switch_model(&event_target_value(&ev)))
+                    on:change=move |ev| {
+                        let id = event_target_value(&ev);
+                        models.with(|models| form.update(|f| f.switch_to(models, &id)));
+                    }
                 >
                     {MODELS.iter().map(model_option).collect_view()}
                     {move || {
-                        more_models
-                            .with(|more| {
+                        models
+                            .with(|models| {
+                                let more = models.discovered();
                                 (!more.is_empty())
                                     .then(|| {
                                         view! {

@@ -14,6 +14,7 @@ pub fn SubmissionCard(
 ) -> impl IntoView {
     let t = use_texts();
     let submitter = expect_context::<Submitter>();
+    let models = expect_context::<ReadSignal<krea_api::Models>>();
     let submission = Memo::new({
         let key = submission_key.clone();
         move |_| jobs.with_submissions(|s| s.submissions().iter().find(|s| s.key == key).cloned())
@@ -64,7 +65,7 @@ pub fn SubmissionCard(
                 <span class="status" data-testid="placeholder-status">{words}</span>
                 <span class="model">
                     {move || submission.with(|s| s.as_ref().map(|s| {
-                        krea_api::catalogue::find(&s.model_id)
+                        models.with(|models| models.find(&s.model_id))
                             .map_or_else(|| s.model_id.clone(), |m| m.name.to_owned())
                     }))}
                 </span>

@@ -1,19 +1,17 @@
 use crate::api::KreaClient;
-use krea_api::{discovery, ModelSpec};
+use krea_api::{discovery, Models};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortController;
 
-/// Image models that the proxy's `/openapi.json` offers and the catalogue lacks, registered
-/// so the form, retries and cards know them. The spec is large and most visits never need
+/// The models this studio knows: the catalogue, plus the image models its proxy's
+/// `/openapi.json` offers and the catalogue lacks, so the form, retries and cards know them.
+/// A value this studio owns: another studio on the page with another proxy knows its own. The spec is large and most visits never need
 /// it, so it is read only once `wanted` (the person reaches for the model picker, or the
 /// history holds a model the catalogue lacks), and again whenever the proxy changes; the
 /// request in flight is aborted when a newer one starts or the owner goes away.
-pub fn use_discovered_models(
-    client: Memo<KreaClient>,
-    wanted: Signal<bool>,
-) -> ReadSignal<Vec<&'static ModelSpec>> {
-    let (models, set_models) = signal(Vec::new());
+pub fn use_discovered_models(client: Memo<KreaClient>, wanted: Signal<bool>) -> ReadSignal<Models> {
+    let (models, set_models) = signal(Models::default());
     let in_flight = StoredValue::new_local(None::<AbortController>);
     let abort_previous = move |next: Option<AbortController>| {
         if let Some(Some(previous)) =
@@ -34,8 +32,7 @@ pub fn use_discovered_models(
             match client.openapi(signal.as_ref()).await {
                 Ok(spec) => {
                     let found = discovery::uncatalogued(&spec);
-                    discovery::register(&found);
-                    set_models.try_set(found);
+                    set_models.try_set(Models::with_discovered(found));
                 }
                 // Discovery is a bonus: the catalogue works without it.
                 Err(error) => leptos::logging::warn!("models were not discovered: {error}"),

@@ -6,7 +6,7 @@ use crate::i18n::{fill, Texts};
 use crate::jobs::download_name::download_name;
 use crate::jobs::variations::{random_seed, variations};
 use crate::jobs::JobStore;
-use krea_api::ImageRequest;
+use krea_api::{ImageRequest, Models};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
@@ -43,6 +43,8 @@ pub struct JobActions {
 pub struct JobActionsContext {
     pub store: LiveJobs,
     pub client: Memo<KreaClient>,
+    /// The models this studio knows (retries and reuse of discovered models).
+    pub models: ReadSignal<Models>,
     pub submit: Callback<ImageRequest>,
     pub form: RwSignal<FormState>,
     pub viewing: RwSignal<Option<(String, usize)>>,
@@ -53,6 +55,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
     let JobActionsContext {
         store,
         client,
+        models,
         submit,
         form,
         viewing,
@@ -65,7 +68,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
     let request_of = move |id: &str| {
         store.with_untracked(|s| {
             let entry = s.get(id)?;
-            ImageRequest::new(&entry.model_id, entry.request.clone())
+            models.with_untracked(|models| models.request(&entry.model_id, entry.request.clone()))
         })
     };
 
@@ -113,7 +116,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
     let reuse = Callback::new(move |id: String| {
         let loaded = store.with_untracked(|s| {
             let entry = s.get(&id)?;
-            FormState::load(&entry.model_id, &entry.request)
+            models.with_untracked(|models| FormState::load(models, &entry.model_id, &entry.request))
         });
         if let Some(loaded) = loaded {
             form.set(loaded);

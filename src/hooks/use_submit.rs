@@ -3,7 +3,7 @@ use crate::api::{ApiError, KreaClient};
 use crate::browser;
 use crate::i18n::Texts;
 use crate::jobs::submission::Submission;
-use krea_api::ImageRequest;
+use krea_api::{ImageRequest, Models};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
@@ -33,14 +33,17 @@ pub struct Submitter {
 pub fn use_submit(
     store: LiveJobs,
     client: Memo<KreaClient>,
+    models: ReadSignal<Models>,
     texts: Signal<&'static Texts>,
 ) -> Submitter {
     let last_click = RwSignal::new(f64::NAN);
     let in_flight = StoredValue::new_local(HashMap::<String, AbortController>::new());
 
     let send = move |submission: Submission| {
-        let Some(request) = ImageRequest::new(&submission.model_id, submission.request.clone())
-        else {
+        let request = models.with_untracked(|models| {
+            models.request(&submission.model_id, submission.request.clone())
+        });
+        let Some(request) = request else {
             let t = texts.get_untracked();
             let failure = ApiError::Decode(String::new()).submit_failure(t);
             store.update(|s| {

@@ -4,7 +4,7 @@
 use super::JobEntry;
 use crate::i18n::{fill, Formatter, Texts};
 pub use krea_api::pricing::job_price;
-use krea_api::Price;
+use krea_api::{Models, Price};
 
 /// Money and compute units spent on finished jobs.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -14,12 +14,12 @@ pub struct Spent {
 }
 
 impl Spent {
-    pub fn of(entries: &[JobEntry]) -> Spent {
+    pub fn of(models: &Models, entries: &[JobEntry]) -> Spent {
         entries
             .iter()
             .filter(|entry| entry.job.status.is_billed())
             .fold(Spent::default(), |mut spent, entry| {
-                match job_price(&entry.model_id, &entry.request) {
+                match job_price(models, &entry.model_id, &entry.request) {
                     Price::Usd(usd) => spent.usd += usd,
                     Price::ComputeUnits(units) => spent.compute_units += units,
                     Price::Unstated => {}
@@ -81,7 +81,7 @@ mod tests {
             entry("bfl/flux-1-dev", "completed"),
             entry("bfl/flux-1-dev", "processing"),
         ];
-        let spent = Spent::of(&entries);
+        let spent = Spent::of(&Models::default(), &entries);
         assert!((spent.usd - 0.03).abs() < 1e-9);
         assert_eq!(spent.compute_units, 3.0);
         assert_eq!(spent.label(&EN, &Plain), "$0.03 + 3 compute units");

@@ -2,7 +2,7 @@
 //! generations still on their way to becoming jobs.
 
 use super::submission::{Submission, TryFailure};
-use krea_api::Job;
+use krea_api::{Job, Models};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -67,10 +67,11 @@ impl JobEntry {
         self.job.is_finished() || self.lost.is_some()
     }
 
-    pub fn model_name(&self) -> &str {
-        krea_api::catalogue::find(&self.model_id)
-            .map(|model| model.name)
-            .unwrap_or(&self.model_id)
+    /// The model's name as `models` knows it, else its id.
+    pub fn model_name(&self, models: &Models) -> &str {
+        models
+            .find(&self.model_id)
+            .map_or(self.model_id.as_str(), |model| model.name)
     }
 }
 
@@ -598,7 +599,10 @@ mod tests {
         store.add(entry("1"));
         assert_eq!(store.ids(), ["2", "1"]);
         assert_eq!(store.get("1").unwrap().prompt(), "prompt 1");
-        assert_eq!(store.get("1").unwrap().model_name(), "Flux");
+        assert_eq!(
+            store.get("1").unwrap().model_name(&Models::default()),
+            "Flux"
+        );
     }
 
     fn with_status(id: &str, status: &str) -> JobEntry {

@@ -147,13 +147,10 @@ impl ModelSpec {
     }
 }
 
-/// Looks a model up by its id (the path after `/generate/image/`): the catalogue first,
-/// then the models discovered from Krea's spec.
+/// A catalogue model by its id (the path after `/generate/image/`). Models discovered from a
+/// proxy's spec are in that client's [`crate::Models`].
 pub fn find(id: &str) -> Option<&'static ModelSpec> {
-    MODELS
-        .iter()
-        .find(|model| model.id == id)
-        .or_else(|| crate::discovery::find_registered(id))
+    MODELS.iter().find(|model| model.id == id)
 }
 
 const fn field(name: &'static str, kind: FieldKind) -> FieldSpec {

@@ -2,13 +2,14 @@
 //! from their request schema so a client keeps working when Krea adds a model.
 //!
 //! A discovered model becomes an ordinary [`ModelSpec`], so the same form, validation and
-//! request code serve it. The catalogue's types borrow `'static` data; a discovered model's
-//! strings are leaked once, when the spec is read (a page load, a proxy start), which is the
-//! price of sharing every code path with the catalogue.
+//! request code serve it; whoever discovered it keeps it in its own [`crate::Models`]. The
+//! catalogue's types borrow `'static` data, so a discovered model is leaked once per distinct
+//! form (reading the same spec again hands back the same models), the price of sharing every
+//! code path with the catalogue.
 
 use crate::catalogue::{self, FieldKind, FieldSpec, Literal, ModelSpec, Price, TextPattern};
 use serde_json::{Map, Value};
-use std::sync::RwLock;
+use std::sync::Mutex;
 
 /// Where image endpoints live in Krea's spec.
 pub const IMAGE_PATH_PREFIX: &str = "/generate/image/";
@@ -25,8 +26,22 @@ pub fn uncatalogued(spec: &Value) -> Vec<&'static ModelSpec> {
         .filter_map(|path| path.strip_prefix(IMAGE_PATH_PREFIX))
         .filter(|id| catalogue::MODELS.iter().all(|model| model.id != *id))
         .filter_map(|id| model_from_spec(spec, id))
-        .map(|model| &*Box::leak(Box::new(model)))
+        .map(interned)
         .collect()
+}
+
+/// Models read before, by id and form: reading the same spec again (every page load,
+/// every studio on a page) hands back the same models instead of leaking new copies.
+static INTERNED: Mutex<Vec<&'static ModelSpec>> = Mutex::new(Vec::new());
+
+fn interned(model: ModelSpec) -> &'static ModelSpec {
+    let mut known = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(same) = known.iter().find(|known| ***known == model) {
+        return same;
+    }
+    let leaked: &'static ModelSpec = Box::leak(Box::new(model));
+    known.push(leaked);
+    leaked
 }
 
 /// The model at `/generate/image/{id}` as `spec` describes it.
@@ -248,36 +263,13 @@ fn literal(value: &Value) -> Option<Literal> {
     }
 }
 
-/// Discovered models, so that [`catalogue::find`] knows them too: a job made with one can be
-/// retried, named and priced like any other.
-static REGISTERED: RwLock<Vec<&'static ModelSpec>> = RwLock::new(Vec::new());
-
-/// Makes `models` known to [`catalogue::find`]; a model already known keeps its first form.
-pub fn register(models: &[&'static ModelSpec]) {
-    let mut registered = REGISTERED.write().unwrap_or_else(|e| e.into_inner());
-    for model in models {
-        if registered.iter().all(|known| known.id != model.id) {
-            registered.push(model);
-        }
-    }
-}
-
-pub(crate) fn find_registered(id: &str) -> Option<&'static ModelSpec> {
-    REGISTERED
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .iter()
-        .find(|model| model.id == id)
-        .copied()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::openapi;
 
     #[test]
-    fn a_new_model_is_discovered_registered_and_found() {
+    fn a_new_model_is_discovered_and_found_by_whoever_holds_it() {
         let mut document = openapi::document();
         let flux = document["paths"]["/generate/image/bfl/flux-1-dev"].clone();
         document["paths"]["/generate/image/acme/brand-new"] = flux;
@@ -293,10 +285,12 @@ mod tests {
             found[0].fields.len(),
             catalogue::find("bfl/flux-1-dev").unwrap().fields.len()
         );
-        assert!(catalogue::find("acme/brand-new").is_none());
-        register(&found);
-        register(&found);
-        assert_eq!(catalogue::find("acme/brand-new").unwrap().name, "Flux");
+        assert!(
+            catalogue::find("acme/brand-new").is_none(),
+            "the catalogue stays the catalogue"
+        );
+        let models = crate::Models::with_discovered(found);
+        assert_eq!(models.find("acme/brand-new").unwrap().name, "Flux");
 
         schema_required_mask(&mut document);
         assert!(uncatalogued(&document).is_empty());

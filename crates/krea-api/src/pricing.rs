@@ -2,12 +2,13 @@
 //! compute units otherwise. The app shows it and totals it; the proxy charges it against a
 //! daily budget.
 
-use crate::catalogue::{self, Price};
+use crate::catalogue::Price;
+use crate::Models;
 use serde_json::{Map, Value};
 
 /// The price of one generation with this body.
-pub fn job_price(model_id: &str, body: &Map<String, Value>) -> Price {
-    let Some(model) = catalogue::find(model_id) else {
+pub fn job_price(models: &Models, model_id: &str, body: &Map<String, Value>) -> Price {
+    let Some(model) = models.find(model_id) else {
         return Price::Unstated;
     };
     let text = |key: &str| body.get(key).and_then(Value::as_str);
@@ -75,7 +76,7 @@ mod tests {
 
     #[test]
     fn luma_is_priced_by_mode_and_reference_count_as_krea_tabulates() {
-        let luma = |value: Value| job_price("luma/uni-1", &body(value));
+        let luma = |value: Value| job_price(&Models::default(), "luma/uni-1", &body(value));
         let refs = |n: usize| json!(vec![json!({"url": "https://x/r.png", "strength": 1}); n]);
         assert_eq!(luma(json!({})), Price::ComputeUnits(23.1));
         assert_eq!(
@@ -91,28 +92,40 @@ mod tests {
 
     #[test]
     fn prices_follow_the_request() {
-        let krea = |extra: Value| job_price("krea/krea-2/medium", &body(extra));
+        let krea = |extra: Value| job_price(&Models::default(), "krea/krea-2/medium", &body(extra));
         assert_eq!(krea(json!({})), Price::Usd(0.03));
         let with_style = krea(json!({"image_style_references": [{"url": "https://x"}]}));
         assert!(matches!(with_style, Price::Usd(p) if (p - 0.035).abs() < 1e-9));
         let with_both = krea(json!({"image_style_references": [{}], "moodboards": [{}]}));
         assert!(matches!(with_both, Price::Usd(p) if (p - 0.04).abs() < 1e-9));
-        let large = job_price("krea/krea-2/large", &body(json!({"moodboards": [{}]})));
+        let large = job_price(
+            &Models::default(),
+            "krea/krea-2/large",
+            &body(json!({"moodboards": [{}]})),
+        );
         assert!(matches!(large, Price::Usd(p) if (p - 0.07).abs() < 1e-9));
         assert_eq!(
-            job_price("google/nano-banana-pro", &body(json!({"resolution": "4K"}))),
+            job_price(
+                &Models::default(),
+                "google/nano-banana-pro",
+                &body(json!({"resolution": "4K"}))
+            ),
             Price::Usd(0.30)
         );
         assert_eq!(
-            job_price("google/nano-banana-2", &body(json!({"resolution": "2K"}))),
+            job_price(
+                &Models::default(),
+                "google/nano-banana-2",
+                &body(json!({"resolution": "2K"}))
+            ),
             Price::ComputeUnits(57.8)
         );
         assert_eq!(
-            job_price("bfl/flux-1-dev", &body(json!({}))),
+            job_price(&Models::default(), "bfl/flux-1-dev", &body(json!({}))),
             Price::ComputeUnits(3.0)
         );
         assert_eq!(
-            job_price("nobody/nothing", &body(json!({}))),
+            job_price(&Models::default(), "nobody/nothing", &body(json!({}))),
             Price::Unstated
         );
     }

@@ -4,7 +4,7 @@
 //! price is refused at start (or, if it appears later, refused when asked for).
 
 use krea_api::pricing::job_price;
-use krea_api::{Price, MODELS};
+use krea_api::{Models, Price, MODELS};
 use serde_json::{json, Map, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,7 +15,7 @@ pub struct Charges {
 impl Charges {
     /// The charge for one generation with this body, or `None` if it cannot be priced.
     pub fn micros(&self, model_id: &str, body: &Map<String, Value>) -> Option<u64> {
-        let usd = match job_price(model_id, body) {
+        let usd = match job_price(&Models::default(), model_id, body) {
             Price::Usd(usd) => usd,
             Price::ComputeUnits(units) => units * self.usd_per_compute_unit?,
             Price::Unstated => return None,
