@@ -4,15 +4,33 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// Where this browser stands under the proxy's rate limit (`None` when it has none), asked
-/// when the proxy changes and again whenever a job is made.
+/// when the proxy changes and again whenever a job is made; a proxy that said it has no
+/// limits is not asked again until the proxy changes.
 pub fn use_limit_left(client: Memo<KreaClient>, jobs: LiveJobs) -> ReadSignal<Option<LimitLeft>> {
     let (left, set_left) = signal(None::<LimitLeft>);
+    // Whether the current proxy has limits worth asking about.
+    let limited = RwSignal::new(true);
+    Effect::watch(
+        move || client.track(),
+        move |_, _, _| limited.set(true),
+        false,
+    );
     Effect::new(move |_| {
-        let client = client.get();
         jobs.with_list(|s| s.entries().len());
+        if !limited.get() {
+            return;
+        }
+        let client = client.get();
         spawn_local(async move {
-            if let Ok(answer) = client.limit_left().await {
-                set_left.try_set(answer);
+            match client.limit_left().await {
+                Ok(None) => {
+                    limited.try_set(false);
+                    set_left.try_set(None);
+                }
+                Ok(answer) => {
+                    set_left.try_set(answer);
+                }
+                Err(_) => {}
             }
         });
     });

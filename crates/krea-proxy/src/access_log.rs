@@ -55,6 +55,12 @@ async fn with_request_id(response: Response, id: &str) -> Response {
     if !is_json {
         return response;
     }
+    let small = axum::body::HttpBody::size_hint(response.body())
+        .upper()
+        .is_some_and(|upper| upper <= ERROR_BODY_LIMIT as u64);
+    if !small {
+        return response;
+    }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, ERROR_BODY_LIMIT).await else {
         return Response::from_parts(parts, Body::empty());

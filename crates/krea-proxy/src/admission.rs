@@ -236,6 +236,10 @@ impl Gate {
                 rate_headers(&states, headers);
                 answer
             }
+            Refusal::Unavailable => json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The proxy cannot check its limits right now; try again in a moment",
+            ),
             Refusal::InFlight { cap } => {
                 let mut answer = json_error(
                     StatusCode::TOO_MANY_REQUESTS,

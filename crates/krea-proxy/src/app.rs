@@ -412,16 +412,17 @@ async fn generate(
         },
     };
     let fingerprint = idempotency::fingerprint(model, &body);
-    let ticket = match proxy.gate.admit(&caller.id, model, &body).await {
-        Ok(ticket) => ticket,
-        Err(refused) => return refused,
-    };
+    let model = model.to_owned();
     let path = format!("{GENERATE_PREFIX}{model}");
     let forward = proxy.forward(Method::POST, path, &headers, body);
     let proxy = Arc::clone(&proxy);
-    // Runs to the end even if the caller hangs up: the key's outcome must be recorded, or
-    // the caller's retry would wait on it forever.
+    // Runs to the end even if the caller hangs up: the key's outcome must be recorded (or
+    // the caller's retry would wait on it forever), and what admission took settled.
     let submitted = tokio::spawn(async move {
+        let ticket = match proxy.gate.admit(&caller.id, &model, &forward.body).await {
+            Ok(ticket) => ticket,
+            Err(refused) => return refused,
+        };
         let key = key.as_deref().map(|key| (key, fingerprint));
         let answer = proxy.submits.submit(&proxy.upstream, key, forward).await;
         let (job, mut answer) = owned_by(&*proxy.ownership, &caller, answer).await;

@@ -30,7 +30,7 @@ impl Caller {
         match self.id.strip_prefix("session:") {
             Some(id) => {
                 let hash = Sha256::digest(id.as_bytes());
-                let short: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();
+                let short = hex(&hash[..6]);
                 format!("session#{short}")
             }
             None => self.id.clone(),
@@ -78,7 +78,7 @@ impl Sessions {
     /// A new session: 128 bits from the system's secure random source.
     pub fn issue(&self) -> String {
         let id = random_hex(16);
-        let mac: String = self.mac(&id).iter().map(|b| format!("{b:02x}")).collect();
+        let mac = hex(&self.mac(&id));
         format!("{id}.{mac}")
     }
 
@@ -89,7 +89,7 @@ impl Sessions {
         if id.len() != 32 || mac.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
-        let expected: String = self.mac(id).iter().map(|b| format!("{b:02x}")).collect();
+        let expected = hex(&self.mac(id));
         bool::from(expected.as_bytes().ct_eq(mac.as_bytes())).then(|| id.to_owned())
     }
 }
@@ -98,7 +98,12 @@ impl Sessions {
 pub fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     getrandom::getrandom(&mut buffer).expect("the system's random source");
-    buffer.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&buffer)
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Why a request has no caller.

@@ -93,6 +93,8 @@ pub enum Refusal {
     InFlight { cap: u32 },
     /// Today's budget would be exceeded; it resets at the next UTC midnight.
     Budget { resets_in: Duration },
+    /// The shared store did not answer: nobody can check the limits, so nothing is spent.
+    Unavailable,
 }
 
 /// What an admitted request took, to be settled.
@@ -100,7 +102,6 @@ pub enum Refusal {
 pub struct Ticket {
     pub id: String,
     pub caller: String,
-    pub states: Vec<RateState>,
 }
 
 /// One admission, as asked.
@@ -272,11 +273,9 @@ impl LimitStore for MemoryLimits {
                     stamped_ms: now,
                 },
             );
-            let states = state.rate_states(rules, ask.caller, now);
             Ok(Ticket {
                 id,
                 caller: ask.caller.to_owned(),
-                states,
             })
         })
     }
@@ -371,10 +370,10 @@ mod tests {
             ..Rules::default()
         };
         let limits = MemoryLimits::default();
-        let first = limits.admit(&rules, ask("a", 0, 1_000)).await.unwrap();
-        assert_eq!(first.states[0].remaining, 1);
+        limits.admit(&rules, ask("a", 0, 1_000)).await.unwrap();
+        assert_eq!(limits.rates(&rules, "a", 1_000).await[0].remaining, 1);
         let second = limits.admit(&rules, ask("a", 0, 2_000)).await.unwrap();
-        assert_eq!(second.states[0].remaining, 0);
+        assert_eq!(limits.rates(&rules, "a", 2_000).await[0].remaining, 0);
         match limits.admit(&rules, ask("a", 0, 3_000)).await {
             Err(Refusal::Rate { retry_after, .. }) => {
                 assert_eq!(retry_after, Duration::from_millis(58_000))

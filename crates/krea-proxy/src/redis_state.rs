@@ -31,11 +31,18 @@ impl RedisState {
     /// Connects, and fails at start (saying where) when Redis does not answer.
     pub async fn connect(url: &str) -> Result<Self, String> {
         let client = redis::Client::open(url).map_err(|e| format!("--state {url}: {e}"))?;
-        let connection =
-            tokio::time::timeout(Duration::from_secs(5), ConnectionManager::new(client))
-                .await
-                .map_err(|_| format!("--state {url}: Redis did not answer within 5 s"))?
-                .map_err(|e| format!("--state {url}: {e}"))?;
+        // A Redis that went away must not hold requests for long: they are refused instead.
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Duration::from_secs(2))
+            .set_response_timeout(Duration::from_secs(2))
+            .set_number_of_retries(2);
+        let connection = tokio::time::timeout(
+            Duration::from_secs(5),
+            ConnectionManager::new_with_config(client, config),
+        )
+        .await
+        .map_err(|_| format!("--state {url}: Redis did not answer within 5 s"))?
+        .map_err(|e| format!("--state {url}: {e}"))?;
         let state = RedisState { connection };
         state
             .ping()
@@ -80,10 +87,6 @@ impl RedisState {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 const CLAIM: &str = r#"
 local fp = redis.call('HGET', KEYS[1], 'fp')
 if not fp then
@@ -107,7 +110,7 @@ impl IdempotencyStore for RedisState {
         Box::pin(async move {
             let answer: redis::RedisResult<Vec<Vec<u8>>> = Script::new(CLAIM)
                 .key(format!("{PREFIX}key:{key}"))
-                .arg(hex(&fingerprint))
+                .arg(crate::callers::hex(&fingerprint))
                 .arg(IN_FLIGHT_FOR.as_millis() as u64)
                 .invoke_async(&mut self.conn())
                 .await;
@@ -326,9 +329,7 @@ redis.call('INCRBY', KEYS[3], price)
 redis.call('PEXPIRE', KEYS[3], 3 * 86400000)
 redis.call('HSET', KEYS[4], 'day', ARGV[7], 'micros', price, 'caller', ARGV[8], 'until', ARGV[3])
 redis.call('PEXPIRE', KEYS[4], 2 * 86400000)
-local out = {'ok'}
-for _, v in ipairs(states()) do table.insert(out, v) end
-return out
+return {'ok'}
 "#;
 
 /// KEYS: the ticket's hold, the job's hold, rate stamps, in flight. ARGV: ticket id, job id
@@ -423,9 +424,7 @@ impl LimitStore for RedisState {
             let answer = self.run_admit(rules, &ask, &ticket).await;
             let Ok(values) = answer else {
                 // Redis is away: refuse rather than spend past a limit nobody can check.
-                return Err(Refusal::InFlight {
-                    cap: rules.max_in_flight.unwrap_or(0),
-                });
+                return Err(Refusal::Unavailable);
             };
             let word = match values.first() {
                 Some(redis::Value::BulkString(bytes)) => {
@@ -447,7 +446,6 @@ impl LimitStore for RedisState {
                 "ok" => Ok(Ticket {
                     id: ticket,
                     caller: ask.caller.to_owned(),
-                    states,
                 }),
                 "rate" => Err(Refusal::Rate {
                     retry_after: states
@@ -461,9 +459,10 @@ impl LimitStore for RedisState {
                 "budget" => Err(Refusal::Budget {
                     resets_in: Duration::from_millis((day + 1) * DAY_MS - ask.now_ms),
                 }),
-                _ => Err(Refusal::InFlight {
+                "inflight" => Err(Refusal::InFlight {
                     cap: rules.max_in_flight.unwrap_or(0),
                 }),
+                _ => Err(Refusal::Unavailable),
             }
         })
     }
