@@ -33,9 +33,48 @@ pub struct Stack {
     /// Where the browser saves downloads.
     pub downloads: PathBuf,
     proxy: Proxy,
-    _driver: Child,
+    _driver: Driver,
     /// CSP directives a test expects the page to run into (see [`Stack::close`]).
     expected_csp: std::sync::Mutex<Vec<&'static str>>,
+}
+
+/// ChromeDriver and the Chromium it starts, in their own process group and their own
+/// temporary folder. Chromium writes a ~100 MB profile there; a test that panics never
+/// ends its session, so dropping this kills the whole group and removes the folder (else
+/// every failed test would leave a browser running and its profile in `/tmp`).
+struct Driver {
+    child: Child,
+    scratch: PathBuf,
+}
+
+impl Driver {
+    fn start(port: u16) -> Driver {
+        // Short: Chromium puts a Unix socket in there (paths up to 108 bytes).
+        let scratch = std::env::temp_dir().join(format!("chromium-{port}"));
+        let _ = std::fs::remove_dir_all(&scratch);
+        std::fs::create_dir_all(&scratch).expect("browser scratch folder");
+        let child = Command::new(env_path("CHROMEDRIVER"))
+            .arg(format!("--port={port}"))
+            .env("TMPDIR", &scratch)
+            .process_group(0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        Driver { child, scratch }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(group) = self.child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{group}")])
+                .status();
+        }
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
 }
 
 /// A `krea-proxy` process and what it was started with, so it can be restarted.
@@ -171,13 +210,7 @@ impl Stack {
         let downloads = out_dir().join(format!("downloads-{port}"));
         let _ = std::fs::remove_dir_all(&downloads);
         std::fs::create_dir_all(&downloads).expect("download folder");
-        let driver = Command::new(env_path("CHROMEDRIVER"))
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("chromedriver starts");
+        let driver = Driver::start(port);
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),

@@ -27,9 +27,10 @@ fn main() {
     let task = std::env::args().nth(1).unwrap_or_default();
     let outcome = match task.as_str() {
         "dev" => dev(),
-        "test" => test(),
+        "test" => run::Scratch::enter("test").and_then(|_scratch| test()),
         "dist" => dist().map(|_| ()),
-        "bench" => bench::run(std::env::args().any(|a| a == "--quick"), None),
+        "bench" => run::Scratch::enter("bench")
+            .and_then(|_scratch| bench::run(std::env::args().any(|a| a == "--quick"), None)),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);

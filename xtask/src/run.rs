@@ -49,3 +49,32 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// A temporary folder that every command started from here uses as `TMPDIR`, removed when
+/// this goes away. Browsers write a ~100 MB profile into `TMPDIR` and leave it behind when
+/// they are killed; across runs on one CI machine those fill the disk. The folder is named
+/// after this checkout (two checkouts can test at once) and stays short, since Chromium puts
+/// a Unix socket inside, and socket paths are limited to 108 bytes.
+pub struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    pub fn enter(task: &str) -> Result<Scratch, Failure> {
+        use std::hash::{Hash, Hasher};
+        let mut checkout = std::collections::hash_map::DefaultHasher::new();
+        crate::paths::workspace_root().hash(&mut checkout);
+        let name = format!("krea-{task}-{:08x}", checkout.finish() as u32);
+        let dir = std::env::temp_dir().join(name);
+        // What a run that was killed left behind.
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Failure(format!("cannot create {}: {e}", dir.display())))?;
+        std::env::set_var("TMPDIR", &dir);
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
