@@ -161,8 +161,19 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
         api = api.route("/simulator/images/{file}", get(passthrough));
     }
     // Never behind a key, never shadowed by the served app.
+    let embedders = crate::serve_headers::embedder_origins(&config.allow_embed)?;
+    let listed = serde_json::json!({ "origins": embedders });
     let api = api
         .route("/session", post(session))
+        // Which sites may show the studio in a frame: an embedded studio talks to its host
+        // page only when this proxy lists it, so a page cannot spend through a framed studio.
+        .route(
+            "/embedders",
+            get(move || {
+                let listed = listed.clone();
+                async move { axum::Json(listed) }
+            }),
+        )
         .route("/healthz", get(|| async { crate::health::alive() }))
         .route(
             "/readyz",
@@ -178,7 +189,7 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
         Some(dir) => {
             let own_upstream = (!config.simulate && config.upstream != crate::config::KREA_API)
                 .then_some(config.upstream.as_str());
-            let security = ServeHeaders::for_dist(dir, &config.allow_embed, own_upstream)?;
+            let security = ServeHeaders::for_dist(dir, &embedders, own_upstream)?;
             api.merge(crate::static_files::service(dir, security))
         }
         None => api.fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") }),

@@ -27,8 +27,9 @@ pub struct Config {
     /// Also serve this directory (the built app) at `/`, from the same origin.
     #[arg(long, value_name = "DIR")]
     pub serve: Option<PathBuf>,
-    /// With --serve: an origin allowed to show the app in a frame (repeatable; default: only
-    /// this proxy's own pages).
+    /// A site allowed to embed the studio (repeatable): with --serve, it may frame `/embed/`;
+    /// and an embedded studio using this proxy talks to that site only if it is listed here
+    /// (`GET /embedders`).
     #[arg(long = "allow-embed", value_name = "ORIGIN")]
     pub allow_embed: Vec<String>,
     /// A browser origin allowed to call the proxy (repeatable); `*` allows any origin.

@@ -1,8 +1,10 @@
 //! Security headers for the app served with `--serve`: a Content-Security-Policy made for
 //! this app (its own scripts, the one inline module script Trunk writes into `index.html`
 //! by hash, `'wasm-unsafe-eval'` for the wasm, connections to the proxy and Krea's image host
-//! for downloads), `frame-ancestors` from `--allow-embed` (default `'self'`), `nosniff` and a
-//! referrer policy. Images may come from any host: an imported history can point anywhere,
+//! for downloads), `nosniff` and a referrer policy. The app's own pages may be framed only
+//! by this origin; the embed page (`/embed/`) by the origins given with `--allow-embed`, and
+//! it may reach any HTTPS proxy (or one on this machine), since the host page names its
+//! proxy: that proxy consents through its own CORS and `--allow-embed` lists. Images may come from any host: an imported history can point anywhere,
 //! and a picture runs no code; a download from a host the policy does not list opens the
 //! picture in a new tab instead, as for a host without CORS.
 
@@ -16,8 +18,18 @@ const KREA_IMAGES: &str = "https://*.krea.ai";
 
 #[derive(Debug, Clone)]
 pub struct ServeHeaders {
+    /// For the studio's own pages.
     pub csp: HeaderValue,
+    /// For the embed page, `/embed/`, framed by other sites.
+    pub embed_csp: HeaderValue,
 }
+
+/// The embed page's path prefix (a folder, so static hosts can give it its own headers).
+pub const EMBED_PATH: &str = "/embed/";
+
+/// Where an embedded studio may send API calls besides the policy's own list: the app
+/// accepts any HTTPS proxy, or plain HTTP on this machine.
+const ANY_PROXY: &str = "https: http://localhost:* http://127.0.0.1:* http://[::1]:*";
 
 impl ServeHeaders {
     /// Reads `dir/index.html` (and `dir/config.json`, for a proxy on another origin) and
@@ -50,26 +62,50 @@ impl ServeHeaders {
             Some(upstream) => format!("{KREA_IMAGES} {upstream}"),
             None => KREA_IMAGES.to_owned(),
         };
-        let mut frame_ancestors: Vec<String> = embedders
-            .iter()
-            .map(|origin| origin.trim_end_matches('/').to_owned())
-            .collect();
+        let mut frame_ancestors = embedders.join(" ");
         if frame_ancestors.is_empty() {
-            frame_ancestors.push("'self'".to_owned());
+            frame_ancestors = "'self'".to_owned();
         }
-        let policy = format!(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; \
-             style-src 'self' 'unsafe-inline'; img-src * data: blob:; \
-             connect-src 'self' {images}{proxy}; object-src 'none'; base-uri 'self'; \
-             form-action 'self'; frame-ancestors {ancestors}",
-            scripts = scripts.join(" "),
-            proxy = proxy.map(|p| format!(" {p}")).unwrap_or_default(),
-            ancestors = frame_ancestors.join(" "),
+        let connect = format!(
+            "'self' {images}{proxy}",
+            proxy = proxy.map(|p| format!(" {p}")).unwrap_or_default()
         );
-        let csp = HeaderValue::from_str(&policy)
-            .map_err(|_| "--allow-embed takes origins like https://site.example".to_owned())?;
-        Ok(ServeHeaders { csp })
+        let policy = |connect: &str, ancestors: &str| {
+            format!(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; \
+                 style-src 'self' 'unsafe-inline'; img-src * data: blob:; \
+                 connect-src {connect}; object-src 'none'; base-uri 'self'; \
+                 form-action 'self'; frame-ancestors {ancestors}",
+                scripts = scripts.join(" "),
+            )
+        };
+        let header = |text: String| {
+            HeaderValue::from_str(&text)
+                .map_err(|_| "--allow-embed takes origins like https://site.example".to_owned())
+        };
+        Ok(ServeHeaders {
+            csp: header(policy(&connect, "'self'"))?,
+            embed_csp: header(policy(&format!("{connect} {ANY_PROXY}"), &frame_ancestors))?,
+        })
     }
+}
+
+/// Checks `--allow-embed` origins (`https://blog.example`, no path) and writes them as
+/// browsers compare them, without a trailing slash.
+pub fn embedder_origins(given: &[String]) -> Result<Vec<String>, String> {
+    given
+        .iter()
+        .map(|origin| {
+            let origin = origin.trim_end_matches('/');
+            match origin_of(origin) {
+                Some(parsed) if parsed == origin => Ok(parsed),
+                _ => Err(format!(
+                    "--allow-embed {origin}: give an origin like https://blog.example \
+                     (scheme, host and port only)"
+                )),
+            }
+        })
+        .collect()
 }
 
 /// The text of every `<script>` without a `src`, exactly as the browser hashes it.
@@ -117,12 +153,9 @@ mod tests {
             r#"{"proxy_url": "https://proxy.example/api"}"#,
         )
         .unwrap();
-        let headers = ServeHeaders::for_dist(
-            &dir,
-            &["https://blog.example/".to_owned()],
-            Some("http://127.0.0.1:9000"),
-        )
-        .unwrap();
+        let embedders = embedder_origins(&["https://blog.example/".to_owned()]).unwrap();
+        let headers =
+            ServeHeaders::for_dist(&dir, &embedders, Some("http://127.0.0.1:9000")).unwrap();
         let csp = headers.csp.to_str().unwrap();
         let expected =
             base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"\nimport x;\n"));
@@ -133,10 +166,19 @@ mod tests {
             ),
             "{csp}"
         );
+        assert!(csp.ends_with("frame-ancestors 'self'"), "{csp}");
+        let embed = headers.embed_csp.to_str().unwrap();
         assert!(
-            csp.ends_with("frame-ancestors https://blog.example"),
-            "{csp}"
+            embed.ends_with("frame-ancestors https://blog.example"),
+            "{embed}"
         );
+        assert!(
+            embed.contains(&format!("https://proxy.example {ANY_PROXY};")),
+            "{embed}"
+        );
+        assert!(embedder_origins(&["https://blog.example/page".to_owned()]).is_err());
+        assert!(embedder_origins(&["blog.example".to_owned()]).is_err());
+        assert!(embedder_origins(&["'none'; script-src *".to_owned()]).is_err());
         assert!(ServeHeaders::for_dist(&dir.join("nothing"), &[], None).is_err());
         std::fs::remove_dir_all(dir).unwrap();
     }

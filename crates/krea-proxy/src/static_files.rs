@@ -2,7 +2,7 @@
 //! accepts, and cache rules by kind of file: names Trunk hashed never change, so they are
 //! cached for good; `index.html` and `config.json` must be asked for again every time.
 
-use crate::serve_headers::ServeHeaders;
+use crate::serve_headers::{ServeHeaders, EMBED_PATH};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
@@ -12,7 +12,7 @@ use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// The files under `dir`, with `index.html` for every other path (the app routes itself),
-/// each with the security headers.
+/// each with the security headers: the embed page's (`/embed/…`) for what is under it.
 pub fn service<S: Clone + Send + Sync + 'static>(dir: &Path, security: ServeHeaders) -> Router<S> {
     let index = ServeFile::new(dir.join("index.html"))
         .precompressed_br()
@@ -25,7 +25,11 @@ pub fn service<S: Clone + Send + Sync + 'static>(dir: &Path, security: ServeHead
         .fallback_service(files)
         .layer(middleware::from_fn(cache_rules))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
-            let csp = security.csp.clone();
+            let csp = if request.uri().path().starts_with(EMBED_PATH) {
+                security.embed_csp.clone()
+            } else {
+                security.csp.clone()
+            };
             async move {
                 let mut response = next.run(request).await;
                 let headers = response.headers_mut();

@@ -436,10 +436,8 @@ async fn the_served_app_carries_a_policy_made_for_it() {
             )),
             "{csp}"
         );
-        assert!(
-            csp.contains("frame-ancestors https://blog.example"),
-            "{csp}"
-        );
+        // The studio itself is framed by no other site: only its embed page is.
+        assert!(csp.ends_with("frame-ancestors 'self'"), "{csp}");
         assert!(
             csp.contains("img-src * data: blob:;")
                 && csp.contains("connect-src 'self' https://*.krea.ai;"),
@@ -454,7 +452,47 @@ async fn the_served_app_carries_a_policy_made_for_it() {
     // The API is not a page: no page policy there.
     let api = get(format!("{base}/jobs/{JOB_ID}")).await;
     assert!(api.headers().get("content-security-policy").is_none());
+    // The embed page: framed by the listed site, talking to the proxy its host names.
+    std::fs::create_dir_all(dir.join("embed")).unwrap();
+    std::fs::write(dir.join("embed/index.html"), "<html>embed</html>").unwrap();
+    let embed = get(format!("{base}/embed/")).await;
+    let csp = embed.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(embed.text().await.unwrap(), "<html>embed</html>");
+    assert!(
+        csp.ends_with("frame-ancestors https://blog.example"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("connect-src 'self' https://*.krea.ai https:"),
+        "{csp}"
+    );
+    // Which sites may embed, for a studio framed by one (no key needed: nothing secret).
+    let listed: Value = get(format!("{base}/embedders")).await.json().await.unwrap();
+    assert_eq!(
+        listed,
+        serde_json::json!({"origins": ["https://blog.example"]})
+    );
     std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn an_embedder_that_is_not_an_origin_is_refused_at_start() {
+    let mut config = Config::simulated(1000);
+    config.allow_embed = vec!["https://blog.example/page".to_owned()];
+    let refused = krea_proxy::app::router_with(
+        &config,
+        krea_proxy::app::upstream(&config).unwrap(),
+        krea_proxy::state::Stores::memory(),
+    )
+    .err()
+    .expect("refused");
+    assert!(
+        refused.contains("--allow-embed https://blog.example/page"),
+        "{refused}"
+    );
 }
 
 #[tokio::test]
