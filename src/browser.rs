@@ -90,6 +90,15 @@ pub fn set_root_attribute(name: &str, value: Option<&str>) {
     }
 }
 
+/// Sets a custom property on `<html>` (a design token the embedding page chose).
+pub fn set_root_style(property: &str, value: &str) {
+    if let Some(root) = gloo_utils::document().document_element() {
+        if let Some(root) = root.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = root.style().set_property(property, value);
+        }
+    }
+}
+
 /// Whether the tab is in the background.
 pub fn page_hidden() -> bool {
     gloo_utils::document().hidden()

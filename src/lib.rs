@@ -3,6 +3,7 @@
 //! The pure core (job store, poll scheduler, form, settings) builds and is tested on the
 //! host; the browser half (HTTP client, hooks, components) exists only on wasm32.
 
+pub mod embed;
 pub mod form;
 pub mod i18n;
 pub mod jobs;

@@ -2,6 +2,10 @@
 //! ChromeDriver on another, and a headless Chromium session. Paths come from `cargo xtask
 //! test` through `KREA_PROXY_BIN`, `KREA_DIST` and `CHROMEDRIVER`.
 
+mod host_site;
+
+pub use host_site::HostSite;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::path::PathBuf;
@@ -205,12 +209,25 @@ impl Stack {
 
     /// The browser in front of an already started proxy that serves the app.
     pub async fn with_proxy(proxy: Proxy) -> Stack {
+        Stack::with_proxy_and_prefs(proxy, json!({})).await
+    }
+
+    /// The same, with more Chromium preferences (e.g. storage blocked in frames).
+    pub async fn with_proxy_and_prefs(proxy: Proxy, prefs: serde_json::Value) -> Stack {
         let base = proxy.base.clone();
         let port = free_port().await;
         let downloads = out_dir().join(format!("downloads-{port}"));
         let _ = std::fs::remove_dir_all(&downloads);
         std::fs::create_dir_all(&downloads).expect("download folder");
         let driver = Driver::start(port);
+        let mut all_prefs = json!({
+            "download.default_directory": downloads.to_string_lossy(),
+            "download.prompt_for_download": false,
+            "intl.accept_languages": "en-US,en"
+        });
+        if let (Some(all), Some(more)) = (all_prefs.as_object_mut(), prefs.as_object()) {
+            all.extend(more.clone());
+        }
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
@@ -220,11 +237,7 @@ impl Stack {
                          "--disable-background-networking", "--disable-component-update",
                          "--disable-sync", "--no-first-run", "--window-size=1440,900",
                          "--lang=en-US"],
-                "prefs": {
-                    "download.default_directory": downloads.to_string_lossy(),
-                    "download.prompt_for_download": false,
-                    "intl.accept_languages": "en-US,en"
-                }
+                "prefs": all_prefs
             }),
         );
         let mut browser = None;

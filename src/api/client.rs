@@ -57,6 +57,26 @@ impl KreaClient {
         Ok(body["session"].as_str().map(str::to_owned))
     }
 
+    /// `GET /embedders`: the sites this proxy lets an embedded studio talk to (none when the
+    /// proxy lists none, or is not one that says).
+    pub async fn embedders(&self) -> Result<Vec<String>, ApiError> {
+        let url = format!("{}/embedders", self.base);
+        let response = Request::get(&url)
+            .send()
+            .await
+            .map_err(|e| self.network(e))?;
+        if response.status() == 404 {
+            return Ok(Vec::new());
+        }
+        let body: Value = read_json(response).await?;
+        Ok(body["origins"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|origin| origin.as_str().map(str::to_owned))
+            .collect())
+    }
+
     /// `GET /limits`: the rate limit closest to running out, or `None` without limits.
     pub async fn limit_left(&self) -> Result<Option<LimitLeft>, ApiError> {
         let url = format!("{}/limits", self.base);

@@ -1,10 +1,12 @@
-use super::{GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel, StorageNotice};
+use super::{EmbedGate, GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel, StorageNotice};
 use crate::api::KreaClient;
+use crate::embed::Event;
 use crate::hooks::{
-    use_access_key, use_announcements, use_clock, use_discovered_models, use_form_draft,
-    use_history_files, use_job_actions, use_job_history, use_job_poller, use_limit_left,
-    use_locale, use_matching_jobs, use_proxy_session, use_ready_mark, use_runtime_config,
-    use_settings, use_submit, use_texts, use_theme, JobActionsContext,
+    browser_storage, embed_request, use_access_key, use_announcements, use_clock,
+    use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_job_actions,
+    use_job_history, use_job_poller, use_limit_left, use_locale, use_matching_jobs,
+    use_proxy_session, use_ready_mark, use_runtime_config, use_settings, use_submit, use_texts,
+    use_theme, EmbedHost, EmbedMode, EmbedWiring, JobActionsContext, Kept,
 };
 use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
@@ -13,12 +15,17 @@ use crate::jobs::JobStore;
 use crate::settings::{proxy_base, RuntimeConfig};
 use leptos::prelude::*;
 
-/// The whole app: waits for the deployment's `config.json`, then shows the studio.
+/// The whole app: waits for the deployment's `config.json`, then shows the studio, or on the
+/// embed page (`/embed/`) the studio as the embedding page asked for it.
 #[component]
 pub fn App() -> impl IntoView {
     let config = use_runtime_config();
+    let embedded = embed_request();
     move || match config.get() {
-        Some(config) => view! { <Studio config /> }.into_any(),
+        Some(config) => match embedded.clone() {
+            None => view! { <Studio config /> }.into_any(),
+            Some(options) => view! { <EmbedGate config options /> }.into_any(),
+        },
         // Before the settings are read, the browser's language is the best guess.
         None => {
             let languages = crate::browser::preferred_languages();
@@ -28,15 +35,21 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The studio for one deployment configuration.
+/// The studio for one deployment configuration; `embed`: the page it is embedded in.
 #[component]
-pub fn Studio(config: RuntimeConfig) -> impl IntoView {
+pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>) -> impl IntoView {
+    provide_context(EmbedMode(embed));
     let settings = use_settings();
     let locale = use_locale(settings);
     use_theme(settings);
     let texts = use_texts();
     let access_key = use_access_key();
-    let base = Memo::new(move |_| proxy_base(&config, &settings.get()));
+    // Embedded: the proxy the host page named, else the deployment's.
+    let embed_proxy = embed.and_then(|host| host.with_options(|o| o.proxy.clone()));
+    let base = Memo::new(move |_| match &embed_proxy {
+        Some(proxy) => proxy.clone(),
+        None => proxy_base(&config, &settings.get()),
+    });
     // Without the session: asks a public proxy for one.
     let plain_client = Memo::new(move |_| KreaClient::new(base.get(), Some(access_key.get())));
     let session = use_proxy_session(plain_client, base);
@@ -58,7 +71,7 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
     provide_context(submitter);
     let form = use_form_draft();
     let viewing = RwSignal::new(None::<(String, usize)>);
-    let actions = use_job_actions(JobActionsContext {
+    let mut actions = use_job_actions(JobActionsContext {
         store: jobs,
         client,
         models,
@@ -66,6 +79,21 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
         form,
         viewing,
         texts,
+    });
+    actions.choose = embed.map(|host| {
+        Callback::new(move |(id, index): (String, usize)| {
+            let chosen = jobs.with_untracked(|s| {
+                let entry = s.get(&id)?;
+                Some(Event::ImageChosen {
+                    url: entry.images().get(index)?.clone(),
+                    job_id: id.clone(),
+                    prompt: entry.prompt().to_owned(),
+                })
+            });
+            if let Some(event) = chosen {
+                host.post(&event);
+            }
+        })
     });
     provide_context(actions);
     let files = use_history_files(jobs, texts);
@@ -87,6 +115,22 @@ pub fn Studio(config: RuntimeConfig) -> impl IntoView {
         }
     });
     let limit_left = use_limit_left(client, jobs);
+    if let Some(host) = embed {
+        let storage = history.status;
+        use_embed_host(
+            host,
+            EmbedWiring {
+                settings,
+                form,
+                models,
+                jobs,
+                loaded,
+                storage_unavailable: Signal::derive(move || {
+                    storage.with(|s| s.in_memory_only) || browser_storage(Kept::Always).is_none()
+                }),
+            },
+        );
+    }
     let spent = Memo::new(move |_| {
         models.with(|models| jobs.with_list(|s| Spent::of(models, s.entries())))
     });

@@ -278,7 +278,16 @@ fn card_buttons(
             if let Some(seed) = seed {
                 copies.push(button(|t| t.copy_seed, "copy-seed", copy(seed)).into_any());
             }
+            let choose = actions.choose.map(|choose| {
+                let id = id.clone();
+                button(
+                    |t| t.use_image,
+                    "use-image",
+                    Box::new(move || choose.run((id.clone(), 0))),
+                )
+            });
             view! {
+                {choose}
                 {button(|t| t.download, "download-job", download)}
                 {button(|t| t.reuse, "reuse-job", with_id(actions.reuse))}
                 {button(|t| t.vary_seed, "vary-job", with_id(actions.vary_seed))}

@@ -1,6 +1,7 @@
 //! Views. Thin: they read signals, call callbacks, and hold no HTTP.
 
 mod app;
+mod embed_gate;
 mod field_input;
 mod grid_toolbar;
 mod job_card;
@@ -12,6 +13,7 @@ mod storage_notice;
 mod submission_card;
 
 pub use app::{App, Studio};
+pub use embed_gate::EmbedGate;
 pub use field_input::FieldInput;
 pub use grid_toolbar::GridToolbar;
 pub use job_card::JobCard;

@@ -1,7 +1,7 @@
 use super::FieldInput;
 use crate::api::LimitLeft;
 use crate::form::{FormState, SIZE_PRESETS};
-use crate::hooks::{tr, use_locale_context, use_texts};
+use crate::hooks::{tr, use_locale_context, use_texts, EmbedMode};
 use crate::i18n::{field_label, fill, limit_left_words, IntlFormat, Texts};
 use crate::jobs::pricing::price_text;
 use crate::jobs::variations::{random_seed, variations, MAX_VARIATIONS};
@@ -72,6 +72,17 @@ pub fn PromptForm(
         }
     };
     let model_id = Memo::new(move |_| form.with(|f| f.model_id.clone()));
+    let offered = expect_context::<EmbedMode>()
+        .0
+        .and_then(|host| host.with_options(|o| (!o.models.is_empty()).then(|| o.models.clone())));
+    // A host may offer a model Krea added after this catalogue: its spec names it.
+    if offered
+        .as_ref()
+        .is_some_and(|ids| ids.iter().any(|id| krea_api::catalogue::find(id).is_none()))
+    {
+        on_models_wanted.run(());
+    }
+    let offered = StoredValue::new(offered);
     let model_option = move |model: &'static ModelSpec| {
         view! {
             <option value=model.id>{move || picker_label(model, t.get(), &IntlFormat::of(locale.get()))}</option>
@@ -100,10 +111,22 @@ pub fn PromptForm(
                         models.with(|models| form.update(|f| f.switch_to(models, &id)));
                     }
                 >
-                    {MODELS.iter().map(model_option).collect_view()}
+                    {move || offered.with_value(|offered| match offered {
+                        // Embedded: the models the host page offers, in its order.
+                        Some(ids) => models
+                            .with(|models| ids.iter().filter_map(|id| models.find(id)).collect::<Vec<_>>())
+                            .into_iter()
+                            .map(model_option)
+                            .collect_view()
+                            .into_any(),
+                        None => MODELS.iter().map(model_option).collect_view().into_any(),
+                    })}
                     {move || {
                         models
                             .with(|models| {
+                                if offered.with_value(Option::is_some) {
+                                    return None;
+                                }
                                 let more = models.discovered();
                                 (!more.is_empty())
                                     .then(|| {

@@ -36,6 +36,9 @@ pub struct JobActions {
     pub download: Callback<(String, usize)>,
     /// Opens the job's image number `index` in the viewer.
     pub view: Callback<(String, usize)>,
+    /// "Use this image" (job id, image index): set when the studio is embedded, and the
+    /// host page decides what choosing means.
+    pub choose: Option<Callback<(String, usize)>>,
     /// Short-lived words about the last action on a job ("Copied"), not kept in the history.
     pub flash: RwSignal<HashMap<String, String>>,
 }
@@ -180,6 +183,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
         copy,
         download,
         view,
+        choose: None,
         flash,
     }
 }

@@ -13,6 +13,7 @@ pub mod safe_url;
 pub mod scheduler;
 pub mod store;
 pub mod submission;
+pub mod transitions;
 pub mod variations;
 
 pub use scheduler::PollScheduler;

@@ -3,6 +3,9 @@
 //! cached for good; `index.html` and `config.json` must be asked for again every time.
 
 use crate::serve_headers::{ServeHeaders, EMBED_PATH};
+
+/// The embed loader, which other sites' pages load.
+const EMBED_LOADER: &str = "/embed.js";
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
@@ -25,14 +28,24 @@ pub fn service<S: Clone + Send + Sync + 'static>(dir: &Path, security: ServeHead
         .fallback_service(files)
         .layer(middleware::from_fn(cache_rules))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
-            let csp = if request.uri().path().starts_with(EMBED_PATH) {
+            let path = request.uri().path();
+            let csp = if path.starts_with(EMBED_PATH) {
                 security.embed_csp.clone()
             } else {
                 security.csp.clone()
             };
+            let loader = path == EMBED_LOADER;
             async move {
                 let mut response = next.run(request).await;
                 let headers = response.headers_mut();
+                // Other sites load the loader as a module script, which browsers fetch with
+                // CORS. It is public, and carries no credentials.
+                if loader {
+                    headers.insert(
+                        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                        HeaderValue::from_static("*"),
+                    );
+                }
                 headers.insert(header::CONTENT_SECURITY_POLICY, csp);
                 headers.insert(
                     header::X_CONTENT_TYPE_OPTIONS,

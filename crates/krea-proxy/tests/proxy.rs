@@ -469,6 +469,15 @@ async fn the_served_app_carries_a_policy_made_for_it() {
         csp.contains("connect-src 'self' https://*.krea.ai https:"),
         "{csp}"
     );
+    // The loader is a module script other sites load: with CORS, for anyone.
+    std::fs::write(dir.join("embed.js"), "export {}").unwrap();
+    let loader = reqwest::Client::new()
+        .get(format!("{base}/embed.js"))
+        .header("origin", "https://blog.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(loader.headers()["access-control-allow-origin"], "*");
     // Which sites may embed, for a studio framed by one (no key needed: nothing secret).
     let listed: Value = get(format!("{base}/embedders")).await.json().await.unwrap();
     assert_eq!(
@@ -487,8 +496,7 @@ async fn an_embedder_that_is_not_an_origin_is_refused_at_start() {
         krea_proxy::app::upstream(&config).unwrap(),
         krea_proxy::state::Stores::memory(),
     )
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert!(
         refused.contains("--allow-embed https://blog.example/page"),
         "{refused}"

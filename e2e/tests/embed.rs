@@ -1,0 +1,507 @@
+//! Another site embeds the studio: host pages on their own origins (`127.0.0.1:A`,
+//! `127.0.0.1:D`), the studio on another site (`localhost:B`), its API proxy on a third port.
+//! What a site owner relies on: the events and their shapes, the commands, the frame's
+//! height, origins checked both ways, lazy loading, independent instances, blocked storage.
+
+use fantoccini::Locator;
+use krea_e2e::{HostSite, Proxy, Stack};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const EVENTS: &str = "['ready','resize','job:submitted','job:completed','job:failed',\
+'image:chosen','error','warning']";
+
+struct Embedding {
+    stack: Stack,
+    /// The site allowed to embed by both the studio's server and the API proxy.
+    host: HostSite,
+    /// A site the studio's server lets frame it, but the API proxy does not list.
+    other: HostSite,
+    /// `http://localhost:B`: where the studio and `embed.js` are.
+    studio: String,
+    /// `http://127.0.0.1:C`: the proxy the host pages name.
+    api: String,
+    _api: Proxy,
+}
+
+async fn embedding(prefs: Value) -> Embedding {
+    let host = HostSite::start().await;
+    let other = HostSite::start().await;
+    let dist = std::env::var("KREA_DIST").expect("KREA_DIST");
+    let server = Proxy::start(
+        &[
+            "--simulate",
+            "--sim-job-ms",
+            "800",
+            "--serve",
+            &dist,
+            "--allow-embed",
+            &host.origin,
+            "--allow-embed",
+            &other.origin,
+        ],
+        &[],
+    )
+    .await;
+    let studio = server.base.replace("127.0.0.1", "localhost");
+    let api_proxy = Proxy::start(
+        &[
+            "--simulate",
+            "--sim-job-ms",
+            "800",
+            "--allow-origin",
+            &studio,
+            "--allow-embed",
+            &host.origin,
+        ],
+        &[],
+    )
+    .await;
+    let api = api_proxy.base.clone();
+    let stack = Stack::with_proxy_and_prefs(server, prefs).await;
+    Embedding {
+        stack,
+        host,
+        other,
+        studio,
+        api,
+        _api: api_proxy,
+    }
+}
+
+/// A host page: the loader, these elements, and a log of every studio event in `window.seen`.
+fn host_page(studio: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html><html><head><meta charset="utf-8">
+<script type="module" src="{studio}/embed.js"></script>
+<style>body {{ margin: 0; font: 16px serif; }} krea-studio {{ display: block; max-width: 800px; }}</style>
+</head><body><h1>A blog post</h1>{body}
+<script>
+window.seen = [];
+for (const type of {EVENTS}) {{
+  document.addEventListener('krea:' + type,
+    (e) => window.seen.push({{ type, on: e.target.id, payload: e.detail }}), true);
+}}
+</script></body></html>"#
+    )
+}
+
+impl Embedding {
+    async fn open(&self, site: &HostSite, path: &str) {
+        self.stack.browser.goto(&site.url(path)).await.unwrap();
+    }
+
+    async fn seen(&self) -> Vec<Value> {
+        serde_json::from_value(self.stack.eval("return window.seen || [];").await).unwrap()
+    }
+
+    /// Waits (up to 30 s) for an event of `kind` from the element `on`, and returns its payload.
+    async fn event(&self, kind: &str, on: &str) -> Value {
+        for _ in 0..300 {
+            if let Some(event) = self
+                .seen()
+                .await
+                .into_iter()
+                .find(|e| e["type"] == kind && e["on"] == on)
+            {
+                return event["payload"].clone();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no {kind} from #{on}; seen: {:?}", self.seen().await);
+    }
+
+    /// Switches into the studio frame of `<krea-studio id=…>` (inside its shadow root).
+    async fn enter(&self, element: &str) {
+        let host = self.stack.browser.find(Locator::Id(element)).await.unwrap();
+        let root = host.shadow_root().await.unwrap();
+        let frame = root.find(Locator::Css("iframe")).await.unwrap();
+        frame.enter_frame().await.unwrap();
+    }
+
+    async fn leave(&self) {
+        self.stack.browser.enter_parent_frame().await.unwrap();
+    }
+
+    /// The frame's height on the host page, in CSS pixels.
+    async fn frame_height(&self, element: &str) -> f64 {
+        let script = format!(
+            "return document.getElementById('{element}').shadowRoot.querySelector('iframe')\
+             .getBoundingClientRect().height;"
+        );
+        self.stack.eval(&script).await.as_f64().unwrap()
+    }
+
+    /// Runs a handle method on `<krea-studio id=…>` (the element offers the handle's API).
+    async fn command(&self, element: &str, call: &str) {
+        let script = format!("document.getElementById('{element}').{call};");
+        self.stack.eval(&script).await;
+    }
+}
+
+#[tokio::test]
+async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() {
+    let site = embedding(json!({})).await;
+    let element = format!(
+        r#"<krea-studio id="s1" proxy="{}" models="bfl/flux-1-dev,google/nano-banana-pro" theme="light" locale="en" accent="rgb(200, 30, 90)"></krea-studio>"#,
+        site.api
+    );
+    site.host
+        .page("/post.html", &host_page(&site.studio, &element), None);
+    site.open(&site.host, "/post.html").await;
+
+    // `ready`, in the contract's shape.
+    let ready = site.event("ready", "s1").await;
+    assert!(
+        ready["version"].as_str().is_some_and(|v| !v.is_empty()),
+        "{ready}"
+    );
+    let capabilities: Vec<String> = serde_json::from_value(ready["capabilities"].clone()).unwrap();
+    for wanted in ["setTheme", "setLocale", "prefill", "reset", "image:chosen"] {
+        assert!(capabilities.iter().any(|c| c == wanted), "{capabilities:?}");
+    }
+
+    // The frame is as tall as the studio's content.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    site.enter("s1").await;
+    let content = site
+        .stack
+        .eval("return document.body.getBoundingClientRect().height;")
+        .await
+        .as_f64()
+        .unwrap();
+    // Only the models the host offers, in its order; the host's accent colour.
+    let offered = site
+        .stack
+        .eval("return [...document.querySelectorAll('[data-testid=model-select] option')].map(o => o.value);")
+        .await;
+    assert_eq!(offered, json!(["bfl/flux-1-dev", "google/nano-banana-pro"]));
+    let accent = site
+        .stack
+        .eval("return getComputedStyle(document.querySelector('[data-testid=generate-button]')).backgroundColor;")
+        .await;
+    assert_eq!(accent, "rgb(200, 30, 90)");
+    site.leave().await;
+    let height = site.frame_height("s1").await;
+    assert!(
+        (height - content.ceil()).abs() <= 1.0,
+        "frame {height} for content {content}"
+    );
+
+    // Commands visibly apply.
+    site.command("s1", "setTheme('dark')").await;
+    site.command("s1", "setLocale('it')").await;
+    site.command(
+        "s1",
+        "prefill({prompt: 'a lighthouse at dusk', model: 'google/nano-banana-pro'})",
+    )
+    .await;
+    site.enter("s1").await;
+    let applied = "return [document.documentElement.dataset.theme, document.documentElement.lang, \
+        document.querySelector('[data-testid=prompt-input]').value, \
+        document.querySelector('[data-testid=model-select]').value];";
+    let mut state = Value::Null;
+    for _ in 0..50 {
+        state = site.stack.eval(applied).await;
+        if state
+            == json!([
+                "dark",
+                "it",
+                "a lighthouse at dusk",
+                "google/nano-banana-pro"
+            ])
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        state,
+        json!([
+            "dark",
+            "it",
+            "a lighthouse at dusk",
+            "google/nano-banana-pro"
+        ])
+    );
+    // A model the host did not offer is not taken.
+    site.leave().await;
+    site.command("s1", "prefill({model: 'bfl/flux-1-kontext-dev'})")
+        .await;
+    site.enter("s1").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        site.stack.value("model-select").await,
+        "google/nano-banana-pro"
+    );
+
+    // A full generate: submitted, then completed with the image, then chosen by the person.
+    site.stack.select("model-select", "bfl/flux-1-dev").await;
+    site.stack.click("generate-button").await;
+    site.leave().await;
+    let submitted = site.event("job:submitted", "s1").await;
+    assert_eq!(submitted["model"], "bfl/flux-1-dev");
+    assert_eq!(submitted["prompt"], "a lighthouse at dusk");
+    let job_id = submitted["jobId"].as_str().unwrap().to_owned();
+    let completed = site.event("job:completed", "s1").await;
+    assert_eq!(completed["jobId"], job_id.as_str());
+    let url = completed["urls"][0].as_str().unwrap().to_owned();
+    assert!(url.starts_with(&site.api), "{url}");
+    let order: Vec<String> = site
+        .seen()
+        .await
+        .iter()
+        .filter(|e| e["type"].as_str().is_some_and(|t| t.starts_with("job:")))
+        .map(|e| e["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(order, ["job:submitted", "job:completed"]);
+    site.enter("s1").await;
+    // As a person would: scroll to the card's button, then press it.
+    site.stack
+        .eval(
+            "document.querySelector('[data-testid=use-image]').scrollIntoView({block: 'center'});",
+        )
+        .await;
+    site.stack.click("use-image").await;
+    site.leave().await;
+    let chosen = site.event("image:chosen", "s1").await;
+    assert_eq!(
+        chosen,
+        json!({"url": url, "jobId": job_id, "prompt": "a lighthouse at dusk"})
+    );
+
+    // Content sized by the viewport does not make the frame grow forever.
+    site.enter("s1").await;
+    site.stack
+        .eval(
+            "const tall = document.createElement('div'); tall.style.height = '100vh'; \
+               document.body.append(tall);",
+        )
+        .await;
+    site.leave().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let settled = site.frame_height("s1").await;
+    for _ in 0..8 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert_eq!(
+            site.frame_height("s1").await,
+            settled,
+            "the frame kept growing"
+        );
+    }
+
+    // On a phone, the compact layout fits 360 px without scrolling sideways.
+    site.stack.resize(360, 740).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    site.enter("s1").await;
+    let fits = site
+        .stack
+        .eval(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;",
+        )
+        .await;
+    assert_eq!(fits, json!(true));
+    site.leave().await;
+    site.stack.close().await;
+}
+
+#[tokio::test]
+async fn messages_go_only_to_the_named_host_and_come_only_from_it() {
+    let site = embedding(json!({})).await;
+    let (host, other, studio, api) = (
+        &site.host.origin,
+        &site.other.origin,
+        &site.studio,
+        &site.api,
+    );
+    // A page of another site frames the studio claiming to be the host: a studio posting to
+    // "*" would be heard there.
+    site.other.page(
+        "/nest.html",
+        &format!(
+            r#"<!doctype html><script>window.heard = 0;
+addEventListener('message', (e) => {{ if (e.data && e.data.ns === 'krea-studio') window.heard++; }});
+</script><iframe id="studio" src="{studio}/embed/#id=nested&parent={host}"></iframe>"#
+        ),
+        None,
+    );
+    // A sibling frame of another site sends the studio a command.
+    site.other.page(
+        "/spoof.html",
+        r#"<!doctype html><script>
+const spoof = {ns: 'krea-studio', v: 1, id: 'manual', type: 'prefill', payload: {prompt: 'spoofed'}};
+setInterval(() => parent.frames[0].postMessage(spoof, '*'), 200);
+</script>"#,
+        None,
+    );
+    site.host.page(
+        "/frames.html",
+        &format!(
+            r#"<!doctype html><iframe id="studio" src="{studio}/embed/#id=manual&parent={host}&proxy={api}"></iframe>
+<iframe src="{other}/spoof.html"></iframe><iframe id="nest" src="{other}/nest.html"></iframe>"#
+        ),
+        None,
+    );
+    site.open(&site.host, "/frames.html").await;
+    let studio_frame = site
+        .stack
+        .browser
+        .find(Locator::Id("studio"))
+        .await
+        .unwrap();
+    studio_frame.enter_frame().await.unwrap();
+    site.stack.element("prompt-input").await;
+    site.leave().await;
+    // The same command from the host page itself is taken.
+    let legit = format!(
+        "document.getElementById('studio').contentWindow.postMessage({{ns: 'krea-studio', v: 1, \
+         id: 'manual', type: 'prefill', payload: {{prompt: 'from the host'}}}}, '{studio}');"
+    );
+    site.stack.eval(&legit).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let studio_frame = site
+        .stack
+        .browser
+        .find(Locator::Id("studio"))
+        .await
+        .unwrap();
+    studio_frame.enter_frame().await.unwrap();
+    assert_eq!(site.stack.value("prompt-input").await, "from the host");
+    site.leave().await;
+
+    // The nested studio runs (so it has posted), and the page of the other site heard nothing.
+    let nest = site.stack.browser.find(Locator::Id("nest")).await.unwrap();
+    nest.enter_frame().await.unwrap();
+    let inner = site
+        .stack
+        .browser
+        .find(Locator::Id("studio"))
+        .await
+        .unwrap();
+    inner.enter_frame().await.unwrap();
+    site.stack.element("prompt-input").await;
+    site.stack.browser.enter_parent_frame().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(site.stack.eval("return window.heard;").await, json!(0));
+    site.leave().await;
+
+    // A site the API proxy does not list: the studio says so, and sends nothing.
+    let element = format!(r#"<krea-studio id="s1" proxy="{api}"></krea-studio>"#);
+    site.other
+        .page("/post.html", &host_page(studio, &element), None);
+    site.open(&site.other, "/post.html").await;
+    site.enter("s1").await;
+    assert!(site.stack.text("embed-refused").await.contains("proxy"));
+    site.leave().await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(site.seen().await, Vec::<Value>::new());
+    site.stack.close().await;
+}
+
+#[tokio::test]
+async fn lazy_instances_wait_and_two_on_a_page_stay_apart_under_a_strict_policy() {
+    let site = embedding(json!({})).await;
+    let (studio, api) = (&site.studio, &site.api);
+    // The host page allows scripts and frames from the studio only.
+    let policy = format!(
+        "default-src 'none'; script-src {studio}; frame-src {studio}; style-src 'unsafe-inline'"
+    );
+    let page = format!(
+        r#"<!doctype html><html><head><script type="module" src="{studio}/embed.js"></script></head><body>
+<krea-studio id="a" proxy="{api}"></krea-studio>
+<krea-studio id="b" proxy="{api}" theme="dark"></krea-studio>
+<krea-studio id="c" proxy="{api}" loading="click" label="Try the generator"></krea-studio>
+<div style="height: 4000px"></div>
+<krea-studio id="d" proxy="{api}" loading="lazy"></krea-studio>
+</body></html>"#
+    );
+    site.host.page("/two.html", &page, Some(&policy));
+    site.open(&site.host, "/two.html").await;
+    site.enter("a").await;
+    site.stack.element("prompt-input").await;
+    site.leave().await;
+    site.enter("b").await;
+    site.stack.element("prompt-input").await;
+    site.leave().await;
+    let frames = "return ['a','b','c','d'].map(id => \
+        !!document.getElementById(id).shadowRoot.querySelector('iframe'));";
+    assert_eq!(
+        site.stack.eval(frames).await,
+        json!([true, true, false, false])
+    );
+    // Nothing of the studio was fetched for the waiting ones: two embed pages, not four.
+    let embeds = "return performance.getEntriesByType('resource')\
+        .filter(r => r.name.includes('/embed/')).length;";
+    assert_eq!(site.stack.eval(embeds).await, json!(2));
+
+    // A command to one instance leaves the other alone.
+    site.command("a", "prefill({prompt: 'only for a'})").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    site.enter("a").await;
+    assert_eq!(site.stack.value("prompt-input").await, "only for a");
+    let theme = "return document.documentElement.dataset.theme || 'auto';";
+    assert_eq!(site.stack.eval(theme).await, json!("auto"));
+    site.leave().await;
+    site.enter("b").await;
+    assert_eq!(site.stack.value("prompt-input").await, "");
+    assert_eq!(site.stack.eval(theme).await, json!("dark"));
+    site.leave().await;
+
+    // The click placeholder loads on click; the lazy one when scrolled to.
+    let placeholder = "document.getElementById('c').shadowRoot.querySelector('button').click();";
+    site.stack.eval(placeholder).await;
+    site.stack
+        .eval("document.getElementById('d').scrollIntoView();")
+        .await;
+    for _ in 0..50 {
+        if site.stack.eval(frames).await == json!([true, true, true, true]) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        site.stack.eval(frames).await,
+        json!([true, true, true, true])
+    );
+    site.enter("d").await;
+    site.stack.element("prompt-input").await;
+    site.leave().await;
+
+    // Taking the element out destroys its studio: the frame goes with it.
+    let removed = "const a = document.getElementById('a'); a.remove(); \
+        return a.shadowRoot.childElementCount;";
+    assert_eq!(site.stack.eval(removed).await, json!(0));
+    // The strict policy saw nothing it had to block.
+    assert_eq!(site.stack.csp_violations().await, Vec::<String>::new());
+    site.stack.close().await;
+}
+
+#[tokio::test]
+async fn with_storage_blocked_the_embedded_studio_still_works_and_warns() {
+    // Site data blocked: localStorage and IndexedDB throw, as in some private modes and
+    // third-party frames.
+    let site = embedding(json!({"profile.default_content_setting_values.cookies": 2})).await;
+    let element = format!(
+        r#"<krea-studio id="s1" proxy="{}"></krea-studio>"#,
+        site.api
+    );
+    site.host
+        .page("/post.html", &host_page(&site.studio, &element), None);
+    site.open(&site.host, "/post.html").await;
+    site.event("ready", "s1").await;
+    site.enter("s1").await;
+    let probe = "try { localStorage.length; return 'open'; } catch (e) { return e.name; }";
+    assert_eq!(site.stack.eval(probe).await, "SecurityError");
+    site.leave().await;
+    assert_eq!(
+        site.event("warning", "s1").await,
+        json!({"code": "storage_unavailable"})
+    );
+    site.enter("s1").await;
+    site.stack.type_into("prompt-input", "kept in memory").await;
+    site.stack.click("generate-button").await;
+    site.leave().await;
+    let completed = site.event("job:completed", "s1").await;
+    assert!(completed["urls"][0].is_string(), "{completed}");
+    site.stack.close().await;
+}

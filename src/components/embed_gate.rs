@@ -1,0 +1,60 @@
+use super::Studio;
+use crate::api::KreaClient;
+use crate::browser;
+use crate::embed::{EmbedOptions, OptionError};
+use crate::hooks::{tr, use_locale, use_settings, use_texts, EmbedHost};
+use crate::settings::{proxy_base, RuntimeConfig, Settings};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The embed page: the studio, in its compact layout, once the proxy it will use lists the
+/// embedding page's site (`GET /embedders`). A page it does not list gets a short note and
+/// no messages: otherwise any site could frame the studio and spend through its proxy.
+#[component]
+pub fn EmbedGate(
+    config: RuntimeConfig,
+    options: Result<EmbedOptions, OptionError>,
+) -> impl IntoView {
+    browser::set_root_attribute("data-embed", Some(""));
+    // Words before the studio's own settings exist: the host's language, else the browser's.
+    let settings = use_settings();
+    if let Ok(options) = &options {
+        let language = options.locale;
+        settings.update(|s| s.language = language);
+    }
+    use_locale(settings);
+    let t = use_texts();
+    let options = match options {
+        Ok(options) => options,
+        Err(error) => {
+            leptos::logging::error!("{error}");
+            return view! {
+                <p class="embed-note" data-testid="embed-error" role="alert">
+                    {tr(t, |t| t.embed_misconfigured)} " " <code>{error.to_string()}</code>
+                </p>
+            }
+            .into_any();
+        }
+    };
+    let proxy = options
+        .proxy
+        .clone()
+        .unwrap_or_else(|| proxy_base(&config, &Settings::default()));
+    let allowed = RwSignal::new(None::<bool>);
+    let parent = options.parent.clone();
+    spawn_local(async move {
+        let listed = KreaClient::new(proxy, None).embedders().await;
+        let allowed_here = listed.is_ok_and(|origins| origins.contains(&parent));
+        allowed.try_set(Some(allowed_here));
+    });
+    let host = EmbedHost::new(options);
+    (move || match allowed.get() {
+        None => view! { <p class="loading">{tr(t, |t| t.loading)}</p> }.into_any(),
+        Some(false) => view! {
+            <p class="embed-note" data-testid="embed-refused" role="alert">{tr(t, |t| t.embed_refused)}</p>
+        }
+        .into_any(),
+        Some(true) => view! { <Studio config=config.clone() embed=host /> }.into_any(),
+    })
+    .into_any()
+}
