@@ -10,7 +10,6 @@ use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, Transact
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-const NAME: &str = "krea-studio";
 /// Version 1: `jobs`, keyed by `job.job_id`; `submissions`, keyed by `key`. A later version
 /// adds its step to `upgrade` and keeps the earlier ones, so any old database catches up.
 const VERSION: u32 = 1;
@@ -102,10 +101,11 @@ fn to_js<T: Serialize>(value: &T) -> Option<JsValue> {
 }
 
 impl HistoryDb {
-    pub async fn open() -> Result<Self, StorageError> {
+    /// Opens (or creates) the database called `name` (see [`crate::storage_scope`]).
+    pub async fn open(name: &str) -> Result<Self, StorageError> {
         let factory = Factory::new().map_err(|_| StorageError::Unavailable)?;
         let mut request = factory
-            .open(NAME, Some(VERSION))
+            .open(name, Some(VERSION))
             .map_err(|_| StorageError::Unavailable)?;
         request.on_upgrade_needed(|event| {
             let Ok(db) = event.database() else {

@@ -2,16 +2,18 @@
 //! survive the page that made them (see [`crate::jobs::journal`]).
 
 use crate::hooks::{browser_storage, Kept};
-use crate::jobs::journal::{Line, PREFIX};
+use crate::jobs::journal::Line;
 
 pub struct HistoryJournal {
     storage: web_sys::Storage,
+    /// This studio's lines start with it.
+    prefix: String,
 }
 
 impl HistoryJournal {
     /// `None` where the browser keeps no localStorage for the page.
-    pub fn open() -> Option<Self> {
-        browser_storage(Kept::Always).map(|storage| HistoryJournal { storage })
+    pub fn open(prefix: String) -> Option<Self> {
+        browser_storage(Kept::Always).map(|storage| HistoryJournal { storage, prefix })
     }
 
     /// Keeps the lines now. Returns whether every one was kept (storage can be full).
@@ -36,7 +38,7 @@ impl HistoryJournal {
         let count = self.storage.length().unwrap_or(0);
         let keys: Vec<String> = (0..count)
             .filter_map(|at| self.storage.key(at).ok().flatten())
-            .filter(|key| key.starts_with(PREFIX))
+            .filter(|key| key.starts_with(&self.prefix))
             .collect();
         keys.into_iter()
             .filter_map(|key| {

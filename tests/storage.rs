@@ -8,6 +8,7 @@ use krea_studio::history_db::{HistoryDb, Write, JOBS};
 use krea_studio::hooks::{browser_storage, Kept, HISTORY_KEY};
 use krea_studio::jobs::{JobEntry, JobStore};
 use krea_studio::settings::RuntimeConfig;
+use krea_studio::storage_scope::StorageScope;
 use leptos::prelude::*;
 use serde_json::json;
 use wasm_bindgen::JsCast;
@@ -44,7 +45,9 @@ fn entry(n: usize) -> JobEntry {
 }
 
 async fn empty_database() {
-    let db = HistoryDb::open().await.expect("IndexedDB opens");
+    let db = HistoryDb::open(StorageScope::studio().database())
+        .await
+        .expect("IndexedDB opens");
     db.clear().await.unwrap();
     db.close();
     if let Some(storage) = browser_storage(Kept::Always) {
@@ -115,7 +118,9 @@ fn run(script: &str) {
 #[wasm_bindgen_test]
 async fn two_thousand_jobs_are_two_thousand_records_that_read_back_the_same() {
     empty_database().await;
-    let db = HistoryDb::open().await.expect("IndexedDB opens");
+    let db = HistoryDb::open(StorageScope::studio().database())
+        .await
+        .expect("IndexedDB opens");
     let mut store = JobStore::default();
     for n in 0..2000 {
         store.add(entry(n));
@@ -136,7 +141,9 @@ async fn two_thousand_jobs_are_two_thousand_records_that_read_back_the_same() {
 #[wasm_bindgen_test]
 async fn a_record_json_cannot_hold_does_not_hide_the_others() {
     empty_database().await;
-    let db = HistoryDb::open().await.unwrap();
+    let db = HistoryDb::open(StorageScope::studio().database())
+        .await
+        .unwrap();
     let mut store = JobStore::default();
     for n in 0..3 {
         store.add(entry(n));
@@ -170,9 +177,13 @@ async fn an_old_localstorage_history_moves_to_indexeddb_and_a_corrupt_record_is_
         .unwrap()
         .push(json!({"job": {"job_id": 42}, "model_id": []}));
     let storage = browser_storage(Kept::Always).unwrap();
-    storage.set_item(HISTORY_KEY, &text.to_string()).unwrap();
+    storage
+        .set_item(&StorageScope::studio().key(HISTORY_KEY), &text.to_string())
+        .unwrap();
     // And one corrupt record already in IndexedDB.
-    let db = HistoryDb::open().await.unwrap();
+    let db = HistoryDb::open(StorageScope::studio().database())
+        .await
+        .unwrap();
     let broken = js_sys::JSON::parse(
         r#"{"job": {"job_id": "4d0e5f97-9721-4422-b88c-ffffffffffff"}, "model_id": 7}"#,
     )
@@ -191,7 +202,10 @@ async fn an_old_localstorage_history_moves_to_indexeddb_and_a_corrupt_record_is_
     })
     .await;
     eventually(5, "the old copy to move aside", || {
-        storage.get_item(HISTORY_KEY).unwrap().is_none()
+        storage
+            .get_item(&StorageScope::studio().key(HISTORY_KEY))
+            .unwrap()
+            .is_none()
     })
     .await;
     assert!(
@@ -201,7 +215,9 @@ async fn an_old_localstorage_history_moves_to_indexeddb_and_a_corrupt_record_is_
             .is_some(),
         "the old copy is kept, not deleted"
     );
-    let db = HistoryDb::open().await.unwrap();
+    let db = HistoryDb::open(StorageScope::studio().database())
+        .await
+        .unwrap();
     let loaded = db.load().await.unwrap();
     assert_eq!(
         loaded.store.entries().len(),
@@ -257,7 +273,9 @@ async fn a_write_the_browser_refuses_is_said_at_once_and_the_jobs_stay() {
         .unchecked_into::<web_sys::HtmlElement>();
     remove.click();
     eventually(5, "the notice to clear", || notice(&root).is_empty()).await;
-    let db = HistoryDb::open().await.unwrap();
+    let db = HistoryDb::open(StorageScope::studio().database())
+        .await
+        .unwrap();
     assert_eq!(db.load().await.unwrap().store.entries().len(), 49);
     db.close();
     root.remove();

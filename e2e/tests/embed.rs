@@ -446,6 +446,15 @@ async fn lazy_instances_wait_and_two_on_a_page_stay_apart_under_a_strict_policy(
     assert_eq!(site.stack.value("prompt-input").await, "");
     assert_eq!(site.stack.eval(theme).await, json!("dark"));
     site.leave().await;
+    // Each keeps its own history: a job made in one never shows in the other.
+    site.enter("a").await;
+    site.stack.click("generate-button").await;
+    site.stack.wait_for_count("[data-testid=job-card]", 1).await;
+    site.leave().await;
+    site.enter("b").await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(site.stack.count("[data-testid=job-card]").await, 0);
+    site.leave().await;
 
     // The click placeholder loads on click; the lazy one when scrolled to.
     let placeholder = "document.getElementById('c').shadowRoot.querySelector('button').click();";

@@ -13,6 +13,7 @@ use crate::jobs::filter::JobFilter;
 use crate::jobs::pricing::Spent;
 use crate::jobs::JobStore;
 use crate::settings::{proxy_base, RuntimeConfig};
+use crate::storage_scope::StorageScope;
 use leptos::prelude::*;
 
 /// The whole app: waits for the deployment's `config.json`, then shows the studio, or on the
@@ -39,6 +40,10 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>) -> impl IntoView {
     provide_context(EmbedMode(embed));
+    provide_context(match embed {
+        Some(host) => host.with_options(|o| StorageScope::embedded(&o.instance)),
+        None => StorageScope::studio(),
+    });
     let settings = use_settings();
     let locale = use_locale(settings);
     use_theme(settings);

@@ -4,6 +4,7 @@ use crate::browser;
 use crate::embed::{EmbedOptions, OptionError};
 use crate::hooks::{tr, use_locale, use_settings, use_texts, EmbedHost};
 use crate::settings::{proxy_base, RuntimeConfig, Settings};
+use crate::storage_scope::StorageScope;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -16,6 +17,10 @@ pub fn EmbedGate(
     options: Result<EmbedOptions, OptionError>,
 ) -> impl IntoView {
     browser::set_root_attribute("data-embed", Some(""));
+    provide_context(match &options {
+        Ok(options) => StorageScope::embedded(&options.instance),
+        Err(_) => StorageScope::studio(),
+    });
     // Words before the studio's own settings exist: the host's language, else the browser's.
     let settings = use_settings();
     if let Ok(options) = &options {

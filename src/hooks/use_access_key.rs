@@ -1,7 +1,7 @@
 use super::use_stored::{use_stored, Kept};
 use leptos::prelude::*;
 
-const STORAGE_KEY: &str = "krea-studio.proxy-access-key";
+const STORAGE_KEY: &str = "proxy-access-key";
 
 /// The proxy's access key, if the proxy wants one. It is a password of sorts, so it lives in
 /// this tab's session storage only: it survives a reload, not closing the tab, and it is

@@ -2,7 +2,7 @@ use super::use_stored::{use_stored, Kept};
 use crate::form::{FormState, DEFAULT_MODEL};
 use leptos::prelude::*;
 
-const STORAGE_KEY: &str = "krea-studio.form";
+const STORAGE_KEY: &str = "form";
 
 /// The generate form, kept across reloads: a half-written prompt and its settings survive a
 /// refresh or a closed tab. A draft for a model this browser no longer knows starts over.

@@ -5,6 +5,7 @@ use crate::history_journal::HistoryJournal;
 use crate::jobs::journal;
 use crate::jobs::store::Changes;
 use crate::jobs::JobStore;
+use crate::storage_scope::StorageScope;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -13,14 +14,13 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// Where the history lived before IndexedDB (one JSON text in localStorage). It is moved
-/// into IndexedDB once, then kept under [`MIGRATED_KEY`] rather than deleted.
-pub const HISTORY_KEY: &str = "krea-studio.history";
-const MIGRATED_KEY: &str = "krea-studio.history.migrated";
+/// Where the history lived before IndexedDB (one JSON text in localStorage, under this
+/// name in the studio's scope). It is moved into IndexedDB once, then kept under
+/// [`MIGRATED_KEY`] rather than deleted.
+pub const HISTORY_KEY: &str = "history";
+const MIGRATED_KEY: &str = "history.migrated";
 /// Legacy entries that could not be read, kept for recovery.
-const UNREADABLE_KEY: &str = "krea-studio.history.unreadable";
-/// Tabs tell each other which records they wrote.
-const CHANNEL: &str = "krea-studio.history";
+const UNREADABLE_KEY: &str = "history.unreadable";
 
 /// Where the history lives, and what the person should know about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +79,8 @@ struct Written {
 /// fails is said at once and its changes stay in memory for the next write; without any
 /// storage the studio works in memory and says a reload will lose the history.
 pub fn use_job_history() -> History {
+    let scope = expect_context::<StorageScope>();
+    let prefix = StoredValue::new(scope.journal_prefix());
     let store = LiveJobs::default();
     let status = RwSignal::new(StorageStatus::default());
     let history = History {
@@ -88,7 +90,7 @@ pub fn use_job_history() -> History {
     let db = StoredValue::new_local(None::<Rc<HistoryDb>>);
     let channel: Channel = StoredValue::new_local(None);
 
-    let journal = StoredValue::new_local(HistoryJournal::open());
+    let journal = StoredValue::new_local(HistoryJournal::open(prefix.get_value()));
 
     let save = move || {
         let Some(database) = db.get_value() else {
@@ -105,8 +107,12 @@ pub fn use_job_history() -> History {
         if changes.is_empty() {
             return;
         }
-        let (writes, lines) =
-            store.with_untracked(|s| (HistoryDb::writes(s, &changes), journal::lines(s, &changes)));
+        let (writes, lines) = store.with_untracked(|s| {
+            (
+                HistoryDb::writes(s, &changes),
+                prefix.with_value(|p| journal::lines(p, s, &changes)),
+            )
+        });
         spawn_local(async move {
             match database.write(writes).await {
                 Ok(()) => {
@@ -133,8 +139,8 @@ pub fn use_job_history() -> History {
     };
 
     spawn_local(async move {
-        let legacy = read_legacy();
-        let database = match HistoryDb::open().await {
+        let legacy = read_legacy(&scope);
+        let database = match HistoryDb::open(scope.database()).await {
             Ok(database) => Rc::new(database),
             Err(_) => {
                 // In memory only, but with whatever the old storage still holds.
@@ -143,7 +149,7 @@ pub fn use_job_history() -> History {
                     if let Some((old, _)) = legacy {
                         s.merge(old.entries().to_vec());
                     }
-                    journal::replay(s, left.unwrap_or_default());
+                    prefix.with_value(|p| journal::replay(p, s, left.unwrap_or_default()));
                     s.resume_submissions(js_sys::Date::now());
                 });
                 status.try_update(|s| {
@@ -170,7 +176,7 @@ pub fn use_job_history() -> History {
             skipped += unreadable;
             let moved = saved.take_changes();
             match database.write(HistoryDb::writes(&saved, &moved)).await {
-                Ok(()) => retire_legacy(),
+                Ok(()) => retire_legacy(&scope),
                 Err(error) => {
                     saved.keep_unsaved(moved);
                     status.try_update(|s| s.write_failed = Some(error));
@@ -179,7 +185,7 @@ pub fn use_job_history() -> History {
         }
         // What a page that closed before its writes landed left in the journal.
         let left = journal.with_value(|j| j.as_ref().map(HistoryJournal::read));
-        skipped += journal::replay(&mut saved, left.unwrap_or_default());
+        skipped += prefix.with_value(|p| journal::replay(p, &mut saved, left.unwrap_or_default()));
         store.update(|s| {
             // Anything made before the saved history arrived stays, and is written too.
             let made_meanwhile = std::mem::take(s);
@@ -200,7 +206,7 @@ pub fn use_job_history() -> History {
             s.skipped = skipped;
         });
         save();
-        listen_to_other_tabs(channel, database, store);
+        listen_to_other_tabs(&scope.channel(), channel, database, store);
         let (persisted, usage) = ask_for_persistence().await;
         status.try_update(|s| {
             s.persisted = persisted;
@@ -211,7 +217,7 @@ pub fn use_job_history() -> History {
     // Writes what changed, whenever something did: into the journal at once (this runs
     // in the same turn as the change, before a reload can happen), then into IndexedDB.
     Effect::new(move |_| {
-        let lines = store.with_all(|s| journal::lines(s, s.changes()));
+        let lines = store.with_all(|s| prefix.with_value(|p| journal::lines(p, s, s.changes())));
         let (loading, in_memory_only) = status.with_untracked(|s| (s.loading, s.in_memory_only));
         if !in_memory_only {
             journal.with_value(|j| j.as_ref().map(|j| j.write(&lines)));
@@ -231,33 +237,33 @@ pub fn use_job_history() -> History {
 
 /// The history localStorage still holds, read entry by entry; entries that cannot be read
 /// are kept aside under [`UNREADABLE_KEY`] and counted.
-fn read_legacy() -> Option<(JobStore, usize)> {
+fn read_legacy(scope: &StorageScope) -> Option<(JobStore, usize)> {
     let storage = browser_storage(Kept::Always)?;
-    let text = storage.get_item(HISTORY_KEY).ok().flatten()?;
+    let text = storage.get_item(&scope.key(HISTORY_KEY)).ok().flatten()?;
     match JobStore::from_stored(&text) {
         Ok((store, unreadable)) => {
             if !unreadable.is_empty() {
                 let kept = serde_json::to_string(&unreadable).unwrap_or_default();
-                let _ = storage.set_item(UNREADABLE_KEY, &kept);
+                let _ = storage.set_item(&scope.key(UNREADABLE_KEY), &kept);
             }
             Some((store, unreadable.len()))
         }
         Err(_) => {
-            let _ = storage.set_item(UNREADABLE_KEY, &text);
-            let _ = storage.remove_item(HISTORY_KEY);
+            let _ = storage.set_item(&scope.key(UNREADABLE_KEY), &text);
+            let _ = storage.remove_item(&scope.key(HISTORY_KEY));
             Some((JobStore::default(), 1))
         }
     }
 }
 
 /// The old copy is moved aside only after IndexedDB holds every entry.
-fn retire_legacy() {
+fn retire_legacy(scope: &StorageScope) {
     let Some(storage) = browser_storage(Kept::Always) else {
         return;
     };
-    if let Ok(Some(text)) = storage.get_item(HISTORY_KEY) {
-        if storage.set_item(MIGRATED_KEY, &text).is_ok() {
-            let _ = storage.remove_item(HISTORY_KEY);
+    if let Ok(Some(text)) = storage.get_item(&scope.key(HISTORY_KEY)) {
+        if storage.set_item(&scope.key(MIGRATED_KEY), &text).is_ok() {
+            let _ = storage.remove_item(&scope.key(HISTORY_KEY));
         }
     }
 }
@@ -284,8 +290,8 @@ fn tell_other_tabs(channel: Channel, changes: &Changes) {
 }
 
 /// Another tab wrote these records: read them back and show them here.
-fn listen_to_other_tabs(channel: Channel, database: Rc<HistoryDb>, store: LiveJobs) {
-    let Ok(broadcast) = web_sys::BroadcastChannel::new(CHANNEL) else {
+fn listen_to_other_tabs(name: &str, channel: Channel, database: Rc<HistoryDb>, store: LiveJobs) {
+    let Ok(broadcast) = web_sys::BroadcastChannel::new(name) else {
         return;
     };
     let on_message =

@@ -3,7 +3,9 @@ use crate::api::KreaClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Sessions this browser holds, one per proxy: `{"<proxy base>": "<session>"}`.
+/// Sessions this browser holds, one per proxy: `{"<proxy base>": "<session>"}`. Shared by
+/// every studio of this origin, embedded or not: a session is the visitor's identity at a
+/// proxy (its limits are the visitor's), not a part of one studio.
 const STORAGE_KEY: &str = "krea-studio.sessions";
 
 /// The anonymous session a public proxy issues this browser (`None` for a private proxy,

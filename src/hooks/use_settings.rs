@@ -2,7 +2,7 @@ use super::use_stored::{use_stored, Kept};
 use crate::settings::Settings;
 use leptos::prelude::*;
 
-const STORAGE_KEY: &str = "krea-studio.settings";
+const STORAGE_KEY: &str = "settings";
 
 /// The user's settings, kept in localStorage and written back whenever they change. (They
 /// hold no secret: the Krea token lives only in the proxy.)

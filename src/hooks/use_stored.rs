@@ -1,3 +1,4 @@
+use crate::storage_scope::StorageScope;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -22,21 +23,18 @@ pub fn browser_storage(kept: Kept) -> Option<web_sys::Storage> {
     storage.ok().flatten()
 }
 
-/// A value kept as JSON under `key`: read once (`start` gets what was kept, if it reads),
+/// A value kept as JSON under `name` in this studio's scope: read once (`start` gets what was kept, if it reads),
 /// written back whenever it changes. Without storage it lives in memory, and the studio
 /// still works.
-pub fn use_stored<T>(
-    kept: Kept,
-    key: &'static str,
-    start: impl FnOnce(Option<T>) -> T,
-) -> RwSignal<T>
+pub fn use_stored<T>(kept: Kept, name: &str, start: impl FnOnce(Option<T>) -> T) -> RwSignal<T>
 where
     T: Serialize + DeserializeOwned + Send + Sync + 'static,
 {
+    let key = expect_context::<StorageScope>().key(name);
     let storage = browser_storage(kept);
     let saved = storage
         .as_ref()
-        .and_then(|s| s.get_item(key).ok().flatten())
+        .and_then(|s| s.get_item(&key).ok().flatten())
         .and_then(|text| serde_json::from_str(&text).ok());
     let value = RwSignal::new(start(saved));
     Effect::new(move |_| {
@@ -44,7 +42,7 @@ where
             return;
         };
         let text = value.with(|v| serde_json::to_string(v).unwrap_or_default());
-        if storage.set_item(key, &text).is_err() {
+        if storage.set_item(&key, &text).is_err() {
             leptos::logging::warn!("{key} was not kept: the browser refused the write");
         }
     });

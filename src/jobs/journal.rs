@@ -10,8 +10,6 @@
 use super::store::{Changes, JobEntry, JobStore};
 use super::submission::Submission;
 
-/// What every line's key starts with.
-pub const PREFIX: &str = "krea-studio.journal.";
 const JOB: &str = "job.";
 const SUBMISSION: &str = "submission.";
 /// The line of a record that is gone (removed, dismissed, made into a job).
@@ -24,17 +22,18 @@ pub struct Line {
     pub text: String,
 }
 
-/// The lines for the records `changes` names, as they are in `store` now.
-pub fn lines(store: &JobStore, changes: &Changes) -> Vec<Line> {
+/// The lines for the records `changes` names, as they are in `store` now; every key starts
+/// with `prefix` (one per studio, see [`crate::storage_scope`]).
+pub fn lines(prefix: &str, store: &JobStore, changes: &Changes) -> Vec<Line> {
     let jobs = changes.jobs.iter().map(|id| Line {
-        key: format!("{PREFIX}{JOB}{id}"),
+        key: format!("{prefix}{JOB}{id}"),
         text: store
             .get(id)
             .and_then(|entry| serde_json::to_string(entry).ok())
             .unwrap_or_else(|| GONE.to_owned()),
     });
     let submissions = changes.submissions.iter().map(|key| Line {
-        key: format!("{PREFIX}{SUBMISSION}{key}"),
+        key: format!("{prefix}{SUBMISSION}{key}"),
         text: store
             .submissions()
             .iter()
@@ -49,10 +48,10 @@ pub fn lines(store: &JobStore, changes: &Changes) -> Vec<Line> {
 /// so they are written to IndexedDB next. A job line never takes a job back to an earlier
 /// state than the saved one (another tab may have followed it further). Returns how many
 /// lines could not be read.
-pub fn replay(store: &mut JobStore, lines: impl IntoIterator<Item = Line>) -> usize {
+pub fn replay(prefix: &str, store: &mut JobStore, lines: impl IntoIterator<Item = Line>) -> usize {
     let mut unreadable = 0;
     for line in lines {
-        let Some(name) = line.key.strip_prefix(PREFIX) else {
+        let Some(name) = line.key.strip_prefix(prefix) else {
             continue;
         };
         let gone = line.text == GONE;
@@ -88,6 +87,8 @@ pub fn replay(store: &mut JobStore, lines: impl IntoIterator<Item = Line>) -> us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PREFIX: &str = "krea-studio.journal.";
     use krea_api::Job;
 
     fn job(id: &str, status: &str) -> Job {
@@ -118,13 +119,13 @@ mod tests {
         before.take_due_submissions(1.0);
         before.submission_made("k2", job("7", "queued"));
         let changes = before.take_changes();
-        let left = lines(&before, &changes);
+        let left = lines(PREFIX, &before, &changes);
         assert_eq!(left.len(), 3);
 
         // The next page, with the saved history from before those changes.
         let mut after = JobStore::default();
         after.put_submission(submission("k2"));
-        assert_eq!(replay(&mut after, left), 0);
+        assert_eq!(replay(PREFIX, &mut after, left), 0);
         assert_eq!(after.ids(), ["7"]);
         let keys: Vec<&str> = after.submissions().iter().map(|s| s.key.as_str()).collect();
         assert_eq!(keys, ["k1"], "k2 became job 7 and is not sent again");
@@ -146,7 +147,7 @@ mod tests {
         let mut old = JobStore::default();
         old.add(entry("processing"));
         let changes = old.take_changes();
-        let mut left = lines(&old, &changes);
+        let mut left = lines(PREFIX, &old, &changes);
         left.push(Line {
             key: format!("{PREFIX}{JOB}8"),
             text: "{not json".into(),
@@ -155,7 +156,7 @@ mod tests {
             key: format!("{PREFIX}{SUBMISSION}k9"),
             text: serde_json::to_string(&submission("other")).unwrap(),
         });
-        assert_eq!(replay(&mut store, left), 2);
+        assert_eq!(replay(PREFIX, &mut store, left), 2);
         assert_eq!(
             store.get("7").unwrap().job.status,
             krea_api::JobStatus::Completed
