@@ -17,7 +17,8 @@ const USAGE: &str = "usage: cargo xtask <dev | test | dist | bench>
   dev   install what is missing, build the app, start krea-proxy (simulator unless
         KREA_API_TOKEN is set) serving it, and print the URL
   test  fmt, clippy (host and wasm32), host tests, browser tests, release build, end-to-end
-  dist  release build into dist/ and print its sizes
+  dist  release build into dist/ and print its sizes (--public-url /studio/: absolute
+        asset paths; the default build is relative and works under any path)
   bench the studio against a minimal Leptos app, an empty history and nginx: one table
         of targets met or short, target/bench/report.json and history.svg
         (--quick: each measure once and small, as `test` runs it;

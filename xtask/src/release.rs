@@ -70,12 +70,23 @@ pub fn ensure_toolchain() -> Result<(), Failure> {
     )
 }
 
+/// Where the built files are fetched from: relative by default, so one build works at a
+/// site's root, under any sub-path (`/studio/`), and from the embed page; `--public-url`
+/// (given to `cargo xtask dist`) makes it absolute.
+pub fn public_url() -> String {
+    std::env::args()
+        .skip_while(|arg| arg != "--public-url")
+        .nth(1)
+        .unwrap_or_else(|| "./".to_owned())
+}
+
 /// `trunk build --release` of `index` (an `index.html`) into `dist`.
 pub fn trunk_build(tools: &Tools, index: &Path, dist: &Path) -> Command {
     let toolchain = toolchain();
     let mut trunk = tools.trunk();
     trunk
         .args(["build", "--release", "--offline=true"])
+        .args(["--public-url", &public_url()])
         .args(["--cargo-profile", PROFILE, "--dist"])
         .arg(dist)
         .arg(index)
