@@ -1,8 +1,9 @@
 // Krea Studio embed loader: turns each <krea-studio> into a frame of this studio's embed
-// page, and offers KreaStudio.mount(element, options) to a page's own script. No wasm here:
-// the studio loads inside the frame. The contract (events, commands, options) is in the
-// README, "Embedding". Messages go to the studio's origin only, never "*", and are taken
-// only from this instance's own frame.
+// page (or, with render="inline", renders the studio into the element's shadow root), and
+// offers KreaStudio.mount(element, options) to a page's own script. No wasm here: the frame
+// loads it, or inline mode imports the app's module once for every instance. The contract
+// (events, commands, options) is in the README, "Embedding". Messages go to the studio's
+// origin only, never "*", and are taken only from this instance's own frame.
 
 const NS = "krea-studio";
 const V = 1;
@@ -11,6 +12,26 @@ const STUDIO = new URL("./", import.meta.url);
 const PASSED = ["proxy", "models", "theme", "locale", "accent", "radius", "font"];
 const COMMANDS = ["setTheme", "setLocale", "prefill", "reset"];
 let made = 0;
+// Inline mode: the app's module, imported and started once, and the studio's config.json.
+let app = null;
+let config = null;
+
+function loadApp() {
+  app ??= (async () => {
+    const names = await (await fetch(new URL("embed/app.json", STUDIO))).json();
+    const module = await import(new URL(names.module, STUDIO).href);
+    await module.default({ module_or_path: new URL(names.wasm, STUDIO).href });
+    return { module, stylesheet: new URL(names.stylesheet, STUDIO).href };
+  })();
+  return app;
+}
+
+function studioConfig() {
+  config ??= fetch(new URL("config.json", STUDIO))
+    .then((reply) => (reply.ok ? reply.json() : {}))
+    .catch(() => ({}));
+  return config;
+}
 
 function px(value) {
   const n = Number.parseFloat(value);
@@ -24,7 +45,7 @@ class Instance {
     this.options = options;
     // Stable across reloads of the same page: the first instance is always ks-1.
     this.id = options.id || `ks-${made}`;
-    this.callbacks = new Map();
+    this.listeners = new Set();
     this.queue = [];
     this.ready = false;
     this.frame = null;
@@ -60,8 +81,17 @@ class Instance {
   }
 
   load() {
-    if (this.frame || this.destroyed) return;
+    if (this.frame || this.inline || this.destroyed) return;
     this.observer?.disconnect();
+    // `ready` lets queued commands through, in either mode.
+    this.on("ready", () => {
+      this.ready = true;
+      for (const queued of this.queue.splice(0)) this.deliver(queued);
+    });
+    if (this.options.render === "inline") {
+      this.loadInline().catch((error) => this.fail(error));
+      return;
+    }
     const params = new URLSearchParams({ id: this.id, parent: location.origin });
     for (const name of PASSED) {
       if (this.options[name] != null && this.options[name] !== "") params.set(name, this.options[name]);
@@ -83,6 +113,22 @@ class Instance {
     this.root.replaceChildren(frame);
   }
 
+  async loadInline() {
+    const [{ module, stylesheet }, studio] = await Promise.all([loadApp(), studioConfig()]);
+    if (this.destroyed) return;
+    const proxy = this.options.proxy || studio.proxy_url || STUDIO.origin;
+    const options = { ...this.options, proxy, id: this.id, stylesheet };
+    for (const name of ["render", "loading", "height", "minHeight", "maxHeight", "title", "label"]) {
+      delete options[name];
+    }
+    this.inline = module.mount(this.host, options);
+  }
+
+  fail(error) {
+    console.error(error);
+    this.emit("error", { code: "mount_failed", message: String(error?.message || error) });
+  }
+
   receive(event) {
     if (!this.frame || event.source !== this.frame.contentWindow) return;
     if (event.origin !== STUDIO.origin) return;
@@ -90,10 +136,6 @@ class Instance {
     if (!message || message.ns !== NS || message.v !== V || message.id !== this.id) return;
     if (typeof message.type !== "string") return;
     const payload = message.payload || {};
-    if (message.type === "ready") {
-      this.ready = true;
-      for (const queued of this.queue.splice(0)) this.post(queued);
-    }
     if (message.type === "resize" && this.auto && Number.isFinite(payload.height)) {
       const height = Math.min(this.max, Math.max(this.min, Math.ceil(payload.height)));
       this.frame.style.height = `${height}px`;
@@ -101,14 +143,9 @@ class Instance {
     this.emit(message.type, payload);
   }
 
+  // Events are DOM events on the element (`krea:job:completed`…); an inline studio
+  // dispatches them itself.
   emit(type, payload) {
-    for (const callback of this.callbacks.get(type) || []) {
-      try {
-        callback(payload);
-      } catch (error) {
-        console.error(error);
-      }
-    }
     this.host.dispatchEvent(new CustomEvent(`krea:${type}`, { detail: payload }));
   }
 
@@ -116,27 +153,45 @@ class Instance {
   command(type, payload) {
     if (!COMMANDS.includes(type)) throw new TypeError(`Krea Studio has no command ${type}`);
     const message = { ns: NS, v: V, id: this.id, type, payload };
-    if (this.ready) this.post(message);
+    if (this.ready) this.deliver(message);
     else this.queue.push(message);
   }
 
-  post(message) {
-    this.frame?.contentWindow?.postMessage(message, STUDIO.origin);
+  deliver(message) {
+    if (this.inline) this.inline.command(message.type, message.payload);
+    else this.frame?.contentWindow?.postMessage(message, STUDIO.origin);
   }
 
   on(type, callback) {
-    if (!this.callbacks.has(type)) this.callbacks.set(type, new Set());
-    this.callbacks.get(type).add(callback);
-    return () => this.callbacks.get(type).delete(callback);
+    const listener = (event) => {
+      try {
+        callback(event.detail);
+      } catch (error) {
+        console.error(error);
+      }
+    };
+    const entry = [`krea:${type}`, listener];
+    this.host.addEventListener(...entry);
+    this.listeners.add(entry);
+    return () => {
+      this.host.removeEventListener(...entry);
+      this.listeners.delete(entry);
+    };
   }
 
   destroy() {
     this.destroyed = true;
     this.observer?.disconnect();
     window.removeEventListener("message", this.onMessage);
+    for (const entry of this.listeners) this.host.removeEventListener(...entry);
+    this.listeners.clear();
+    if (this.inline) {
+      this.inline.destroy();
+      this.inline.free();
+      this.inline = null;
+    }
     this.root.replaceChildren();
     this.frame = null;
-    this.callbacks.clear();
     this.queue = [];
   }
 }
@@ -153,12 +208,12 @@ function handle(instance) {
   };
 }
 
-/** Puts a studio into `element`: options as in the README (proxy, models, theme, locale,
- *  accent, radius, font, height, minHeight, maxHeight, loading, title, label, id). */
+/** Puts a studio into `element`: options as in the README (render, proxy, models, theme,
+ *  locale, accent, radius, font, height, minHeight, maxHeight, loading, title, label, id). */
 export function mount(element, options = {}) {
   if (!(element instanceof Element)) throw new TypeError("KreaStudio.mount needs an element");
-  if (options.render && options.render !== "iframe") {
-    throw new TypeError(`Krea Studio: render="${options.render}" is not available; use "iframe"`);
+  if (options.render && !["iframe", "inline"].includes(options.render)) {
+    throw new TypeError(`Krea Studio: render="${options.render}": use "iframe" or "inline"`);
   }
   return handle(new Instance(element, options));
 }

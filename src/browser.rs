@@ -80,25 +80,6 @@ pub fn preferred_languages() -> Vec<String> {
     }
 }
 
-/// Sets (or, with `None`, removes) an attribute of `<html>`: `lang`, `data-theme`.
-pub fn set_root_attribute(name: &str, value: Option<&str>) {
-    if let Some(root) = gloo_utils::document().document_element() {
-        let _ = match value {
-            Some(value) => root.set_attribute(name, value),
-            None => root.remove_attribute(name),
-        };
-    }
-}
-
-/// Sets a custom property on `<html>` (a design token the embedding page chose).
-pub fn set_root_style(property: &str, value: &str) {
-    if let Some(root) = gloo_utils::document().document_element() {
-        if let Some(root) = root.dyn_ref::<web_sys::HtmlElement>() {
-            let _ = root.style().set_property(property, value);
-        }
-    }
-}
-
 /// Whether the tab is in the background.
 pub fn page_hidden() -> bool {
     gloo_utils::document().hidden()

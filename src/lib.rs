@@ -22,3 +22,7 @@ pub mod history_db;
 pub mod history_journal;
 #[cfg(target_arch = "wasm32")]
 pub mod hooks;
+#[cfg(target_arch = "wasm32")]
+pub mod inline;
+#[cfg(target_arch = "wasm32")]
+pub mod studio_root;

@@ -25,6 +25,12 @@ struct Embedding {
 }
 
 async fn embedding(prefs: Value) -> Embedding {
+    embedding_with(prefs, 800).await
+}
+
+/// `job_ms`: how long the API proxy's simulated jobs take.
+async fn embedding_with(prefs: Value, job_ms: u64) -> Embedding {
+    let job_ms = job_ms.to_string();
     let host = HostSite::start().await;
     let other = HostSite::start().await;
     let dist = std::env::var("KREA_DIST").expect("KREA_DIST");
@@ -48,9 +54,12 @@ async fn embedding(prefs: Value) -> Embedding {
         &[
             "--simulate",
             "--sim-job-ms",
-            "800",
+            &job_ms,
             "--allow-origin",
             &studio,
+            // Inline, the studio's code runs in the host page, and calls from its origin.
+            "--allow-origin",
+            &host.origin,
             "--allow-embed",
             &host.origin,
         ],
@@ -512,5 +521,162 @@ async fn with_storage_blocked_the_embedded_studio_still_works_and_warns() {
     site.leave().await;
     let completed = site.event("job:completed", "s1").await;
     assert!(completed["urls"][0].is_string(), "{completed}");
+    site.stack.close().await;
+}
+
+/// A studio inside the host page's element: `shadow` finds `selector` in its shadow root.
+fn shadow(element: &str, selector: &str) -> String {
+    format!("document.getElementById('{element}').shadowRoot.querySelector('{selector}')")
+}
+
+#[tokio::test]
+async fn an_inline_studio_stays_inside_its_element_and_destroy_leaves_nothing_running() {
+    let site = embedding_with(json!({}), 20_000).await;
+    let (studio, api) = (&site.studio, &site.api);
+    // A host page with CSS that would wreck any studio it reached, and elements named like
+    // the studio's own classes.
+    let body = format!(
+        r#"<style>* {{ font-family: cursive !important; }}
+button {{ background: rgb(255, 0, 0) !important; }} .prompt-form {{ display: none !important; }}</style>
+<div class="studio" id="host-div">the host's own .studio</div>
+<krea-studio id="i1" render="inline" proxy="{api}" models="bfl/flux-1-dev"></krea-studio>
+<krea-studio id="i2" render="inline" proxy="{api}" theme="dark"></krea-studio>"#
+    );
+    site.host
+        .page("/inline.html", &host_page(studio, &body), None);
+    site.open(&site.host, "/inline.html").await;
+    let before = site
+        .stack
+        .eval("return [location.href, history.length];")
+        .await;
+    site.event("ready", "i1").await;
+    site.event("ready", "i2").await;
+
+    // The host's CSS does not reach in.
+    let inside = format!(
+        "const button = {}; const form = {}; \
+         return [getComputedStyle(button).backgroundColor, getComputedStyle(form).display, \
+                 getComputedStyle(button).fontFamily.includes('cursive')];",
+        shadow("i1", "[data-testid=generate-button]"),
+        shadow("i1", ".prompt-form")
+    );
+    let styles = site.stack.eval(&inside).await;
+    assert_ne!(styles[0], "rgb(255, 0, 0)", "{styles}");
+    assert_ne!(styles[1], "none", "{styles}");
+    assert_eq!(styles[2], false, "{styles}");
+    // The studio's CSS does not leak out: the host's `.studio` is still a plain block.
+    let host_div = "return getComputedStyle(document.getElementById('host-div')).display;";
+    assert_eq!(site.stack.eval(host_div).await, "block");
+    // Each has its own theme; the wasm was fetched once for both.
+    let themes = format!(
+        "return [{}.dataset.theme || 'auto', {}.dataset.theme || 'auto'];",
+        shadow("i1", ".krea-studio"),
+        shadow("i2", ".krea-studio")
+    );
+    assert_eq!(site.stack.eval(&themes).await, json!(["auto", "dark"]));
+    let wasm = "return performance.getEntriesByType('resource')\
+        .filter(r => r.name.endsWith('_bg.wasm')).length;";
+    assert_eq!(site.stack.eval(wasm).await, json!(1));
+
+    // Commands and a generate, through the same contract as a frame.
+    site.command("i1", "prefill({prompt: 'a paper boat'})")
+        .await;
+    let prompt = format!(
+        "return {}.value;",
+        shadow("i1", "[data-testid=prompt-input]")
+    );
+    for _ in 0..50 {
+        if site.stack.eval(&prompt).await == "a paper boat" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(site.stack.eval(&prompt).await, "a paper boat");
+    let host = site.stack.browser.find(Locator::Id("i1")).await.unwrap();
+    let root = host.shadow_root().await.unwrap();
+    root.find(Locator::Css("[data-testid=generate-button]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let submitted = site.event("job:submitted", "i1").await;
+    assert_eq!(submitted["prompt"], "a paper boat");
+    let cards = format!(
+        "return document.getElementById('i2').shadowRoot.querySelectorAll('[data-testid=job-card]').length;"
+    );
+    assert_eq!(site.stack.eval(&cards).await, json!(0));
+    // The host's address and history are untouched.
+    assert_eq!(
+        site.stack
+            .eval("return [location.href, history.length];")
+            .await,
+        before
+    );
+
+    // destroy(): every node goes, and the job it was following is no longer polled.
+    let polls = format!(
+        "return performance.getEntriesByType('resource')\
+         .filter(r => r.name.startsWith('{api}/jobs/')).length;"
+    );
+    site.stack
+        .eval("const i1 = document.getElementById('i1'); window.i1 = i1; i1.remove();")
+        .await;
+    assert_eq!(
+        site.stack
+            .eval("return window.i1.shadowRoot.childElementCount;")
+            .await,
+        json!(0)
+    );
+    let after_destroy = site.stack.eval(&polls).await;
+    tokio::time::sleep(Duration::from_millis(5000)).await;
+    assert_eq!(site.stack.eval(&polls).await, after_destroy);
+    site.stack.close().await;
+}
+
+#[tokio::test]
+async fn an_inline_studio_under_a_strict_host_policy_logs_no_violation() {
+    let site = embedding(json!({})).await;
+    let (studio, api) = (&site.studio, &site.api);
+    let policy = format!(
+        "default-src 'none'; script-src {studio} 'wasm-unsafe-eval'; \
+         connect-src {studio} {api}; style-src {studio} 'unsafe-inline'; img-src {api} data:"
+    );
+    let page = format!(
+        r#"<!doctype html><html><head><script type="module" src="{studio}/embed.js"></script></head>
+<body><krea-studio id="s1" render="inline" proxy="{api}"></krea-studio></body></html>"#
+    );
+    site.host.page("/strict.html", &page, Some(&policy));
+    site.open(&site.host, "/strict.html").await;
+    let host = site.stack.browser.find(Locator::Id("s1")).await.unwrap();
+    let root = host.shadow_root().await.unwrap();
+    let mut found = None;
+    for _ in 0..300 {
+        if let Ok(input) = root.find(Locator::Css("[data-testid=prompt-input]")).await {
+            found = Some(input);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    found
+        .expect("the inline studio renders")
+        .send_keys("a quiet harbour")
+        .await
+        .unwrap();
+    root.find(Locator::Css("[data-testid=generate-button]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let image = format!("return !!{};", shadow("s1", "[data-testid=job-image]"));
+    for _ in 0..100 {
+        if site.stack.eval(&image).await == json!(true) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(site.stack.eval(&image).await, json!(true));
+    assert_eq!(site.stack.csp_violations().await, Vec::<String>::new());
     site.stack.close().await;
 }

@@ -14,12 +14,14 @@ use crate::jobs::pricing::Spent;
 use crate::jobs::JobStore;
 use crate::settings::{proxy_base, RuntimeConfig};
 use crate::storage_scope::StorageScope;
+use crate::studio_root::StudioRoot;
 use leptos::prelude::*;
 
 /// The whole app: waits for the deployment's `config.json`, then shows the studio, or on the
 /// embed page (`/embed/`) the studio as the embedding page asked for it.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(StudioRoot::document());
     let config = use_runtime_config();
     let embedded = embed_request();
     move || match config.get() {

@@ -1,10 +1,10 @@
 use super::Studio;
 use crate::api::KreaClient;
-use crate::browser;
-use crate::embed::{EmbedOptions, OptionError};
+use crate::embed::{Command, EmbedOptions, OptionError};
 use crate::hooks::{tr, use_locale, use_settings, use_texts, EmbedHost};
 use crate::settings::{proxy_base, RuntimeConfig, Settings};
 use crate::storage_scope::StorageScope;
+use crate::studio_root::StudioRoot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,8 +15,11 @@ use leptos::task::spawn_local;
 pub fn EmbedGate(
     config: RuntimeConfig,
     options: Result<EmbedOptions, OptionError>,
+    /// Inline mode: the host page's element, and the queue its commands arrive in.
+    #[prop(optional)]
+    inline: Option<(web_sys::HtmlElement, ArcRwSignal<Vec<Command>>)>,
 ) -> impl IntoView {
-    browser::set_root_attribute("data-embed", Some(""));
+    expect_context::<StudioRoot>().set_attribute("data-embed", Some(""));
     provide_context(match &options {
         Ok(options) => StorageScope::embedded(&options.instance),
         Err(_) => StorageScope::studio(),
@@ -52,7 +55,10 @@ pub fn EmbedGate(
         let allowed_here = listed.is_ok_and(|origins| origins.contains(&parent));
         allowed.try_set(Some(allowed_here));
     });
-    let host = EmbedHost::new(options);
+    let host = match inline {
+        Some((element, inbox)) => EmbedHost::inline(options, element, inbox),
+        None => EmbedHost::in_frame(options),
+    };
     (move || match allowed.get() {
         None => view! { <p class="loading">{tr(t, |t| t.loading)}</p> }.into_any(),
         Some(false) => view! {

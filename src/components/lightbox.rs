@@ -1,4 +1,4 @@
-use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, LiveJobs};
+use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, KeyLayer, LiveJobs};
 use crate::i18n::{field_label, fill};
 use krea_api::JobStatus;
 use leptos::prelude::*;
@@ -52,11 +52,17 @@ fn LightboxDialog(
         }
     };
     let close = move || viewing.set(None);
-    use_keydown(move |ev| match ev.key().as_str() {
-        "Escape" => close(),
-        "ArrowRight" => step(1),
-        "ArrowLeft" => step(-1),
-        _ => {}
+    use_keydown(KeyLayer::Dialog, move |ev| {
+        if viewing.with_untracked(Option::is_none) {
+            return false;
+        }
+        match ev.key().as_str() {
+            "Escape" => close(),
+            "ArrowRight" => step(1),
+            "ArrowLeft" => step(-1),
+            _ => return false,
+        }
+        true
     });
     let dialog = NodeRef::<leptos::html::Div>::new();
     // Focus moves into the dialog, so keyboard and screen-reader users land in it.

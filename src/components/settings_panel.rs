@@ -1,4 +1,4 @@
-use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, StorageStatus};
+use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, KeyLayer, StorageStatus};
 use crate::i18n::Locale;
 use crate::i18n::{fill, Formatter, IntlFormat};
 use crate::settings::{normalize_proxy_url, parse_poll_interval, Settings, Theme};
@@ -23,12 +23,15 @@ pub fn SettingsPanel(
     let saved = RwSignal::new(false);
     let panel = NodeRef::<leptos::html::Details>::new();
     // Esc folds the panel away, as it closes every dialog here.
-    use_keydown(move |ev| {
-        if ev.key() == "Escape" {
-            if let Some(panel) = panel.get_untracked() {
-                let _ = panel.remove_attribute("open");
-            }
+    use_keydown(KeyLayer::Panel, move |ev| {
+        let Some(panel) = panel.get_untracked().filter(|p| p.open()) else {
+            return false;
+        };
+        if ev.key() != "Escape" {
+            return false;
         }
+        panel.set_open(false);
+        true
     });
     let locale = use_locale_context();
     let usage = move || {

@@ -3,32 +3,29 @@
 //! (host → studio). New event types and fields may come within `v: 1`, and both sides ignore
 //! what they do not know; anything that would break a host is `v: 2`.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub const NAMESPACE: &str = "krea-studio";
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// What the studio tells its host page. Field names are the host's (JavaScript) names.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", content = "payload")]
+/// What the studio tells its host page. (Written out by hand rather than derived: serde's
+/// tagged-enum code cost the wasm more than these few lines.)
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// Sent once the studio can take commands.
-    #[serde(rename = "ready")]
     Ready {
         version: &'static str,
         capabilities: &'static [&'static str],
     },
     /// The height the frame needs, in CSS pixels.
-    #[serde(rename = "resize")]
-    Resize { height: u32 },
-    #[serde(rename = "job:submitted", rename_all = "camelCase")]
+    Resize {
+        height: u32,
+    },
     JobSubmitted {
         job_id: String,
         model: String,
         prompt: String,
     },
-    #[serde(rename = "job:completed", rename_all = "camelCase")]
     JobCompleted {
         job_id: String,
         urls: Vec<String>,
@@ -36,64 +33,96 @@ pub enum Event {
         prompt: String,
         seed: Option<Value>,
     },
-    #[serde(rename = "job:failed", rename_all = "camelCase")]
-    JobFailed { job_id: String, reason: String },
+    JobFailed {
+        job_id: String,
+        reason: String,
+    },
     /// The visitor pressed "Use this image": the host decides what that means.
-    #[serde(rename = "image:chosen", rename_all = "camelCase")]
     ImageChosen {
         url: String,
         job_id: String,
         prompt: String,
     },
-    #[serde(rename = "error")]
-    Error { code: &'static str, message: String },
-    #[serde(rename = "warning")]
-    Warning { code: &'static str },
+    Error {
+        code: &'static str,
+        message: String,
+    },
+    Warning {
+        code: &'static str,
+    },
 }
 
 /// What the studio can do, announced in `ready`.
 pub const CAPABILITIES: &[&str] = &["setTheme", "setLocale", "prefill", "reset", "image:chosen"];
 
-#[derive(Serialize)]
-struct Envelope<'a> {
-    ns: &'static str,
-    v: u32,
-    id: &'a str,
-    #[serde(flatten)]
-    event: &'a Event,
-}
-
 impl Event {
+    /// The event's type and payload, with the host's (JavaScript) field names.
+    pub fn parts(&self) -> (&'static str, Value) {
+        match self {
+            Event::Ready {
+                version,
+                capabilities,
+            } => (
+                "ready",
+                json!({"version": version, "capabilities": capabilities}),
+            ),
+            Event::Resize { height } => ("resize", json!({ "height": height })),
+            Event::JobSubmitted {
+                job_id,
+                model,
+                prompt,
+            } => (
+                "job:submitted",
+                json!({"jobId": job_id, "model": model, "prompt": prompt}),
+            ),
+            Event::JobCompleted {
+                job_id,
+                urls,
+                model,
+                prompt,
+                seed,
+            } => (
+                "job:completed",
+                json!({"jobId": job_id, "urls": urls, "model": model, "prompt": prompt, "seed": seed}),
+            ),
+            Event::JobFailed { job_id, reason } => {
+                ("job:failed", json!({"jobId": job_id, "reason": reason}))
+            }
+            Event::ImageChosen {
+                url,
+                job_id,
+                prompt,
+            } => (
+                "image:chosen",
+                json!({"url": url, "jobId": job_id, "prompt": prompt}),
+            ),
+            Event::Error { code, message } => ("error", json!({"code": code, "message": message})),
+            Event::Warning { code } => ("warning", json!({ "code": code })),
+        }
+    }
+
     /// The whole message for instance `id`.
     pub fn envelope(&self, id: &str) -> Value {
-        serde_json::to_value(Envelope {
-            ns: NAMESPACE,
-            v: PROTOCOL_VERSION,
-            id,
-            event: self,
-        })
-        .unwrap_or_default()
+        let (kind, payload) = self.parts();
+        json!({"ns": NAMESPACE, "v": PROTOCOL_VERSION, "id": id, "type": kind, "payload": payload})
     }
 }
 
 /// What the host page may ask of the studio.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", content = "payload")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    #[serde(rename = "setTheme")]
-    SetTheme { theme: String },
-    #[serde(rename = "setLocale")]
-    SetLocale { locale: String },
+    SetTheme {
+        theme: String,
+    },
+    SetLocale {
+        locale: String,
+    },
     /// Fills the form; a model the host did not offer is ignored.
-    #[serde(rename = "prefill")]
     Prefill {
-        #[serde(default)]
         prompt: Option<String>,
-        #[serde(default)]
         model: Option<String>,
     },
     /// Back to an empty form.
-    #[serde(rename = "reset")]
     Reset,
 }
 
@@ -107,12 +136,27 @@ impl Command {
         if !ours {
             return None;
         }
-        let mut command = serde_json::Map::new();
-        command.insert("type".into(), message.get("type")?.clone());
-        if let Some(payload) = message.get("payload") {
-            command.insert("payload".into(), payload.clone());
+        let payload = message.get("payload");
+        let text = |name: &str| {
+            payload
+                .and_then(|p| p.get(name))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        match message.get("type")?.as_str()? {
+            "setTheme" => Some(Command::SetTheme {
+                theme: text("theme")?,
+            }),
+            "setLocale" => Some(Command::SetLocale {
+                locale: text("locale")?,
+            }),
+            "prefill" => Some(Command::Prefill {
+                prompt: text("prompt"),
+                model: text("model"),
+            }),
+            "reset" => Some(Command::Reset),
+            _ => None,
         }
-        serde_json::from_value(Value::Object(command)).ok()
     }
 }
 

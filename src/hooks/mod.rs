@@ -41,7 +41,7 @@ pub use use_interval_while::use_interval_while;
 pub use use_job_actions::{use_job_actions, JobActions, JobActionsContext};
 pub use use_job_history::{use_job_history, History, StorageStatus, HISTORY_KEY};
 pub use use_job_poller::use_job_poller;
-pub use use_keydown::use_keydown;
+pub use use_keydown::{use_keydown, KeyLayer};
 pub use use_limit_left::use_limit_left;
 pub use use_locale::{tr, use_locale, use_locale_context, use_texts, CurrentLocale};
 pub use use_matching_jobs::use_matching_jobs;

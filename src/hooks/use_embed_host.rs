@@ -7,6 +7,7 @@ use crate::embed::{options, AutoHeight, Command, EmbedOptions, Event, OptionErro
 use crate::form::FormState;
 use crate::jobs::transitions::{Transition, Transitions};
 use crate::settings::Settings;
+use crate::studio_root::StudioRoot;
 use krea_api::{JobStatus, Models};
 use leptos::ev;
 use leptos::prelude::*;
@@ -22,6 +23,19 @@ pub struct EmbedMode(pub Option<EmbedHost>);
 #[derive(Clone, Copy)]
 pub struct EmbedHost {
     options: StoredValue<EmbedOptions>,
+    transport: StoredValue<Transport, LocalStorage>,
+}
+
+/// How events reach the host page and commands come from it.
+enum Transport {
+    /// In a frame: `postMessage` to the parent page, at its origin only.
+    Frame,
+    /// Inline: DOM events on the host's element; commands are queued here by
+    /// [`crate::inline::InlineStudio`].
+    Element {
+        element: web_sys::HtmlElement,
+        inbox: ArcRwSignal<Vec<Command>>,
+    },
 }
 
 /// What the studio is asked to be when this page is its embed page (`…/embed/`), from the
@@ -68,10 +82,28 @@ pub fn post_to_parent(parent_origin: &str, instance: &str, event: &Event) {
 }
 
 impl EmbedHost {
-    pub fn new(options: EmbedOptions) -> EmbedHost {
+    /// The studio in a frame of the page at `options.parent`.
+    pub fn in_frame(options: EmbedOptions) -> EmbedHost {
         EmbedHost {
             options: StoredValue::new(options),
+            transport: StoredValue::new_local(Transport::Frame),
         }
+    }
+
+    /// The studio inside `element` of the host page itself.
+    pub fn inline(
+        options: EmbedOptions,
+        element: web_sys::HtmlElement,
+        inbox: ArcRwSignal<Vec<Command>>,
+    ) -> EmbedHost {
+        EmbedHost {
+            options: StoredValue::new(options),
+            transport: StoredValue::new_local(Transport::Element { element, inbox }),
+        }
+    }
+
+    fn in_a_frame(&self) -> bool {
+        self.transport.with_value(|t| matches!(t, Transport::Frame))
     }
 
     pub fn with_options<T>(&self, read: impl FnOnce(&EmbedOptions) -> T) -> T {
@@ -79,8 +111,12 @@ impl EmbedHost {
     }
 
     pub fn post(&self, event: &Event) {
-        self.options
-            .with_value(|o| post_to_parent(&o.parent, &o.instance, event));
+        self.transport.with_value(|transport| match transport {
+            Transport::Frame => self
+                .options
+                .with_value(|o| post_to_parent(&o.parent, &o.instance, event)),
+            Transport::Element { element, .. } => dispatch(element, event),
+        });
     }
 
     /// Whether the host offers `model_id` (every model when it named none).
@@ -113,6 +149,7 @@ pub fn use_embed_host(host: EmbedHost, wiring: EmbedWiring) {
         loaded,
         storage_unavailable,
     } = wiring;
+    let root = expect_context::<StudioRoot>();
     host.with_options(|o| {
         settings.update(|s| {
             s.theme = o.theme;
@@ -121,7 +158,7 @@ pub fn use_embed_host(host: EmbedHost, wiring: EmbedWiring) {
             s.proxy_url = None;
         });
         for (property, value) in &o.style {
-            crate::browser::set_root_style(property, value);
+            root.set_style(property, value);
         }
         if let Some(first) = o.models.first() {
             if !host.offers(&form.with_untracked(|f| f.model_id.clone())) {
@@ -130,27 +167,27 @@ pub fn use_embed_host(host: EmbedHost, wiring: EmbedWiring) {
         }
     });
 
-    let parent = host.with_options(|o| o.parent.clone());
-    let listener = window_event_listener(ev::message, move |event: web_sys::MessageEvent| {
-        let window = gloo_utils::window();
-        let from_parent = match (event.source(), window.parent()) {
-            (Some(source), Ok(Some(parent_window))) => {
-                JsValue::from(source) == JsValue::from(parent_window)
-            }
-            _ => false,
-        };
-        if !from_parent || event.origin() != parent {
-            return;
+    if host.in_a_frame() {
+        listen_to_parent(host, settings, form, models);
+        use_content_height(move |height| host.post(&Event::Resize { height }));
+    } else {
+        // Inline: what `InlineStudio::command` queued, in order.
+        let inbox = host.transport.with_value(|t| match t {
+            Transport::Element { inbox, .. } => Some(inbox.clone()),
+            Transport::Frame => None,
+        });
+        if let Some(inbox) = inbox {
+            Effect::new(move |_| {
+                if inbox.with(Vec::is_empty) {
+                    return;
+                }
+                let queued = std::mem::take(&mut *inbox.write_untracked());
+                for command in queued {
+                    obey(host, command, settings, form, models);
+                }
+            });
         }
-        let Ok(message) = serde_wasm_bindgen::from_value::<serde_json::Value>(event.data()) else {
-            return;
-        };
-        let Some(command) = host.with_options(|o| Command::read(&message, &o.instance)) else {
-            return;
-        };
-        obey(host, command, settings, form, models);
-    });
-    on_cleanup(move || listener.remove());
+    }
 
     // Jobs that start and end here, once the saved history is in.
     let mut seen = Transitions::default();
@@ -185,8 +222,36 @@ pub fn use_embed_host(host: EmbedHost, wiring: EmbedWiring) {
         }
         true
     });
+}
 
-    use_content_height(move |height| host.post(&Event::Resize { height }));
+/// Commands from the parent window, at the parent origin, for this instance; nothing else.
+fn listen_to_parent(
+    host: EmbedHost,
+    settings: RwSignal<Settings>,
+    form: RwSignal<FormState>,
+    models: ReadSignal<Models>,
+) {
+    let parent = host.with_options(|o| o.parent.clone());
+    let listener = window_event_listener(ev::message, move |event: web_sys::MessageEvent| {
+        let window = gloo_utils::window();
+        let from_parent = match (event.source(), window.parent()) {
+            (Some(source), Ok(Some(parent_window))) => {
+                JsValue::from(source) == JsValue::from(parent_window)
+            }
+            _ => false,
+        };
+        if !from_parent || event.origin() != parent {
+            return;
+        }
+        let Ok(message) = serde_wasm_bindgen::from_value::<serde_json::Value>(event.data()) else {
+            return;
+        };
+        let Some(command) = host.with_options(|o| Command::read(&message, &o.instance)) else {
+            return;
+        };
+        obey(host, command, settings, form, models);
+    });
+    on_cleanup(move || listener.remove());
 }
 
 fn obey(
@@ -223,6 +288,21 @@ fn obey(
             let model = form.with_untracked(|f| f.model_id.clone());
             form.set(FormState::new(&model));
         }
+    }
+}
+
+/// Inline: the event as a DOM event on the host's element (`krea:job:completed`…), the way
+/// `embed.js` delivers a frame's events.
+fn dispatch(element: &web_sys::HtmlElement, event: &Event) {
+    let (kind, payload) = event.parts();
+    let init = web_sys::CustomEventInit::new();
+    if let Ok(detail) = payload.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        init.set_detail(&detail);
+    }
+    if let Ok(dom_event) =
+        web_sys::CustomEvent::new_with_event_init_dict(&format!("krea:{kind}"), &init)
+    {
+        let _ = element.dispatch_event(&dom_event);
     }
 }
 

@@ -1,6 +1,7 @@
 use crate::browser;
 use crate::i18n::{Locale, Texts};
 use crate::settings::Settings;
+use crate::studio_root::StudioRoot;
 use leptos::prelude::*;
 
 /// The language the studio speaks, provided as context to every view.
@@ -13,7 +14,8 @@ pub fn use_locale(settings: RwSignal<Settings>) -> Memo<Locale> {
     let languages = browser::preferred_languages();
     let browser_locale = Locale::from_browser(languages.iter().map(String::as_str));
     let locale = Memo::new(move |_| settings.with(|s| s.language).unwrap_or(browser_locale));
-    Effect::new(move |_| browser::set_root_attribute("lang", Some(locale.get().tag())));
+    let root = expect_context::<StudioRoot>();
+    Effect::new(move |_| root.set_attribute("lang", Some(locale.get().tag())));
     provide_context(CurrentLocale(locale));
     locale
 }

@@ -4,8 +4,13 @@
 
 use crate::serve_headers::{ServeHeaders, EMBED_PATH};
 
-/// The embed loader, which other sites' pages load.
-const EMBED_LOADER: &str = "/embed.js";
+/// What other sites' pages load: the embed loader, and for inline mode the app's module,
+/// its wasm and the manifest naming them. Browsers fetch these with CORS.
+fn for_other_sites(path: &str) -> bool {
+    [".js", ".wasm", ".json"]
+        .iter()
+        .any(|end| path.ends_with(end))
+}
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
@@ -34,13 +39,12 @@ pub fn service<S: Clone + Send + Sync + 'static>(dir: &Path, security: ServeHead
             } else {
                 security.csp.clone()
             };
-            let loader = path == EMBED_LOADER;
+            let shared = for_other_sites(path);
             async move {
                 let mut response = next.run(request).await;
                 let headers = response.headers_mut();
-                // Other sites load the loader as a module script, which browsers fetch with
-                // CORS. It is public, and carries no credentials.
-                if loader {
+                // Public files, sent without credentials: any site may load them.
+                if shared {
                     headers.insert(
                         header::ACCESS_CONTROL_ALLOW_ORIGIN,
                         HeaderValue::from_static("*"),

@@ -469,7 +469,8 @@ async fn the_served_app_carries_a_policy_made_for_it() {
         csp.contains("connect-src 'self' https://*.krea.ai https:"),
         "{csp}"
     );
-    // The loader is a module script other sites load: with CORS, for anyone.
+    // The loader (and, for inline mode, the app's module and wasm) are loaded by other
+    // sites with CORS: for anyone. Pages are not.
     std::fs::write(dir.join("embed.js"), "export {}").unwrap();
     let loader = reqwest::Client::new()
         .get(format!("{base}/embed.js"))
@@ -478,6 +479,13 @@ async fn the_served_app_carries_a_policy_made_for_it() {
         .await
         .unwrap();
     assert_eq!(loader.headers()["access-control-allow-origin"], "*");
+    let page = reqwest::Client::new()
+        .get(format!("{base}/embed/"))
+        .header("origin", "https://blog.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(page.headers().get("access-control-allow-origin").is_none());
     // Which sites may embed, for a studio framed by one (no key needed: nothing secret).
     let listed: Value = get(format!("{base}/embedders")).await.json().await.unwrap();
     assert_eq!(
