@@ -602,10 +602,9 @@ button {{ background: rgb(255, 0, 0) !important; }} .prompt-form {{ display: non
         .unwrap();
     let submitted = site.event("job:submitted", "i1").await;
     assert_eq!(submitted["prompt"], "a paper boat");
-    let cards = format!(
-        "return document.getElementById('i2').shadowRoot.querySelectorAll('[data-testid=job-card]').length;"
-    );
-    assert_eq!(site.stack.eval(&cards).await, json!(0));
+    let cards = "return document.getElementById('i2').shadowRoot\
+        .querySelectorAll('[data-testid=job-card]').length;";
+    assert_eq!(site.stack.eval(cards).await, json!(0));
     // The host's address and history are untouched.
     assert_eq!(
         site.stack
