@@ -9,6 +9,7 @@ use krea_studio::hooks::{browser_storage, Kept, HISTORY_KEY};
 use krea_studio::jobs::{JobEntry, JobStore};
 use krea_studio::settings::RuntimeConfig;
 use krea_studio::storage_scope::StorageScope;
+use krea_studio::studio_root::StudioRoot;
 use leptos::prelude::*;
 use serde_json::json;
 use wasm_bindgen::JsCast;
@@ -63,6 +64,7 @@ fn mount() -> (web_sys::Element, impl Drop) {
         proxy_url: Some("http://127.0.0.1:9".into()),
     };
     let mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        provide_context(StudioRoot::document());
         view! { <Studio config /> }
     });
     (root, mounted)

@@ -8,6 +8,7 @@ use krea_api::{ImageRequest, JobStatus};
 use krea_studio::api::{ApiError, KreaClient};
 use krea_studio::components::Studio;
 use krea_studio::settings::RuntimeConfig;
+use krea_studio::studio_root::StudioRoot;
 use leptos::prelude::*;
 use serde_json::json;
 use wasm_bindgen::JsCast;
@@ -159,10 +160,10 @@ async fn the_studio_generates_from_the_form_and_the_poller_fills_the_card() {
     let config = RuntimeConfig {
         proxy_url: Some(proxy()),
     };
-    let _mounted = leptos::mount::mount_to(
-        root.clone().unchecked_into(),
-        move || view! { <Studio config /> },
-    );
+    let _mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        provide_context(StudioRoot::document());
+        view! { <Studio config /> }
+    });
 
     let prompt: web_sys::HtmlTextAreaElement = query(&root, "[data-testid=prompt-input]")
         .unwrap()
@@ -222,6 +223,7 @@ async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
     let access_key = RwSignal::new(String::new());
     let storage = RwSignal::new(krea_studio::hooks::StorageStatus::default());
     let _mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        provide_context(StudioRoot::document());
         view! { <SettingsPanel settings access_key storage /> }
     });
     let input: web_sys::HtmlInputElement = query(&root, "[data-testid=proxy-url]")
@@ -292,4 +294,43 @@ async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
         "a refused save changes nothing"
     );
     assert_eq!(settings.get_untracked().poll_interval_secs, 2);
+}
+
+/// Inline mode's `mount` takes its options from JavaScript: a bad one is an error naming it,
+/// and nothing is rendered.
+#[wasm_bindgen_test]
+fn inline_mount_refuses_bad_options_by_name() {
+    let element: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&element).unwrap();
+    let message = |options: serde_json::Value| {
+        // As JavaScript writes them: plain objects.
+        let options = serde::Serialize::serialize(
+            &options,
+            &serde_wasm_bindgen::Serializer::json_compatible(),
+        )
+        .unwrap();
+        match krea_studio::inline::mount(element.clone(), options) {
+            Ok(_) => String::new(),
+            Err(error) => {
+                String::from(js_sys::Error::from(wasm_bindgen::JsValue::from(error)).message())
+            }
+        }
+    };
+    let base = json!({"stylesheet": "style.css", "proxy": "https://proxy.example", "id": "t1"});
+    let with = |key: &str, value: serde_json::Value| {
+        let mut options = base.clone();
+        options[key] = value;
+        options
+    };
+    let theme = message(with("theme", json!("pink")));
+    assert!(theme.contains("`theme`"), "{theme}");
+    assert!(message(with("locale", json!("fr"))).contains("`locale`"));
+    assert!(message(with("proxy", json!("http://proxy.example"))).contains("`proxy`"));
+    assert!(message(with("models", json!(["flux"]))).contains("`models`"));
+    assert!(message(json!({"stylesheet": "style.css", "id": "t1"})).contains("proxy"));
+    assert!(message(with("theme", json!(7))).contains("options"));
+    assert!(element
+        .shadow_root()
+        .is_none_or(|root| root.child_element_count() == 0));
+    element.remove();
 }
