@@ -120,6 +120,19 @@ impl Embedding {
         panic!("no {kind} from #{on}; seen: {:?}", self.seen().await);
     }
 
+    /// Waits (up to 10 s) until `script` returns `wanted`, and fails with what it returned.
+    async fn eval_until(&self, script: &str, wanted: Value) {
+        let mut got = Value::Null;
+        for _ in 0..100 {
+            got = self.stack.eval(script).await;
+            if got == wanted {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(got, wanted, "{script}");
+    }
+
     /// Switches into the studio frame of `<krea-studio id=…>` (inside its shadow root).
     async fn enter(&self, element: &str) {
         let host = self.stack.browser.find(Locator::Id(element)).await.unwrap();
@@ -209,30 +222,16 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
     let applied = "return [document.documentElement.dataset.theme, document.documentElement.lang, \
         document.querySelector('[data-testid=prompt-input]').value, \
         document.querySelector('[data-testid=model-select]').value];";
-    let mut state = Value::Null;
-    for _ in 0..50 {
-        state = site.stack.eval(applied).await;
-        if state
-            == json!([
-                "dark",
-                "it",
-                "a lighthouse at dusk",
-                "google/nano-banana-pro"
-            ])
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(
-        state,
+    site.eval_until(
+        applied,
         json!([
             "dark",
             "it",
             "a lighthouse at dusk",
             "google/nano-banana-pro"
-        ])
-    );
+        ]),
+    )
+    .await;
     // A model the host did not offer is not taken.
     site.leave().await;
     site.command("s1", "prefill({model: 'bfl/flux-1-kontext-dev'})")
@@ -471,16 +470,8 @@ async fn lazy_instances_wait_and_two_on_a_page_stay_apart_under_a_strict_policy(
     site.stack
         .eval("document.getElementById('d').scrollIntoView();")
         .await;
-    for _ in 0..50 {
-        if site.stack.eval(frames).await == json!([true, true, true, true]) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(
-        site.stack.eval(frames).await,
-        json!([true, true, true, true])
-    );
+    site.eval_until(frames, json!([true, true, true, true]))
+        .await;
     site.enter("d").await;
     site.stack.element("prompt-input").await;
     site.leave().await;
@@ -585,13 +576,7 @@ button {{ background: rgb(255, 0, 0) !important; }} .prompt-form {{ display: non
         "return {}.value;",
         shadow("i1", "[data-testid=prompt-input]")
     );
-    for _ in 0..50 {
-        if site.stack.eval(&prompt).await == "a paper boat" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(site.stack.eval(&prompt).await, "a paper boat");
+    site.eval_until(&prompt, json!("a paper boat")).await;
     let host = site.stack.browser.find(Locator::Id("i1")).await.unwrap();
     let root = host.shadow_root().await.unwrap();
     root.find(Locator::Css("[data-testid=generate-button]"))
@@ -669,13 +654,7 @@ async fn an_inline_studio_under_a_strict_host_policy_logs_no_violation() {
         .await
         .unwrap();
     let image = format!("return !!{};", shadow("s1", "[data-testid=job-image]"));
-    for _ in 0..100 {
-        if site.stack.eval(&image).await == json!(true) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(site.stack.eval(&image).await, json!(true));
+    site.eval_until(&image, json!(true)).await;
     assert_eq!(site.stack.csp_violations().await, Vec::<String>::new());
     site.stack.close().await;
 }
