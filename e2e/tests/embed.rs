@@ -19,10 +19,16 @@ struct Embedding {
     other: HostSite,
     /// `http://localhost:B`: where the studio and `embed.js` are.
     studio: String,
-    /// `http://127.0.0.1:C`: the proxy the host pages name.
+    /// `http://127.0.0.1:C`: the proxy the host pages name; it holds [`TOKEN`].
     api: String,
+    /// `http://127.0.0.1:K`: "Krea" (the simulator) behind it, where pictures come from.
+    krea: String,
     _api: Proxy,
+    _krea: Proxy,
 }
+
+/// The Krea token the API proxy holds: no request, page or storage of the browser may carry it.
+const TOKEN: &str = "embed-test-token-0f9e8d7c";
 
 async fn embedding(prefs: Value) -> Embedding {
     embedding_with(prefs, 800).await
@@ -50,11 +56,11 @@ async fn embedding_with(prefs: Value, job_ms: u64) -> Embedding {
     )
     .await;
     let studio = server.base.replace("127.0.0.1", "localhost");
+    let krea = Proxy::start(&["--simulate", "--sim-job-ms", &job_ms], &[]).await;
     let api_proxy = Proxy::start(
         &[
-            "--simulate",
-            "--sim-job-ms",
-            &job_ms,
+            "--upstream",
+            &krea.base,
             "--allow-origin",
             &studio,
             // Inline, the studio's code runs in the host page, and calls from its origin.
@@ -63,7 +69,7 @@ async fn embedding_with(prefs: Value, job_ms: u64) -> Embedding {
             "--allow-embed",
             &host.origin,
         ],
-        &[],
+        &[("KREA_API_TOKEN", TOKEN)],
     )
     .await;
     let api = api_proxy.base.clone();
@@ -74,7 +80,9 @@ async fn embedding_with(prefs: Value, job_ms: u64) -> Embedding {
         other,
         studio,
         api,
+        krea: krea.base.clone(),
         _api: api_proxy,
+        _krea: krea,
     }
 }
 
@@ -244,6 +252,16 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
     );
 
     // A full generate: submitted, then completed with the image, then chosen by the person.
+    // Every request the studio makes is noted, with its headers.
+    site.stack
+        .eval(
+            "window.sent = []; const send = window.fetch; \
+             window.fetch = (input, init) => { \
+               window.sent.push(JSON.stringify([String(input.url || input), \
+                 [...new Headers((init && init.headers) || input.headers || {})]])); \
+               return send(input, init); };",
+        )
+        .await;
     site.stack.select("model-select", "bfl/flux-1-dev").await;
     site.stack.click("generate-button").await;
     site.leave().await;
@@ -254,7 +272,7 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
     let completed = site.event("job:completed", "s1").await;
     assert_eq!(completed["jobId"], job_id.as_str());
     let url = completed["urls"][0].as_str().unwrap().to_owned();
-    assert!(url.starts_with(&site.api), "{url}");
+    assert!(url.starts_with(&site.krea), "{url}");
     let order: Vec<String> = site
         .seen()
         .await
@@ -264,6 +282,13 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
         .collect();
     assert_eq!(order, ["job:submitted", "job:completed"]);
     site.enter("s1").await;
+    // The token is nowhere the browser can reach: not sent, shown or kept.
+    let sent = site.stack.eval("return window.sent;").await;
+    assert!(sent.as_array().is_some_and(|s| !s.is_empty()), "{sent}");
+    let reachable = "return JSON.stringify([window.sent, document.documentElement.outerHTML, \
+        Object.entries(localStorage), Object.entries(sessionStorage)]);";
+    let reachable = site.stack.eval(reachable).await.to_string();
+    assert!(!reachable.contains(TOKEN));
     // As a person would: scroll to the card's button, then press it.
     site.stack
         .eval(
@@ -621,10 +646,10 @@ button {{ background: rgb(255, 0, 0) !important; }} .prompt-form {{ display: non
 #[tokio::test]
 async fn an_inline_studio_under_a_strict_host_policy_logs_no_violation() {
     let site = embedding(json!({})).await;
-    let (studio, api) = (&site.studio, &site.api);
+    let (studio, api, krea) = (&site.studio, &site.api, &site.krea);
     let policy = format!(
         "default-src 'none'; script-src {studio} 'wasm-unsafe-eval'; \
-         connect-src {studio} {api}; style-src {studio} 'unsafe-inline'; img-src {api} data:"
+         connect-src {studio} {api}; style-src {studio} 'unsafe-inline'; img-src {krea} data:"
     );
     let page = format!(
         r#"<!doctype html><html><head><script type="module" src="{studio}/embed.js"></script></head>

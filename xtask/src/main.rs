@@ -201,11 +201,23 @@ fn scan_for_tokens(dist: &Path) -> Result<(), Failure> {
     let token = std::env::var("KREA_API_TOKEN")
         .ok()
         .filter(|t| t.len() >= 8);
-    for entry in std::fs::read_dir(dist).map_err(|e| Failure(e.to_string()))? {
+    scan_folder(dist, token.as_deref())?;
+    println!("no Krea token in {}", dist.display());
+    Ok(())
+}
+
+/// Every file under `dir`, the embed page's folder included.
+fn scan_folder(dir: &Path, token: Option<&str>) -> Result<(), Failure> {
+    for entry in std::fs::read_dir(dir).map_err(|e| Failure(e.to_string()))? {
         let path = entry.map_err(|e| Failure(e.to_string()))?.path();
-        let bytes = std::fs::read(&path).map_err(|e| Failure(e.to_string()))?;
+        if path.is_dir() {
+            scan_folder(&path, token)?;
+            continue;
+        }
+        let bytes =
+            std::fs::read(&path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
         let text = String::from_utf8_lossy(&bytes);
-        let leaked = token.as_deref().is_some_and(|t| text.contains(t)) || looks_like_token(&text);
+        let leaked = token.is_some_and(|t| text.contains(t)) || looks_like_token(&text);
         if leaked {
             return Err(Failure(format!(
                 "{} contains what looks like a Krea token",
@@ -213,7 +225,6 @@ fn scan_for_tokens(dist: &Path) -> Result<(), Failure> {
             )));
         }
     }
-    println!("no Krea token in {}", dist.display());
     Ok(())
 }
 
