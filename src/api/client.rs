@@ -59,9 +59,10 @@ impl KreaClient {
 
     /// `GET /embedders`: the sites this proxy lets an embedded studio talk to (none when the
     /// proxy lists none, or is not one that says).
-    pub async fn embedders(&self) -> Result<Vec<String>, ApiError> {
+    pub async fn embedders(&self, abort: Option<&AbortSignal>) -> Result<Vec<String>, ApiError> {
         let url = format!("{}/embedders", self.base);
         let response = Request::get(&url)
+            .abort_signal(abort)
             .send()
             .await
             .map_err(|e| self.network(e))?;

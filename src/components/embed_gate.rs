@@ -1,12 +1,10 @@
 use super::Studio;
-use crate::api::KreaClient;
 use crate::embed::{Command, EmbedOptions, OptionError};
-use crate::hooks::{tr, use_locale, use_settings, use_texts, EmbedHost};
+use crate::hooks::{tr, use_embed_allowed, use_locale, use_settings, use_texts, EmbedHost};
 use crate::settings::{proxy_base, RuntimeConfig, Settings};
 use crate::storage_scope::StorageScope;
 use crate::studio_root::StudioRoot;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// The embed page: the studio, in its compact layout, once the proxy it will use lists the
 /// embedding page's site (`GET /embedders`). A page it does not list gets a short note and
@@ -48,13 +46,7 @@ pub fn EmbedGate(
         .proxy
         .clone()
         .unwrap_or_else(|| proxy_base(&config, &Settings::default()));
-    let allowed = RwSignal::new(None::<bool>);
-    let parent = options.parent.clone();
-    spawn_local(async move {
-        let listed = KreaClient::new(proxy, None).embedders().await;
-        let allowed_here = listed.is_ok_and(|origins| origins.contains(&parent));
-        allowed.try_set(Some(allowed_here));
-    });
+    let allowed = use_embed_allowed(proxy, options.parent.clone());
     let host = match inline {
         Some((element, inbox)) => EmbedHost::inline(options, element, inbox),
         None => EmbedHost::in_frame(options),

@@ -7,6 +7,7 @@ mod use_after_paint;
 mod use_announcements;
 mod use_clock;
 mod use_discovered_models;
+mod use_embed_allowed;
 mod use_embed_host;
 mod use_form_draft;
 mod use_history_files;
@@ -32,6 +33,7 @@ pub use use_after_paint::use_after_paint;
 pub use use_announcements::use_announcements;
 pub use use_clock::use_clock;
 pub use use_discovered_models::use_discovered_models;
+pub use use_embed_allowed::use_embed_allowed;
 pub use use_embed_host::{
     embed_request, post_to_parent, use_embed_host, EmbedHost, EmbedMode, EmbedWiring,
 };
