@@ -55,6 +55,11 @@ pub fn upstream(config: &Config) -> Result<Upstream, String> {
             new_model: config.sim_new_model,
             latency: Duration::from_millis(config.sim_latency_ms),
             faults: config.sim_faults(),
+            webhooks: simulator::webhooks::WebhookFaults {
+                duplicate: config.sim_webhook_duplicate,
+                delay: Duration::from_millis(config.sim_webhook_delay_ms),
+                loss_rate: config.sim_webhook_loss_rate,
+            },
         })));
     }
     let token = config.token.clone().ok_or_else(|| {
