@@ -556,6 +556,32 @@ async fn passthrough(State(proxy): Shared, uri: Uri, headers: HeaderMap) -> Resp
         .await
 }
 
+async fn webhook(
+    State(proxy): Shared,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match &proxy.push {
+        Some(push) => {
+            crate::push_routes::delivered(push, &proxy.upstream, &token, &headers, body).await
+        }
+        None => json_error(StatusCode::NOT_FOUND, "Not found"),
+    }
+}
+
+async fn events(
+    State(proxy): Shared,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+) -> Response {
+    match &proxy.push {
+        Some(push) => crate::push_routes::events(push, &caller.id, &headers),
+        // The studio polls when the proxy offers no stream.
+        None => json_error(StatusCode::NOT_FOUND, "This proxy pushes nothing: poll"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_json_media_type;
@@ -580,31 +606,5 @@ mod tests {
         ] {
             assert!(!is_json_media_type(other), "{other}");
         }
-    }
-}
-
-async fn webhook(
-    State(proxy): Shared,
-    axum::extract::Path(token): axum::extract::Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    match &proxy.push {
-        Some(push) => {
-            crate::push_routes::delivered(push, &proxy.upstream, &token, &headers, body).await
-        }
-        None => json_error(StatusCode::NOT_FOUND, "Not found"),
-    }
-}
-
-async fn events(
-    State(proxy): Shared,
-    Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-) -> Response {
-    match &proxy.push {
-        Some(push) => crate::push_routes::events(push, &caller.id, &headers),
-        // The studio polls when the proxy offers no stream.
-        None => json_error(StatusCode::NOT_FOUND, "This proxy pushes nothing: poll"),
     }
 }
