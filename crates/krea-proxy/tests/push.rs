@@ -230,3 +230,48 @@ async fn without_a_public_url_nothing_is_pushed_and_the_studio_polls() {
         .unwrap();
     assert_eq!(delivery.status(), 404);
 }
+
+#[tokio::test]
+async fn with_the_simulator_every_ended_job_reaches_the_stream_once_despite_repeats() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = Config::simulated(300);
+    config.public_url = Some(base.clone());
+    config.sim_webhook_duplicate = true;
+    let upstream = krea_proxy::app::upstream(&config).unwrap();
+    let router = krea_proxy::app::router(&config, upstream).unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let stream = client().get(format!("{base}/events")).send().await.unwrap();
+    let mut body = stream.bytes_stream();
+    let mut buffer = String::new();
+    let mut made = Vec::new();
+    for prompt in ["one", "two", "#fail three"] {
+        let job: Value = client()
+            .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+            .json(&json!({ "prompt": prompt }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        made.push(job["job_id"].as_str().unwrap().to_owned());
+    }
+    let mut pushed = Vec::new();
+    while let Some((_, job)) = next_event(&mut body, &mut buffer).await {
+        let field = |name: &str| job[name].as_str().unwrap().to_owned();
+        pushed.push((field("job_id"), field("status")));
+    }
+    pushed.sort();
+    let mut wanted: Vec<(String, String)> = made
+        .iter()
+        .enumerate()
+        .map(|(at, id)| {
+            let status = if at == 2 { "failed" } else { "completed" };
+            (id.clone(), status.to_owned())
+        })
+        .collect();
+    wanted.sort();
+    assert_eq!(pushed, wanted);
+}
