@@ -37,6 +37,8 @@ struct Proxy {
     identity: Arc<Identity>,
     allow_models: Vec<String>,
     trust_forwarded: bool,
+    /// With `--public-url`: webhooks in, pushed results out.
+    push: Option<crate::push::Push>,
 }
 
 impl Proxy {
@@ -55,6 +57,11 @@ pub fn upstream(config: &Config) -> Result<Upstream, String> {
             new_model: config.sim_new_model,
             latency: Duration::from_millis(config.sim_latency_ms),
             faults: config.sim_faults(),
+            webhooks: simulator::webhooks::WebhookFaults {
+                duplicate: config.sim_webhook_duplicate,
+                delay: Duration::from_millis(config.sim_webhook_delay_ms),
+                loss_rate: config.sim_webhook_loss_rate,
+            },
         })));
     }
     let token = config.token.clone().ok_or_else(|| {
@@ -107,10 +114,12 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
         readiness: crate::health::Readiness::default(),
         allow_models: config.allow_models.clone(),
         trust_forwarded: config.trust_forwarded_headers,
+        push: config.public_url.as_deref().map(crate::push::Push::new),
     });
     let mut api = route_table::job_routes(post(generate), get(list_jobs), get(job).delete(job))
         .route("/openapi.json", get(passthrough))
-        .route("/limits", get(limits));
+        .route("/limits", get(limits))
+        .route("/events", get(events));
     // HEAD would answer a GET's headers without its body: not for API calls.
     api = api.layer(middleware::from_fn(
         |request: Request, next: Next| async move {
@@ -165,6 +174,8 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
     let listed = serde_json::json!({ "origins": embedders });
     let api = api
         .route("/session", post(session))
+        // Krea's deliveries: the token in the path is the credential.
+        .route("/webhooks/{token}", post(webhook))
         // Which sites may show the studio in a frame: an embedded studio talks to its host
         // page only when this proxy lists it, so a page cannot spend through a framed studio.
         .route(
@@ -425,7 +436,13 @@ async fn generate(
     let fingerprint = idempotency::fingerprint(model, &body);
     let model = model.to_owned();
     let path = format!("{GENERATE_PREFIX}{model}");
-    let forward = proxy.forward(Method::POST, path, &headers, body);
+    let mut forward = proxy.forward(Method::POST, path, &headers, body);
+    let hook = proxy.push.as_ref().map(|push| push.hook_for(&caller.id));
+    if let Some((_, url)) = &hook {
+        if let Ok(url) = HeaderValue::from_str(url) {
+            forward.headers.insert("x-webhook-url", url);
+        }
+    }
     let proxy = Arc::clone(&proxy);
     // Runs to the end even if the caller hangs up: the key's outcome must be recorded (or
     // the caller's retry would wait on it forever), and what admission took settled.
@@ -437,6 +454,9 @@ async fn generate(
         let key = key.as_deref().map(|key| (key, fingerprint));
         let answer = proxy.submits.submit(&proxy.upstream, key, forward).await;
         let (job, mut answer) = owned_by(&*proxy.ownership, &caller, answer).await;
+        if let (Some(push), Some((token, _))) = (&proxy.push, &hook) {
+            push.bind(token, job.as_ref().map(|job| job.job_id.as_str()));
+        }
         proxy.gate.settle(ticket, job.as_ref(), &mut answer).await;
         answer
     });
@@ -534,6 +554,32 @@ async fn passthrough(State(proxy): Shared, uri: Uri, headers: HeaderMap) -> Resp
         .upstream
         .send(proxy.forward(Method::GET, path, &headers, Bytes::new()))
         .await
+}
+
+async fn webhook(
+    State(proxy): Shared,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match &proxy.push {
+        Some(push) => {
+            crate::push_routes::delivered(push, &proxy.upstream, &token, &headers, body).await
+        }
+        None => json_error(StatusCode::NOT_FOUND, "Not found"),
+    }
+}
+
+async fn events(
+    State(proxy): Shared,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+) -> Response {
+    match &proxy.push {
+        Some(push) => crate::push_routes::events(push, &caller.id, &headers),
+        // The studio polls when the proxy offers no stream.
+        None => json_error(StatusCode::NOT_FOUND, "This proxy pushes nothing: poll"),
+    }
 }
 
 #[cfg(test)]

@@ -69,6 +69,20 @@ pub struct Config {
     /// drop-after, malformed, truncated (default: all).
     #[arg(long, value_delimiter = ',', value_parser = FaultKind::parse)]
     pub sim_faults: Vec<FaultKind>,
+    /// Simulator: deliver every webhook twice (Krea warns deliveries can repeat).
+    #[arg(long)]
+    pub sim_webhook_duplicate: bool,
+    /// Simulator: milliseconds between a job's end and its webhook delivery.
+    #[arg(long, default_value_t = 0)]
+    pub sim_webhook_delay_ms: u64,
+    /// Simulator: share of webhook deliveries (0 to 1) that never arrive.
+    #[arg(long, default_value_t = 0.0, value_parser = fault_rate)]
+    pub sim_webhook_loss_rate: f64,
+    /// Where Krea can reach this proxy (e.g. `https://proxy.example`, behind a TLS-terminating
+    /// reverse proxy): each generate request then names a webhook here, and results are
+    /// pushed to browsers over `GET /events` as they happen.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
     /// Build the simulator's image URLs from `X-Forwarded-Proto`/`-Host`: only behind a
     /// reverse proxy that sets them (anyone can send them otherwise).
     #[arg(long)]

@@ -17,6 +17,8 @@ pub mod idempotency;
 pub mod limits;
 pub mod owned_jobs;
 pub mod ownership;
+pub mod push;
+pub mod push_routes;
 pub mod redis_state;
 pub mod route_table;
 pub mod serve_headers;

@@ -78,7 +78,7 @@ pub async fn list(
 }
 
 /// One job as Krea reports it, or `None` if Krea does not (any more).
-async fn fetch(upstream: &Upstream, lookup: Forward) -> Option<serde_json::Value> {
+pub async fn fetch(upstream: &Upstream, lookup: Forward) -> Option<serde_json::Value> {
     let answer = upstream.exchange(lookup).await.ok()?;
     (answer.status == StatusCode::OK)
         .then(|| serde_json::from_slice(&answer.body).ok())

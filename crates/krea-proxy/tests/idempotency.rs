@@ -44,6 +44,7 @@ impl Krea {
             new_model: false,
             latency: Duration::ZERO,
             faults: Faults::none(),
+            webhooks: Default::default(),
         })
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             let mishap = (request.method() == Method::POST)

@@ -194,6 +194,7 @@ async fn the_simulator_itself_wants_a_bearer_token_like_krea() {
         new_model: false,
         latency: Duration::ZERO,
         faults: krea_proxy::simulator::faults::Faults::none(),
+        webhooks: Default::default(),
     }))
     .await;
     let anonymous = submit(&base, "bfl/flux-1-dev", json!({"prompt": "x"})).await;

@@ -7,6 +7,7 @@ pub mod faults;
 mod new_model;
 mod picture;
 pub mod timeline;
+pub mod webhooks;
 
 pub use book::FAIL_TRIGGER;
 pub use new_model::NEW_MODEL;
@@ -37,6 +38,8 @@ pub struct SimConfig {
     pub latency: Duration,
     /// Faults injected into the job routes.
     pub faults: faults::Faults,
+    /// How webhook deliveries misbehave.
+    pub webhooks: webhooks::WebhookFaults,
 }
 
 /// The simulated Krea: its jobs, and the models it publishes and accepts.
@@ -44,6 +47,8 @@ struct Simulator {
     book: Book,
     models: Vec<&'static ModelSpec>,
     latency: Duration,
+    webhooks: webhooks::WebhookFaults,
+    webhook_client: reqwest::Client,
 }
 
 impl Simulator {
@@ -62,6 +67,14 @@ pub fn router(config: SimConfig) -> Router {
         book: Book::new(config.job_duration),
         models,
         latency: config.latency,
+        webhooks: config.webhooks,
+        webhook_client: {
+            crate::upstream::install_crypto_provider();
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap_or_default()
+        },
     });
     let job_routes = route_table::job_routes(post(generate), get(list), get(job).delete(cancel))
         .route_layer(middleware::from_fn(require_bearer))
@@ -131,7 +144,16 @@ async fn generate(State(sim): Shared, uri: Uri, headers: HeaderMap, body: Bytes)
     let Value::Object(body) = body else {
         unreachable!("validation accepts only objects")
     };
-    Json(sim.book.submit(model, &body, &origin(&headers))).into_response()
+    let origin = origin(&headers);
+    let job = sim.book.submit(model, &body, &origin);
+    let webhook = headers
+        .get("x-webhook-url")
+        .and_then(|value| value.to_str().ok())
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    if let Some(url) = webhook {
+        webhooks::deliver_when_done(Arc::clone(&sim), job.job_id.clone(), url.to_owned(), origin);
+    }
+    Json(job).into_response()
 }
 
 async fn job(State(sim): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {

@@ -1,0 +1,75 @@
+//! The HTTP side of [`crate::push`]: Krea's deliveries in (`POST /webhooks/{token}`), each
+//! caller's stream out (`GET /events`, Server-Sent Events).
+
+use crate::error_response::json_error;
+use crate::push::{Delivery, Push, PushEvent};
+use crate::upstream::{Forward, Upstream};
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream, StreamExt};
+use std::convert::Infallible;
+use tokio::sync::broadcast;
+
+/// A delivery from Krea to `token`: believed only if Krea's own answer for the job agrees.
+pub async fn delivered(
+    push: &Push,
+    upstream: &Upstream,
+    token: &str,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Ok(delivered) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return json_error(StatusCode::BAD_REQUEST, "A delivery is a job as JSON");
+    };
+    let Some(job_id) = push.expected_job(token) else {
+        return json_error(StatusCode::NOT_FOUND, "Unknown webhook");
+    };
+    let lookup = Forward::new(
+        Method::GET,
+        format!("/jobs/{job_id}"),
+        headers,
+        Bytes::new(),
+        false,
+    )
+    .lookup(Method::GET, format!("/jobs/{job_id}"));
+    let read = crate::owned_jobs::fetch(upstream, lookup).await;
+    let outcome = match push.receive(token, &delivered, read.as_ref()) {
+        Delivery::Pushed => "pushed",
+        Delivery::Repeated => "repeated",
+        Delivery::Disbelieved => "disbelieved",
+        Delivery::Unknown => return json_error(StatusCode::NOT_FOUND, "Unknown webhook"),
+    };
+    // Krea wants a quick 2xx; what was made of it is for the logs and tests.
+    axum::Json(serde_json::json!({ "outcome": outcome })).into_response()
+}
+
+/// `caller`'s stream, resumed after `Last-Event-ID` when the browser sends one.
+pub fn events(push: &Push, caller: &str, headers: &HeaderMap) -> Response {
+    let last_seen = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    let (missed, live) = push.subscribe(caller, last_seen);
+    Sse::new(stream::iter(missed).chain(live_events(live)).map(as_sse))
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+fn live_events(live: broadcast::Receiver<PushEvent>) -> impl Stream<Item = PushEvent> {
+    stream::unfold(live, |mut live| async move {
+        loop {
+            match live.recv().await {
+                Ok(event) => return Some((event, live)),
+                // A stream too slow to keep up skips ahead; the safety-net poll catches up.
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+}
+
+fn as_sse((id, job): PushEvent) -> Result<Event, Infallible> {
+    Ok(Event::default().id(id.to_string()).event("job").data(job))
+}

@@ -1,0 +1,277 @@
+//! Results pushed as they happen (`--public-url`), over real HTTP: each generate request
+//! names a webhook with its own token; a delivery is believed only when Krea's own answer
+//! agrees, only once, and only for the job its token was made for; the owner's stream
+//! (`GET /events`) carries it and resumes with `Last-Event-ID`.
+
+mod common;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use common::{client, proxy, serve};
+use futures_util::StreamExt;
+use krea_proxy::config::Secret;
+use krea_proxy::Config;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const JOB_ID: &str = "7c1e9a52-3f4b-4d21-9a0e-2b6f8c3d5e71";
+
+/// A stand-in Krea with one job, whose status the test sets, and the webhook URL the
+/// generate request named.
+#[derive(Default)]
+struct Krea {
+    status: Mutex<String>,
+    webhook: Mutex<Option<String>>,
+}
+
+impl Krea {
+    fn job(&self) -> Value {
+        json!({"job_id": JOB_ID, "status": *self.status.lock().unwrap(),
+               "created_at": "2026-11-23T00:00:00Z"})
+    }
+}
+
+async fn stand_in_krea() -> (String, Arc<Krea>) {
+    let krea = Arc::new(Krea::default());
+    *krea.status.lock().unwrap() = "queued".into();
+    let router =
+        Router::new()
+            .route(
+                "/generate/image/bfl/flux-1-dev",
+                post(
+                    |State(krea): State<Arc<Krea>>, headers: HeaderMap| async move {
+                        let url = headers
+                            .get("x-webhook-url")
+                            .map(|v| v.to_str().unwrap().to_owned());
+                        *krea.webhook.lock().unwrap() = url;
+                        Json(krea.job())
+                    },
+                ),
+            )
+            .route(
+                "/jobs/{id}",
+                get(
+                    |State(krea): State<Arc<Krea>>, Path(_): Path<String>| async move {
+                        Json(krea.job())
+                    },
+                ),
+            )
+            .with_state(Arc::clone(&krea));
+    (serve(router).await, krea)
+}
+
+/// The next `job` event on an SSE body: (id, job).
+async fn next_event(
+    body: &mut (impl futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Unpin),
+    buffer: &mut String,
+) -> Option<(u64, Value)> {
+    let read = async {
+        loop {
+            if let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    block
+                        .lines()
+                        .find_map(|line| line.strip_prefix(name).map(str::trim).map(str::to_owned))
+                };
+                if let (Some(id), Some(data)) = (field("id:"), field("data:")) {
+                    return Some((id.parse().unwrap(), serde_json::from_str(&data).unwrap()));
+                }
+                continue;
+            }
+            let chunk = body.next().await?.ok()?;
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(3), read)
+        .await
+        .ok()
+        .flatten()
+}
+
+#[tokio::test]
+async fn a_delivery_reaches_its_owners_stream_once_and_only_when_krea_agrees() {
+    let (upstream, krea) = stand_in_krea().await;
+    let mut config = Config::simulated(1000);
+    config.simulate = false;
+    config.upstream = upstream;
+    config.token = Some(Secret::new("push-test-token"));
+    config.public_url = Some("https://proxy.example".into());
+    let base = proxy(config).await;
+
+    let stream = client().get(format!("{base}/events")).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    assert!(stream.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let mut body = stream.bytes_stream();
+    let mut buffer = String::new();
+
+    let made: Value = client()
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .json(&json!({"prompt": "a red fox"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(made["job_id"], JOB_ID);
+    let hook = krea
+        .webhook
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("a webhook was named");
+    let token = hook
+        .strip_prefix("https://proxy.example/webhooks/")
+        .expect("the webhook is at the public URL")
+        .to_owned();
+    assert!(token.len() >= 32, "{token}");
+    let deliver = |body: Value, token: String| {
+        let base = base.clone();
+        async move {
+            client()
+                .post(format!("{base}/webhooks/{token}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    // A token nobody issued, and another job's body on the right token: nothing.
+    assert_eq!(
+        deliver(
+            json!({"job_id": JOB_ID, "status": "completed"}),
+            "f".repeat(48)
+        )
+        .await
+        .status(),
+        404
+    );
+    let other = json!({"job_id": "00000000-0000-4000-8000-000000000000", "status": "completed"});
+    assert_eq!(deliver(other, token.clone()).await.status(), 404);
+    // Krea still says queued: a delivery claiming completion is not believed.
+    let claimed = json!({"job_id": JOB_ID, "status": "completed"});
+    let early: Value = deliver(claimed.clone(), token.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(early["outcome"], "disbelieved");
+    assert_eq!(next_event(&mut body, &mut buffer).await, None);
+
+    // Krea agrees now: pushed once; the repeat changes nothing.
+    *krea.status.lock().unwrap() = "completed".into();
+    let pushed: Value = deliver(claimed.clone(), token.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pushed["outcome"], "pushed");
+    let (id, job) = next_event(&mut body, &mut buffer).await.expect("an event");
+    assert_eq!(
+        (job["job_id"].as_str(), job["status"].as_str()),
+        (Some(JOB_ID), Some("completed"))
+    );
+    let again: Value = deliver(claimed, token).await.json().await.unwrap();
+    assert_eq!(again["outcome"], "repeated");
+    assert_eq!(next_event(&mut body, &mut buffer).await, None);
+
+    // A stream that resumes after the event gets nothing again; one from before gets it.
+    let resumed = client()
+        .get(format!("{base}/events"))
+        .header("last-event-id", id.to_string())
+        .send()
+        .await
+        .unwrap();
+    let mut resumed_body = resumed.bytes_stream();
+    assert_eq!(
+        next_event(&mut resumed_body, &mut String::new()).await,
+        None
+    );
+    let from_start = client()
+        .get(format!("{base}/events"))
+        .header("last-event-id", "0")
+        .send()
+        .await
+        .unwrap();
+    let mut start_body = from_start.bytes_stream();
+    assert_eq!(
+        next_event(&mut start_body, &mut String::new())
+            .await
+            .map(|e| e.0),
+        Some(id)
+    );
+}
+
+#[tokio::test]
+async fn without_a_public_url_nothing_is_pushed_and_the_studio_polls() {
+    let base = common::simulated_proxy(300).await;
+    assert_eq!(
+        client()
+            .get(format!("{base}/events"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let delivery = client()
+        .post(format!("{base}/webhooks/abc"))
+        .json(&json!({"job_id": JOB_ID}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delivery.status(), 404);
+}
+
+#[tokio::test]
+async fn with_the_simulator_every_ended_job_reaches_the_stream_once_despite_repeats() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = Config::simulated(300);
+    config.public_url = Some(base.clone());
+    config.sim_webhook_duplicate = true;
+    let upstream = krea_proxy::app::upstream(&config).unwrap();
+    let router = krea_proxy::app::router(&config, upstream).unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let stream = client().get(format!("{base}/events")).send().await.unwrap();
+    let mut body = stream.bytes_stream();
+    let mut buffer = String::new();
+    let mut made = Vec::new();
+    for prompt in ["one", "two", "#fail three"] {
+        let job: Value = client()
+            .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+            .json(&json!({ "prompt": prompt }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        made.push(job["job_id"].as_str().unwrap().to_owned());
+    }
+    let mut pushed = Vec::new();
+    while let Some((_, job)) = next_event(&mut body, &mut buffer).await {
+        let field = |name: &str| job[name].as_str().unwrap().to_owned();
+        pushed.push((field("job_id"), field("status")));
+    }
+    pushed.sort();
+    let mut wanted: Vec<(String, String)> = made
+        .iter()
+        .enumerate()
+        .map(|(at, id)| {
+            let status = if at == 2 { "failed" } else { "completed" };
+            (id.clone(), status.to_owned())
+        })
+        .collect();
+    wanted.sort();
+    assert_eq!(pushed, wanted);
+}
