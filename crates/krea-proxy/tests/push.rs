@@ -63,6 +63,19 @@ async fn stand_in_krea() -> (String, Arc<Krea>) {
     (serve(router).await, krea)
 }
 
+/// A Flux job through the proxy at `base`, as the proxy answers.
+async fn generate(base: &str, prompt: &str) -> Value {
+    client()
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .json(&json!({ "prompt": prompt }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// The next `job` event on an SSE body: (id, job).
 async fn next_event(
     body: &mut (impl futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Unpin),
@@ -111,15 +124,7 @@ async fn a_delivery_reaches_its_owners_stream_once_and_only_when_krea_agrees() {
     let mut body = stream.bytes_stream();
     let mut buffer = String::new();
 
-    let made: Value = client()
-        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
-        .json(&json!({"prompt": "a red fox"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let made = generate(&base, "a red fox").await;
     assert_eq!(made["job_id"], JOB_ID);
     let hook = krea
         .webhook
@@ -247,15 +252,7 @@ async fn with_the_simulator_every_ended_job_reaches_the_stream_once_despite_repe
     let mut buffer = String::new();
     let mut made = Vec::new();
     for prompt in ["one", "two", "#fail three"] {
-        let job: Value = client()
-            .post(format!("{base}/generate/image/bfl/flux-1-dev"))
-            .json(&json!({ "prompt": prompt }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let job = generate(&base, prompt).await;
         made.push(job["job_id"].as_str().unwrap().to_owned());
     }
     let mut pushed = Vec::new();
