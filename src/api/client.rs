@@ -78,6 +78,30 @@ impl KreaClient {
             .collect())
     }
 
+    /// `GET /events`: the proxy's stream of this caller's ended jobs (Server-Sent Events),
+    /// resumed after `last_id`; `None` when the proxy pushes nothing (then the studio polls).
+    pub async fn events(
+        &self,
+        last_id: Option<&str>,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Option<web_sys::ReadableStream>, ApiError> {
+        let url = format!("{}/events", self.base);
+        let mut builder = self
+            .prepare(Request::get(&url), abort)
+            .header("accept", "text/event-stream");
+        if let Some(id) = last_id {
+            builder = builder.header("last-event-id", id);
+        }
+        let response = builder.send().await.map_err(|e| self.network(e))?;
+        if response.status() == 404 {
+            return Ok(None);
+        }
+        if !response.ok() {
+            return Err(status_error(response).await);
+        }
+        Ok(response.body())
+    }
+
     /// `GET /limits`: the rate limit closest to running out, or `None` without limits.
     pub async fn limit_left(&self) -> Result<Option<LimitLeft>, ApiError> {
         let url = format!("{}/limits", self.base);

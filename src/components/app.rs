@@ -5,8 +5,9 @@ use crate::hooks::{
     browser_storage, embed_request, use_access_key, use_announcements, use_clock,
     use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_job_actions,
     use_job_history, use_job_poller, use_limit_left, use_locale, use_matching_jobs,
-    use_proxy_session, use_ready_mark, use_runtime_config, use_settings, use_submit, use_texts,
-    use_theme, EmbedHost, EmbedMode, EmbedWiring, JobActionsContext, Kept,
+    use_proxy_session, use_push_stream, use_ready_mark, use_runtime_config, use_settings,
+    use_submit, use_texts, use_theme, EmbedHost, EmbedMode, EmbedWiring, JobActionsContext, Kept,
+    Transport,
 };
 use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
@@ -16,6 +17,9 @@ use crate::settings::{proxy_base, RuntimeConfig};
 use crate::storage_scope::StorageScope;
 use crate::studio_root::StudioRoot;
 use leptos::prelude::*;
+
+/// How often jobs are polled while the proxy pushes results: in case a delivery is lost.
+const SAFETY_NET_POLL_SECS: u32 = 30;
 
 /// The whole app: waits for the deployment's `config.json`, then shows the studio, or on the
 /// embed page (`/embed/`) the studio as the embedding page asked for it.
@@ -72,7 +76,12 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     };
     let models = use_discovered_models(client, models_wanted.into());
     provide_context(models);
-    let poll_secs = Signal::derive(move || settings.with(|s| s.poll_interval_secs));
+    // With the proxy's stream open, polling is only a slow safety net.
+    let transport = use_push_stream(client, jobs);
+    let poll_secs = Signal::derive(move || match transport.get() {
+        Transport::Push => SAFETY_NET_POLL_SECS,
+        Transport::Polling => settings.with(|s| s.poll_interval_secs),
+    });
     use_job_poller(jobs, client, poll_secs, texts);
     let submitter = use_submit(jobs, client, models, texts);
     provide_context(submitter);

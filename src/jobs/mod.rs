@@ -11,6 +11,7 @@ pub mod pricing;
 pub mod progress;
 pub mod safe_url;
 pub mod scheduler;
+pub mod sse;
 pub mod store;
 pub mod submission;
 pub mod transitions;
