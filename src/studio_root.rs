@@ -27,10 +27,6 @@ impl StudioRoot {
         }
     }
 
-    pub fn is_inline(&self) -> bool {
-        self.element.with_value(Option::is_some)
-    }
-
     /// The element that carries the studio's attributes and design tokens.
     fn root(&self) -> Option<web_sys::HtmlElement> {
         self.element.get_value().or_else(|| {

@@ -35,9 +35,7 @@ pub use use_announcements::use_announcements;
 pub use use_clock::use_clock;
 pub use use_discovered_models::use_discovered_models;
 pub use use_embed_allowed::use_embed_allowed;
-pub use use_embed_host::{
-    embed_request, post_to_parent, use_embed_host, EmbedHost, EmbedMode, EmbedWiring,
-};
+pub use use_embed_host::{embed_request, use_embed_host, EmbedHost, EmbedMode, EmbedWiring};
 pub use use_form_draft::use_form_draft;
 pub use use_history_files::{use_history_files, HistoryFiles};
 pub use use_interval_while::use_interval_while;

@@ -23,11 +23,11 @@ pub struct EmbedMode(pub Option<EmbedHost>);
 #[derive(Clone, Copy)]
 pub struct EmbedHost {
     options: StoredValue<EmbedOptions>,
-    transport: StoredValue<Transport, LocalStorage>,
+    channel: StoredValue<HostChannel, LocalStorage>,
 }
 
 /// How events reach the host page and commands come from it.
-enum Transport {
+enum HostChannel {
     /// In a frame: `postMessage` to the parent page, at its origin only.
     Frame,
     /// Inline: DOM events on the host's element; commands are queued here by
@@ -69,7 +69,7 @@ pub fn embed_request() -> Option<Result<EmbedOptions, OptionError>> {
 
 /// Posts `event` to the embedding page, if it is `parent_origin` (the browser drops the
 /// message otherwise).
-pub fn post_to_parent(parent_origin: &str, instance: &str, event: &Event) {
+fn post_to_parent(parent_origin: &str, instance: &str, event: &Event) {
     let window = gloo_utils::window();
     let Ok(Some(parent)) = window.parent() else {
         return;
@@ -86,7 +86,7 @@ impl EmbedHost {
     pub fn in_frame(options: EmbedOptions) -> EmbedHost {
         EmbedHost {
             options: StoredValue::new(options),
-            transport: StoredValue::new_local(Transport::Frame),
+            channel: StoredValue::new_local(HostChannel::Frame),
         }
     }
 
@@ -98,12 +98,12 @@ impl EmbedHost {
     ) -> EmbedHost {
         EmbedHost {
             options: StoredValue::new(options),
-            transport: StoredValue::new_local(Transport::Element { element, inbox }),
+            channel: StoredValue::new_local(HostChannel::Element { element, inbox }),
         }
     }
 
     fn in_a_frame(&self) -> bool {
-        self.transport.with_value(|t| matches!(t, Transport::Frame))
+        self.channel.with_value(|t| matches!(t, HostChannel::Frame))
     }
 
     pub fn with_options<T>(&self, read: impl FnOnce(&EmbedOptions) -> T) -> T {
@@ -111,11 +111,11 @@ impl EmbedHost {
     }
 
     pub fn post(&self, event: &Event) {
-        self.transport.with_value(|transport| match transport {
-            Transport::Frame => self
+        self.channel.with_value(|channel| match channel {
+            HostChannel::Frame => self
                 .options
                 .with_value(|o| post_to_parent(&o.parent, &o.instance, event)),
-            Transport::Element { element, .. } => dispatch(element, event),
+            HostChannel::Element { element, .. } => dispatch(element, event),
         });
     }
 
@@ -172,9 +172,9 @@ pub fn use_embed_host(host: EmbedHost, wiring: EmbedWiring) {
         use_content_height(move |height| host.post(&Event::Resize { height }));
     } else {
         // Inline: what `InlineStudio::command` queued, in order.
-        let inbox = host.transport.with_value(|t| match t {
-            Transport::Element { inbox, .. } => Some(inbox.clone()),
-            Transport::Frame => None,
+        let inbox = host.channel.with_value(|t| match t {
+            HostChannel::Element { inbox, .. } => Some(inbox.clone()),
+            HostChannel::Frame => None,
         });
         if let Some(inbox) = inbox {
             Effect::new(move |_| {
