@@ -43,6 +43,11 @@ impl StorageScope {
     pub fn channel(&self) -> String {
         self.key("history")
     }
+
+    /// The Web Lock held by the one tab of this studio that follows jobs for all of them.
+    pub fn poller_lock(&self) -> String {
+        self.key("poller")
+    }
 }
 
 #[cfg(test)]
@@ -56,6 +61,7 @@ mod tests {
         assert_eq!(studio.database(), "krea-studio");
         assert_eq!(studio.journal_prefix(), "krea-studio.journal.");
         assert_eq!(studio.channel(), "krea-studio.history");
+        assert_eq!(studio.poller_lock(), "krea-studio.poller");
         let embed = StorageScope::embedded("ks-2");
         assert_eq!(embed.key("settings"), "krea-studio.embed.ks-2.settings");
         assert_eq!(embed.database(), "krea-studio.embed.ks-2");

@@ -211,6 +211,7 @@ async fn the_studio_generates_from_the_form_and_the_poller_fills_the_card() {
 #[wasm_bindgen_test]
 async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
     use krea_studio::components::SettingsPanel;
+    use krea_studio::jobs::transport::Transport;
     use krea_studio::settings::Settings;
 
     let document = document();
@@ -224,7 +225,8 @@ async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
     let storage = RwSignal::new(krea_studio::hooks::StorageStatus::default());
     let _mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
         provide_context(StudioRoot::document());
-        view! { <SettingsPanel settings access_key storage /> }
+        let transport = Signal::derive(|| Transport::Offline);
+        view! { <SettingsPanel settings access_key storage transport /> }
     });
     let input: web_sys::HtmlInputElement = query(&root, "[data-testid=proxy-url]")
         .unwrap()
@@ -233,6 +235,14 @@ async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
         input.value() == "https://proxy.example"
     })
     .await;
+    assert_eq!(
+        query(&root, "[data-testid=transport]")
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        krea_studio::i18n::EN.transport_offline,
+        "the panel says how updates arrive"
+    );
     let save: web_sys::HtmlButtonElement = query(&root, "[data-testid=save-settings]")
         .unwrap()
         .unchecked_into();

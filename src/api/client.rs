@@ -1,7 +1,7 @@
 use super::ApiError;
 use crate::jobs::scheduler::retry_after_seconds;
 use gloo_net::http::{Request, RequestBuilder, Response};
-use krea_api::{ErrorBody, ImageRequest, Job};
+use krea_api::{ErrorBody, ImageRequest, Job, JobList};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use web_sys::AbortSignal;
@@ -162,6 +162,15 @@ impl KreaClient {
     /// `GET /jobs/{id}`.
     pub async fn job(&self, id: &str, abort: Option<&AbortSignal>) -> Result<Job, ApiError> {
         self.get_json(&format!("/jobs/{id}"), abort).await
+    }
+
+    /// `GET /jobs?limit=N`: the newest `limit` jobs of this caller, as Krea reports them now.
+    pub async fn recent_jobs(
+        &self,
+        limit: usize,
+        abort: Option<&AbortSignal>,
+    ) -> Result<JobList, ApiError> {
+        self.get_json(&format!("/jobs?limit={limit}"), abort).await
     }
 
     /// `GET /openapi.json`: Krea's public spec, where new models show up first.

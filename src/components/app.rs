@@ -4,14 +4,15 @@ use crate::embed::Event;
 use crate::hooks::{
     browser_storage, embed_request, use_access_key, use_announcements, use_clock,
     use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_job_actions,
-    use_job_history, use_job_poller, use_limit_left, use_locale, use_matching_jobs,
-    use_proxy_session, use_push_stream, use_ready_mark, use_runtime_config, use_settings,
-    use_submit, use_texts, use_theme, EmbedHost, EmbedMode, EmbedWiring, JobActionsContext, Kept,
-    Transport,
+    use_job_history, use_job_poller, use_limit_left, use_locale, use_matching_jobs, use_page_state,
+    use_poll_leadership, use_proxy_session, use_push_stream, use_ready_mark, use_runtime_config,
+    use_settings, use_submit, use_texts, use_theme, EmbedHost, EmbedMode, EmbedWiring,
+    JobActionsContext, Kept, PollerInputs,
 };
 use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
 use crate::jobs::pricing::Spent;
+use crate::jobs::transport::Transport;
 use crate::jobs::JobStore;
 use crate::settings::{proxy_base, RuntimeConfig};
 use crate::storage_scope::StorageScope;
@@ -76,13 +77,30 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     };
     let models = use_discovered_models(client, models_wanted.into());
     provide_context(models);
+    // One tab follows the jobs for every open tab of this studio that shares its history.
+    let page = use_page_state();
+    let shared = Signal::derive(move || !history.status.with(|s| s.in_memory_only));
+    let leading = use_poll_leadership(&expect_context::<StorageScope>(), shared);
+    let following = Signal::derive(move || leading.get() && page.online.get());
+    let stream_open = use_push_stream(client, jobs, following);
+    let transport =
+        Signal::derive(move || Transport::of(leading.get(), page.online.get(), stream_open.get()));
     // With the proxy's stream open, polling is only a slow safety net.
-    let transport = use_push_stream(client, jobs);
-    let poll_secs = Signal::derive(move || match transport.get() {
-        Transport::Push => SAFETY_NET_POLL_SECS,
-        Transport::Polling => settings.with(|s| s.poll_interval_secs),
+    let poll_secs = Signal::derive(move || {
+        if stream_open.get() {
+            SAFETY_NET_POLL_SECS
+        } else {
+            settings.with(|s| s.poll_interval_secs)
+        }
     });
-    use_job_poller(jobs, client, poll_secs, texts);
+    use_job_poller(PollerInputs {
+        store: jobs,
+        client,
+        interval_secs: poll_secs,
+        texts,
+        page,
+        leading,
+    });
     let submitter = use_submit(jobs, client, models, texts);
     provide_context(submitter);
     let form = use_form_draft();
@@ -161,7 +179,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
                     {move || spent.get().label(texts.get(), &*IntlFormat::of(locale.get()))}
                 </span>
             </p>
-            <SettingsPanel settings access_key storage=history.status />
+            <SettingsPanel settings access_key storage=history.status transport />
         </header>
         <main class="studio">
             <PromptForm

@@ -1,6 +1,7 @@
 use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, KeyLayer, StorageStatus};
 use crate::i18n::Locale;
 use crate::i18n::{fill, Formatter, IntlFormat};
+use crate::jobs::transport::Transport;
 use crate::settings::{normalize_proxy_url, parse_poll_interval, Settings, Theme};
 use leptos::prelude::*;
 
@@ -12,6 +13,8 @@ pub fn SettingsPanel(
     access_key: RwSignal<String>,
     /// Where the history lives, to say how much room it takes.
     storage: RwSignal<StorageStatus>,
+    /// How job updates reach this tab.
+    transport: Signal<Transport>,
 ) -> impl IntoView {
     let t = use_texts();
     let url_draft =
@@ -166,6 +169,7 @@ pub fn SettingsPanel(
                 </select>
             </div>
             <p class="hint" data-testid="storage-usage">{usage}</p>
+            <p class="hint" data-testid="transport">{move || transport.get().words(t.get())}</p>
         </details>
     }
 }

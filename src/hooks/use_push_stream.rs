@@ -8,22 +8,18 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
-/// How job updates reach the studio, for the Settings panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
-    /// The proxy's stream is open; polling is only a slow safety net.
-    Push,
-    /// Polling, as usual (no stream offered, or it broke and is being retried).
-    Polling,
-}
-
-/// Holds the proxy's `GET /events` stream open while the owner lives, and applies every job
+/// Holds the proxy's `GET /events` stream open while `active` (this tab follows the jobs,
+/// and the browser is online) and the owner lives, and applies every job
 /// it carries to the store (a job already finished there is left alone, so a delivery that
 /// polling beat changes nothing). A proxy without a stream answers 404 once: then the
 /// studio polls. A stream that breaks is reopened after a pause, resumed after the last
-/// event it delivered.
-pub fn use_push_stream(client: Memo<KreaClient>, store: LiveJobs) -> ReadSignal<Transport> {
-    let (transport, set_transport) = signal(Transport::Polling);
+/// event it delivered. Returns whether the stream is open.
+pub fn use_push_stream(
+    client: Memo<KreaClient>,
+    store: LiveJobs,
+    active: Signal<bool>,
+) -> ReadSignal<bool> {
+    let (open, set_open) = signal(false);
     let in_flight = StoredValue::new_local(None::<AbortController>);
     let stop = move || {
         if let Some(Some(controller)) = in_flight.try_update_value(Option::take) {
@@ -33,6 +29,10 @@ pub fn use_push_stream(client: Memo<KreaClient>, store: LiveJobs) -> ReadSignal<
     Effect::new(move |_| {
         let client = client.get();
         stop();
+        if !active.get() {
+            set_open.set(false);
+            return;
+        }
         let controller = AbortController::new().ok();
         let signal = controller.as_ref().map(AbortController::signal);
         in_flight.set_value(controller);
@@ -49,13 +49,13 @@ pub fn use_push_stream(client: Memo<KreaClient>, store: LiveJobs) -> ReadSignal<
                     Ok(None) => return,
                     Err(crate::api::ApiError::Aborted) => return,
                     Err(_) => {
-                        set_transport.try_set(Transport::Polling);
+                        set_open.try_set(false);
                         gloo_timers::future::TimeoutFuture::new(pause_ms).await;
                         pause_ms = (pause_ms * 2).min(60_000);
                         continue;
                     }
                 };
-                set_transport.try_set(Transport::Push);
+                set_open.try_set(true);
                 pause_ms = 2_000;
                 let chunks: web_sys::ReadableStreamDefaultReader =
                     stream.get_reader().unchecked_into();
@@ -83,11 +83,11 @@ pub fn use_push_stream(client: Memo<KreaClient>, store: LiveJobs) -> ReadSignal<
                 if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) {
                     return;
                 }
-                set_transport.try_set(Transport::Polling);
+                set_open.try_set(false);
                 gloo_timers::future::TimeoutFuture::new(pause_ms).await;
             }
         });
     });
     on_cleanup(stop);
-    transport
+    open
 }

@@ -180,4 +180,8 @@ super::texts! {
     storage_usage: "History storage: {used} MB of {quota} MB used",
     storage_persisted: "kept until you clear it",
     storage_evictable: "the browser may clear it when space runs low",
+    transport_push: "Updates: pushed by the proxy as they happen",
+    transport_polling: "Updates: the studio asks the proxy every few seconds",
+    transport_other_tab: "Updates: another open tab of the studio follows your jobs and shares what it hears",
+    transport_offline: "Updates: paused while the browser is offline",
 }

@@ -182,4 +182,8 @@ pub const ID: Texts = Texts {
     storage_usage: "Penyimpanan riwayat: {used} MB dari {quota} MB terpakai",
     storage_persisted: "disimpan sampai Anda menghapusnya",
     storage_evictable: "browser dapat menghapusnya saat ruang hampir habis",
+    transport_push: "Pembaruan: dikirim oleh proxy saat terjadi",
+    transport_polling: "Pembaruan: studio bertanya ke proxy setiap beberapa detik",
+    transport_other_tab: "Pembaruan: tab studio lain yang terbuka mengikuti pekerjaan Anda dan membagikan kabarnya",
+    transport_offline: "Pembaruan: dijeda selama browser offline",
 };

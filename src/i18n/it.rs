@@ -182,4 +182,8 @@ pub const IT: Texts = Texts {
     storage_usage: "Archivio della cronologia: {used} MB usati di {quota} MB",
     storage_persisted: "conservata finché non la cancelli",
     storage_evictable: "il browser può cancellarla se manca spazio",
+    transport_push: "Aggiornamenti: inviati dal proxy appena accadono",
+    transport_polling: "Aggiornamenti: lo studio chiede al proxy ogni pochi secondi",
+    transport_other_tab: "Aggiornamenti: un'altra scheda aperta dello studio segue i tuoi lavori e condivide ciò che sente",
+    transport_offline: "Aggiornamenti: in pausa mentre il browser è offline",
 };

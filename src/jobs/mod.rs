@@ -15,6 +15,7 @@ pub mod sse;
 pub mod store;
 pub mod submission;
 pub mod transitions;
+pub mod transport;
 pub mod variations;
 
 pub use scheduler::PollScheduler;

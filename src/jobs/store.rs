@@ -381,6 +381,15 @@ impl JobStore {
             .collect()
     }
 
+    /// How many jobs, newest first, reach down to the oldest of `ids`: how long a list of
+    /// recent jobs must be to cover them all. Unknown ids count for nothing.
+    pub fn depth(&self, ids: &[String]) -> usize {
+        ids.iter()
+            .filter_map(|id| self.position(id))
+            .max()
+            .map_or(0, |at| at + 1)
+    }
+
     /// Some job is of a model the catalogue (and what was discovered so far) lacks.
     pub fn has_uncatalogued_model(&self) -> bool {
         self.entries
@@ -603,6 +612,18 @@ mod tests {
             store.get("1").unwrap().model_name(&Models::default()),
             "Flux"
         );
+    }
+
+    #[test]
+    fn depth_counts_the_newest_jobs_down_to_the_oldest_asked_about() {
+        let mut store = JobStore::default();
+        for id in ["1", "2", "3", "4"] {
+            store.add(entry(id));
+        }
+        assert_eq!(store.depth(&["4".into()]), 1);
+        assert_eq!(store.depth(&["3".into(), "2".into()]), 3);
+        assert_eq!(store.depth(&["9".into()]), 0);
+        assert_eq!(store.depth(&[]), 0);
     }
 
     fn with_status(id: &str, status: &str) -> JobEntry {
