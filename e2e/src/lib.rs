@@ -479,14 +479,18 @@ impl Stack {
     }
 
     /// From now on, the page records the URL of every request it makes (in
-    /// `window.requested`), so a test can tell what the app asked for.
+    /// `window.requested`, with when it was made in `window.requestedAt`), so a test can
+    /// tell what the app asked for.
     pub async fn record_requests(&self) {
         self.eval(
             "window.requested = [];
+             window.requestedAt = [];
              if (!window.fetchBeforeRecording) {
                window.fetchBeforeRecording = window.fetch;
                window.fetch = (input, init) => {
-                 window.requested.push(typeof input === 'string' ? input : input.url);
+                 const url = typeof input === 'string' ? input : input.url;
+                 window.requested.push(url);
+                 window.requestedAt.push([performance.now(), url]);
                  return window.fetchBeforeRecording(input, init);
                };
              }",
@@ -497,6 +501,60 @@ impl Stack {
     /// The URLs requested since [`Stack::record_requests`].
     pub async fn requested(&self) -> Vec<String> {
         serde_json::from_value(self.eval("return window.requested").await).unwrap()
+    }
+
+    /// The requests since [`Stack::record_requests`], each with when it was made (ms).
+    pub async fn requested_at(&self) -> Vec<(f64, String)> {
+        serde_json::from_value(self.eval("return window.requestedAt").await).unwrap()
+    }
+
+    /// Polls of job state since [`Stack::record_requests`]: `(lists, reads)`, the
+    /// `GET /jobs?…` lists and the `GET /jobs/{id}` reads.
+    pub async fn job_polls(&self) -> (Vec<(f64, String)>, Vec<(f64, String)>) {
+        self.requested_at()
+            .await
+            .into_iter()
+            .filter(|(_, url)| url.contains("/jobs"))
+            .partition(|(_, url)| url.contains("/jobs?"))
+    }
+
+    /// Makes `count` jobs on the proxy straight from the page, as another app on the same
+    /// account would; returns them as Krea answered (for [`Stack::seed_history`]).
+    pub async fn make_jobs(&self, count: usize) -> serde_json::Value {
+        self.browser
+            .execute_async(
+                "const [count, done] = arguments;
+                 (async () => {
+                 const made = [];
+                 for (let i = 0; i < count; i++) {
+                   const answer = await fetch('/generate/image/bfl/flux-1-dev', {
+                     method: 'POST',
+                     headers: { 'content-type': 'application/json',
+                                'idempotency-key': crypto.randomUUID() },
+                     body: JSON.stringify({ prompt: 'made elsewhere ' + i }),
+                   });
+                   made.push(await answer.json());
+                 }
+                 done(made);
+                 })().catch((e) => done(String(e)));",
+                vec![json!(count)],
+            )
+            .await
+            .expect("the jobs are made")
+    }
+
+    /// Tells the page the browser went offline (`navigator.onLine` false, an `offline`
+    /// event), or back online.
+    pub async fn set_online(&self, online: bool) {
+        self.browser
+            .execute(
+                "const [online] = arguments;
+                 Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => online });
+                 window.dispatchEvent(new Event(online ? 'online' : 'offline'));",
+                vec![json!(online)],
+            )
+            .await
+            .unwrap();
     }
 
     /// Resizes the window to `width`×`height` CSS pixels.

@@ -35,3 +35,55 @@ async fn a_job_made_in_one_tab_appears_and_finishes_in_the_other() {
     stack.wait_for_count(CARD, 0).await;
     stack.close().await;
 }
+
+/// Whether the tab in front asked Krea about jobs since it started recording.
+async fn polled(stack: &Stack) -> bool {
+    let (lists, reads) = stack.job_polls().await;
+    !lists.is_empty() || !reads.is_empty()
+}
+
+#[tokio::test]
+async fn the_tab_in_view_follows_jobs_for_both_and_the_other_carries_on_when_it_closes() {
+    let stack = Stack::start(2500).await;
+    stack.open().await;
+    let first = stack.browser.window().await.unwrap();
+    stack.record_requests().await;
+    let second = stack.browser.new_window(true).await.unwrap().handle;
+    stack
+        .browser
+        .switch_to_window(second.clone())
+        .await
+        .unwrap();
+    stack.open().await;
+    stack.record_requests().await;
+    stack.toggle_settings().await;
+    let transport = stack.text("transport").await;
+    assert!(transport.contains("asks the proxy"), "{transport}");
+
+    stack.type_into("prompt-input", "followed by one tab").await;
+    stack.click("generate-button").await;
+    stack.css(&format!("{CARD}[data-status='completed']")).await;
+    assert!(polled(&stack).await, "the tab in view follows the jobs");
+
+    stack.browser.switch_to_window(first.clone()).await.unwrap();
+    stack.css(&format!("{CARD}[data-status='completed']")).await;
+    assert!(
+        !polled(&stack).await,
+        "the tab behind heard the result without asking"
+    );
+
+    // The tab that followed the jobs goes; the other carries on alone.
+    stack.browser.switch_to_window(second).await.unwrap();
+    stack.browser.close_window().await.unwrap();
+    stack.browser.switch_to_window(first).await.unwrap();
+    stack.record_requests().await;
+    stack
+        .type_into("prompt-input", "after the other tab closed")
+        .await;
+    stack.click("generate-button").await;
+    stack
+        .wait_for_count(&format!("{CARD}[data-status='completed']"), 2)
+        .await;
+    assert!(polled(&stack).await, "the remaining tab took over");
+    stack.close().await;
+}

@@ -20,7 +20,7 @@ use crate::studio_root::StudioRoot;
 use leptos::prelude::*;
 
 /// How often jobs are polled while the proxy pushes results: in case a delivery is lost.
-const SAFETY_NET_POLL_SECS: u32 = 30;
+const SAFETY_NET_POLL_SECS: u32 = 10;
 
 /// The whole app: waits for the deployment's `config.json`, then shows the studio, or on the
 /// embed page (`/embed/`) the studio as the embedding page asked for it.
@@ -80,7 +80,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     // One tab follows the jobs for every open tab of this studio that shares its history.
     let page = use_page_state();
     let shared = Signal::derive(move || !history.status.with(|s| s.in_memory_only));
-    let leading = use_poll_leadership(&expect_context::<StorageScope>(), shared);
+    let leading = use_poll_leadership(&expect_context::<StorageScope>(), page, shared);
     let following = Signal::derive(move || leading.get() && page.online.get());
     let stream_open = use_push_stream(client, jobs, following);
     let transport =

@@ -1,3 +1,4 @@
+use super::PageState;
 use crate::storage_scope::StorageScope;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -7,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
 // The Web Locks API, bound by hand: web-sys has it only behind `web_sys_unstable_apis`, a
-// flag that would change how the whole of web-sys is built for two calls.
+// flag that would change how the whole of web-sys is built for one call.
 #[wasm_bindgen]
 extern "C" {
     type LockManager;
@@ -16,18 +17,23 @@ extern "C" {
         this: &LockManager,
         name: &str,
         options: &js_sys::Object,
-        granted: &js_sys::Function,
+        granted: &JsValue,
     ) -> js_sys::Promise;
 }
 
 /// Whether this tab is the one that follows jobs (polls, holds the proxy's stream) for
-/// every open tab of this studio. The tabs queue for one Web Lock; the holder keeps it while
-/// its owner lives, and the browser hands it to the next tab in line the moment the holder
-/// closes or crashes. The others hear of every update through the shared history, so
-/// several open tabs cost the proxy what one does. A browser without Web Locks, or a studio
-/// whose history cannot be shared (`shared` false), follows its own jobs in every tab.
-pub fn use_poll_leadership(scope: &StorageScope, shared: Signal<bool>) -> Signal<bool> {
-    let (holds_lock, set_holds_lock) = signal(false);
+/// every open tab of this studio. The tabs queue for one Web Lock. A tab that comes into
+/// view takes the lock over, so the tab someone looks at is the one keeping pace (a hidden
+/// leader would slow down for everyone); the tab it was taken from queues again. The
+/// browser hands the lock to the next tab in line the moment its holder closes or crashes.
+/// The others hear of every update through the shared history, so several open tabs cost
+/// the proxy what one does. A browser without Web Locks, or a studio whose history cannot
+/// be shared (`shared` false), follows its own jobs in every tab.
+pub fn use_poll_leadership(
+    scope: &StorageScope,
+    page: PageState,
+    shared: Signal<bool>,
+) -> Signal<bool> {
     let navigator = gloo_utils::window().navigator();
     let locks = js_sys::Reflect::get(&navigator, &JsValue::from_str("locks"))
         .ok()
@@ -35,37 +41,100 @@ pub fn use_poll_leadership(scope: &StorageScope, shared: Signal<bool>) -> Signal
     let Some(locks) = locks else {
         return Signal::derive(|| true);
     };
-    let locks: LockManager = locks.unchecked_into();
-    // Resolving this releases the lock; aborting the controller leaves the queue.
-    let release = StoredValue::new_local(None::<js_sys::Function>);
-    let waiting = AbortController::new().ok();
-    let options = js_sys::Object::new();
-    if let Some(waiting) = &waiting {
-        let _ = js_sys::Reflect::set(&options, &"signal".into(), &waiting.signal());
-    }
-    let granted = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_lock| {
-        set_holds_lock.try_set(true);
-        js_sys::Promise::new(&mut |resolve, _reject| {
-            release.try_set_value(Some(resolve));
-        })
-    });
-    let asked = locks.request(
-        &scope.poller_lock(),
-        &options,
-        granted.as_ref().unchecked_ref(),
-    );
-    // Rejected when the owner leaves the queue before its turn: nothing to do then.
-    spawn_local(async move {
-        let _ = JsFuture::from(asked).await;
-    });
-    let kept = StoredValue::new_local(Some((granted, waiting)));
-    on_cleanup(move || {
-        if let Some(Some(resolve)) = release.try_update_value(Option::take) {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
+    let lease = Lease {
+        locks: StoredValue::new_local(locks.unchecked_into()),
+        name: StoredValue::new_local(scope.poller_lock()),
+        holds: RwSignal::new(false),
+        asked: StoredValue::new_local(0),
+        release: StoredValue::new_local(None),
+        waiting: StoredValue::new_local(None),
+    };
+    // Queues once at the start (taking over if this tab is in view), and takes over
+    // whenever it comes into view.
+    Effect::new(move |before: Option<()>| {
+        let visible = !page.hidden.get();
+        if !lease.holds.get_untracked() && (visible || before.is_none()) {
+            lease.ask(visible);
         }
-        if let Some(Some((_granted, Some(waiting)))) = kept.try_update_value(Option::take) {
+    });
+    on_cleanup(move || lease.give_up());
+    Signal::derive(move || !shared.get() || lease.holds.get())
+}
+
+/// This tab's place in the queue for the lock, or its hold on it.
+#[derive(Clone, Copy)]
+struct Lease {
+    locks: StoredValue<LockManager, LocalStorage>,
+    name: StoredValue<String, LocalStorage>,
+    holds: RwSignal<bool>,
+    /// Which request is the current one; answers to older ones are ignored.
+    asked: StoredValue<u32, LocalStorage>,
+    /// Resolving it releases the lock.
+    release: StoredValue<Option<js_sys::Function>, LocalStorage>,
+    /// Aborting it leaves the queue.
+    waiting: StoredValue<Option<AbortController>, LocalStorage>,
+}
+
+impl Lease {
+    /// Asks for the lock: at once, taking it from its holder (`take_over`), or in turn.
+    fn ask(self, take_over: bool) {
+        self.leave_queue();
+        let Some(mine) = self.asked.try_update_value(|n| {
+            *n += 1;
+            *n
+        }) else {
+            return;
+        };
+        let options = js_sys::Object::new();
+        // The API takes either `steal` or an abort signal, not both.
+        if take_over {
+            let _ = js_sys::Reflect::set(&options, &"steal".into(), &JsValue::TRUE);
+        } else if let Ok(waiting) = AbortController::new() {
+            let _ = js_sys::Reflect::set(&options, &"signal".into(), &waiting.signal());
+            self.waiting.try_set_value(Some(waiting));
+        }
+        let granted = Closure::once_into_js(move |_lock: JsValue| {
+            let current = self.asked.try_get_value() == Some(mine);
+            js_sys::Promise::new(&mut |resolve, _reject| {
+                if current {
+                    self.release.try_set_value(Some(resolve));
+                    self.holds.try_set(true);
+                } else {
+                    // A request this tab no longer stands by: hand the lock straight on.
+                    let _ = resolve.call0(&JsValue::UNDEFINED);
+                }
+            })
+        });
+        let answer = self.locks.with_value(|locks| {
+            self.name
+                .with_value(|name| locks.request(name, &options, &granted))
+        });
+        spawn_local(async move {
+            let outcome = JsFuture::from(answer).await;
+            if self.asked.try_get_value() != Some(mine) {
+                return;
+            }
+            self.holds.try_set(false);
+            self.release.try_set_value(None);
+            // Taken over by a tab that came into view: wait for the next turn.
+            if outcome.is_err() {
+                self.ask(false);
+            }
+        });
+    }
+
+    fn leave_queue(self) {
+        if let Some(Some(waiting)) = self.waiting.try_update_value(Option::take) {
             waiting.abort();
         }
-    });
-    Signal::derive(move || !shared.get() || holds_lock.get())
+    }
+
+    /// Releases the lock or leaves the queue, for good.
+    fn give_up(self) {
+        self.asked.try_update_value(|n| *n += 1);
+        self.leave_queue();
+        if let Some(Some(release)) = self.release.try_update_value(Option::take) {
+            let _ = release.call0(&JsValue::UNDEFINED);
+        }
+    }
 }
