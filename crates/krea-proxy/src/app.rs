@@ -8,6 +8,7 @@ use crate::error_response::json_error;
 use crate::idempotency;
 use crate::owned_jobs::{self, ListQuery};
 use crate::ownership::Ownership;
+use crate::push::Push;
 use crate::route_table::{self, GENERATE_PREFIX};
 use crate::serve_headers::ServeHeaders;
 use crate::simulator::{self, SimConfig};
@@ -38,7 +39,10 @@ struct Proxy {
     allow_models: Vec<String>,
     trust_forwarded: bool,
     /// With `--public-url`: webhooks in, pushed results out.
-    push: Option<crate::push::Push>,
+    push: Option<Push>,
+    /// `--simulate` without `--public-url`: this process plays Krea as a whole, so a
+    /// caller's `X-Webhook-URL` is Krea's documented header and goes to the simulator.
+    simulates_webhooks: bool,
 }
 
 impl Proxy {
@@ -101,9 +105,26 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
     router_with(config, upstream, Stores::memory())
 }
 
+/// Pushed results for `public_url`: kept in Redis and heard by every replica when the
+/// state is there, else in this process.
+fn push(public_url: &str, redis: Option<&crate::redis_state::RedisState>) -> Push {
+    match redis {
+        Some(redis) => {
+            let push = Push::with_records(public_url, Box::new(redis.clone()), true);
+            crate::push_redis::listen(redis.clone(), push.live_streams());
+            push
+        }
+        None => Push::in_memory(public_url),
+    }
+}
+
 /// The proxy's routes, with its state where `stores` keep it.
 pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Result<Router, String> {
     let identity = Arc::new(identity(config, stores.session_secret.clone())?);
+    let push = config
+        .public_url
+        .as_deref()
+        .map(|url| push(url, stores.redis.as_ref()));
     let proxy = Arc::new(Proxy {
         upstream,
         submits: Submits::new(stores.idempotency),
@@ -114,7 +135,8 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
         readiness: crate::health::Readiness::default(),
         allow_models: config.allow_models.clone(),
         trust_forwarded: config.trust_forwarded_headers,
-        push: config.public_url.as_deref().map(crate::push::Push::new),
+        push,
+        simulates_webhooks: config.simulate && config.public_url.is_none(),
     });
     let mut api = route_table::job_routes(post(generate), get(list_jobs), get(job).delete(job))
         .route("/openapi.json", get(passthrough))
@@ -437,11 +459,17 @@ async fn generate(
     let model = model.to_owned();
     let path = format!("{GENERATE_PREFIX}{model}");
     let mut forward = proxy.forward(Method::POST, path, &headers, body);
-    let hook = proxy.push.as_ref().map(|push| push.hook_for(&caller.id));
-    if let Some((_, url)) = &hook {
-        if let Ok(url) = HeaderValue::from_str(url) {
-            forward.headers.insert("x-webhook-url", url);
-        }
+    let hook = match &proxy.push {
+        Some(push) => Some(push.hook_for(&caller.id).await),
+        None => None,
+    };
+    let webhook_url = match &hook {
+        Some((_, url)) => HeaderValue::from_str(url).ok(),
+        None if proxy.simulates_webhooks => headers.get("x-webhook-url").cloned(),
+        None => None,
+    };
+    if let Some(url) = webhook_url {
+        forward.headers.insert("x-webhook-url", url);
     }
     let proxy = Arc::clone(&proxy);
     // Runs to the end even if the caller hangs up: the key's outcome must be recorded (or
@@ -455,7 +483,8 @@ async fn generate(
         let answer = proxy.submits.submit(&proxy.upstream, key, forward).await;
         let (job, mut answer) = owned_by(&*proxy.ownership, &caller, answer).await;
         if let (Some(push), Some((token, _))) = (&proxy.push, &hook) {
-            push.bind(token, job.as_ref().map(|job| job.job_id.as_str()));
+            push.bind(token, job.as_ref().map(|job| job.job_id.as_str()))
+                .await;
         }
         proxy.gate.settle(ticket, job.as_ref(), &mut answer).await;
         answer
@@ -576,7 +605,7 @@ async fn events(
     headers: HeaderMap,
 ) -> Response {
     match &proxy.push {
-        Some(push) => crate::push_routes::events(push, &caller.id, &headers),
+        Some(push) => crate::push_routes::events(push, &caller.id, &headers).await,
         // The studio polls when the proxy offers no stream.
         None => json_error(StatusCode::NOT_FOUND, "This proxy pushes nothing: poll"),
     }

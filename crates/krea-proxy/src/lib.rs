@@ -18,6 +18,7 @@ pub mod limits;
 pub mod owned_jobs;
 pub mod ownership;
 pub mod push;
+pub mod push_redis;
 pub mod push_routes;
 pub mod redis_state;
 pub mod route_table;

@@ -23,7 +23,7 @@ pub async fn delivered(
     let Ok(delivered) = serde_json::from_slice::<serde_json::Value>(&body) else {
         return json_error(StatusCode::BAD_REQUEST, "A delivery is a job as JSON");
     };
-    let Some(job_id) = push.expected_job(token) else {
+    let Some(job_id) = push.expected_job(token).await else {
         return json_error(StatusCode::NOT_FOUND, "Unknown webhook");
     };
     let lookup = Forward::new(
@@ -35,7 +35,7 @@ pub async fn delivered(
     )
     .lookup(Method::GET, format!("/jobs/{job_id}"));
     let read = crate::owned_jobs::fetch(upstream, lookup).await;
-    let outcome = match push.receive(token, &delivered, read.as_ref()) {
+    let outcome = match push.receive(token, &delivered, read.as_ref()).await {
         Delivery::Pushed => "pushed",
         Delivery::Repeated => "repeated",
         Delivery::Disbelieved => "disbelieved",
@@ -46,13 +46,17 @@ pub async fn delivered(
 }
 
 /// `caller`'s stream, resumed after `Last-Event-ID` when the browser sends one.
-pub fn events(push: &Push, caller: &str, headers: &HeaderMap) -> Response {
+pub async fn events(push: &Push, caller: &str, headers: &HeaderMap) -> Response {
     let last_seen = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.trim().parse::<u64>().ok());
-    let (missed, live) = push.subscribe(caller, last_seen);
-    Sse::new(stream::iter(missed).chain(live_events(live)).map(as_sse))
+    let (missed, live) = push.subscribe(caller, last_seen).await;
+    // Listening began before the kept events were read: one may come both ways. (Not
+    // `last_seen`: a proxy that restarted without Redis counts from 1 again.)
+    let sent = missed.last().map_or(0, |(id, _)| *id);
+    let live = live_events(live).filter(move |(id, _)| std::future::ready(*id > sent));
+    Sse::new(stream::iter(missed).chain(live).map(as_sse))
         .keep_alive(KeepAlive::default())
         .into_response()
 }

@@ -14,7 +14,7 @@ use redis::aio::ConnectionManager;
 use redis::Script;
 use std::time::Duration;
 
-const PREFIX: &str = "krea-proxy:";
+pub(crate) const PREFIX: &str = "krea-proxy:";
 /// An in-flight claim outlives a crashed replica by this much, not by a day.
 const IN_FLIGHT_FOR: Duration = Duration::from_secs(180);
 /// Ownership is kept this long: a history is kept for months.
@@ -25,6 +25,8 @@ const DAY_MS: u64 = 86_400_000;
 #[derive(Clone)]
 pub struct RedisState {
     connection: ConnectionManager,
+    /// For connections of their own (a pub/sub listener cannot share one).
+    client: redis::Client,
 }
 
 impl RedisState {
@@ -38,12 +40,12 @@ impl RedisState {
             .set_number_of_retries(2);
         let connection = tokio::time::timeout(
             Duration::from_secs(5),
-            ConnectionManager::new_with_config(client, config),
+            ConnectionManager::new_with_config(client.clone(), config),
         )
         .await
         .map_err(|_| format!("--state {url}: Redis did not answer within 5 s"))?
         .map_err(|e| format!("--state {url}: {e}"))?;
-        let state = RedisState { connection };
+        let state = RedisState { connection, client };
         state
             .ping()
             .await
@@ -82,8 +84,13 @@ impl RedisState {
             .map_err(|e| e.to_string())
     }
 
-    fn conn(&self) -> ConnectionManager {
+    pub(crate) fn conn(&self) -> ConnectionManager {
         self.connection.clone()
+    }
+
+    /// A connection of its own, for subscribing.
+    pub(crate) async fn pubsub(&self) -> redis::RedisResult<redis::aio::PubSub> {
+        self.client.get_async_pubsub().await
     }
 }
 

@@ -9,13 +9,11 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use common::{client, proxy, serve};
-use futures_util::StreamExt;
+use common::{client, next_event, proxy, serve};
 use krea_proxy::config::Secret;
 use krea_proxy::Config;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 const JOB_ID: &str = "7c1e9a52-3f4b-4d21-9a0e-2b6f8c3d5e71";
 
@@ -74,35 +72,6 @@ async fn generate(base: &str, prompt: &str) -> Value {
         .json()
         .await
         .unwrap()
-}
-
-/// The next `job` event on an SSE body: (id, job).
-async fn next_event(
-    body: &mut (impl futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Unpin),
-    buffer: &mut String,
-) -> Option<(u64, Value)> {
-    let read = async {
-        loop {
-            if let Some(end) = buffer.find("\n\n") {
-                let block: String = buffer.drain(..end + 2).collect();
-                let field = |name: &str| {
-                    block
-                        .lines()
-                        .find_map(|line| line.strip_prefix(name).map(str::trim).map(str::to_owned))
-                };
-                if let (Some(id), Some(data)) = (field("id:"), field("data:")) {
-                    return Some((id.parse().unwrap(), serde_json::from_str(&data).unwrap()));
-                }
-                continue;
-            }
-            let chunk = body.next().await?.ok()?;
-            buffer.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(3), read)
-        .await
-        .ok()
-        .flatten()
 }
 
 #[tokio::test]
@@ -234,6 +203,32 @@ async fn without_a_public_url_nothing_is_pushed_and_the_studio_polls() {
         .await
         .unwrap();
     assert_eq!(delivery.status(), 404);
+}
+
+#[tokio::test]
+async fn a_caller_cannot_name_a_webhook_through_a_proxy_in_front_of_krea() {
+    let (upstream, krea) = stand_in_krea().await;
+    let mut config = Config::simulated(1000);
+    config.simulate = false;
+    config.upstream = upstream;
+    config.token = Some(Secret::new("push-test-token"));
+    let base = proxy(config).await;
+    let made: Value = client()
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .header("x-webhook-url", "https://elsewhere.example/hook")
+        .json(&json!({ "prompt": "a red fox" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(made["job_id"], JOB_ID);
+    assert_eq!(
+        *krea.webhook.lock().unwrap(),
+        None,
+        "the header was dropped"
+    );
 }
 
 #[tokio::test]

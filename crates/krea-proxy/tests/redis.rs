@@ -208,3 +208,75 @@ async fn ownership_keys_and_rates_hold_across_replicas_and_restarts() {
         .unwrap();
     assert_eq!(ready["state"], "redis", "{ready}");
 }
+
+/// A replica that tells Krea to deliver webhooks to it (its own address).
+async fn pushing_replica(krea: &str, redis: &Redis) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = replica_config(krea);
+    config.public_url = Some(base.clone());
+    let upstream = app::upstream(&config).unwrap();
+    let stores = Stores::redis(&redis.url).await.unwrap();
+    let router = app::router_with(&config, upstream, stores).unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    base
+}
+
+async fn stream(
+    base: &str,
+    key: &str,
+    last_seen: Option<u64>,
+) -> impl futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Unpin {
+    let mut request = client()
+        .get(format!("{base}/events"))
+        .header("x-proxy-key", key);
+    if let Some(id) = last_seen {
+        request = request.header("last-event-id", id.to_string());
+    }
+    let answer = request.send().await.unwrap();
+    assert_eq!(answer.status(), 200);
+    answer.bytes_stream()
+}
+
+#[tokio::test]
+async fn a_result_reaches_its_owner_s_stream_whichever_replica_holds_it() {
+    let redis = start_redis();
+    let mut krea_config = Config::simulated(300);
+    krea_config.sim_webhook_duplicate = true;
+    let krea = common::proxy(krea_config).await;
+    let a = pushing_replica(&krea, &redis).await;
+    let b = pushing_replica(&krea, &redis).await;
+    // Alice listens at B; her jobs are made through A, whose address Krea calls.
+    let mut alice_at_b = stream(&b, ALICE, None).await;
+    let mut bob_at_b = stream(&b, BOB, None).await;
+    // Give B's listener a moment to subscribe.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut made = Vec::new();
+    for _ in 0..3 {
+        let job: Value = generate(&a, ALICE, None).await.json().await.unwrap();
+        made.push(job["job_id"].as_str().unwrap().to_owned());
+    }
+    let mut buffer = String::new();
+    let mut heard = Vec::new();
+    while let Some((id, job)) = common::next_event(&mut alice_at_b, &mut buffer).await {
+        heard.push((id, job["job_id"].as_str().unwrap().to_owned()));
+        assert_eq!(job["status"], "completed");
+    }
+    let mut ids: Vec<String> = heard.iter().map(|(_, job)| job.clone()).collect();
+    ids.sort();
+    made.sort();
+    assert_eq!(ids, made, "each job once, repeats and all");
+    assert_eq!(
+        common::next_event(&mut bob_at_b, &mut String::new()).await,
+        None,
+        "nobody else hears Alice's results"
+    );
+    // Resuming at A after the first event gives the other two, from Redis.
+    let mut resumed = stream(&a, ALICE, Some(heard[0].0)).await;
+    let mut buffer = String::new();
+    let mut again = Vec::new();
+    while let Some((id, _)) = common::next_event(&mut resumed, &mut buffer).await {
+        again.push(id);
+    }
+    assert_eq!(again, [heard[1].0, heard[2].0]);
+}

@@ -104,3 +104,32 @@ pub fn capture_stderr(child: &mut Child) -> std::thread::JoinHandle<String> {
         text
     })
 }
+
+/// The next `job` event on an SSE body: (id, job).
+pub async fn next_event(
+    body: &mut (impl futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Unpin),
+    buffer: &mut String,
+) -> Option<(u64, serde_json::Value)> {
+    let read = async {
+        loop {
+            if let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    block
+                        .lines()
+                        .find_map(|line| line.strip_prefix(name).map(str::trim).map(str::to_owned))
+                };
+                if let (Some(id), Some(data)) = (field("id:"), field("data:")) {
+                    return Some((id.parse().unwrap(), serde_json::from_str(&data).unwrap()));
+                }
+                continue;
+            }
+            let chunk = futures_util::StreamExt::next(body).await?.ok()?;
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(3), read)
+        .await
+        .ok()
+        .flatten()
+}
