@@ -4,7 +4,7 @@
 use crate::cdp;
 use crate::stats::median;
 use krea_e2e::{Proxy, Stack};
-use serde_json::{json, Value};
+
 use std::time::Duration;
 
 /// Before the page's own scripts: keep every resource timing (poll answers are counted from
@@ -14,6 +14,7 @@ addEventListener('TrunkApplicationStarted', e => { window.__wasmMemory = e.detai
 
 /// How many generations stay in flight while the history is measured.
 pub const PENDING: usize = 10;
+/// The model [`Stack::make_jobs`] makes jobs of.
 const MODEL: &str = "bfl/flux-1-dev";
 
 pub struct Browsers {
@@ -106,7 +107,7 @@ impl Browsers {
         cdp::forget(&self.studio.browser, base).await;
         // A first load creates the database; then the history is written into it.
         self.load(base).await;
-        let pending = self.new_jobs().await;
+        let pending = self.studio.make_jobs(PENDING).await;
         let made = pending.as_array().is_some_and(|jobs| {
             jobs.len() == PENDING && jobs.iter().all(|job| job["job_id"].is_string())
         });
@@ -118,8 +119,9 @@ impl Browsers {
         let first_render_ms = self.load(base).await;
         // Let the first answers and images settle before counting.
         tokio::time::sleep(Duration::from_secs(2)).await;
+        // Poll answers: lists of recent jobs, and reads of one job.
         let polls = "return performance.getEntriesByType('resource')
-            .filter(e => /\\/jobs\\/[0-9a-f-]+$/.test(e.name)).length";
+            .filter(e => /\\/jobs(\\?|\\/[0-9a-f-]+$)/.test(e.name)).length";
         let (busy_before, polls_before) = (
             cdp::task_seconds(&self.studio.browser).await,
             self.studio.eval(polls).await.as_f64().unwrap_or(0.0),
@@ -152,25 +154,6 @@ impl Browsers {
             memory_mib: memory / (1024.0 * 1024.0),
             dom_nodes: nodes,
         }
-    }
-
-    /// [`PENDING`] fresh jobs at the simulator, as Krea answered them.
-    async fn new_jobs(&self) -> Value {
-        self.studio
-            .browser
-            .execute_async(
-                "const [count, model, done] = arguments;
-                 Promise.all([...Array(count).keys()].map(i =>
-                   fetch('/generate/image/' + model, {
-                     method: 'POST',
-                     headers: { 'content-type': 'application/json' },
-                     body: JSON.stringify({ prompt: 'pending ' + i }),
-                   }).then(r => r.json())
-                 )).then(done, e => done(String(e)));",
-                vec![json!(PENDING), json!(MODEL)],
-            )
-            .await
-            .expect("jobs are made")
     }
 
     pub async fn close(self) {

@@ -9,6 +9,7 @@ mod cdp;
 mod report;
 mod stats;
 mod throughput;
+mod updates;
 
 use report::{Row, Target};
 use std::path::{Path, PathBuf};
@@ -145,6 +146,60 @@ async fn main() {
                 target: Target::RatioAtMost(1.2),
             },
         ]);
+    }
+
+    if runs("updates") {
+        println!("bench: how updates arrive…");
+        let dist = studio_dist.to_str().expect("a UTF-8 path");
+        let (in_flight, latency_jobs, poll_window) = if quick {
+            (vec![1, 100], 8, Duration::from_secs(5))
+        } else {
+            (vec![1, 10, 100], 30, Duration::from_secs(10))
+        };
+        for jobs in in_flight {
+            let most = updates::requests_per_round(dist, jobs, poll_window).await;
+            println!("bench: {jobs} in flight: at most {most} request(s) per round");
+            rows.push(Row {
+                measure: format!("API requests per polling round, {jobs} job(s) in flight"),
+                unit: "requests",
+                studio: most,
+                anchor: jobs as f64,
+                against: "one read per job",
+                target: Target::AtMost(1.0),
+            });
+        }
+        let pushed = updates::completion_to_card(dist, true, latency_jobs).await;
+        let polled = updates::completion_to_card(dist, false, latency_jobs).await;
+        let (pushed_p95, _) = updates::summary(&pushed);
+        let (polled_p95, polled_mean) = updates::summary(&polled);
+        println!("bench: completion → card, pushed {pushed:?}, polled {polled:?}");
+        rows.extend([
+            Row {
+                measure: "completion → card, pushed (p95)".into(),
+                unit: "ms",
+                studio: pushed_p95,
+                anchor: polled_p95,
+                against: "polled (p95)",
+                target: Target::AtMost(150.0),
+            },
+            Row {
+                measure: "completion → card, polled every 2 s (mean)".into(),
+                unit: "ms",
+                studio: polled_mean,
+                anchor: 1000.0,
+                against: "half the interval",
+                target: Target::AtMost(1100.0),
+            },
+        ]);
+        let (one, three) = updates::tabs(dist, poll_window).await;
+        rows.push(Row {
+            measure: "job polls with three tabs open (against one)".into(),
+            unit: "per s",
+            studio: three,
+            anchor: one,
+            against: "one tab",
+            target: Target::RatioAtMost(1.2),
+        });
     }
 
     if runs("proxy") {

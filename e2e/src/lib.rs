@@ -479,8 +479,8 @@ impl Stack {
     }
 
     /// From now on, the page records the URL of every request it makes (in
-    /// `window.requested`, with when it was made in `window.requestedAt`), so a test can
-    /// tell what the app asked for.
+    /// `window.requested`, with when it was made in `window.requestedAt`, by the clock all
+    /// tabs share), so a test can tell what the app asked for.
     pub async fn record_requests(&self) {
         self.eval(
             "window.requested = [];
@@ -490,7 +490,7 @@ impl Stack {
                window.fetch = (input, init) => {
                  const url = typeof input === 'string' ? input : input.url;
                  window.requested.push(url);
-                 window.requestedAt.push([performance.now(), url]);
+                 window.requestedAt.push([Date.now(), url]);
                  return window.fetchBeforeRecording(input, init);
                };
              }",
@@ -518,25 +518,20 @@ impl Stack {
             .partition(|(_, url)| url.contains("/jobs?"))
     }
 
-    /// Makes `count` jobs on the proxy straight from the page, as another app on the same
-    /// account would; returns them as Krea answered (for [`Stack::seed_history`]).
+    /// Makes `count` Flux jobs on the proxy straight from the page, at once, as another app
+    /// on the same account would; returns them as Krea answered (for
+    /// [`Stack::seed_history`]).
     pub async fn make_jobs(&self, count: usize) -> serde_json::Value {
         self.browser
             .execute_async(
                 "const [count, done] = arguments;
-                 (async () => {
-                 const made = [];
-                 for (let i = 0; i < count; i++) {
-                   const answer = await fetch('/generate/image/bfl/flux-1-dev', {
+                 Promise.all([...Array(count).keys()].map(i =>
+                   fetch('/generate/image/bfl/flux-1-dev', {
                      method: 'POST',
-                     headers: { 'content-type': 'application/json',
-                                'idempotency-key': crypto.randomUUID() },
+                     headers: { 'content-type': 'application/json' },
                      body: JSON.stringify({ prompt: 'made elsewhere ' + i }),
-                   });
-                   made.push(await answer.json());
-                 }
-                 done(made);
-                 })().catch((e) => done(String(e)));",
+                   }).then(r => r.json())
+                 )).then(done, e => done(String(e)));",
                 vec![json!(count)],
             )
             .await
