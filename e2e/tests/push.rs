@@ -6,9 +6,9 @@ use krea_e2e::{Proxy, Stack};
 
 const COMPLETED: &str = "[data-testid=job-card][data-status=completed]";
 
-/// A proxy that tells Krea (here: `krea`, else its own simulator started with `sim`) to
-/// deliver webhooks to it, serving the app.
-async fn pushing_proxy(krea: Option<&Proxy>, sim: &[&str]) -> Proxy {
+/// The studio, open, with its proxy's stream open: the proxy tells Krea (here: `krea`, else
+/// its own simulator started with `sim`) to deliver webhooks to it, and serves the app.
+async fn pushing_studio(krea: Option<&Proxy>, sim: &[&str]) -> Stack {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -39,7 +39,11 @@ async fn pushing_proxy(krea: Option<&Proxy>, sim: &[&str]) -> Proxy {
             &[]
         }
     };
-    Proxy::start(&args, env).await
+    let stack = Stack::with_proxy(Proxy::start(&args, env).await).await;
+    stack.open().await;
+    stack.toggle_settings().await;
+    stack.text_when("transport", |t| t.contains("pushed")).await;
+    stack
 }
 
 /// Generates `prompts` one after the other.
@@ -56,7 +60,7 @@ async fn generate(stack: &Stack, prompts: &[&str]) {
 
 #[tokio::test]
 async fn pushed_results_fill_their_cards_without_a_poll_when_deliveries_repeat_and_lag() {
-    let proxy = pushing_proxy(
+    let stack = pushing_studio(
         None,
         &[
             "--sim-job-ms",
@@ -67,10 +71,6 @@ async fn pushed_results_fill_their_cards_without_a_poll_when_deliveries_repeat_a
         ],
     )
     .await;
-    let stack = Stack::with_proxy(proxy).await;
-    stack.open().await;
-    stack.toggle_settings().await;
-    stack.text_when("transport", |t| t.contains("pushed")).await;
     stack.record_requests().await;
     generate(&stack, &["pushed one", "pushed two", "pushed three"]).await;
     stack.wait_for_count(COMPLETED, 3).await;
@@ -86,15 +86,11 @@ async fn pushed_results_fill_their_cards_without_a_poll_when_deliveries_repeat_a
 
 #[tokio::test]
 async fn with_every_delivery_lost_the_safety_net_poll_completes_every_job() {
-    let proxy = pushing_proxy(
+    let stack = pushing_studio(
         None,
         &["--sim-job-ms", "1500", "--sim-webhook-loss-rate", "1"],
     )
     .await;
-    let stack = Stack::with_proxy(proxy).await;
-    stack.open().await;
-    stack.toggle_settings().await;
-    stack.text_when("transport", |t| t.contains("pushed")).await;
     stack.record_requests().await;
     generate(&stack, &["never delivered one", "never delivered two"]).await;
     stack.wait_for_count(COMPLETED, 2).await;
@@ -118,11 +114,7 @@ async fn a_stream_cut_mid_run_loses_no_result() {
         &[],
     )
     .await;
-    let proxy = pushing_proxy(Some(&krea), &[]).await;
-    let mut stack = Stack::with_proxy(proxy).await;
-    stack.open().await;
-    stack.toggle_settings().await;
-    stack.text_when("transport", |t| t.contains("pushed")).await;
+    let mut stack = pushing_studio(Some(&krea), &[]).await;
     generate(&stack, &["cut one", "cut two", "cut three"]).await;
     // The proxy goes away and comes back: the stream breaks, and the webhooks Krea sends
     // meanwhile, or to tokens the new process never issued, are lost.

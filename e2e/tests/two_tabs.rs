@@ -1,14 +1,13 @@
 //! Two tabs of the studio share one history: a job made in one shows up in the other
 //! without a reload, and removing it in the other removes it here.
 
+use fantoccini::wd::WindowHandle;
 use krea_e2e::Stack;
 
 const CARD: &str = "[data-testid='job-card']";
 
-#[tokio::test]
-async fn a_job_made_in_one_tab_appears_and_finishes_in_the_other() {
-    let stack = Stack::start(1500).await;
-    stack.open().await;
+/// Opens the studio in a second tab, which is then in front: (first, second).
+async fn second_tab(stack: &Stack) -> (WindowHandle, WindowHandle) {
     let first = stack.browser.window().await.unwrap();
     let second = stack.browser.new_window(true).await.unwrap().handle;
     stack
@@ -17,6 +16,14 @@ async fn a_job_made_in_one_tab_appears_and_finishes_in_the_other() {
         .await
         .unwrap();
     stack.open().await;
+    (first, second)
+}
+
+#[tokio::test]
+async fn a_job_made_in_one_tab_appears_and_finishes_in_the_other() {
+    let stack = Stack::start(1500).await;
+    stack.open().await;
+    let (first, second) = second_tab(&stack).await;
 
     stack.browser.switch_to_window(first.clone()).await.unwrap();
     stack
@@ -46,15 +53,8 @@ async fn polled(stack: &Stack) -> bool {
 async fn the_tab_in_view_follows_jobs_for_both_and_the_other_carries_on_when_it_closes() {
     let stack = Stack::start(2500).await;
     stack.open().await;
-    let first = stack.browser.window().await.unwrap();
     stack.record_requests().await;
-    let second = stack.browser.new_window(true).await.unwrap().handle;
-    stack
-        .browser
-        .switch_to_window(second.clone())
-        .await
-        .unwrap();
-    stack.open().await;
+    let (first, second) = second_tab(&stack).await;
     stack.record_requests().await;
     stack.toggle_settings().await;
     let transport = stack.text("transport").await;
