@@ -538,6 +538,20 @@ impl Stack {
             .expect("the jobs are made")
     }
 
+    /// Tells the page its tab went into the background (`document.hidden` true, a
+    /// `visibilitychange` event), or came back.
+    pub async fn set_hidden(&self, hidden: bool) {
+        self.browser
+            .execute(
+                "const [hidden] = arguments;
+                 Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+                 document.dispatchEvent(new Event('visibilitychange'));",
+                vec![json!(hidden)],
+            )
+            .await
+            .unwrap();
+    }
+
     /// Tells the page the browser went offline (`navigator.onLine` false, an `offline`
     /// event), or back online.
     pub async fn set_online(&self, online: bool) {

@@ -103,3 +103,77 @@ async fn offline_pauses_following_and_online_resumes_it() {
     assert!(transport.contains("asks the proxy"), "{transport}");
     stack.close().await;
 }
+
+#[tokio::test]
+async fn a_job_the_list_does_not_reach_is_read_on_its_own() {
+    let stack = Stack::start(8_000).await;
+    stack.open().await;
+    let older = stack.make_jobs(1).await;
+    // Thirty jobs made meanwhile elsewhere on the account push it down Krea's list.
+    let newer = stack.make_jobs(30).await;
+    let older = older[0].clone();
+    let newest = newer
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|job| job["created_at"].as_str().unwrap().to_owned())
+        .unwrap()
+        .clone();
+    stack
+        .seed_history(0, serde_json::json!([older, newest]), "bfl/flux-1-dev")
+        .await;
+    stack.open().await;
+    stack.record_requests().await;
+    tokio::time::sleep(Duration::from_millis(4_500)).await;
+    let (lists, reads) = stack.job_polls().await;
+    assert!(!lists.is_empty(), "the jobs are asked about in a list");
+    let older_id = older["job_id"].as_str().unwrap();
+    assert!(
+        lists.iter().all(|(_, url)| url.contains("limit=22")),
+        "two jobs deep, plus the margin: {lists:?}"
+    );
+    assert!(
+        !reads.is_empty(),
+        "the job below the list is read: {lists:?}"
+    );
+    assert!(
+        reads.iter().all(|(_, url)| url.ends_with(older_id)),
+        "only the job the list misses is read alone: {reads:?}"
+    );
+    assert_eq!(
+        reads.len(),
+        lists.len(),
+        "one read per round: {lists:?} {reads:?}"
+    );
+    stack
+        .wait_for_count("[data-testid=job-card][data-status=completed]", 2)
+        .await;
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn a_hidden_tab_polls_every_30_s_and_at_the_usual_pace_once_shown() {
+    let stack = Stack::start(60_000).await;
+    stack.open().await;
+    let made = stack.make_jobs(3).await;
+    stack.seed_history(0, made, "bfl/flux-1-dev").await;
+    stack.open().await;
+    stack.set_hidden(true).await;
+    stack.record_requests().await;
+    tokio::time::sleep(Duration::from_millis(9_000)).await;
+    let (lists, reads) = stack.job_polls().await;
+    // The round already set for the next 2 s still comes; then 30 s.
+    assert!(
+        lists.len() + reads.len() <= 1,
+        "polled at the usual pace while hidden: {lists:?} {reads:?}"
+    );
+    stack.set_hidden(false).await;
+    stack.record_requests().await;
+    tokio::time::sleep(Duration::from_millis(4_500)).await;
+    let (lists, reads) = stack.job_polls().await;
+    assert!(
+        !lists.is_empty() && reads.is_empty(),
+        "back at the usual pace once shown: {lists:?} {reads:?}"
+    );
+    stack.close().await;
+}

@@ -140,3 +140,52 @@ async fn one_idempotency_key_used_by_two_callers_makes_two_jobs() {
     .await;
     assert_eq!(peek.status(), 404);
 }
+
+#[tokio::test]
+async fn a_caller_s_list_is_read_from_krea_s_own_list_not_job_by_job() {
+    let krea = common::simulated_proxy(60_000).await;
+    let (tapped, noted) = common::tap(&krea).await;
+    let mut config = Config::simulated(60_000);
+    config.simulate = false;
+    config.upstream = tapped;
+    config.token = Some(Secret::new("team-token"));
+    config.access_keys = Some(Secret::new(format!("alice:{ALICE},bob:{BOB}")));
+    let base = proxy(config).await;
+    let mut alices = Vec::new();
+    for n in 0..5 {
+        alices.push(generate(&base, ALICE, &format!("alice {n}"), None).await);
+        generate(&base, BOB, &format!("bob {n}"), None).await;
+    }
+    alices.reverse();
+    let reads = |noted: &common::Tapped| {
+        let noted = noted.lock().unwrap();
+        let lists = noted.iter().filter(|r| r.starts_with("GET /jobs?")).count();
+        let singles = noted.iter().filter(|r| r.starts_with("GET /jobs/")).count();
+        (lists, singles)
+    };
+    noted.lock().unwrap().clear();
+    assert_eq!(ids(&list(&base, ALICE, "?limit=100").await), alices);
+    assert_eq!(reads(&noted), (1, 0), "one list at Krea, no job read alone");
+
+    // Forty jobs made at Krea directly since: Alice's are further down Krea's list.
+    for n in 0..40 {
+        client()
+            .post(format!("{krea}/generate/image/bfl/flux-1-dev"))
+            .json(&json!({ "prompt": format!("elsewhere {n}") }))
+            .send()
+            .await
+            .unwrap();
+    }
+    noted.lock().unwrap().clear();
+    assert_eq!(ids(&list(&base, ALICE, "?limit=100").await), alices);
+    let (lists, singles) = reads(&noted);
+    assert_eq!(singles, 0, "Krea's next page reached them");
+    assert!((2..=3).contains(&lists), "{lists} lists");
+    // A page further down, by cursor, is read from Krea's list from that cursor.
+    let first = list(&base, ALICE, "?limit=2").await;
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    noted.lock().unwrap().clear();
+    let rest = list(&base, ALICE, &format!("?cursor={cursor}")).await;
+    assert_eq!(ids(&rest), alices[2..]);
+    assert_eq!(reads(&noted), (1, 0));
+}

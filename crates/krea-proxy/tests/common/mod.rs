@@ -133,3 +133,48 @@ pub async fn next_event(
         .ok()
         .flatten()
 }
+
+/// What a [`tap`] passed on: each request's method and path with its query.
+pub type Tapped = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// A pass-through in front of `upstream` that notes every request (`GET /jobs?limit=30`),
+/// so a test can count what a proxy asked of its Krea.
+pub async fn tap(upstream: &str) -> (String, Tapped) {
+    use axum::body::{to_bytes, Body};
+    use axum::extract::{Request, State};
+    use axum::response::Response;
+    let noted = Tapped::default();
+    let upstream = upstream.to_owned();
+    let router = Router::new()
+        .fallback(
+            |State((upstream, noted)): State<(String, Tapped)>, request: Request| async move {
+                let path = request
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default();
+                noted
+                    .lock()
+                    .unwrap()
+                    .push(format!("{} {path}", request.method()));
+                let mut forward =
+                    client().request(request.method().clone(), format!("{upstream}{path}"));
+                for (name, value) in request.headers() {
+                    if name != "host" {
+                        forward = forward.header(name, value);
+                    }
+                }
+                let body = to_bytes(request.into_body(), usize::MAX).await.unwrap();
+                let answer = forward.body(body).send().await.unwrap();
+                let mut response = Response::builder().status(answer.status());
+                for (name, value) in answer.headers() {
+                    response = response.header(name, value);
+                }
+                response
+                    .body(Body::from(answer.bytes().await.unwrap()))
+                    .unwrap()
+            },
+        )
+        .with_state((upstream, Tapped::clone(&noted)));
+    (serve(router).await, noted)
+}
