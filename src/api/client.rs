@@ -43,9 +43,13 @@ impl KreaClient {
 
     /// `POST /session`: the proxy's session for this browser (the one sent back while it is
     /// still good), or `None` when the proxy issues none (a private proxy).
-    pub async fn session(&self, current: Option<&str>) -> Result<Option<String>, ApiError> {
+    pub async fn session(
+        &self,
+        current: Option<&str>,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Option<String>, ApiError> {
         let url = format!("{}/session", self.base);
-        let mut builder = self.prepare(Request::post(&url), None);
+        let mut builder = self.prepare(Request::post(&url), abort);
         if let Some(current) = current {
             builder = builder.header(SESSION_HEADER, current);
         }
@@ -103,10 +107,13 @@ impl KreaClient {
     }
 
     /// `GET /limits`: the rate limit closest to running out, or `None` without limits.
-    pub async fn limit_left(&self) -> Result<Option<LimitLeft>, ApiError> {
+    pub async fn limit_left(
+        &self,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Option<LimitLeft>, ApiError> {
         let url = format!("{}/limits", self.base);
         let response = self
-            .prepare(Request::get(&url), None)
+            .prepare(Request::get(&url), abort)
             .send()
             .await
             .map_err(|e| self.network(e))?;

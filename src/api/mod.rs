@@ -13,8 +13,8 @@ use crate::settings::RuntimeConfig;
 use gloo_net::http::Request;
 
 /// `config.json` beside `index.html`; absent or unreadable means the defaults (same origin).
-pub async fn load_runtime_config() -> RuntimeConfig {
-    match Request::get("config.json").send().await {
+pub async fn load_runtime_config(abort: Option<&web_sys::AbortSignal>) -> RuntimeConfig {
+    match Request::get("config.json").abort_signal(abort).send().await {
         Ok(response) if response.ok() => response.json().await.unwrap_or_default(),
         _ => RuntimeConfig::default(),
     }

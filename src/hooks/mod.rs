@@ -2,6 +2,7 @@
 //! releases it when its owner is disposed.
 
 mod live_jobs;
+mod request_slot;
 mod use_access_key;
 mod use_after_paint;
 mod use_announcements;
@@ -31,6 +32,7 @@ mod use_submit;
 mod use_theme;
 
 pub use live_jobs::LiveJobs;
+pub use request_slot::RequestSlot;
 pub use use_access_key::use_access_key;
 pub use use_after_paint::use_after_paint;
 pub use use_announcements::use_announcements;

@@ -1,8 +1,8 @@
+use super::RequestSlot;
 use crate::api::KreaClient;
 use krea_api::{discovery, Models};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web_sys::AbortController;
 
 /// The models this studio knows: the catalogue, plus the image models its proxy's
 /// `/openapi.json` offers and the catalogue lacks, so the form, retries and cards know them.
@@ -12,22 +12,13 @@ use web_sys::AbortController;
 /// request in flight is aborted when a newer one starts or the owner goes away.
 pub fn use_discovered_models(client: Memo<KreaClient>, wanted: Signal<bool>) -> ReadSignal<Models> {
     let (models, set_models) = signal(Models::default());
-    let in_flight = StoredValue::new_local(None::<AbortController>);
-    let abort_previous = move |next: Option<AbortController>| {
-        if let Some(Some(previous)) =
-            in_flight.try_update_value(|slot| std::mem::replace(slot, next))
-        {
-            previous.abort();
-        }
-    };
+    let request = RequestSlot::owned();
     Effect::new(move |_| {
         if !wanted.get() {
             return;
         }
         let client = client.get();
-        let controller = AbortController::new().ok();
-        let signal = controller.as_ref().map(AbortController::signal);
-        abort_previous(controller);
+        let signal = request.start();
         spawn_local(async move {
             match client.openapi(signal.as_ref()).await {
                 Ok(spec) => {
@@ -39,6 +30,5 @@ pub fn use_discovered_models(client: Memo<KreaClient>, wanted: Signal<bool>) -> 
             }
         });
     });
-    on_cleanup(move || abort_previous(None));
     models
 }

@@ -1,15 +1,14 @@
+use super::RequestSlot;
 use crate::api::KreaClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web_sys::AbortController;
 
 /// Whether the proxy at `proxy` lists `page_origin` among the sites that may embed the
 /// studio (`GET /embedders`): `None` while it is asked. A proxy that cannot be reached or
 /// does not say lists nobody. The request is aborted if the owner goes away first.
 pub fn use_embed_allowed(proxy: String, page_origin: String) -> ReadSignal<Option<bool>> {
     let (allowed, set_allowed) = signal(None);
-    let controller = AbortController::new().ok();
-    let signal = controller.as_ref().map(AbortController::signal);
+    let signal = RequestSlot::owned().start();
     spawn_local(async move {
         let listed = KreaClient::new(proxy, None)
             .embedders(signal.as_ref())
@@ -17,12 +16,6 @@ pub fn use_embed_allowed(proxy: String, page_origin: String) -> ReadSignal<Optio
         set_allowed.try_set(Some(
             listed.is_ok_and(|origins| origins.contains(&page_origin)),
         ));
-    });
-    let in_flight = StoredValue::new_local(controller);
-    on_cleanup(move || {
-        if let Some(Some(controller)) = in_flight.try_update_value(Option::take) {
-            controller.abort();
-        }
     });
     allowed
 }

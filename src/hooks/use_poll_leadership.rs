@@ -12,13 +12,13 @@ use web_sys::AbortController;
 #[wasm_bindgen]
 extern "C" {
     type LockManager;
-    #[wasm_bindgen(method, js_name = request)]
+    #[wasm_bindgen(method, catch, js_name = request)]
     fn request(
         this: &LockManager,
         name: &str,
         options: &js_sys::Object,
         granted: &JsValue,
-    ) -> js_sys::Promise;
+    ) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// Whether this tab is the one that follows jobs (polls, holds the proxy's stream) for
@@ -27,8 +27,9 @@ extern "C" {
 /// leader would slow down for everyone); the tab it was taken from queues again. The
 /// browser hands the lock to the next tab in line the moment its holder closes or crashes.
 /// The others hear of every update through the shared history, so several open tabs cost
-/// the proxy what one does. A browser without Web Locks, or a studio whose history cannot
-/// be shared (`shared` false), follows its own jobs in every tab.
+/// the proxy what one does. A browser without Web Locks (or that refuses them, as with site
+/// data blocked), or a studio whose history cannot be shared (`shared` false), follows its
+/// own jobs in every tab.
 pub fn use_poll_leadership(
     scope: &StorageScope,
     page: PageState,
@@ -45,6 +46,7 @@ pub fn use_poll_leadership(
         locks: StoredValue::new_local(locks.unchecked_into()),
         name: StoredValue::new_local(scope.poller_lock()),
         holds: RwSignal::new(false),
+        refused: RwSignal::new(false),
         asked: StoredValue::new_local(0),
         release: StoredValue::new_local(None),
         waiting: StoredValue::new_local(None),
@@ -58,7 +60,7 @@ pub fn use_poll_leadership(
         }
     });
     on_cleanup(move || lease.give_up());
-    Signal::derive(move || !shared.get() || lease.holds.get())
+    Signal::derive(move || !shared.get() || lease.refused.get() || lease.holds.get())
 }
 
 /// This tab's place in the queue for the lock, or its hold on it.
@@ -67,12 +69,21 @@ struct Lease {
     locks: StoredValue<LockManager, LocalStorage>,
     name: StoredValue<String, LocalStorage>,
     holds: RwSignal<bool>,
+    /// The browser refused the lock itself (not a takeover): this tab leads alone.
+    refused: RwSignal<bool>,
     /// Which request is the current one; answers to older ones are ignored.
     asked: StoredValue<u32, LocalStorage>,
     /// Resolving it releases the lock.
     release: StoredValue<Option<js_sys::Function>, LocalStorage>,
     /// Aborting it leaves the queue.
     waiting: StoredValue<Option<AbortController>, LocalStorage>,
+}
+
+/// Whether a rejection is the `AbortError` a lock taken over (or a request withdrawn) ends in.
+fn is_abort(error: &JsValue) -> bool {
+    error
+        .dyn_ref::<web_sys::DomException>()
+        .is_some_and(|e| e.name() == "AbortError")
 }
 
 impl Lease {
@@ -110,15 +121,24 @@ impl Lease {
                 .with_value(|name| locks.request(name, &options, &granted))
         });
         spawn_local(async move {
-            let outcome = JsFuture::from(answer).await;
+            let outcome = match answer {
+                Ok(answer) => JsFuture::from(answer).await,
+                Err(thrown) => Err(thrown),
+            };
             if self.asked.try_get_value() != Some(mine) {
                 return;
             }
             self.holds.try_set(false);
             self.release.try_set_value(None);
-            // Taken over by a tab that came into view: wait for the next turn.
-            if outcome.is_err() {
-                self.ask(false);
+            match outcome {
+                Ok(_) => {}
+                // Taken over by a tab that came into view: wait for the next turn.
+                Err(error) if is_abort(&error) => self.ask(false),
+                // Refused outright (a `SecurityError` where site data is blocked): asking
+                // again would only be refused again, at once, forever.
+                Err(_) => {
+                    self.refused.try_set(true);
+                }
             }
         });
     }

@@ -1,4 +1,5 @@
 use super::use_stored::{browser_storage, Kept};
+use super::RequestSlot;
 use crate::api::KreaClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,12 +11,14 @@ const STORAGE_KEY: &str = "krea-studio.sessions";
 
 /// The anonymous session a public proxy issues this browser (`None` for a private proxy,
 /// which needs none): the one kept from before when the proxy still takes it, else a new
-/// one, kept for next time. Asked again whenever the proxy changes.
+/// one, kept for next time. Asked again whenever the proxy changes (the question about the
+/// proxy before is abandoned).
 pub fn use_proxy_session(
     client: Memo<KreaClient>,
     base: Memo<String>,
 ) -> ReadSignal<Option<String>> {
     let (session, set_session) = signal(None::<String>);
+    let request = RequestSlot::owned();
     Effect::new(move |_| {
         let base = base.get();
         let client = client.get_untracked();
@@ -23,9 +26,10 @@ pub fn use_proxy_session(
             .get(&base)
             .and_then(|v| v.as_str().map(str::to_owned));
         set_session.set(kept.clone());
+        let signal = request.start();
         spawn_local(async move {
-            // Unreachable now: the kept one goes on being sent.
-            let Ok(issued) = client.session(kept.as_deref()).await else {
+            // Unreachable now (or abandoned): the kept one goes on being sent.
+            let Ok(issued) = client.session(kept.as_deref(), signal.as_ref()).await else {
                 return;
             };
             let mut all = kept_sessions();

@@ -1,4 +1,4 @@
-use super::LiveJobs;
+use super::{LiveJobs, RequestSlot};
 use crate::api::KreaClient;
 use crate::jobs::sse::SseReader;
 use krea_api::Job;
@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::AbortController;
 
 /// Holds the proxy's `GET /events` stream open while `active` (this tab follows the jobs,
 /// and the browser is online) and the owner lives, and applies every job
@@ -20,22 +19,15 @@ pub fn use_push_stream(
     active: Signal<bool>,
 ) -> ReadSignal<bool> {
     let (open, set_open) = signal(false);
-    let in_flight = StoredValue::new_local(None::<AbortController>);
-    let stop = move || {
-        if let Some(Some(controller)) = in_flight.try_update_value(Option::take) {
-            controller.abort();
-        }
-    };
+    let request = RequestSlot::owned();
     Effect::new(move |_| {
         let client = client.get();
-        stop();
         if !active.get() {
+            request.abort();
             set_open.set(false);
             return;
         }
-        let controller = AbortController::new().ok();
-        let signal = controller.as_ref().map(AbortController::signal);
-        in_flight.set_value(controller);
+        let signal = request.start();
         spawn_local(async move {
             let mut reader = SseReader::default();
             let mut pause_ms = 2_000;
@@ -88,6 +80,5 @@ pub fn use_push_stream(
             }
         });
     });
-    on_cleanup(stop);
     open
 }
