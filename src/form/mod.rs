@@ -1,12 +1,21 @@
 //! What the user has typed into the generate form, and how it becomes a validated request.
 //! Field inputs are kept as the text the user typed, so nothing they wrote is lost while a
-//! value is still invalid.
+//! value is still invalid. The form's state is here; its sizing ([`sizing`]), how a field's
+//! text becomes JSON and back ([`field_text`]) and how a problem reads ([`problem`]) are
+//! beside it.
 
-use crate::i18n::{fill, reason_text, Texts};
-use krea_api::{
-    catalogue, FieldKind, FieldSpec, ImageRequest, Literal, ModelSpec, Models, Problem, Reason,
-};
-use serde_json::{Map, Number, Value};
+mod field_text;
+mod problem;
+mod sizing;
+
+pub use field_text::{list_hint, literal_text};
+pub use problem::{FormErrors, FormProblem};
+pub use sizing::SIZE_PRESETS;
+
+use crate::i18n::{fill, Texts};
+use field_text::{to_json, value_text, where_in_list};
+use krea_api::{catalogue, FieldKind, FieldSpec, ImageRequest, ModelSpec, Models, Problem, Reason};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The model the form opens with.
@@ -23,59 +32,6 @@ pub struct FormState {
     /// in the catalogue); a draft read back from storage finds its model in the catalogue.
     #[serde(skip)]
     spec: Option<&'static ModelSpec>,
-}
-
-/// Ratios offered as one-click sizes for models that take width and height.
-pub const SIZE_PRESETS: [(&str, u32, u32); 6] = [
-    ("1:1", 1, 1),
-    ("4:3", 4, 3),
-    ("3:2", 3, 2),
-    ("16:9", 16, 9),
-    ("2:3", 2, 3),
-    ("9:16", 9, 16),
-];
-
-/// Problems keyed by field name (`prompt`, `width`, …; `form` for the rest).
-pub type FormErrors = BTreeMap<String, FormProblem>;
-
-/// What is wrong with one field, and where inside a list field.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FormProblem {
-    /// The line of a list input (from 1), and the member of its item, when that is where.
-    pub line: Option<(usize, Option<String>)>,
-    pub problem: Problem,
-}
-
-impl FormProblem {
-    fn of(problem: Problem) -> Self {
-        FormProblem {
-            line: None,
-            problem,
-        }
-    }
-
-    /// The message shown next to `field`.
-    pub fn message(&self, field: &str, t: &Texts) -> String {
-        if field == "prompt" && self.problem == Problem::Missing {
-            return t.write_prompt.to_owned();
-        }
-        let message = reason_text(&self.problem, t);
-        match &self.line {
-            None => message,
-            Some((line, None)) => fill(
-                t.on_line,
-                &[("line", &line.to_string()), ("message", &message)],
-            ),
-            Some((line, Some(member))) => fill(
-                t.on_line_member,
-                &[
-                    ("line", &line.to_string()),
-                    ("member", member),
-                    ("message", &message),
-                ],
-            ),
-        }
-    }
 }
 
 impl FormState {
@@ -145,79 +101,6 @@ impl FormState {
 
     pub fn fields(&self) -> Vec<&'static FieldSpec> {
         visible_fields(self.model())
-    }
-
-    /// Whether the model is sized by width and height (and so gets ratio presets).
-    pub fn takes_size(&self) -> bool {
-        let model = self.model();
-        model.field("width").is_some() && model.field("height").is_some()
-    }
-
-    /// Sets a field as typed; with the size locked, the other side follows the ratio.
-    pub fn set_value(&mut self, field: &str, text: String) {
-        self.values.insert(field.to_owned(), text);
-        let (Some(ratio), Some(new)) = (self.size_lock, self.number(field)) else {
-            return;
-        };
-        let (other, size) = match field {
-            "width" => ("height", new * ratio),
-            "height" => ("width", new / ratio),
-            _ => return,
-        };
-        let follower = self.fit(other, size);
-        self.values.insert(other.to_owned(), follower.to_string());
-    }
-
-    /// Locks the current ratio (when both sides are numbers), or unlocks.
-    pub fn lock_size(&mut self, locked: bool) {
-        self.size_lock = match (locked, self.number("width"), self.number("height")) {
-            (true, Some(width), Some(height)) if width > 0.0 && height > 0.0 => {
-                Some(height / width)
-            }
-            _ => None,
-        };
-    }
-
-    /// Sizes the image to `w:h`, keeping the longer side (1024 when blank) within bounds.
-    pub fn apply_ratio(&mut self, w: u32, h: u32) {
-        let long = self
-            .number("width")
-            .into_iter()
-            .chain(self.number("height"))
-            .fold(0.0, f64::max);
-        let long = if long > 0.0 { long } else { 1024.0 };
-        let (width, height) = if w >= h {
-            (long, long * f64::from(h) / f64::from(w))
-        } else {
-            (long * f64::from(w) / f64::from(h), long)
-        };
-        // Shrink both sides together until each fits, so the ratio survives the bounds.
-        let scale = [("width", width), ("height", height)]
-            .into_iter()
-            .map(|(field, side)| f64::from(self.fit(field, f64::MAX)) / side)
-            .fold(1.0, f64::min);
-        let (width, height) = (
-            self.fit("width", width * scale),
-            self.fit("height", height * scale),
-        );
-        self.values.insert("width".into(), width.to_string());
-        self.values.insert("height".into(), height.to_string());
-        if self.size_lock.is_some() {
-            self.lock_size(true);
-        }
-    }
-
-    fn number(&self, field: &str) -> Option<f64> {
-        self.values.get(field)?.trim().parse().ok()
-    }
-
-    /// Rounds to a multiple of 8 (what image models work in) within the field's bounds.
-    fn fit(&self, field: &str, value: f64) -> u32 {
-        let (min, max) = match self.model().field(field).map(|f| f.kind) {
-            Some(FieldKind::Number { min, max, .. }) => (min.unwrap_or(8.0), max.unwrap_or(8192.0)),
-            _ => (8.0, 8192.0),
-        };
-        ((value / 8.0).round() * 8.0).clamp(min, max) as u32
     }
 
     /// `12 / 1800` against the model's prompt limit, or `12 characters` when it has none.
@@ -315,135 +198,10 @@ fn initial_value(spec: &FieldSpec) -> String {
     }
 }
 
-/// How a sent value reads in its input: list items one per line, an item object as its
-/// members' values in the schema's order, separated by spaces (the way [`list_item`] reads
-/// them).
-fn value_text(kind: &FieldKind, value: &Value) -> String {
-    match (kind, value) {
-        (_, Value::String(text)) => text.clone(),
-        (_, Value::Number(number)) => number
-            .as_f64()
-            .map(krea_api::number::format_number)
-            .unwrap_or_else(|| number.to_string()),
-        (_, Value::Bool(flag)) => flag.to_string(),
-        (FieldKind::List { item, .. }, Value::Array(items)) => items
-            .iter()
-            .map(|value| value_text(item, value))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        (FieldKind::Object(members), Value::Object(values)) => members
-            .iter()
-            .filter_map(|member| Some(value_text(&member.kind, values.get(member.name)?)))
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ => String::new(),
-    }
-}
-
-/// How a default reads in an input.
-pub fn literal_text(literal: Literal) -> String {
-    match literal {
-        Literal::Text(text) => text.to_owned(),
-        Literal::Number(number) => krea_api::number::format_number(number),
-        Literal::Bool(flag) => flag.to_string(),
-    }
-}
-
 fn accepts(spec: &FieldSpec, value: &str) -> bool {
     spec.kind
         .options()
         .is_none_or(|options| options.contains(&value))
-}
-
-fn to_json(kind: &FieldKind, text: &str) -> Option<Value> {
-    match kind {
-        FieldKind::List { item, .. } => text
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-            .map(|line| list_item(item, line))
-            .collect::<Option<Vec<Value>>>()
-            .map(Value::Array),
-        FieldKind::Number { .. } => {
-            let number: f64 = text.parse().ok().filter(|n: &f64| n.is_finite())?;
-            // Whole numbers go out as integers (`1024`, not `1024.0`).
-            Some(if number.fract() == 0.0 && number.abs() < 9.0e15 {
-                Value::Number(Number::from(number as i64))
-            } else {
-                Value::Number(Number::from_f64(number)?)
-            })
-        }
-        FieldKind::Bool => text.parse().ok().map(Value::Bool),
-        _ => Some(Value::String(text.to_owned())),
-    }
-}
-
-/// `[0].tag` → line 1, member `tag`; `[2]` → line 3; `None` for a top-level field.
-fn where_in_list(rest: &str) -> Option<(usize, Option<String>)> {
-    let inner = rest.strip_prefix('[')?;
-    let (index, member) = inner.split_once(']')?;
-    let line = index.parse::<usize>().ok()? + 1;
-    Some((line, member.strip_prefix('.').map(str::to_owned)))
-}
-
-/// One line of a list input: a URL (or id), optionally followed by the item's second member
-/// (`https://… 0.8` for a strength, `https://… hero` for a tag).
-fn list_item(item: &FieldKind, line: &str) -> Option<Value> {
-    let FieldKind::Object(members) = item else {
-        return Some(Value::String(line.to_owned()));
-    };
-    let (first, rest) = match line.split_once(char::is_whitespace) {
-        Some((first, rest)) => (first, rest.trim()),
-        None => (line, ""),
-    };
-    let mut object = Map::new();
-    let mut members = members.iter();
-    let key = members.next()?;
-    object.insert(key.name.to_owned(), Value::String(first.to_owned()));
-    if let Some(second) = members.next() {
-        if !rest.is_empty() {
-            object.insert(second.name.to_owned(), to_json(&second.kind, rest)?);
-        } else if second.required {
-            // A required strength the user left out: full strength, within its bounds.
-            let FieldKind::Number { min, max, .. } = second.kind else {
-                return Some(Value::Object(object));
-            };
-            let full = 1f64.clamp(min.unwrap_or(f64::MIN), max.unwrap_or(f64::MAX));
-            object.insert(
-                second.name.to_owned(),
-                to_json(&second.kind, &full.to_string())?,
-            );
-        }
-    }
-    Some(Value::Object(object))
-}
-
-/// What a list input expects on each line, for its placeholder.
-pub fn list_hint(spec: &FieldSpec, t: &Texts) -> Option<String> {
-    let FieldKind::List {
-        item, max_items, ..
-    } = spec.kind
-    else {
-        return None;
-    };
-    let line = match item {
-        FieldKind::Object(members) => members
-            .iter()
-            .map(|member| match member.name {
-                "url" => "URL",
-                other => other,
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ => "URL".to_owned(),
-    };
-    Some(match max_items {
-        Some(max) => fill(
-            t.one_per_line_max,
-            &[("line", &line), ("max", &max.to_string())],
-        ),
-        None => fill(t.one_per_line, &[("line", &line)]),
-    })
 }
 
 #[cfg(test)]
