@@ -140,9 +140,9 @@ async fn a_job_the_list_does_not_reach_is_read_on_its_own() {
         reads.iter().all(|(_, url)| url.ends_with(older_id)),
         "only the job the list misses is read alone: {reads:?}"
     );
-    assert_eq!(
-        reads.len(),
-        lists.len(),
+    // One read per round (the window may close between a round's list and its read).
+    assert!(
+        reads.len() <= lists.len() && lists.len() - reads.len() <= 1,
         "one read per round: {lists:?} {reads:?}"
     );
     stack
