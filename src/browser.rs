@@ -80,11 +80,6 @@ pub fn preferred_languages() -> Vec<String> {
     }
 }
 
-/// Whether the tab is in the background.
-pub fn page_hidden() -> bool {
-    gloo_utils::document().hidden()
-}
-
 /// Today's date as `2026-11-22`, in the person's time zone.
 pub fn today() -> String {
     let now = js_sys::Date::new_0();

@@ -130,10 +130,6 @@ impl PollScheduler {
             job.next_at = job.next_at.min(now);
         }
     }
-
-    pub fn is_idle(&self) -> bool {
-        self.jobs.is_empty()
-    }
 }
 
 /// Jobs listed beyond the studio's own newest ones, for jobs made meanwhile elsewhere with

@@ -63,15 +63,7 @@ async fn stand_in_krea() -> (String, Arc<Krea>) {
 
 /// A Flux job through the proxy at `base`, as the proxy answers.
 async fn generate(base: &str, prompt: &str) -> Value {
-    client()
-        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
-        .json(&json!({ "prompt": prompt }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    common::generate_flux(base, prompt, &[]).await
 }
 
 #[tokio::test]
@@ -213,16 +205,12 @@ async fn a_caller_cannot_name_a_webhook_through_a_proxy_in_front_of_krea() {
     config.upstream = upstream;
     config.token = Some(Secret::new("push-test-token"));
     let base = proxy(config).await;
-    let made: Value = client()
-        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
-        .header("x-webhook-url", "https://elsewhere.example/hook")
-        .json(&json!({ "prompt": "a red fox" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let made = common::generate_flux(
+        &base,
+        "a red fox",
+        &[("x-webhook-url", "https://elsewhere.example/hook")],
+    )
+    .await;
     assert_eq!(made["job_id"], JOB_ID);
     assert_eq!(
         *krea.webhook.lock().unwrap(),

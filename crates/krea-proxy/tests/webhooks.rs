@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use common::{client, serve};
 use krea_proxy::simulator::webhooks::WebhookFaults;
 use krea_proxy::simulator::{self, SimConfig};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,17 +40,11 @@ async fn simulator_with(webhooks: WebhookFaults) -> String {
 }
 
 async fn generate(base: &str, hook: &str, prompt: &str) -> Value {
-    client()
-        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
-        .bearer_auth("any-token")
-        .header("x-webhook-url", hook)
-        .json(&json!({ "prompt": prompt }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let headers = [
+        ("authorization", "Bearer any-token"),
+        ("x-webhook-url", hook),
+    ];
+    common::generate_flux(base, prompt, &headers).await
 }
 
 async fn deliveries_after(got: &Mutex<Vec<Value>>, wait: Duration) -> Vec<Value> {

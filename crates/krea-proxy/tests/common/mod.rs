@@ -178,3 +178,18 @@ pub async fn tap(upstream: &str) -> (String, Tapped) {
         .with_state((upstream, Tapped::clone(&noted)));
     (serve(router).await, noted)
 }
+
+/// A Flux job made through `base` with these extra request headers, as the answer's JSON.
+pub async fn generate_flux(
+    base: &str,
+    prompt: &str,
+    headers: &[(&str, &str)],
+) -> serde_json::Value {
+    let mut request = client()
+        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
+        .json(&serde_json::json!({ "prompt": prompt }));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
