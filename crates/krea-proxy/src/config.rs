@@ -106,14 +106,16 @@ pub struct Config {
     /// compute units against the daily budget.
     #[arg(long, value_name = "USD")]
     pub usd_per_compute_unit: Option<f64>,
-    /// Where idempotency records, job ownership and limits live: `memory` (this process) or
-    /// `redis://HOST:PORT` (shared by replicas, kept across restarts).
+    /// Where idempotency records, job ownership, limits and push tokens live: `file:PATH`
+    /// (one process, kept across restarts; the default in front of Krea, at
+    /// `~/.local/state/krea-proxy/state.redb`), `memory` (this process only; the default
+    /// with `--simulate`) or `redis://HOST:PORT` (shared by replicas, kept across restarts).
     #[arg(
         long,
-        default_value = "memory",
-        value_name = "memory|redis://HOST:PORT"
+        env = "KREA_PROXY_STATE",
+        value_name = "file:PATH|memory|redis://HOST:PORT"
     )]
-    pub state: String,
+    pub state: Option<String>,
     /// Tell callers apart by anonymous sessions the proxy issues (`POST /session`), as a
     /// public proxy without access keys does anyway (say it when a reverse proxy in front
     /// makes a loopback listener public).

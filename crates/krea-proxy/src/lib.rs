@@ -5,28 +5,17 @@
 //! caller's credentials, and can serve the built app from the same origin. With
 //! `--simulate` the upstream is a built-in simulator of the Krea API.
 
-pub mod access_log;
-pub mod admission;
-pub mod app;
 pub mod callers;
-pub mod charges;
 pub mod config;
-pub mod error_response;
-pub mod health;
+pub mod http;
 pub mod idempotency;
 pub mod limits;
-pub mod owned_jobs;
 pub mod ownership;
 pub mod push;
-pub mod push_redis;
-pub mod push_routes;
-pub mod redis_state;
-pub mod route_table;
-pub mod serve_headers;
 pub mod simulator;
+pub mod site;
+pub mod startup;
 pub mod state;
-pub mod static_files;
-pub mod submit;
 pub mod upstream;
 
 pub use config::Config;

@@ -1,4 +1,4 @@
-use krea_proxy::{app, Config};
+use krea_proxy::{http, startup, Config};
 use tokio::net::TcpListener;
 
 /// glibc's allocator cost 14 % of the CPU time per forwarded request (README, Performance).
@@ -26,11 +26,16 @@ async fn main() {
 
 async fn run(config: Config) -> Result<(), String> {
     // Fail before binding when the upstream cannot work (e.g. no token).
-    app::check_exposure(&config)?;
-    let upstream = app::upstream(&config)?;
+    startup::check_exposure(&config)?;
+    let upstream = startup::upstream(&config)?;
     let describe = upstream.describe();
-    let stores = krea_proxy::state::Stores::from_flag(&config.state).await?;
-    let router = app::router_with(&config, upstream, stores)?;
+    let state = config
+        .state
+        .clone()
+        .unwrap_or_else(|| startup::default_state(&config));
+    let stores = krea_proxy::state::Stores::from_flag(&state).await?;
+    let kept = stores.kind.describe();
+    let router = http::router_with(&config, upstream, stores)?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -39,6 +44,8 @@ async fn run(config: Config) -> Result<(), String> {
         "krea-proxy listening on http://{address} (upstream: {})",
         describe
     );
+    // On stderr with the logs: stdout says only where the proxy listens.
+    tracing::info!("state: {kept}");
     if let Some(dir) = &config.serve {
         println!("serving the app from {}", dir.display());
     }

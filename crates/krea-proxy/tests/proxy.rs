@@ -388,7 +388,9 @@ async fn self_signed_upstream() -> String {
 async fn without_a_token_the_real_upstream_refuses_to_start() {
     let mut config = config_for("https://api.krea.ai");
     config.token = None;
-    let error = krea_proxy::app::upstream(&config).err().expect("refused");
+    let error = krea_proxy::startup::upstream(&config)
+        .err()
+        .expect("refused");
     assert!(error.contains("KREA_API_TOKEN"));
 }
 
@@ -499,9 +501,9 @@ async fn the_served_app_carries_a_policy_made_for_it() {
 async fn an_embedder_that_is_not_an_origin_is_refused_at_start() {
     let mut config = Config::simulated(1000);
     config.allow_embed = vec!["https://blog.example/page".to_owned()];
-    let refused = krea_proxy::app::router_with(
+    let refused = krea_proxy::http::router_with(
         &config,
-        krea_proxy::app::upstream(&config).unwrap(),
+        krea_proxy::startup::upstream(&config).unwrap(),
         krea_proxy::state::Stores::memory(),
     )
     .expect_err("refused");

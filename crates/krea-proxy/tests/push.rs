@@ -226,8 +226,8 @@ async fn with_the_simulator_every_ended_job_reaches_the_stream_once_despite_repe
     let mut config = Config::simulated(300);
     config.public_url = Some(base.clone());
     config.sim_webhook_duplicate = true;
-    let upstream = krea_proxy::app::upstream(&config).unwrap();
-    let router = krea_proxy::app::router(&config, upstream).unwrap();
+    let upstream = krea_proxy::startup::upstream(&config).unwrap();
+    let router = krea_proxy::http::router(&config, upstream).unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });
 
     let stream = client().get(format!("{base}/events")).send().await.unwrap();

@@ -6,52 +6,17 @@
 
 mod common;
 
+use common::redis_server::{start_redis, Redis};
 use common::{client, serve, simulated_proxy};
 use krea_proxy::config::Secret;
 use krea_proxy::limits::RatePolicy;
 use krea_proxy::state::Stores;
-use krea_proxy::{app, Config};
+use krea_proxy::{http, startup, Config};
 use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ALICE: &str = "alice-key-1";
 const BOB: &str = "bob-key-22";
-
-struct Redis {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_redis() -> Redis {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(["--save", "", "--appendonly", "no"])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server (Debian's redis-server; `cargo xtask test` installs it)");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "redis-server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Redis {
-        child,
-        url: format!("redis://127.0.0.1:{port}"),
-    }
-}
 
 fn replica_config(upstream: &str) -> Config {
     let mut config = Config::simulated(60_000);
@@ -63,9 +28,9 @@ fn replica_config(upstream: &str) -> Config {
 }
 
 async fn replica(config: &Config, redis: &Redis) -> String {
-    let upstream = app::upstream(config).unwrap();
+    let upstream = startup::upstream(config).unwrap();
     let stores = Stores::redis(&redis.url).await.unwrap();
-    serve(app::router_with(config, upstream, stores).unwrap()).await
+    serve(http::router_with(config, upstream, stores).unwrap()).await
 }
 
 async fn generate(base: &str, key: &str, idempotency: Option<&str>) -> reqwest::Response {
@@ -215,9 +180,9 @@ async fn pushing_replica(krea: &str, redis: &Redis) -> String {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let mut config = replica_config(krea);
     config.public_url = Some(base.clone());
-    let upstream = app::upstream(&config).unwrap();
+    let upstream = startup::upstream(&config).unwrap();
     let stores = Stores::redis(&redis.url).await.unwrap();
-    let router = app::router_with(&config, upstream, stores).unwrap();
+    let router = http::router_with(&config, upstream, stores).unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });
     base
 }

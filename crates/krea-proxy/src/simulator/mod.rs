@@ -12,8 +12,8 @@ pub mod webhooks;
 pub use book::FAIL_TRIGGER;
 pub use new_model::NEW_MODEL;
 
-use crate::error_response::json_error;
-use crate::route_table;
+use crate::http::error::json_error;
+use crate::http::route_table;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, Request, State};

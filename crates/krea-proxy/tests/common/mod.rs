@@ -2,8 +2,10 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod redis_server;
+
 use axum::Router;
-use krea_proxy::{app, Config};
+use krea_proxy::{http, startup, Config};
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -22,8 +24,8 @@ pub async fn serve(router: Router) -> String {
 
 /// Starts a proxy for `config` and returns its base URL.
 pub async fn proxy(config: Config) -> String {
-    let upstream = app::upstream(&config).expect("upstream");
-    serve(app::router(&config, upstream).expect("router")).await
+    let upstream = startup::upstream(&config).expect("upstream");
+    serve(http::router(&config, upstream).expect("router")).await
 }
 
 pub async fn simulated_proxy(job_ms: u64) -> String {
@@ -72,6 +74,9 @@ pub async fn poll_until_done(base: &str, id: &str) -> (serde_json::Value, Vec<St
 /// stderr handling to.
 pub fn binary(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_krea-proxy"));
+    // Tests run side by side: none may take the default state file (a test about the file
+    // names one of its own with `--state`, which wins over this).
+    command.env("KREA_PROXY_STATE", "memory");
     command.args(args);
     command
 }

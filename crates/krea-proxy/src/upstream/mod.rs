@@ -1,8 +1,11 @@
 //! Where forwarded requests go: Krea over HTTPS with the token injected, or the built-in
 //! simulator in-process. Both receive exactly the same filtered request.
 
+pub mod owned_jobs;
+pub mod submit;
+
 use crate::config::Secret;
-use crate::error_response::json_error;
+use crate::http::error::json_error;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::Response;

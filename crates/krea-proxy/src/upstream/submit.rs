@@ -8,7 +8,7 @@
 //! the request may be sent again; exactly one means that is the job; more than one (another
 //! client of the same Krea account was busy) means it cannot tell, and it says so.
 
-use crate::error_response::json_error;
+use crate::http::error::json_error;
 use crate::idempotency::{Claim, IdempotencyStore, Outcome, Window};
 use crate::upstream::{Answer, Forward, Upstream};
 use axum::body::{Body, Bytes};

@@ -3,43 +3,19 @@
 //! repeats arrive where, and each new event is published on one channel, which every
 //! replica listens to and hands to the streams it holds ([`listen`]).
 
-use crate::idempotency::BoxFuture;
-use crate::push::{
-    hand_out, LiveStreams, PushEvent, PushRecords, Recorded, KEPT_EVENTS, TOKEN_LIFETIME,
+use super::{
+    hand_out, BoxFuture, LiveStreams, PushEvent, PushRecords, Recorded, KEPT_EVENTS, TOKEN_LIFETIME,
 };
-use crate::redis_state::{RedisState, PREFIX};
+use crate::state::keys::{self, event_sequence, events as events_key, hook as hook_key};
+use crate::state::redis::{run_script, RedisState};
 use futures_util::StreamExt;
 use redis::{AsyncCommands, Script};
+use std::sync::LazyLock;
 use std::time::Duration;
-
-/// The channel every new event is published on, as `caller \n id \n job`.
-const CHANNEL: &str = "krea-proxy:events";
-
-fn hook_key(token: &str) -> String {
-    format!("{PREFIX}hook:{token}")
-}
-
-fn events_key(caller: &str) -> String {
-    format!("{PREFIX}events:{caller}")
-}
-
-fn sequence_key(caller: &str) -> String {
-    format!("{PREFIX}events-seq:{caller}")
-}
 
 /// Marks the token delivered unless it was, keeps the event, trims the kept ones and
 /// publishes it: one step, so two replicas receiving the same delivery cannot both push it.
-const RECORD: &str = r#"
-if redis.call('HGET', KEYS[1], 'job') ~= ARGV[1] then return -1 end
-if redis.call('HSETNX', KEYS[1], 'delivered', '1') == 0 then return 0 end
-local id = redis.call('INCR', KEYS[2])
-redis.call('RPUSH', KEYS[3], id .. '\n' .. ARGV[2])
-redis.call('LTRIM', KEYS[3], -tonumber(ARGV[3]), -1)
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-redis.call('EXPIRE', KEYS[3], ARGV[4])
-redis.call('PUBLISH', ARGV[5], ARGV[6] .. '\n' .. id .. '\n' .. ARGV[2])
-return id
-"#;
+static RECORD: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("record.lua")));
 
 impl PushRecords for RedisState {
     fn issue<'a>(&'a self, token: &'a str, caller: &'a str) -> BoxFuture<'a, ()> {
@@ -86,18 +62,18 @@ impl PushRecords for RedisState {
         job: &'a str,
     ) -> BoxFuture<'a, Recorded> {
         Box::pin(async move {
-            let answer: redis::RedisResult<i64> = Script::new(RECORD)
-                .key(hook_key(token))
-                .key(sequence_key(caller))
-                .key(events_key(caller))
-                .arg(job_id)
-                .arg(job)
-                .arg(KEPT_EVENTS)
-                .arg(TOKEN_LIFETIME.as_secs())
-                .arg(CHANNEL)
-                .arg(caller)
-                .invoke_async(&mut self.conn())
-                .await;
+            let args = serde_json::json!({
+                "hook": hook_key(token),
+                "sequence": event_sequence(caller),
+                "events": events_key(caller),
+                "job_id": job_id,
+                "job": job,
+                "kept": KEPT_EVENTS,
+                "lifetime_secs": TOKEN_LIFETIME.as_secs(),
+                "channel": keys::events_channel(),
+                "caller": caller,
+            });
+            let answer: redis::RedisResult<i64> = run_script(self, &RECORD, args).await;
             match answer {
                 Ok(id) if id > 0 => Recorded::New((id as u64, job.to_owned())),
                 Ok(0) => Recorded::Repeated,
@@ -136,7 +112,7 @@ pub fn listen(redis: RedisState, live: LiveStreams) {
     tokio::spawn(async move {
         loop {
             if let Ok(mut pubsub) = redis.pubsub().await {
-                if pubsub.subscribe(CHANNEL).await.is_ok() {
+                if pubsub.subscribe(keys::events_channel()).await.is_ok() {
                     let mut messages = pubsub.on_message();
                     while let Some(message) = messages.next().await {
                         let Ok(text) = message.get_payload::<String>() else {

@@ -2,7 +2,9 @@
 //! accepts, and cache rules by kind of file: names Trunk hashed never change, so they are
 //! cached for good; `index.html` and `config.json` must be asked for again every time.
 
-use crate::serve_headers::{ServeHeaders, EMBED_PATH};
+pub mod headers;
+
+use self::headers::{ServeHeaders, EMBED_PATH};
 
 /// What other sites' pages load: the embed loader, and for inline mode the app's module,
 /// its wasm and the manifest naming them. Browsers fetch these with CORS.

@@ -25,12 +25,21 @@ pub fn job_routes<S: Clone + Send + Sync + 'static>(
     list: MethodRouter<S>,
     job: MethodRouter<S>,
 ) -> Router<S> {
+    let [generate2, generate3, jobs, one_job] = JOB_PATHS;
     Router::new()
-        .route("/generate/image/{provider}/{model}", generate.clone())
-        .route("/generate/image/{provider}/{model}/{variant}", generate)
-        .route("/jobs", list)
-        .route("/jobs/{id}", job)
+        .route(generate2, generate.clone())
+        .route(generate3, generate)
+        .route(jobs, list)
+        .route(one_job, job)
 }
+
+/// The paths of [`job_routes`], in its order.
+pub const JOB_PATHS: [&str; 4] = [
+    "/generate/image/{provider}/{model}",
+    "/generate/image/{provider}/{model}/{variant}",
+    "/jobs",
+    "/jobs/{id}",
+];
 
 /// `[a-z0-9][a-z0-9._-]*` with no `..`: nothing that could climb out of the path or be
 /// decoded into something else (`%` and `\` never match).

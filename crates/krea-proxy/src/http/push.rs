@@ -1,10 +1,13 @@
 //! The HTTP side of [`crate::push`]: Krea's deliveries in (`POST /webhooks/{token}`), each
 //! caller's stream out (`GET /events`, Server-Sent Events).
 
-use crate::error_response::json_error;
+use super::error::json_error;
+use super::Shared;
+use crate::callers::Caller;
 use crate::push::{Delivery, Push, PushEvent};
 use crate::upstream::{Forward, Upstream};
 use axum::body::Bytes;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +16,7 @@ use std::convert::Infallible;
 use tokio::sync::broadcast;
 
 /// A delivery from Krea to `token`: believed only if Krea's own answer for the job agrees.
-pub async fn delivered(
+async fn delivered(
     push: &Push,
     upstream: &Upstream,
     token: &str,
@@ -34,7 +37,7 @@ pub async fn delivered(
         false,
     )
     .lookup(Method::GET, format!("/jobs/{job_id}"));
-    let read = crate::owned_jobs::fetch(upstream, lookup).await;
+    let read = crate::upstream::owned_jobs::fetch(upstream, lookup).await;
     let outcome = match push.receive(token, &delivered, read.as_ref()).await {
         Delivery::Pushed => "pushed",
         Delivery::Repeated => "repeated",
@@ -46,7 +49,7 @@ pub async fn delivered(
 }
 
 /// `caller`'s stream, resumed after `Last-Event-ID` when the browser sends one.
-pub async fn events(push: &Push, caller: &str, headers: &HeaderMap) -> Response {
+async fn stream(push: &Push, caller: &str, headers: &HeaderMap) -> Response {
     let last_seen = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
@@ -76,4 +79,26 @@ fn live_events(live: broadcast::Receiver<PushEvent>) -> impl Stream<Item = PushE
 
 fn as_sse((id, job): PushEvent) -> Result<Event, Infallible> {
     Ok(Event::default().id(id.to_string()).event("job").data(job))
+}
+
+/// `POST /webhooks/{token}`: a delivery from Krea, with the proxy's token in the path.
+pub async fn webhook(
+    State(proxy): Shared,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match &proxy.push {
+        Some(push) => delivered(push, &proxy.upstream, &token, &headers, body).await,
+        None => json_error(StatusCode::NOT_FOUND, "Not found"),
+    }
+}
+
+/// `GET /events`: the caller's pushed results.
+pub async fn events(State(proxy): Shared, caller: Caller, headers: HeaderMap) -> Response {
+    match &proxy.push {
+        Some(push) => stream(push, &caller.id, &headers).await,
+        // The studio polls when the proxy offers no stream.
+        None => json_error(StatusCode::NOT_FOUND, "This proxy pushes nothing: poll"),
+    }
 }

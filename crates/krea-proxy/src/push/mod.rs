@@ -5,15 +5,23 @@
 //! made with that token; then the job goes to its owner's event stream (`GET /events`,
 //! Server-Sent Events, resumable with `Last-Event-ID`).
 //!
-//! Tokens and each caller's recent events are [`PushRecords`]: in this process, or in Redis
-//! (`--state redis://…`), where a delivery that reaches one replica is published to all of
-//! them, so it reaches the browser whichever replica holds its stream.
+//! Tokens and each caller's recent events are [`PushRecords`]: in this process, in a file,
+//! or in Redis (`--state redis://…`), where a delivery that reaches one replica is published
+//! to all of them, so it reaches the browser whichever replica holds its stream. How a
+//! token and a caller's kept events change is written once ([`Hook`], [`Kept`]).
 
+mod file;
+mod memory;
+mod redis;
+
+pub use self::redis::listen;
 use crate::callers::random_hex;
-use crate::idempotency::BoxFuture;
+pub use crate::state::BoxFuture;
+pub use memory::MemoryRecords;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::broadcast;
 
 /// Events kept per caller for a stream that resumes (`Last-Event-ID`).
@@ -194,136 +202,94 @@ pub fn hand_out(live: &LiveStreams, caller: &str, event: PushEvent) {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Tokens and events in this process (one replica): gone when it stops.
-#[derive(Default)]
-pub struct MemoryRecords {
-    state: Mutex<MemoryState>,
+/// A webhook token's record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hook {
+    pub caller: String,
+    pub job_id: Option<String>,
+    pub delivered: bool,
+    /// Milliseconds since 1970.
+    pub issued_ms: u64,
 }
 
-#[derive(Default)]
-struct MemoryState {
-    hooks: HashMap<String, Hook>,
-    kept: HashMap<String, Kept>,
+impl Hook {
+    pub fn new(caller: &str, now_ms: u64) -> Hook {
+        Hook {
+            caller: caller.to_owned(),
+            job_id: None,
+            delivered: false,
+            issued_ms: now_ms,
+        }
+    }
+
+    /// Whether it is still good at `now_ms`.
+    pub fn is_live(&self, now_ms: u64) -> bool {
+        now_ms.saturating_sub(self.issued_ms) < TOKEN_LIFETIME.as_millis() as u64
+    }
+
+    /// The caller and job a delivery must be about, once the job is known.
+    pub fn expected(&self) -> Option<(String, String)> {
+        Some((self.caller.clone(), self.job_id.clone()?))
+    }
+
+    /// Marks a delivery about `job_id`: `Some(true)` the first time, `Some(false)` for a
+    /// repeat, `None` when the token is for another job.
+    pub fn deliver(&mut self, job_id: &str) -> Option<bool> {
+        if self.job_id.as_deref() != Some(job_id) {
+            return None;
+        }
+        Some(!std::mem::replace(&mut self.delivered, true))
+    }
 }
 
-struct Hook {
-    caller: String,
-    job_id: Option<String>,
-    delivered: bool,
-    issued: Instant,
+/// A caller's kept events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kept {
+    pub next_id: u64,
+    pub recent: VecDeque<PushEvent>,
+    /// Milliseconds since 1970 of the last event.
+    pub touched_ms: u64,
 }
 
-struct Kept {
-    next_id: u64,
-    recent: VecDeque<PushEvent>,
-    touched: Instant,
-}
-
-impl PushRecords for MemoryRecords {
-    fn issue<'a>(&'a self, token: &'a str, caller: &'a str) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            let mut state = lock(&self.state);
-            state
-                .hooks
-                .retain(|_, hook| hook.issued.elapsed() < TOKEN_LIFETIME);
-            state
-                .kept
-                .retain(|_, kept| kept.touched.elapsed() < TOKEN_LIFETIME);
-            state.hooks.insert(
-                token.to_owned(),
-                Hook {
-                    caller: caller.to_owned(),
-                    job_id: None,
-                    delivered: false,
-                    issued: Instant::now(),
-                },
-            );
-        })
+impl Kept {
+    pub fn new(now_ms: u64) -> Kept {
+        Kept {
+            next_id: 1,
+            recent: VecDeque::new(),
+            touched_ms: now_ms,
+        }
     }
 
-    fn bind<'a>(&'a self, token: &'a str, job_id: Option<&'a str>) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            let mut state = lock(&self.state);
-            match job_id {
-                Some(id) => {
-                    if let Some(hook) = state.hooks.get_mut(token) {
-                        hook.job_id = Some(id.to_owned());
-                    }
-                }
-                None => {
-                    state.hooks.remove(token);
-                }
-            }
-        })
+    /// Whether anything came recently enough to keep them at `now_ms`.
+    pub fn is_live(&self, now_ms: u64) -> bool {
+        now_ms.saturating_sub(self.touched_ms) < TOKEN_LIFETIME.as_millis() as u64
     }
 
-    fn expected<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Option<(String, String)>> {
-        Box::pin(async move {
-            let state = lock(&self.state);
-            let hook = state.hooks.get(token)?;
-            Some((hook.caller.clone(), hook.job_id.clone()?))
-        })
+    /// Keeps `job` as the next event, the oldest going past [`KEPT_EVENTS`].
+    pub fn push(&mut self, job: &str, now_ms: u64) -> PushEvent {
+        let event = (self.next_id, job.to_owned());
+        self.next_id += 1;
+        self.touched_ms = now_ms;
+        self.recent.push_back(event.clone());
+        if self.recent.len() > KEPT_EVENTS {
+            self.recent.pop_front();
+        }
+        event
     }
 
-    fn record<'a>(
-        &'a self,
-        token: &'a str,
-        caller: &'a str,
-        job_id: &'a str,
-        job: &'a str,
-    ) -> BoxFuture<'a, Recorded> {
-        Box::pin(async move {
-            let mut state = lock(&self.state);
-            let Some(hook) = state
-                .hooks
-                .get_mut(token)
-                .filter(|hook| hook.job_id.as_deref() == Some(job_id))
-            else {
-                return Recorded::Unknown;
-            };
-            if std::mem::replace(&mut hook.delivered, true) {
-                return Recorded::Repeated;
-            }
-            let kept = state.kept.entry(caller.to_owned()).or_insert(Kept {
-                next_id: 1,
-                recent: VecDeque::new(),
-                touched: Instant::now(),
-            });
-            let event = (kept.next_id, job.to_owned());
-            kept.next_id += 1;
-            kept.touched = Instant::now();
-            kept.recent.push_back(event.clone());
-            if kept.recent.len() > KEPT_EVENTS {
-                kept.recent.pop_front();
-            }
-            Recorded::New(event)
-        })
-    }
-
-    fn missed<'a>(
-        &'a self,
-        caller: &'a str,
-        last_seen: Option<u64>,
-    ) -> BoxFuture<'a, Vec<PushEvent>> {
-        Box::pin(async move {
-            lock(&self.state)
-                .kept
-                .get(caller)
-                .map(|kept| {
-                    kept.recent
-                        .iter()
-                        .filter(|(id, _)| last_seen.is_none_or(|seen| *id > seen))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
+    /// The events after `last_seen` (all without it), oldest first.
+    pub fn after(&self, last_seen: Option<u64>) -> Vec<PushEvent> {
+        self.recent
+            .iter()
+            .filter(|(id, _)| last_seen.is_none_or(|seen| *id > seen))
+            .cloned()
+            .collect()
     }
 }
 
@@ -334,7 +300,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_delivery_is_pushed_once_to_its_owner_and_only_when_krea_agrees() {
-        let push = Push::in_memory("https://proxy.example/");
+        let push = Push::with_records(
+            "https://proxy.example/",
+            Box::new(MemoryRecords::default()),
+            false,
+        );
         let (token, url) = push.hook_for("key:alice").await;
         assert_eq!(url, format!("https://proxy.example/webhooks/{token}"));
         let done = json!({"job_id": "j1", "status": "completed"});

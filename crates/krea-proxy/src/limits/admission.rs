@@ -4,11 +4,11 @@
 //! `RateLimit-Policy` headers on every generate answer, and `GET /limits` for a caller to
 //! see where it stands before it asks. Without limits configured, none of this runs.
 
-use crate::charges::Charges;
 use crate::config::Config;
-use crate::error_response::json_error;
+use crate::http::error::json_error;
+use crate::limits::charges::Charges;
 use crate::limits::{Ask, LimitStore, RateState, Refusal, Rules, Ticket};
-use crate::submit::OUTCOME_HEADER;
+use crate::upstream::submit::OUTCOME_HEADER;
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -1,0 +1,57 @@
+//! Who is calling: the keyed routes' layer identifies the caller (or refuses the request),
+//! and handlers take the [`Caller`] as an extractor.
+
+use super::error::json_error;
+use super::Shared;
+use crate::callers::{Caller, Unidentified};
+use crate::config::{ACCESS_KEY_HEADER, SESSION_HEADER};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Identifies the caller of a keyed route, or answers 401 saying what is missing.
+pub async fn identify(State(proxy): Shared, mut request: Request, next: Next) -> Response {
+    let given = request.headers().get(ACCESS_KEY_HEADER);
+    let session = request.headers().get(SESSION_HEADER);
+    match proxy.identity.identify(
+        given.map(HeaderValue::as_bytes),
+        session.map(HeaderValue::as_bytes),
+    ) {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller.clone());
+            let mut response = next.run(request).await;
+            // For the access log, which sees only the answer.
+            response.extensions_mut().insert(caller);
+            response
+        }
+        Err(Unidentified::BadKey) => json_error(
+            StatusCode::UNAUTHORIZED,
+            format!("This proxy needs its access key in the {ACCESS_KEY_HEADER} header"),
+        ),
+        Err(Unidentified::NoSession) => (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({
+                "error": "This proxy needs a session: ask POST /session for one",
+                "code": "session_required",
+            })),
+        )
+            .into_response(),
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Response;
+
+    /// The caller [`identify`] found; a handler that takes one on a public route is a
+    /// mistake, answered 500 rather than served to nobody in particular.
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "This route has no caller: it is not a keyed route",
+            )
+        })
+    }
+}

@@ -1,0 +1,139 @@
+//! The proxy's HTTP surface: two named route groups (keyed and public), the layers every
+//! request passes through, and (with `--serve`) the built app from the same origin.
+//! Handlers live one file per route group; they return typed answers and build a
+//! `Response` only here at the edge.
+
+pub mod access_log;
+pub mod caller;
+pub mod error;
+pub mod health;
+mod jobs;
+mod meta;
+mod middleware;
+mod push;
+pub mod route_table;
+pub mod routes;
+mod session;
+
+use crate::callers::Identity;
+use crate::config::Config;
+use crate::limits::admission::Gate;
+use crate::ownership::Ownership;
+use crate::push::Push;
+use crate::site::headers::ServeHeaders;
+use crate::state::{StateKind, Stores};
+use crate::upstream::submit::Submits;
+use crate::upstream::{Forward, Upstream};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::IntoResponse;
+use axum::Router;
+use error::json_error;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// What every handler shares.
+pub struct Proxy {
+    upstream: Upstream,
+    submits: Submits,
+    ownership: Box<dyn Ownership>,
+    gate: Gate,
+    readiness: health::Readiness,
+    state: StateKind,
+    redis: Option<crate::state::redis::RedisState>,
+    identity: Arc<Identity>,
+    allow_models: Vec<String>,
+    trust_forwarded: bool,
+    /// With `--public-url`: webhooks in, pushed results out.
+    push: Option<Push>,
+    /// `--simulate` without `--public-url`: this process plays Krea as a whole, so a
+    /// caller's `X-Webhook-URL` is Krea's documented header and goes to the simulator.
+    simulates_webhooks: bool,
+    /// The sites that may embed the studio, for `GET /embedders`.
+    embedders: Vec<String>,
+}
+
+impl Proxy {
+    fn forward(&self, method: Method, path: String, headers: &HeaderMap, body: Bytes) -> Forward {
+        Forward::new(method, path, headers, body, self.trust_forwarded)
+    }
+}
+
+type Shared = State<Arc<Proxy>>;
+
+/// The proxy's routes, with its state in memory. Fails when the access keys are
+/// misconfigured, saying how.
+pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
+    router_with(config, upstream, Stores::memory())
+}
+
+/// The proxy's routes, with its state where `stores` keep it.
+pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Result<Router, String> {
+    let identity = Arc::new(crate::startup::identity(
+        config,
+        stores.session_secret.clone(),
+    )?);
+    let push = config
+        .public_url
+        .as_deref()
+        .map(|url| crate::startup::push(url, stores.push, stores.redis.as_ref()));
+    let embedders = crate::site::headers::embedder_origins(&config.allow_embed)?;
+    let proxy = Arc::new(Proxy {
+        upstream,
+        submits: Submits::new(stores.idempotency),
+        ownership: stores.ownership,
+        gate: Gate::new(config, stores.limits)?,
+        redis: stores.redis,
+        state: stores.kind,
+        identity,
+        readiness: health::Readiness::default(),
+        allow_models: config.allow_models.clone(),
+        trust_forwarded: config.trust_forwarded_headers,
+        push,
+        simulates_webhooks: config.simulate && config.public_url.is_none(),
+        embedders: embedders.clone(),
+    });
+    let keyed = routes::keyed_routes().router.layer(
+        ServiceBuilder::new()
+            // Every keyed request has a caller (or is refused); handlers take it.
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&proxy),
+                caller::identify,
+            ))
+            // HEAD would answer a GET's headers without its body: not for API calls.
+            .layer(axum::middleware::from_fn(middleware::refuse_head)),
+    );
+    let api = keyed.merge(routes::public_routes(config.simulate).router);
+    let app = match &config.serve {
+        Some(dir) => {
+            let own_upstream = (!config.simulate && config.upstream != crate::config::KREA_API)
+                .then_some(config.upstream.as_str());
+            let security = ServeHeaders::for_dist(dir, &embedders, own_upstream)?;
+            api.merge(crate::site::service(dir, security))
+        }
+        None => api.fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") }),
+    };
+    let app = app.method_not_allowed_fallback(|| async {
+        json_error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+    });
+    // In the order a request meets them.
+    Ok(app
+        .layer(
+            ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(access_log::log))
+                .layer(axum::middleware::from_fn(middleware::sane_head))
+                .layer(middleware::cors(&config.allow_origins))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    config.upstream_timeout() + Duration::from_secs(5),
+                ))
+                // The body limit answers with its own body type.
+                .map_response(IntoResponse::into_response)
+                .layer(RequestBodyLimitLayer::new(config.body_limit)),
+        )
+        .with_state(proxy))
+}

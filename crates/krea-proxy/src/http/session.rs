@@ -1,0 +1,52 @@
+//! `POST /session`: anonymous sessions for a public proxy without access keys.
+
+use super::error::json_error;
+use super::Shared;
+use crate::callers::Identity;
+use crate::config::SESSION_HEADER;
+use axum::extract::{Extension, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// `POST /session`: the session a caller sent back when it is still good, else a new one.
+/// New sessions are rationed per client address, so nobody mints identities to escape the
+/// per-caller limits (the daily budget caps them all anyway).
+pub async fn session(
+    State(proxy): Shared,
+    connect: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+) -> Response {
+    let Identity::Sessions(sessions) = &*proxy.identity else {
+        return json_error(StatusCode::NOT_FOUND, "This proxy does not issue sessions");
+    };
+    let given = headers.get(SESSION_HEADER).map(HeaderValue::as_bytes);
+    if let Some(token) = given.filter(|token| sessions.verify(token).is_some()) {
+        let token = String::from_utf8_lossy(token).into_owned();
+        return axum::Json(serde_json::json!({ "session": token })).into_response();
+    }
+    let address = client_address(&headers, connect.map(|c| c.0 .0), proxy.trust_forwarded);
+    if let Err(refused) = proxy.gate.ration_sessions(&address).await {
+        return refused;
+    }
+    axum::Json(serde_json::json!({ "session": sessions.issue() })).into_response()
+}
+
+/// The client's address: the socket's, or the first `X-Forwarded-For` hop behind a reverse
+/// proxy the operator trusts.
+pub fn client_address(
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+    trust_forwarded: bool,
+) -> String {
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim)
+        .filter(|_| trust_forwarded);
+    match (forwarded, peer) {
+        (Some(hop), _) => hop.to_owned(),
+        (None, Some(peer)) => peer.ip().to_string(),
+        (None, None) => "unknown".to_owned(),
+    }
+}

@@ -1,0 +1,128 @@
+//! Limits in the state file: each caller's standing and the money spent per day, kept
+//! across restarts, so a restart neither resets the day's spend nor frees its slots.
+
+use super::window::{day_of, new_ticket_id, CallerLimits, Refund};
+use super::{Ask, BoxFuture, LimitStore, RateState, Refusal, Rules, Ticket};
+use crate::state::file::{decode, encode, FileState, HOLDERS, LIMIT_CALLERS, SPENT};
+use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
+
+fn read_caller(tx: &WriteTransaction, caller: &str) -> Result<CallerLimits, redb::Error> {
+    Ok(tx
+        .open_table(LIMIT_CALLERS)?
+        .get(caller)?
+        .and_then(|bytes| decode(bytes.value()))
+        .unwrap_or_default())
+}
+
+fn write_caller(
+    tx: &WriteTransaction,
+    caller: &str,
+    limits: &CallerLimits,
+) -> Result<(), redb::Error> {
+    let mut callers = tx.open_table(LIMIT_CALLERS)?;
+    if limits == &CallerLimits::default() {
+        callers.remove(caller)?;
+    } else {
+        callers.insert(caller, encode(limits).as_slice())?;
+    }
+    Ok(())
+}
+
+fn refund(tx: &WriteTransaction, refund: Option<Refund>) -> Result<(), redb::Error> {
+    let Some(Refund { day, micros }) = refund else {
+        return Ok(());
+    };
+    let mut spent = tx.open_table(SPENT)?;
+    let now = spent.get(day)?.map_or(0, |v| v.value());
+    spent.insert(day, now.saturating_sub(micros))?;
+    Ok(())
+}
+
+impl LimitStore for FileState {
+    fn admit<'a>(
+        &'a self,
+        rules: &'a Rules,
+        ask: Ask<'a>,
+    ) -> BoxFuture<'a, Result<Ticket, Refusal>> {
+        let rules = rules.clone();
+        let caller = ask.caller.to_owned();
+        let (price, now, in_flight_for) = (ask.price_micros, ask.now_ms, ask.in_flight_for);
+        // Unreadable: refuse rather than spend past a limit nobody can check.
+        self.run("an admission", Err(Refusal::Unavailable), move |db| {
+            let ask = Ask {
+                caller: &caller,
+                price_micros: price,
+                now_ms: now,
+                in_flight_for,
+            };
+            let tx = db.begin_write()?;
+            let day = day_of(now);
+            let spent = tx.open_table(SPENT)?.get(day)?.map_or(0, |v| v.value());
+            let mut limits = read_caller(&tx, &caller)?;
+            let admitted = limits.admit(&rules, &ask, spent, new_ticket_id());
+            if admitted.is_ok() {
+                tx.open_table(SPENT)?.insert(day, spent + price)?;
+            }
+            // Written either way: the refusal forgot what had expired.
+            write_caller(&tx, &caller, &limits)?;
+            tx.commit()?;
+            Ok(admitted)
+        })
+    }
+
+    fn settle<'a>(&'a self, ticket: &'a Ticket, job_id: Option<&'a str>) -> BoxFuture<'a, ()> {
+        let ticket = ticket.clone();
+        let job_id = job_id.map(str::to_owned);
+        self.run("settling an admission", (), move |db| {
+            let tx = db.begin_write()?;
+            let mut limits = read_caller(&tx, &ticket.caller)?;
+            let given_back = limits.settle(&ticket.id, job_id.as_deref());
+            if let Some(job_id) = &job_id {
+                tx.open_table(HOLDERS)?
+                    .insert(job_id.as_str(), ticket.caller.as_str())?;
+            }
+            write_caller(&tx, &ticket.caller, &limits)?;
+            refund(&tx, given_back)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn ended<'a>(&'a self, job_id: &'a str, refund_it: bool) -> BoxFuture<'a, ()> {
+        let job_id = job_id.to_owned();
+        self.run("ending a job's hold", (), move |db| {
+            let tx = db.begin_write()?;
+            let holder = tx
+                .open_table(HOLDERS)?
+                .remove(job_id.as_str())?
+                .map(|caller| caller.value().to_owned());
+            if let Some(holder) = holder {
+                let mut limits = read_caller(&tx, &holder)?;
+                let given_back = limits.end(&job_id, refund_it);
+                write_caller(&tx, &holder, &limits)?;
+                refund(&tx, given_back)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn rates<'a>(
+        &'a self,
+        rules: &'a Rules,
+        caller: &'a str,
+        now_ms: u64,
+    ) -> BoxFuture<'a, Vec<RateState>> {
+        let rules = rules.clone();
+        let caller = caller.to_owned();
+        self.run("reading a caller's standing", Vec::new(), move |db| {
+            let tx = db.begin_read()?;
+            let mut limits: CallerLimits = tx
+                .open_table(LIMIT_CALLERS)?
+                .get(caller.as_str())?
+                .and_then(|bytes| decode(bytes.value()))
+                .unwrap_or_default();
+            Ok(limits.rate_states(&rules, now_ms))
+        })
+    }
+}

@@ -1,0 +1,95 @@
+//! Limits in this process's memory: one proxy's view, forgotten when it stops.
+
+use super::window::{day_of, new_ticket_id, CallerLimits, Refund};
+use super::{Ask, BoxFuture, LimitStore, RateState, Refusal, Rules, Ticket};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+#[derive(Default)]
+struct State {
+    callers: HashMap<String, CallerLimits>,
+    /// Whose hold each job id is (a ticket's caller is on the ticket).
+    holders: HashMap<String, String>,
+    /// Money taken per UTC day number.
+    spent: HashMap<u64, u64>,
+}
+
+impl State {
+    fn refund(&mut self, refund: Option<Refund>) {
+        if let Some(Refund { day, micros }) = refund {
+            if let Some(spent) = self.spent.get_mut(&day) {
+                *spent = spent.saturating_sub(micros);
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct MemoryLimits(Mutex<State>);
+
+impl MemoryLimits {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl LimitStore for MemoryLimits {
+    fn admit<'a>(
+        &'a self,
+        rules: &'a Rules,
+        ask: Ask<'a>,
+    ) -> BoxFuture<'a, Result<Ticket, Refusal>> {
+        Box::pin(async move {
+            let mut state = self.state();
+            let day = day_of(ask.now_ms);
+            let spent = state.spent.get(&day).copied().unwrap_or(0);
+            let caller = state.callers.entry(ask.caller.to_owned()).or_default();
+            let ticket = caller.admit(rules, &ask, spent, new_ticket_id())?;
+            *state.spent.entry(day).or_default() += ask.price_micros;
+            Ok(ticket)
+        })
+    }
+
+    fn settle<'a>(&'a self, ticket: &'a Ticket, job_id: Option<&'a str>) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let mut state = self.state();
+            let Some(caller) = state.callers.get_mut(&ticket.caller) else {
+                return;
+            };
+            let refund = caller.settle(&ticket.id, job_id);
+            if let Some(job_id) = job_id {
+                state
+                    .holders
+                    .insert(job_id.to_owned(), ticket.caller.clone());
+            }
+            state.refund(refund);
+        })
+    }
+
+    fn ended<'a>(&'a self, job_id: &'a str, refund: bool) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let mut state = self.state();
+            let Some(holder) = state.holders.remove(job_id) else {
+                return;
+            };
+            let refund = state
+                .callers
+                .get_mut(&holder)
+                .and_then(|caller| caller.end(job_id, refund));
+            state.refund(refund);
+        })
+    }
+
+    fn rates<'a>(
+        &'a self,
+        rules: &'a Rules,
+        caller: &'a str,
+        now_ms: u64,
+    ) -> BoxFuture<'a, Vec<RateState>> {
+        Box::pin(async move {
+            let mut state = self.state();
+            let caller = state.callers.entry(caller.to_owned()).or_default();
+            caller.rate_states(rules, now_ms)
+        })
+    }
+}

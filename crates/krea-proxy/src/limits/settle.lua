@@ -1,0 +1,20 @@
+-- A ticket settled, as `CallerLimits::settle` (window.rs): its hold follows the job it
+-- made, or (no job) its stamp goes and its money comes back. ARGV[1] is JSON:
+-- {ticket_hold, job_hold, stamps, in_flight, ticket, job ('' when none), spent_prefix}
+local a = cjson.decode(ARGV[1])
+local hold = redis.call('HGETALL', a.ticket_hold)
+if #hold == 0 then return 0 end
+local fields = {}
+for i = 1, #hold, 2 do fields[hold[i]] = hold[i + 1] end
+redis.call('DEL', a.ticket_hold)
+if a.job ~= '' then
+  redis.call('ZREM', a.in_flight, a.ticket)
+  redis.call('ZADD', a.in_flight, tonumber(fields['until']), a.job)
+  redis.call('HSET', a.job_hold, 'day', fields['day'], 'micros', fields['micros'], 'caller', fields['caller'])
+  redis.call('PEXPIRE', a.job_hold, 2 * 86400000)
+else
+  redis.call('ZREM', a.stamps, a.ticket)
+  redis.call('ZREM', a.in_flight, a.ticket)
+  redis.call('DECRBY', a.spent_prefix .. fields['day'], tonumber(fields['micros']))
+end
+return 1

@@ -1,0 +1,438 @@
+//! One contract per store trait, each behaviour written once as a function of the trait
+//! object, and run against every backend: this process's memory, the state file, and a real
+//! Redis. A store that drifts from the others fails here. The file store's own promises
+//! (what survives a restart, one process per file) follow.
+
+mod common;
+
+use axum::body::Bytes;
+use common::redis_server::{start_redis, Redis};
+use krea_proxy::idempotency::{fingerprint, Claim, IdempotencyStore, Outcome, Window};
+use krea_proxy::limits::window::DAY_MS;
+use krea_proxy::limits::{Ask, LimitStore, RatePolicy, Refusal, Rules};
+use krea_proxy::ownership::{OwnedPage, Ownership};
+use krea_proxy::push::{PushRecords, Recorded};
+use krea_proxy::state::Stores;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A backend the contracts run against; each behaviour gets fresh stores.
+enum Backend {
+    Memory,
+    File(tempdir::TempDir),
+    Redis(Redis),
+}
+
+mod tempdir {
+    /// A folder of its own under the system's temporary folder, removed when dropped.
+    pub struct TempDir(pub std::path::PathBuf);
+
+    impl TempDir {
+        pub fn new(name: &str) -> TempDir {
+            let dir = std::env::temp_dir().join(format!(
+                "krea-proxy-{name}-{}-{}",
+                std::process::id(),
+                uuid_ish()
+            ));
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+    }
+
+    fn uuid_ish() -> u128 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+impl Backend {
+    async fn fresh(&self, n: usize) -> Stores {
+        match self {
+            Backend::Memory => Stores::memory(),
+            Backend::File(dir) => Stores::file(&dir.0.join(format!("state-{n}.redb"))).unwrap(),
+            Backend::Redis(redis) => {
+                let client = redis::Client::open(redis.url.as_str()).unwrap();
+                let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+                let _: () = redis::cmd("FLUSHALL")
+                    .query_async(&mut connection)
+                    .await
+                    .unwrap();
+                Stores::redis(&redis.url).await.unwrap()
+            }
+        }
+    }
+}
+
+/// Runs every contract against `backend`.
+async fn keeps_every_contract(backend: Backend) {
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    let stores = backend.fresh(next()).await;
+    a_key_answers_its_first_job_to_every_repeat_and_refuses_other_bodies(&*stores.idempotency)
+        .await;
+    let stores = backend.fresh(next()).await;
+    a_key_that_made_no_job_is_free_again_and_an_unknown_one_is_looked_at_again(
+        &*stores.idempotency,
+    )
+    .await;
+    let stores = backend.fresh(next()).await;
+    job_ids_handed_out_are_known(&*stores.idempotency).await;
+    let stores = backend.fresh(next()).await;
+    a_caller_pages_through_its_own_jobs_newest_first(&*stores.ownership).await;
+    let stores = backend.fresh(next()).await;
+    a_rate_counts_a_sliding_window_and_gives_back_what_made_no_job(&*stores.limits).await;
+    let stores = backend.fresh(next()).await;
+    jobs_in_flight_are_capped_until_they_end_or_lapse(&*stores.limits).await;
+    let stores = backend.fresh(next()).await;
+    the_budget_is_shared_refunded_once_and_resets_at_midnight(&*stores.limits).await;
+    let stores = backend.fresh(next()).await;
+    a_delivery_is_recorded_once_for_its_own_job_and_kept_for_a_resuming_stream(&*stores.push).await;
+}
+
+#[tokio::test]
+async fn the_memory_store_keeps_every_contract() {
+    keeps_every_contract(Backend::Memory).await;
+}
+
+#[tokio::test]
+async fn the_file_store_keeps_every_contract() {
+    keeps_every_contract(Backend::File(tempdir::TempDir::new("contracts"))).await;
+}
+
+#[tokio::test]
+async fn the_redis_store_keeps_every_contract() {
+    keeps_every_contract(Backend::Redis(start_redis())).await;
+}
+
+// Idempotency.
+
+async fn a_key_answers_its_first_job_to_every_repeat_and_refuses_other_bodies(
+    store: &dyn IdempotencyStore,
+) {
+    let a = fingerprint("bfl/flux-1-dev", br#"{"prompt":"fox","seed":1}"#);
+    let same = fingerprint("bfl/flux-1-dev", br#"{ "seed": 1, "prompt": "fox" }"#);
+    let other = fingerprint("bfl/flux-1-dev", br#"{"prompt":"cat","seed":1}"#);
+    assert_eq!(a, same, "key order and spacing do not matter");
+    assert_ne!(
+        a,
+        fingerprint("bfl/flux-1.1-pro", br#"{"prompt":"fox","seed":1}"#)
+    );
+    assert_eq!(store.claim("k", a).await, Claim::Fresh);
+    assert_eq!(store.claim("k", a).await, Claim::InFlight);
+    store
+        .settle("k", Outcome::Created(Bytes::from_static(b"job")))
+        .await;
+    assert_eq!(
+        store.claim("k", same).await,
+        Claim::Replay(Bytes::from_static(b"job"))
+    );
+    assert_eq!(store.claim("k", other).await, Claim::Mismatch);
+}
+
+async fn a_key_that_made_no_job_is_free_again_and_an_unknown_one_is_looked_at_again(
+    store: &dyn IdempotencyStore,
+) {
+    let a = fingerprint("m/x", b"{}");
+    assert_eq!(store.claim("k", a).await, Claim::Fresh);
+    store.settle("k", Outcome::NotCreated).await;
+    assert_eq!(store.claim("k", a).await, Claim::Fresh);
+    let window = Window {
+        sent_at: 1_764_000_000_000_000_000,
+        judged_at: 1_764_000_001_000_000_000,
+    };
+    store.settle("k", Outcome::Unknown(window)).await;
+    assert_eq!(store.claim("k", a).await, Claim::Unsettled(window));
+    assert_eq!(
+        store.claim("k", a).await,
+        Claim::InFlight,
+        "one look at a time"
+    );
+}
+
+async fn job_ids_handed_out_are_known(store: &dyn IdempotencyStore) {
+    assert!(!store.knows_job("j").await);
+    store.remember_job("j").await;
+    assert!(store.knows_job("j").await);
+}
+
+// Ownership.
+
+async fn a_caller_pages_through_its_own_jobs_newest_first(owned: &dyn Ownership) {
+    for n in 0..5 {
+        let at = format!("2026-11-22T10:00:0{n}Z");
+        owned.record(&format!("a{n}"), "key:alice", &at).await;
+    }
+    owned.record("b0", "key:bob", "2026-11-22T10:00:09Z").await;
+    owned.record("a0", "key:bob", "2026-11-22T10:00:00Z").await;
+    assert_eq!(
+        owned.owner("a0").await.as_deref(),
+        Some("key:alice"),
+        "first record wins"
+    );
+    assert_eq!(owned.owner("zz").await, None);
+
+    let first = owned.page("key:alice", None, 2).await;
+    let ids = |page: &OwnedPage| {
+        page.jobs
+            .iter()
+            .map(|(_, id)| id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&first), ["a4", "a3"]);
+    assert!(first.more);
+    let cursor = first.jobs.last().unwrap().0.clone();
+    assert_eq!(
+        cursor, "2026-11-22T10:00:03Z",
+        "the cursor is the creation time"
+    );
+    let second = owned.page("key:alice", Some(&cursor), 10).await;
+    assert_eq!(ids(&second), ["a2", "a1", "a0"]);
+    assert!(!second.more);
+    assert_eq!(ids(&owned.page("key:bob", None, 10).await), ["b0"]);
+    assert!(owned.page("nobody", None, 10).await.jobs.is_empty());
+}
+
+// Limits.
+
+fn ask(caller: &str, price_micros: u64, now_ms: u64) -> Ask<'_> {
+    Ask {
+        caller,
+        price_micros,
+        now_ms,
+        in_flight_for: Duration::from_secs(600),
+    }
+}
+
+/// A moment far from any day's end, so a window never crosses midnight by accident.
+const T0: u64 = 20_000 * DAY_MS + DAY_MS / 4;
+
+async fn a_rate_counts_a_sliding_window_and_gives_back_what_made_no_job(limits: &dyn LimitStore) {
+    let rules = Rules {
+        rates: vec![RatePolicy::parse("2/min").unwrap()],
+        ..Rules::default()
+    };
+    limits.admit(&rules, ask("a", 0, T0 + 1_000)).await.unwrap();
+    assert_eq!(limits.rates(&rules, "a", T0 + 1_000).await[0].remaining, 1);
+    let second = limits.admit(&rules, ask("a", 0, T0 + 2_000)).await.unwrap();
+    assert_eq!(limits.rates(&rules, "a", T0 + 2_000).await[0].remaining, 0);
+    match limits.admit(&rules, ask("a", 0, T0 + 3_000)).await {
+        Err(Refusal::Rate { retry_after, .. }) => {
+            assert_eq!(retry_after, Duration::from_millis(58_000))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        limits.admit(&rules, ask("b", 0, T0 + 3_000)).await.is_ok(),
+        "per caller"
+    );
+    // The second made no job: its turn comes back.
+    limits.settle(&second, None).await;
+    assert!(limits.admit(&rules, ask("a", 0, T0 + 4_000)).await.is_ok());
+    // A minute after the first, it leaves the window.
+    assert!(limits.admit(&rules, ask("a", 0, T0 + 61_000)).await.is_ok());
+    assert!(limits
+        .admit(&rules, ask("a", 0, T0 + 61_500))
+        .await
+        .is_err());
+}
+
+async fn jobs_in_flight_are_capped_until_they_end_or_lapse(limits: &dyn LimitStore) {
+    let rules = Rules {
+        max_in_flight: Some(1),
+        ..Rules::default()
+    };
+    let ticket = limits.admit(&rules, ask("a", 0, T0)).await.unwrap();
+    limits.settle(&ticket, Some("job-1")).await;
+    assert_eq!(
+        limits.admit(&rules, ask("a", 0, T0 + 1)).await,
+        Err(Refusal::InFlight { cap: 1 })
+    );
+    limits.ended("job-1", false).await;
+    let ticket = limits.admit(&rules, ask("a", 0, T0 + 2)).await.unwrap();
+    limits.settle(&ticket, Some("job-2")).await;
+    // Never seen to end: it stops counting after `in_flight_for`.
+    assert!(limits
+        .admit(&rules, ask("a", 0, T0 + 600_003))
+        .await
+        .is_ok());
+}
+
+async fn the_budget_is_shared_refunded_once_and_resets_at_midnight(limits: &dyn LimitStore) {
+    let rules = Rules {
+        daily_budget_micros: Some(100_000), // $0.10
+        ..Rules::default()
+    };
+    let noon = 20_000 * DAY_MS + DAY_MS / 2;
+    for (n, caller) in ["a", "b", "a"].iter().enumerate() {
+        let ticket = limits
+            .admit(&rules, ask(caller, 30_000, noon))
+            .await
+            .unwrap();
+        limits.settle(&ticket, Some(&format!("job-{n}"))).await;
+    }
+    match limits.admit(&rules, ask("b", 30_000, noon)).await {
+        Err(Refusal::Budget { resets_in }) => {
+            assert_eq!(resets_in, Duration::from_millis(DAY_MS / 2))
+        }
+        other => panic!("{other:?}"),
+    }
+    // A failed job's money comes back, once.
+    limits.ended("job-1", true).await;
+    limits.ended("job-1", true).await;
+    let ticket = limits.admit(&rules, ask("b", 30_000, noon)).await.unwrap();
+    limits.settle(&ticket, Some("job-3")).await;
+    assert!(limits.admit(&rules, ask("b", 30_000, noon)).await.is_err());
+    assert!(limits
+        .admit(&rules, ask("b", 30_000, noon + DAY_MS / 2))
+        .await
+        .is_ok());
+}
+
+// Push records.
+
+async fn a_delivery_is_recorded_once_for_its_own_job_and_kept_for_a_resuming_stream(
+    records: &dyn PushRecords,
+) {
+    records.issue("t1", "key:alice").await;
+    assert_eq!(records.expected("t1").await, None, "no job yet");
+    assert_eq!(
+        records.record("t1", "key:alice", "j1", "{}").await,
+        Recorded::Unknown,
+        "before its request made the job"
+    );
+    records.bind("t1", Some("j1")).await;
+    assert_eq!(
+        records.expected("t1").await,
+        Some(("key:alice".to_owned(), "j1".to_owned()))
+    );
+    assert_eq!(
+        records.record("t1", "key:alice", "j2", "{}").await,
+        Recorded::Unknown,
+        "another job"
+    );
+    assert_eq!(
+        records.record("nope", "key:alice", "j1", "{}").await,
+        Recorded::Unknown
+    );
+    let first = records.record("t1", "key:alice", "j1", "job one").await;
+    assert_eq!(first, Recorded::New((1, "job one".to_owned())));
+    assert_eq!(
+        records.record("t1", "key:alice", "j1", "job one").await,
+        Recorded::Repeated
+    );
+    records.issue("t2", "key:alice").await;
+    records.bind("t2", Some("j2")).await;
+    assert_eq!(
+        records.record("t2", "key:alice", "j2", "job two").await,
+        Recorded::New((2, "job two".to_owned()))
+    );
+    assert_eq!(records.missed("key:alice", None).await.len(), 2);
+    assert_eq!(
+        records.missed("key:alice", Some(1)).await,
+        vec![(2, "job two".to_owned())]
+    );
+    assert!(records.missed("key:bob", None).await.is_empty());
+    // A request that made no job leaves no token behind.
+    records.issue("t3", "key:alice").await;
+    records.bind("t3", None).await;
+    assert_eq!(records.expected("t3").await, None);
+}
+
+// The file store's own promises.
+
+fn state_file(dir: &tempdir::TempDir) -> PathBuf {
+    dir.0.join("nested/folder/state.redb")
+}
+
+#[tokio::test]
+async fn the_state_file_keeps_keys_owners_spend_and_tokens_across_a_restart() {
+    let dir = tempdir::TempDir::new("restart");
+    let path = state_file(&dir);
+    let a = fingerprint("m/x", b"{}");
+    let budget = Rules {
+        daily_budget_micros: Some(50_000),
+        ..Rules::default()
+    };
+    let now = krea_proxy::state::now_ms();
+    {
+        let stores = Stores::file(&path).unwrap();
+        assert_eq!(stores.idempotency.claim("done", a).await, Claim::Fresh);
+        stores
+            .idempotency
+            .settle("done", Outcome::Created(Bytes::from_static(b"job")))
+            .await;
+        stores.idempotency.remember_job("j1").await;
+        stores
+            .ownership
+            .record("j1", "key:alice", "2026-11-22T10:00:00Z")
+            .await;
+        let ticket = stores
+            .limits
+            .admit(&budget, ask("key:alice", 40_000, now))
+            .await
+            .unwrap();
+        stores.limits.settle(&ticket, Some("j1")).await;
+        stores.push.issue("t1", "key:alice").await;
+        stores.push.bind("t1", Some("j1")).await;
+        // A request in flight when the process dies.
+        assert_eq!(stores.idempotency.claim("dying", a).await, Claim::Fresh);
+    }
+    let stores = Stores::file(&path).unwrap();
+    assert_eq!(
+        stores.idempotency.claim("done", a).await,
+        Claim::Replay(Bytes::from_static(b"job"))
+    );
+    assert!(stores.idempotency.knows_job("j1").await);
+    assert_eq!(
+        stores.ownership.owner("j1").await.as_deref(),
+        Some("key:alice")
+    );
+    assert!(
+        matches!(
+            stores
+                .limits
+                .admit(&budget, ask("key:bob", 40_000, now))
+                .await,
+            Err(Refusal::Budget { .. })
+        ),
+        "the day's spend survives"
+    );
+    assert_eq!(
+        stores.push.expected("t1").await,
+        Some(("key:alice".to_owned(), "j1".to_owned()))
+    );
+    match stores.idempotency.claim("dying", a).await {
+        Claim::Unsettled(window) => assert!(window.sent_at <= window.judged_at),
+        other => panic!("a key in flight when its process died is looked for, not {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_state_file_serves_one_process_and_says_so() {
+    let dir = tempdir::TempDir::new("locked");
+    let path = state_file(&dir);
+    let _held = Stores::file(&path).unwrap();
+    let refused = Stores::file(&path).err().expect("a second open is refused");
+    assert!(refused.contains("held by another krea-proxy"), "{refused}");
+    assert!(refused.contains("redis://"), "{refused}");
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_state_file_is_refused_with_its_name() {
+    let dir = tempdir::TempDir::new("garbage");
+    let path = dir.0.join("state.redb");
+    std::fs::write(&path, b"not a database at all, just some text").unwrap();
+    let refused = Stores::file(&path).err().expect("refused");
+    assert!(refused.contains(&path.display().to_string()), "{refused}");
+}
