@@ -103,6 +103,9 @@ impl Proxy {
 
     async fn spawn(args: Vec<String>, env: Vec<(String, String)>) -> Proxy {
         let mut command = Command::new(env_path("KREA_PROXY_BIN"));
+        // Proxies in front of a separate simulator would all take the default state file:
+        // each keeps its state in memory unless a test names a file with `--state`.
+        command.env("KREA_PROXY_STATE", "memory");
         if !args.iter().any(|a| a == "--listen") {
             command.args(["--listen", "127.0.0.1:0"]);
         }

@@ -89,9 +89,10 @@ pub fn start_binary(mut command: Command) -> (Child, String) {
         .spawn()
         .expect("krea-proxy starts");
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut first).unwrap();
+    // Keep reading, so the proxy never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let address = first
         .split_whitespace()
         .find_map(|word| word.strip_prefix("http://"))
