@@ -3,6 +3,7 @@
 //! sent back in `x-request-id` and put into every JSON error body, so a person reporting
 //! an error can quote it and the operator can find the line.
 
+use super::error::ErrorBody;
 use crate::callers::Caller;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
@@ -46,8 +47,14 @@ pub async fn log(request: Request, next: Next) -> Response {
     response
 }
 
-/// `{"error": "…"}` becomes `{"error": "…", "request_id": "…"}`.
+/// `{"error": "…"}` becomes `{"error": "…", "request_id": "…"}`: the proxy's own errors
+/// from their [`ErrorBody`], Krea's by reading theirs.
 async fn with_request_id(response: Response, id: &str) -> Response {
+    if let Some(ErrorBody(fields)) = response.extensions().get::<ErrorBody>().cloned() {
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, body_with_id(fields, id));
+    }
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -66,12 +73,16 @@ async fn with_request_id(response: Response, id: &str) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Object(mut fields)) if fields.contains_key("error") => {
-            fields.insert("request_id".to_owned(), id.into());
+        Ok(serde_json::Value::Object(fields)) if fields.contains_key("error") => {
             parts.headers.remove(header::CONTENT_LENGTH);
-            Body::from(serde_json::Value::Object(fields).to_string())
+            body_with_id(fields, id)
         }
         _ => Body::from(bytes),
     };
     Response::from_parts(parts, body)
+}
+
+fn body_with_id(mut fields: serde_json::Map<String, serde_json::Value>, id: &str) -> Body {
+    fields.insert("request_id".to_owned(), id.into());
+    Body::from(serde_json::Value::Object(fields).to_string())
 }

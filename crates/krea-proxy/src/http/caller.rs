@@ -1,13 +1,13 @@
 //! Who is calling: the keyed routes' layer identifies the caller (or refuses the request),
 //! and handlers take the [`Caller`] as an extractor.
 
-use super::error::json_error;
+use super::error::ProxyError;
 use super::Shared;
 use crate::callers::{Caller, Unidentified};
 use crate::config::{ACCESS_KEY_HEADER, SESSION_HEADER};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -26,18 +26,17 @@ pub async fn identify(State(proxy): Shared, mut request: Request, next: Next) ->
             response.extensions_mut().insert(caller);
             response
         }
-        Err(Unidentified::BadKey) => json_error(
-            StatusCode::UNAUTHORIZED,
-            format!("This proxy needs its access key in the {ACCESS_KEY_HEADER} header"),
-        ),
-        Err(Unidentified::NoSession) => (
-            StatusCode::UNAUTHORIZED,
-            axum::Json(serde_json::json!({
-                "error": "This proxy needs a session: ask POST /session for one",
-                "code": "session_required",
-            })),
-        )
-            .into_response(),
+        Err(Unidentified::BadKey) => ProxyError::Unauthorized {
+            message: format!("This proxy needs its access key in the {ACCESS_KEY_HEADER} header")
+                .into(),
+            code: None,
+        }
+        .into_response(),
+        Err(Unidentified::NoSession) => ProxyError::Unauthorized {
+            message: "This proxy needs a session: ask POST /session for one".into(),
+            code: Some("session_required"),
+        }
+        .into_response(),
     }
 }
 
@@ -48,10 +47,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     /// mistake, answered 500 rather than served to nobody in particular.
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
-            json_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "This route has no caller: it is not a keyed route",
-            )
+            ProxyError::Internal("This route has no caller: it is not a keyed route".into())
+                .into_response()
         })
     }
 }

@@ -1,17 +1,17 @@
 //! Krea's job routes: generate, list, read and cancel a job, and the fixed public paths
 //! forwarded as they are.
 
-use super::error::json_error;
+use super::error::ProxyError;
 use super::route_table::{self, GENERATE_PREFIX};
 use super::Shared;
 use crate::callers::Caller;
 use crate::idempotency;
-use crate::limits::admission::Gate;
-use crate::ownership::Ownership;
+use crate::limits::admission::{rate_headers, Made};
 use crate::upstream::owned_jobs::{self, ListQuery};
-use axum::body::Bytes;
+use crate::upstream::submit::SubmitError;
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
@@ -22,46 +22,45 @@ fn is_json_media_type(value: &str) -> bool {
     essence.eq_ignore_ascii_case("application/json")
 }
 
-/// Notes who made the job a generate request answered with (made, replayed or found), and
-/// hands the job back with the answer.
-async fn owned_by(
-    ownership: &dyn Ownership,
+/// The checks on a generate request before anything is taken or sent: the model path, the
+/// allowlist, the media type, and the idempotency key (each caller's keys are its own:
+/// another caller's key replays nothing).
+fn checked_generate<'a>(
+    allow_models: &[String],
     caller: &Caller,
-    answer: Response,
-) -> (Option<krea_api::Job>, Response) {
-    if answer.status() != StatusCode::OK {
-        return (None, answer);
+    uri: &'a Uri,
+    headers: &HeaderMap,
+) -> Result<(&'a str, Option<String>), ProxyError> {
+    let model = route_table::model_path(uri.path())
+        .ok_or(ProxyError::NotFound("Not a Krea image model path".into()))?;
+    if !allow_models.is_empty() && !allow_models.iter().any(|m| m == model) {
+        return Err(ProxyError::Forbidden(
+            format!("This proxy does not allow the model {model}").into(),
+        ));
     }
-    let (parts, body) = answer.into_parts();
-    let body = axum::body::to_bytes(body, 1024 * 1024)
-        .await
-        .unwrap_or_default();
-    let job = serde_json::from_slice::<krea_api::Job>(&body).ok();
-    if let Some(job) = &job {
-        ownership
-            .record(&job.job_id, &caller.id, &job.created_at)
-            .await;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(is_json_media_type);
+    if !is_json {
+        return Err(ProxyError::UnsupportedMediaType(
+            "Send the request body as application/json".into(),
+        ));
     }
-    (
-        job,
-        Response::from_parts(parts, axum::body::Body::from(body)),
-    )
-}
-
-/// Passes a job answer back, after the limits have seen it (when there are any): a job
-/// that ended frees its caller's slot, a failed or cancelled one is refunded.
-async fn seen_by_gate(gate: &Gate, answer: Response) -> Response {
-    if !gate.is_active() || answer.status() != StatusCode::OK {
-        return answer;
-    }
-    let (parts, body) = answer.into_parts();
-    let body = axum::body::to_bytes(body, 1024 * 1024)
-        .await
-        .unwrap_or_default();
-    if let Ok(job) = serde_json::from_slice::<serde_json::Value>(&body) {
-        gate.saw(&job).await;
-    }
-    Response::from_parts(parts, axum::body::Body::from(body))
+    let key = match headers.get(idempotency::HEADER) {
+        None => None,
+        Some(value) => {
+            let key = value
+                .to_str()
+                .ok()
+                .filter(|key| idempotency::is_valid_key(key))
+                .ok_or(ProxyError::BadRequest(
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
+                ))?;
+            Some(format!("{}\u{1f}{key}", caller.id))
+        }
+    };
+    Ok((model, key))
 }
 
 pub async fn generate(
@@ -70,39 +69,8 @@ pub async fn generate(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let Some(model) = route_table::model_path(uri.path()) else {
-        return json_error(StatusCode::NOT_FOUND, "Not a Krea image model path");
-    };
-    if !proxy.allow_models.is_empty() && !proxy.allow_models.iter().any(|m| m == model) {
-        return json_error(
-            StatusCode::FORBIDDEN,
-            format!("This proxy does not allow the model {model}"),
-        );
-    }
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(is_json_media_type);
-    if !is_json {
-        return json_error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Send the request body as application/json",
-        );
-    }
-    let key = match headers.get(idempotency::HEADER) {
-        None => None,
-        Some(value) => match value.to_str().ok().filter(|k| idempotency::is_valid_key(k)) {
-            // Each caller's keys are its own: another caller's key replays nothing.
-            Some(key) => Some(format!("{}\u{1f}{key}", caller.id)),
-            None => {
-                return json_error(
-                    StatusCode::BAD_REQUEST,
-                    "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                )
-            }
-        },
-    };
+) -> Result<Response, ProxyError> {
+    let (model, key) = checked_generate(&proxy.allow_models, &caller, &uri, &headers)?;
     let fingerprint = idempotency::fingerprint(model, &body);
     let model = model.to_owned();
     let path = format!("{GENERATE_PREFIX}{model}");
@@ -123,92 +91,122 @@ pub async fn generate(
     // Runs to the end even if the caller hangs up: the key's outcome must be recorded (or
     // the caller's retry would wait on it forever), and what admission took settled.
     let submitted = tokio::spawn(async move {
-        let ticket = match proxy.gate.admit(&caller.id, &model, &forward.body).await {
-            Ok(ticket) => ticket,
-            Err(refused) => return refused,
-        };
+        let ticket = proxy.gate.admit(&caller.id, &model, &forward.body).await?;
         let key = key.as_deref().map(|key| (key, fingerprint));
-        let answer = proxy.submits.submit(&proxy.upstream, key, forward).await;
-        let (job, mut answer) = owned_by(&*proxy.ownership, &caller, answer).await;
-        if let (Some(push), Some((token, _))) = (&proxy.push, &hook) {
-            push.bind(token, job.as_ref().map(|job| job.job_id.as_str()))
+        let submitted = proxy.submits.submit(&proxy.upstream, key, forward).await;
+        let job = submitted.as_ref().ok().map(|submitted| &submitted.job);
+        if let Some(job) = job {
+            proxy
+                .ownership
+                .record(&job.job_id, &caller.id, &job.created_at)
                 .await;
         }
-        proxy.gate.settle(ticket, job.as_ref(), &mut answer).await;
-        answer
+        if let (Some(push), Some((token, _))) = (&proxy.push, &hook) {
+            push.bind(token, job.map(|job| job.job_id.as_str())).await;
+        }
+        let made = match &submitted {
+            Ok(submitted) if submitted.how == crate::upstream::submit::How::Replayed => {
+                Made::Nothing
+            }
+            Ok(submitted) => Made::Job(&submitted.job),
+            Err(SubmitError::NotMade(_)) => Made::Nothing,
+            Err(SubmitError::Unknown) => Made::Unknown,
+        };
+        let rates = proxy.gate.settle(ticket, made).await;
+        let mut answer = match submitted {
+            Ok(submitted) => submitted.into_response(),
+            Err(failed) => failed.into_response(),
+        };
+        rate_headers(&rates, answer.headers_mut());
+        Ok::<Response, ProxyError>(answer)
     });
     submitted.await.unwrap_or_else(|_| {
-        json_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "The proxy failed while sending the request",
-        )
+        Err(ProxyError::Internal(
+            "The proxy failed while sending the request".into(),
+        ))
     })
 }
 
+/// `GET` or `DELETE /jobs/{id}`: one of the caller's jobs. The limits see the answer: a job
+/// that ended frees its caller's slot, a failed or cancelled one is refunded.
 pub async fn one(
     State(proxy): Shared,
     caller: Caller,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ProxyError> {
     let id = uri.path().trim_start_matches("/jobs/");
     if !route_table::is_job_id(id) {
-        return json_error(StatusCode::NOT_FOUND, "Job ids are UUIDs");
+        return Err(ProxyError::NotFound("Job ids are UUIDs".into()));
     }
     // Another caller's job is as absent as a job that does not exist.
     if !caller.sees_all && proxy.ownership.owner(id).await.as_deref() != Some(&caller.id) {
-        return json_error(StatusCode::NOT_FOUND, "Job not found");
+        return Err(ProxyError::NotFound("Job not found".into()));
     }
     let path = format!("/jobs/{id}");
-    let answer = proxy
-        .upstream
-        .send(proxy.forward(method, path, &headers, Bytes::new()))
-        .await;
-    seen_by_gate(&proxy.gate, answer).await
+    let forward = proxy.forward(method, path, &headers, Bytes::new());
+    if !proxy.gate.is_active() {
+        return Ok(proxy.upstream.send(forward).await);
+    }
+    let answer = proxy.upstream.exchange(forward).await?;
+    if answer.status.is_success() {
+        if let Ok(job) = serde_json::from_slice::<serde_json::Value>(&answer.body) {
+            proxy.gate.saw(&job).await;
+        }
+    }
+    let mut response = Response::new(Body::from(answer.body));
+    *response.status_mut() = answer.status;
+    *response.headers_mut() = answer.headers;
+    Ok(response)
 }
 
-pub async fn list(State(proxy): Shared, caller: Caller, uri: Uri, headers: HeaderMap) -> Response {
-    let query = match route_table::list_query(uri.query()) {
-        Ok(query) => query,
-        Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
-    };
+/// `GET /jobs`: Krea's list, or at a shared proxy the caller's own jobs in its shape.
+pub async fn list(
+    State(proxy): Shared,
+    caller: Caller,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ProxyError> {
+    let query =
+        route_table::list_query(uri.query()).map_err(|m| ProxyError::BadRequest(m.into()))?;
     if !caller.sees_all {
         let Ok(Query(parsed)) = Query::<ListQuery>::try_from_uri(&uri) else {
-            return json_error(StatusCode::BAD_REQUEST, "limit must be a whole number");
+            return Err(ProxyError::BadRequest(
+                "limit must be a whole number".into(),
+            ));
         };
         let like = proxy.forward(Method::GET, "/jobs".to_owned(), &headers, Bytes::new());
-        let listed = owned_jobs::list(
+        let page = owned_jobs::list(
             &proxy.upstream,
             &*proxy.ownership,
             &caller.id,
             parsed,
             &like,
         )
-        .await;
-        return match listed {
-            Ok(page) => {
-                for job in &page.items {
-                    proxy.gate.saw(job).await;
-                }
-                page.into_response()
-            }
-            Err(refused) => refused,
-        };
+        .await?;
+        for job in &page.items {
+            proxy.gate.saw(job).await;
+        }
+        return Ok(page.into_response());
     }
     let path = if query.is_empty() {
         "/jobs".to_owned()
     } else {
         format!("/jobs?{query}")
     };
-    proxy
+    Ok(proxy
         .upstream
         .send(proxy.forward(Method::GET, path, &headers, Bytes::new()))
-        .await
+        .await)
 }
 
 /// Fixed public paths forwarded without a query: `/openapi.json`, simulator images.
-pub async fn passthrough(State(proxy): Shared, uri: Uri, headers: HeaderMap) -> Response {
+pub async fn passthrough(
+    State(proxy): Shared,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ProxyError> {
     let path = uri.path();
     let safe = path == "/openapi.json"
         || path
@@ -216,16 +214,16 @@ pub async fn passthrough(State(proxy): Shared, uri: Uri, headers: HeaderMap) -> 
             .and_then(|file| file.strip_suffix(".svg"))
             .is_some_and(route_table::is_job_id);
     if !safe {
-        return json_error(StatusCode::NOT_FOUND, "Not found");
+        return Err(ProxyError::NotFound("Not found".into()));
     }
     let path = match uri.query() {
         Some("preview=1") => format!("{path}?preview=1"),
         _ => path.to_owned(),
     };
-    proxy
+    Ok(proxy
         .upstream
         .send(proxy.forward(Method::GET, path, &headers, Bytes::new()))
-        .await
+        .await)
 }
 
 #[cfg(test)]

@@ -1,21 +1,21 @@
 //! Layers of the request path: a sane request head for every request, no HEAD on the API,
 //! and CORS for the configured origins.
 
-use super::error::json_error;
+use super::error::ProxyError;
 use crate::config::{ACCESS_KEY_HEADER, SESSION_HEADER};
 use crate::limits::admission::{RATE_LIMIT, RATE_LIMIT_POLICY};
 use crate::upstream::submit::OUTCOME_HEADER;
 use axum::extract::Request;
-use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// HEAD would answer a GET's headers without its body: not for API calls.
 pub async fn refuse_head(request: Request, next: Next) -> Response {
     if request.method() == Method::HEAD {
-        return json_error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed");
+        return ProxyError::MethodNotAllowed.into_response();
     }
     next.run(request).await
 }
@@ -29,7 +29,7 @@ pub async fn sane_head(request: Request, next: Next) -> Response {
     let hosts = request.headers().get_all(header::HOST).iter().count();
     let needs_host = request.version() == axum::http::Version::HTTP_11;
     if hosts > 1 || (hosts == 0 && needs_host) {
-        return json_error(StatusCode::BAD_REQUEST, "A request names one Host");
+        return ProxyError::BadRequest("A request names one Host".into()).into_response();
     }
     let size: usize = request
         .headers()
@@ -37,10 +37,7 @@ pub async fn sane_head(request: Request, next: Next) -> Response {
         .map(|(name, value)| name.as_str().len() + value.len())
         .sum();
     if size > HEAD_LIMIT {
-        return json_error(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "The request's headers are too large",
-        );
+        return ProxyError::HeadersTooLarge.into_response();
     }
     next.run(request).await
 }

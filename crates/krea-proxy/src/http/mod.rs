@@ -29,7 +29,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::Router;
-use error::json_error;
+use error::ProxyError;
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;
@@ -115,11 +115,9 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
             let security = ServeHeaders::for_dist(dir, &embedders, own_upstream)?;
             api.merge(crate::site::service(dir, security))
         }
-        None => api.fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") }),
+        None => api.fallback(|| async { ProxyError::NotFound("Not found".into()) }),
     };
-    let app = app.method_not_allowed_fallback(|| async {
-        json_error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
-    });
+    let app = app.method_not_allowed_fallback(|| async { ProxyError::MethodNotAllowed });
     // In the order a request meets them.
     Ok(app
         .layer(

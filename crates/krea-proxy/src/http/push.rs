@@ -1,14 +1,14 @@
 //! The HTTP side of [`crate::push`]: Krea's deliveries in (`POST /webhooks/{token}`), each
 //! caller's stream out (`GET /events`, Server-Sent Events).
 
-use super::error::json_error;
+use super::error::ProxyError;
 use super::Shared;
 use crate::callers::Caller;
 use crate::push::{Delivery, Push, PushEvent};
 use crate::upstream::{Forward, Upstream};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
@@ -24,10 +24,10 @@ async fn delivered(
     body: Bytes,
 ) -> Response {
     let Ok(delivered) = serde_json::from_slice::<serde_json::Value>(&body) else {
-        return json_error(StatusCode::BAD_REQUEST, "A delivery is a job as JSON");
+        return ProxyError::BadRequest("A delivery is a job as JSON".into()).into_response();
     };
     let Some(job_id) = push.expected_job(token).await else {
-        return json_error(StatusCode::NOT_FOUND, "Unknown webhook");
+        return ProxyError::NotFound("Unknown webhook".into()).into_response();
     };
     let lookup = Forward::new(
         Method::GET,
@@ -42,7 +42,7 @@ async fn delivered(
         Delivery::Pushed => "pushed",
         Delivery::Repeated => "repeated",
         Delivery::Disbelieved => "disbelieved",
-        Delivery::Unknown => return json_error(StatusCode::NOT_FOUND, "Unknown webhook"),
+        Delivery::Unknown => return ProxyError::NotFound("Unknown webhook".into()).into_response(),
     };
     // Krea wants a quick 2xx; what was made of it is for the logs and tests.
     axum::Json(serde_json::json!({ "outcome": outcome })).into_response()
@@ -90,7 +90,7 @@ pub async fn webhook(
 ) -> Response {
     match &proxy.push {
         Some(push) => delivered(push, &proxy.upstream, &token, &headers, body).await,
-        None => json_error(StatusCode::NOT_FOUND, "Not found"),
+        None => ProxyError::NotFound("Not found".into()).into_response(),
     }
 }
 
@@ -99,6 +99,6 @@ pub async fn events(State(proxy): Shared, caller: Caller, headers: HeaderMap) ->
     match &proxy.push {
         Some(push) => stream(push, &caller.id, &headers).await,
         // The studio polls when the proxy offers no stream.
-        None => json_error(StatusCode::NOT_FOUND, "This proxy pushes nothing: poll"),
+        None => ProxyError::NotFound("This proxy pushes nothing: poll".into()).into_response(),
     }
 }

@@ -1,11 +1,11 @@
 //! `POST /session`: anonymous sessions for a public proxy without access keys.
 
-use super::error::json_error;
+use super::error::ProxyError;
 use super::Shared;
 use crate::callers::Identity;
 use crate::config::SESSION_HEADER;
 use axum::extract::{Extension, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
 /// `POST /session`: the session a caller sent back when it is still good, else a new one.
@@ -17,7 +17,7 @@ pub async fn session(
     headers: HeaderMap,
 ) -> Response {
     let Identity::Sessions(sessions) = &*proxy.identity else {
-        return json_error(StatusCode::NOT_FOUND, "This proxy does not issue sessions");
+        return ProxyError::NotFound("This proxy does not issue sessions".into()).into_response();
     };
     let given = headers.get(SESSION_HEADER).map(HeaderValue::as_bytes);
     if let Some(token) = given.filter(|token| sessions.verify(token).is_some()) {
@@ -26,7 +26,7 @@ pub async fn session(
     }
     let address = client_address(&headers, connect.map(|c| c.0 .0), proxy.trust_forwarded);
     if let Err(refused) = proxy.gate.ration_sessions(&address).await {
-        return refused;
+        return refused.into_response();
     }
     axum::Json(serde_json::json!({ "session": sessions.issue() })).into_response()
 }

@@ -5,16 +5,16 @@
 //! see where it stands before it asks. Without limits configured, none of this runs.
 
 use crate::config::Config;
-use crate::http::error::json_error;
+use crate::http::error::ProxyError;
 use crate::limits::charges::Charges;
 use crate::limits::{Ask, LimitStore, RateState, Refusal, Rules, Ticket};
-use crate::upstream::submit::OUTCOME_HEADER;
+use crate::state::now_ms;
 use axum::body::Bytes;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use krea_api::{Job, JobStatus};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 pub const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
 pub const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
@@ -28,6 +28,17 @@ const SESSIONS_PER_ADDRESS: crate::limits::RatePolicy = crate::limits::RatePolic
 };
 /// When a caller at its cap of jobs in flight may try again: a job takes seconds.
 const IN_FLIGHT_RETRY: Duration = Duration::from_secs(5);
+
+/// What a generate request made, as the limits settle it.
+#[derive(Debug, Clone, Copy)]
+pub enum Made<'a> {
+    /// This job, new for this request.
+    Job(&'a Job),
+    /// No new job: refused, or the key's earlier job replayed.
+    Nothing,
+    /// Nobody can tell: what the request took stays taken.
+    Unknown,
+}
 
 pub struct Gate {
     rules: Rules,
@@ -76,7 +87,7 @@ impl Gate {
         caller: &str,
         model: &str,
         body: &Bytes,
-    ) -> Result<Option<Ticket>, Response> {
+    ) -> Result<Option<Ticket>, ProxyError> {
         if !self.is_active() {
             return Ok(None);
         }
@@ -85,9 +96,8 @@ impl Gate {
             Some(_) => {
                 let fields = serde_json::from_slice(body).unwrap_or_default();
                 self.charges.micros(model, &fields).ok_or_else(|| {
-                    json_error(
-                        StatusCode::FORBIDDEN,
-                        format!("This proxy cannot price {model} against its daily budget"),
+                    ProxyError::Forbidden(
+                        format!("This proxy cannot price {model} against its daily budget").into(),
                     )
                 })?
             }
@@ -105,33 +115,20 @@ impl Gate {
     }
 
     /// After the answer: a job made keeps what it took (its slot and charge now follow the
-    /// job); an answer that made no job gives it all back; an unknown outcome keeps it (the
-    /// job may exist). Adds the rate headers.
-    pub async fn settle(&self, ticket: Option<Ticket>, job: Option<&Job>, answer: &mut Response) {
+    /// job); a request that made no new job gives it all back; an unknown outcome keeps it
+    /// (the job may exist). Returns the caller's standing, for the answer's rate headers.
+    pub async fn settle(&self, ticket: Option<Ticket>, made: Made<'_>) -> Vec<RateState> {
         let Some(ticket) = ticket else {
-            return;
+            return Vec::new();
         };
-        let replayed = answer
-            .headers()
-            .get(OUTCOME_HEADER)
-            .is_some_and(|how| how == "replayed");
-        let made_none = answer.status().is_client_error()
-            || answer
-                .headers()
-                .get(OUTCOME_HEADER)
-                .is_some_and(|how| how == "not-created");
-        match job {
-            // A replay made no new job: this request takes nothing.
-            Some(_) if replayed => self.store.settle(&ticket, None).await,
-            Some(job) => self.store.settle(&ticket, Some(&job.job_id)).await,
-            None if made_none => self.store.settle(&ticket, None).await,
-            None => {}
+        match made {
+            Made::Job(job) => self.store.settle(&ticket, Some(&job.job_id)).await,
+            Made::Nothing => self.store.settle(&ticket, None).await,
+            Made::Unknown => {}
         }
-        let states = self
-            .store
+        self.store
             .rates(&self.rules, &ticket.caller, now_ms())
-            .await;
-        rate_headers(&states, answer.headers_mut());
+            .await
     }
 
     /// A job answer passed back to a caller: a job that ended frees its slot, and a failed
@@ -150,7 +147,7 @@ impl Gate {
     }
 
     /// New anonymous sessions per client address: [`SESSIONS_PER_ADDRESS`] an hour.
-    pub async fn ration_sessions(&self, address: &str) -> Result<(), Response> {
+    pub async fn ration_sessions(&self, address: &str) -> Result<(), ProxyError> {
         let rules = Rules {
             rates: vec![SESSIONS_PER_ADDRESS],
             ..Rules::default()
@@ -169,17 +166,14 @@ impl Gate {
             }
             Err(Refusal::Rate { retry_after, .. }) => {
                 let secs = retry_after.as_secs().max(1);
-                let mut answer = json_error(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    format!(
+                Err(ProxyError::TooManyRequests {
+                    message: format!(
                         "Too many new sessions from this address; try again in {}",
                         duration_words(secs)
                     ),
-                );
-                answer
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-                Err(answer)
+                    retry_after,
+                    rates: Vec::new(),
+                })
             }
             Err(refusal) => Err(self.refused(refusal)),
         }
@@ -209,7 +203,7 @@ impl Gate {
         answer
     }
 
-    fn refused(&self, refusal: Refusal) -> Response {
+    fn refused(&self, refusal: Refusal) -> ProxyError {
         match refusal {
             Refusal::Rate {
                 states,
@@ -224,36 +218,26 @@ impl Gate {
                     )
                 });
                 let secs = retry_after.as_secs().max(1);
-                let mut answer = json_error(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    format!(
+                ProxyError::TooManyRequests {
+                    message: format!(
                         "Rate limit reached ({rule}); try again in {}",
                         duration_words(secs)
                     ),
-                );
-                let headers = answer.headers_mut();
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
-                rate_headers(&states, headers);
-                answer
+                    retry_after,
+                    rates: states,
+                }
             }
-            Refusal::Unavailable => json_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The proxy cannot check its limits right now; try again in a moment",
+            Refusal::Unavailable => ProxyError::Unavailable(
+                "The proxy cannot check its limits right now; try again in a moment".into(),
             ),
-            Refusal::InFlight { cap } => {
-                let mut answer = json_error(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    format!(
-                        "{cap} of your jobs are still in flight, the most this proxy allows; \
-                         send this one when one of them is done"
-                    ),
-                );
-                answer.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(IN_FLIGHT_RETRY.as_secs()),
-                );
-                answer
-            }
+            Refusal::InFlight { cap } => ProxyError::TooManyRequests {
+                message: format!(
+                    "{cap} of your jobs are still in flight, the most this proxy allows; \
+                     send this one when one of them is done"
+                ),
+                retry_after: IN_FLIGHT_RETRY,
+                rates: Vec::new(),
+            },
             Refusal::Budget { resets_in } => {
                 let secs = resets_in.as_secs().max(1);
                 let resets_at = SystemTime::now() + resets_in;
@@ -265,21 +249,14 @@ impl Gate {
                             .ok()
                     })
                     .unwrap_or_default();
-                let mut answer = (
-                    StatusCode::PAYMENT_REQUIRED,
-                    Json(serde_json::json!({
-                        "error": format!(
-                            "Today's budget on this proxy is spent; it resets at midnight UTC, in {}",
-                            duration_words(secs)
-                        ),
-                        "resets_at": at,
-                    })),
-                )
-                    .into_response();
-                answer
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-                answer
+                ProxyError::BudgetSpent {
+                    message: format!(
+                        "Today's budget on this proxy is spent; it resets at midnight UTC, in {}",
+                        duration_words(secs)
+                    ),
+                    retry_after: resets_in,
+                    resets_at: at,
+                }
             }
         }
     }
@@ -334,10 +311,4 @@ fn duration_words(secs: u64) -> String {
         60..=3599 => format!("{} min", secs.div_ceil(60)),
         _ => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
     }
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -100,10 +100,10 @@ pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: N
                 StatusCode::BAD_GATEWAY,
                 StatusCode::SERVICE_UNAVAILABLE,
             ][fastrand::usize(..3)];
-            crate::http::error::json_error(status, "Simulated server error")
+            super::krea_error(status, "Simulated server error")
         }
         FaultKind::RateLimited => {
-            let mut response = crate::http::error::json_error(
+            let mut response = super::krea_error(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Simulated rate limit: maximum number of concurrent jobs reached",
             );

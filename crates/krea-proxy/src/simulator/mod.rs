@@ -12,7 +12,6 @@ pub mod webhooks;
 pub use book::FAIL_TRIGGER;
 pub use new_model::NEW_MODEL;
 
-use crate::http::error::json_error;
 use crate::http::route_table;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -28,6 +27,11 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// An error in Krea's shape, `{"error": "…"}`: the simulator answers as Krea does.
+pub fn krea_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, axum::Json(krea_api::ErrorBody::new(message))).into_response()
+}
 
 pub struct SimConfig {
     /// How long a job takes from `queued` to `completed`.
@@ -87,7 +91,7 @@ pub fn router(config: SimConfig) -> Router {
         .route("/simulator/images/{file}", get(image))
         // Public, like Krea's: clients discover models from it without a token.
         .route("/openapi.json", get(|| async move { document }))
-        .fallback(|| async { json_error(StatusCode::NOT_FOUND, "Not found") })
+        .fallback(|| async { krea_error(StatusCode::NOT_FOUND, "Not found") })
         .with_state(simulator)
 }
 
@@ -104,7 +108,7 @@ async fn require_bearer(request: Request, next: Next) -> Response {
     if bearer {
         next.run(request).await
     } else {
-        json_error(StatusCode::UNAUTHORIZED, "Missing or invalid API token")
+        krea_error(StatusCode::UNAUTHORIZED, "Missing or invalid API token")
     }
 }
 
@@ -127,19 +131,19 @@ async fn generate(State(sim): Shared, uri: Uri, headers: HeaderMap, body: Bytes)
         .strip_prefix(route_table::GENERATE_PREFIX)
         .unwrap_or_default();
     let Some(model) = sim.model(model_id) else {
-        return json_error(StatusCode::NOT_FOUND, format!("Unknown model: {model_id}"));
+        return krea_error(StatusCode::NOT_FOUND, format!("Unknown model: {model_id}"));
     };
     let body: Value = match serde_json::from_slice(&body) {
         Ok(body) => body,
         Err(e) => {
-            return json_error(
+            return krea_error(
                 StatusCode::BAD_REQUEST,
                 format!("The request body is not valid JSON: {e}"),
             )
         }
     };
     if let Err(errors) = validation::validate(model, &body) {
-        return json_error(StatusCode::BAD_REQUEST, errors.to_string());
+        return krea_error(StatusCode::BAD_REQUEST, errors.to_string());
     }
     let Value::Object(body) = body else {
         unreachable!("validation accepts only objects")
@@ -159,16 +163,16 @@ async fn generate(State(sim): Shared, uri: Uri, headers: HeaderMap, body: Bytes)
 async fn job(State(sim): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
     match sim.book.get(&id, &origin(&headers)) {
         Some(job) => Json(job).into_response(),
-        None => json_error(StatusCode::NOT_FOUND, "Job not found"),
+        None => krea_error(StatusCode::NOT_FOUND, "Job not found"),
     }
 }
 
 async fn cancel(State(sim): Shared, Path(id): Path<String>) -> Response {
     match sim.book.cancel(&id) {
         CancelOutcome::Cancelled => StatusCode::OK.into_response(),
-        CancelOutcome::NotFound => json_error(StatusCode::NOT_FOUND, "Job not found"),
+        CancelOutcome::NotFound => krea_error(StatusCode::NOT_FOUND, "Job not found"),
         // Krea leaves this case undocumented; 409 says "not in a state that allows it".
-        CancelOutcome::TooLate(status) => json_error(
+        CancelOutcome::TooLate(status) => krea_error(
             StatusCode::CONFLICT,
             format!("The job is {status} and can no longer be cancelled"),
         ),
@@ -192,18 +196,18 @@ async fn list(
 ) -> Response {
     let query = match query {
         Ok(Query(query)) => query,
-        Err(rejection) => return json_error(StatusCode::BAD_REQUEST, rejection.body_text()),
+        Err(rejection) => return krea_error(StatusCode::BAD_REQUEST, rejection.body_text()),
     };
     let limit = match query.limit.as_deref().map(str::parse::<usize>) {
         None => 100,
         Some(Ok(limit)) if (1..=1000).contains(&limit) => limit,
-        Some(_) => return json_error(StatusCode::BAD_REQUEST, "limit must be between 1 and 1000"),
+        Some(_) => return krea_error(StatusCode::BAD_REQUEST, "limit must be between 1 and 1000"),
     };
     let cursor = match query.cursor.as_deref().map(parse_cursor) {
         None => None,
         Some(Some(cursor)) => Some(cursor),
         Some(None) => {
-            return json_error(
+            return krea_error(
                 StatusCode::BAD_REQUEST,
                 "cursor must be an ISO 8601 date-time",
             )
@@ -211,7 +215,7 @@ async fn list(
     };
     let status = query.status.map(JobStatus::from);
     if let Some(JobStatus::Unknown(other)) = &status {
-        return json_error(StatusCode::BAD_REQUEST, format!("Unknown status: {other}"));
+        return krea_error(StatusCode::BAD_REQUEST, format!("Unknown status: {other}"));
     }
     let (items, next_cursor) = sim
         .book
@@ -251,7 +255,7 @@ async fn image(
             svg,
         )
             .into_response(),
-        None => json_error(StatusCode::NOT_FOUND, "Image not found"),
+        None => krea_error(StatusCode::NOT_FOUND, "Image not found"),
     }
 }
 

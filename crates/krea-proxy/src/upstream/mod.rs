@@ -5,9 +5,10 @@ pub mod owned_jobs;
 pub mod submit;
 
 use crate::config::Secret;
-use crate::http::error::json_error;
+use crate::http::error::ProxyError;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::Router;
 use std::time::Duration;
@@ -113,7 +114,7 @@ impl Upstream {
         match self {
             Upstream::Krea { .. } => match self.exchange(forward).await {
                 Ok(answer) => respond(answer.status, answer.headers, Body::from(answer.body)),
-                Err(lost) => lost.response(),
+                Err(lost) => ProxyError::from(lost).into_response(),
             },
             // Streamed, not buffered: simulated pictures need not sit in memory.
             Upstream::Simulator(router) => {
@@ -260,31 +261,15 @@ impl Lost {
         }
     }
 
-    pub fn response(self) -> Response {
-        let (status, words) = match self {
-            Lost::Timeout => (StatusCode::GATEWAY_TIMEOUT, "Krea did not answer in time"),
-            Lost::Certificate => (
-                StatusCode::BAD_GATEWAY,
-                "Krea could not be reached: its TLS certificate was not trusted",
-            ),
-            Lost::NameResolution => (
-                StatusCode::BAD_GATEWAY,
-                "Krea could not be reached: its host name did not resolve",
-            ),
-            Lost::Refused => (
-                StatusCode::BAD_GATEWAY,
-                "Krea could not be reached: the connection was refused",
-            ),
-            Lost::Reset => (
-                StatusCode::BAD_GATEWAY,
-                "Krea could not be reached, or its answer broke off",
-            ),
-        };
-        let mut answer = json_error(status, words);
-        if let Ok(class) = HeaderValue::from_str(self.name()) {
-            answer.headers_mut().insert(FAILURE_CLASS_HEADER, class);
+    /// What the caller is told.
+    pub fn words(self) -> &'static str {
+        match self {
+            Lost::Timeout => "Krea did not answer in time",
+            Lost::Certificate => "Krea could not be reached: its TLS certificate was not trusted",
+            Lost::NameResolution => "Krea could not be reached: its host name did not resolve",
+            Lost::Refused => "Krea could not be reached: the connection was refused",
+            Lost::Reset => "Krea could not be reached, or its answer broke off",
         }
-        answer
     }
 }
 

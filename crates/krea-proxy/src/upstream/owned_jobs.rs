@@ -5,7 +5,7 @@
 //! list too; only a job that list does not reach (other callers of the same Krea account
 //! made many since) is read on its own.
 
-use crate::http::error::json_error;
+use crate::http::error::ProxyError;
 use crate::ownership::Ownership;
 use crate::upstream::{Forward, Upstream};
 use axum::http::{Method, StatusCode};
@@ -47,12 +47,11 @@ pub async fn list(
     caller: &str,
     query: ListQuery,
     like: &Forward,
-) -> Result<Page, Response> {
+) -> Result<Page, ProxyError> {
     let limit = query.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(json_error(
-            StatusCode::BAD_REQUEST,
-            "limit must be between 1 and 1000",
+        return Err(ProxyError::BadRequest(
+            "limit must be between 1 and 1000".into(),
         ));
     }
     let page = ownership.page(caller, query.cursor.as_deref(), limit).await;

@@ -8,12 +8,12 @@
 //! the request may be sent again; exactly one means that is the job; more than one (another
 //! client of the same Krea account was busy) means it cannot tell, and it says so.
 
-use crate::http::error::json_error;
+use crate::http::error::ProxyError;
 use crate::idempotency::{Claim, IdempotencyStore, Outcome, Window};
 use crate::upstream::{Answer, Forward, Upstream};
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use krea_api::{Job, JobList};
 use std::time::{Duration, SystemTime};
 use tokio::sync::Mutex;
@@ -40,6 +40,75 @@ struct Baseline {
     noted: bool,
 }
 
+/// How a generate request's job was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// Krea made it for this request.
+    Made,
+    /// An earlier request with the same key made it.
+    Replayed,
+    /// Krea made it, its answer was lost, and the proxy found it again.
+    Found,
+}
+
+/// A job a generate request is answered with.
+pub struct Submitted {
+    pub job: Job,
+    /// The answer to pass on: Krea's own, or the job as found or replayed.
+    pub answer: Answer,
+    pub how: How,
+}
+
+/// A generate request that is not answered with a job.
+pub enum SubmitError {
+    /// No job was made: the proxy refused before sending (the key is busy, or was used for
+    /// another request), Krea refused, or Krea's lost answer made no job.
+    NotMade(Failure),
+    /// Krea's answer was lost and the proxy cannot tell whether it made a job.
+    Unknown,
+}
+
+/// What to tell the caller of a request that made no job.
+pub enum Failure {
+    Proxy(ProxyError),
+    /// Krea's own answer, passed on.
+    Krea(Box<Answer>),
+}
+
+impl IntoResponse for Submitted {
+    fn into_response(self) -> Response {
+        let how = match self.how {
+            How::Made => None,
+            How::Replayed => Some("replayed"),
+            How::Found => Some("found"),
+        };
+        let mut response = answer_response(self.answer);
+        if let Some(how) = how {
+            response
+                .headers_mut()
+                .insert(OUTCOME_HEADER, HeaderValue::from_static(how));
+        }
+        response
+    }
+}
+
+impl IntoResponse for SubmitError {
+    fn into_response(self) -> Response {
+        match self {
+            SubmitError::NotMade(Failure::Proxy(error)) => error.into_response(),
+            SubmitError::NotMade(Failure::Krea(answer)) => answer_response(*answer),
+            SubmitError::Unknown => ProxyError::BadGateway {
+                message: "Krea's answer was lost and the proxy could not tell whether it made \
+                          the job; send the same request again with the same Idempotency-Key \
+                          to look again"
+                    .into(),
+                outcome: Some("unknown"),
+            }
+            .into_response(),
+        }
+    }
+}
+
 /// What looking for a lost job found.
 enum Found {
     Job(Job),
@@ -62,33 +131,30 @@ impl Submits {
         upstream: &Upstream,
         key: Option<(&str, crate::idempotency::Fingerprint)>,
         forward: Forward,
-    ) -> Response {
+    ) -> Result<Submitted, SubmitError> {
+        let refused = |error| Err(SubmitError::NotMade(Failure::Proxy(error)));
         if let Some((key, fingerprint)) = key {
             match self.store.claim(key, fingerprint).await {
                 Claim::Fresh => {}
-                Claim::Replay(job) => return job_response(job, "replayed"),
+                Claim::Replay(body) => return replayed(body),
                 Claim::InFlight => {
-                    let mut refused = json_error(
-                        StatusCode::CONFLICT,
-                        "A request with this Idempotency-Key is still being handled; \
-                         send it again in a moment",
-                    );
-                    refused
-                        .headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-                    return refused;
+                    return refused(ProxyError::Conflict {
+                        message: "A request with this Idempotency-Key is still being handled; \
+                                  send it again in a moment"
+                            .into(),
+                        retry_after: Duration::from_secs(1),
+                    })
                 }
                 Claim::Mismatch => {
-                    return json_error(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "This Idempotency-Key was already used for a different request",
-                    )
+                    return refused(ProxyError::Unprocessable(
+                        "This Idempotency-Key was already used for a different request".into(),
+                    ))
                 }
                 Claim::Unsettled(window) => {
                     let _turn = self.one_at_a_time.lock().await;
                     match self.look_for_job(upstream, &forward, window).await {
-                        Found::Job(job) => return self.found(Some(key), job).await,
-                        Found::CannotTell => return self.cannot_tell(key, window).await,
+                        Found::Job(job) => return Ok(self.found(Some(key), job).await),
+                        Found::CannotTell => return Err(self.cannot_tell(key, window).await),
                         // Krea never made it: this request goes ahead as a fresh one.
                         Found::Nothing => {}
                     }
@@ -113,7 +179,11 @@ impl Submits {
                                 .settle(key, Outcome::Created(answer.body.clone()))
                                 .await;
                         }
-                        return answer_response(answer);
+                        return Ok(Submitted {
+                            job,
+                            answer,
+                            how: How::Made,
+                        });
                     }
                     Err(_) => None,
                 }
@@ -123,40 +193,28 @@ impl Submits {
                 if let Some(key) = key {
                     self.store.settle(key, Outcome::NotCreated).await;
                 }
-                return answer_response(answer);
+                return Err(SubmitError::NotMade(Failure::Krea(Box::new(answer))));
             }
             // A 5xx may come after the job was made.
-            Ok(answer) => Some(answer_response(answer)),
-            Err(lost) => Some(lost.response()),
+            Ok(answer) => Some(Failure::Krea(Box::new(answer))),
+            Err(lost) => Some(Failure::Proxy(ProxyError::from(lost))),
         };
         let window = Window {
             sent_at,
             judged_at: now_nanos(),
         };
         match self.look_for_job(upstream, &look_again, window).await {
-            Found::Job(job) => self.found(key, job).await,
+            Found::Job(job) => Ok(self.found(key, job).await),
             Found::Nothing => {
                 if let Some(key) = key {
                     self.store.settle(key, Outcome::NotCreated).await;
                 }
-                let mut failed = lost.unwrap_or_else(|| {
-                    json_error(
-                        StatusCode::BAD_GATEWAY,
-                        "Krea's answer was unreadable and it made no job",
-                    )
-                });
-                if !failed.status().is_server_error() {
-                    *failed.status_mut() = StatusCode::BAD_GATEWAY;
-                }
-                failed
-                    .headers_mut()
-                    .insert(OUTCOME_HEADER, HeaderValue::from_static("not-created"));
-                failed
+                Err(SubmitError::NotMade(not_created(lost)))
             }
-            Found::CannotTell => match key {
+            Found::CannotTell => Err(match key {
                 Some(key) => self.cannot_tell(key, window).await,
-                None => unknown_response(),
-            },
+                None => SubmitError::Unknown,
+            }),
         }
     }
 
@@ -175,20 +233,24 @@ impl Submits {
     }
 
     /// Answers with a job whose first answer was lost, and remembers it for the key.
-    async fn found(&self, key: Option<&str>, job: Job) -> Response {
+    async fn found(&self, key: Option<&str>, job: Job) -> Submitted {
         tracing::info!(job = %job.job_id, "a lost answer from Krea was found again");
         let body = Bytes::from(serde_json::to_vec(&job).unwrap_or_default());
         self.store.remember_job(&job.job_id).await;
         if let Some(key) = key {
             self.store.settle(key, Outcome::Created(body.clone())).await;
         }
-        job_response(body, "found")
+        Submitted {
+            job,
+            answer: job_answer(body),
+            how: How::Found,
+        }
     }
 
-    async fn cannot_tell(&self, key: &str, window: Window) -> Response {
+    async fn cannot_tell(&self, key: &str, window: Window) -> SubmitError {
         tracing::warn!("a lost answer from Krea could not be matched to one job");
         self.store.settle(key, Outcome::Unknown(window)).await;
-        unknown_response()
+        SubmitError::Unknown
     }
 
     /// Jobs created in the window that this proxy never handed out.
@@ -274,26 +336,56 @@ fn answer_response(answer: Answer) -> Response {
     response
 }
 
-/// A job as the answer to a generate request, saying how it was obtained.
-fn job_response(job: Bytes, how: &'static str) -> Response {
-    let mut response = Response::new(Body::from(job));
-    let headers = response.headers_mut();
+/// A job's JSON as the answer to a generate request.
+fn job_answer(body: Bytes) -> Answer {
+    let mut headers = axum::http::HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    headers.insert(OUTCOME_HEADER, HeaderValue::from_static(how));
-    response
+    Answer {
+        status: StatusCode::OK,
+        headers,
+        body,
+    }
 }
 
-fn unknown_response() -> Response {
-    let mut response = json_error(
-        StatusCode::BAD_GATEWAY,
-        "Krea's answer was lost and the proxy could not tell whether it made the job; \
-         send the same request again with the same Idempotency-Key to look again",
-    );
-    response
-        .headers_mut()
-        .insert(OUTCOME_HEADER, HeaderValue::from_static("unknown"));
-    response
+/// The job an earlier request with the same key made, as first answered.
+fn replayed(body: Bytes) -> Result<Submitted, SubmitError> {
+    match serde_json::from_slice::<Job>(&body) {
+        Ok(job) => Ok(Submitted {
+            job,
+            answer: job_answer(body),
+            how: How::Replayed,
+        }),
+        Err(_) => Err(SubmitError::NotMade(Failure::Proxy(ProxyError::Internal(
+            "The job this Idempotency-Key made could not be read back".into(),
+        )))),
+    }
+}
+
+/// A lost answer that made no job: what was lost (or that Krea's answer did not read), as
+/// a server error saying nothing was made.
+fn not_created(lost: Option<Failure>) -> Failure {
+    match lost {
+        Some(Failure::Krea(mut answer)) => {
+            if !answer.status.is_server_error() {
+                answer.status = StatusCode::BAD_GATEWAY;
+            }
+            answer
+                .headers
+                .insert(OUTCOME_HEADER, HeaderValue::from_static("not-created"));
+            Failure::Krea(answer)
+        }
+        Some(Failure::Proxy(ProxyError::UpstreamLost { class, .. })) => {
+            Failure::Proxy(ProxyError::UpstreamLost {
+                class,
+                outcome: Some("not-created"),
+            })
+        }
+        _ => Failure::Proxy(ProxyError::BadGateway {
+            message: "Krea's answer was unreadable and it made no job".into(),
+            outcome: Some("not-created"),
+        }),
+    }
 }
