@@ -9,7 +9,7 @@
 //! Keys are compared in constant time: each configured key's SHA-256 digest against the
 //! given key's, all of them every time, so neither timing nor which key matched leaks.
 
-use crate::config::Secret;
+use crate::secret::{hex, random_hex, Secret};
 use sha2::{Digest, Sha256};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
@@ -92,18 +92,6 @@ impl Sessions {
         let expected = hex(&self.mac(id));
         bool::from(expected.as_bytes().ct_eq(mac.as_bytes())).then(|| id.to_owned())
     }
-}
-
-/// `bytes` from the system's secure random source, in hex.
-pub fn random_hex(bytes: usize) -> String {
-    let mut buffer = vec![0u8; bytes];
-    getrandom::getrandom(&mut buffer).expect("the system's random source");
-    hex(&buffer)
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Why a request has no caller.

@@ -1,9 +1,9 @@
 //! Command-line flags. Secrets (the Krea token, the access key) come only from the
 //! environment, so they never show up in `--help`, in a process listing or in `Debug` output.
 
+pub use crate::secret::Secret;
 use crate::simulator::faults::{FaultKind, Faults};
 use clap::Parser;
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -183,6 +183,17 @@ impl Config {
         }
     }
 
+    /// The limits the flags set.
+    pub fn limit_settings(&self) -> crate::limits::admission::LimitSettings<'_> {
+        crate::limits::admission::LimitSettings {
+            rates: &self.rates,
+            max_in_flight: self.max_in_flight,
+            daily_budget_usd: self.daily_budget_usd,
+            usd_per_compute_unit: self.usd_per_compute_unit,
+            allow_models: &self.allow_models,
+        }
+    }
+
     /// How connections are held.
     pub fn serve_options(&self) -> crate::ServeOptions {
         crate::ServeOptions {
@@ -194,34 +205,6 @@ impl Config {
 
     pub fn upstream_timeout(&self) -> Duration {
         Duration::from_secs(self.upstream_timeout_secs)
-    }
-}
-
-/// A secret string whose `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    fn from_env(name: &str) -> Option<Self> {
-        std::env::var(name)
-            .ok()
-            .map(|value| value.trim().to_owned())
-            .filter(|value| !value.is_empty())
-            .map(Secret)
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
     }
 }
 

@@ -7,15 +7,19 @@
 
 pub mod callers;
 pub mod config;
+pub mod error;
 pub mod http;
 pub mod idempotency;
+pub mod krea_routes;
 pub mod limits;
 pub mod ownership;
 pub mod push;
+pub mod secret;
 pub mod simulator;
 pub mod site;
 pub mod startup;
 pub mod state;
+pub mod stores;
 pub mod upstream;
 
 pub use config::Config;

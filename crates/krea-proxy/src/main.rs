@@ -33,7 +33,7 @@ async fn run(config: Config) -> Result<(), String> {
         .state
         .clone()
         .unwrap_or_else(|| startup::default_state(&config));
-    let stores = krea_proxy::state::Stores::from_flag(&state).await?;
+    let stores = krea_proxy::stores::Stores::from_flag(&state).await?;
     let kept = stores.kind.describe();
     let router = http::router_with(&config, upstream, stores)?;
     let listener = TcpListener::bind(config.listen)

@@ -1,9 +1,7 @@
 //! Startup policy: which upstream the flags ask for, whether listening where asked is safe,
 //! how callers are told apart, and how pushed results are kept.
 
-use crate::callers::{Identity, Sessions};
 use crate::config::Config;
-use crate::push::{Push, PushRecords};
 use crate::simulator::{self, SimConfig};
 use crate::upstream::Upstream;
 use std::time::Duration;
@@ -54,21 +52,6 @@ pub fn check_exposure(config: &Config) -> Result<(), String> {
     ))
 }
 
-/// Pushed results for `public_url`, kept in `records`: published to every replica when
-/// they are in Redis (whose listener hands them to this replica's streams), else handed out
-/// by this process.
-pub fn push(
-    public_url: &str,
-    records: Box<dyn PushRecords>,
-    redis: Option<&crate::state::redis::RedisState>,
-) -> Push {
-    let push = Push::with_records(public_url, records, redis.is_some());
-    if let Some(redis) = redis {
-        crate::push::listen(redis.clone(), push.live_streams());
-    }
-    push
-}
-
 /// Where the state lives when `--state` is not given: a file in front of Krea, so a restart
 /// forgets no idempotency key, owner, budget or token; in memory with the in-process
 /// simulator, which forgets its own jobs when it stops.
@@ -76,28 +59,6 @@ pub fn default_state(config: &Config) -> String {
     if config.simulate {
         "memory".to_owned()
     } else {
-        format!("file:{}", crate::state::default_file().display())
+        format!("file:{}", crate::stores::default_file().display())
     }
-}
-
-/// How callers are told apart: named keys; anonymous sessions on a public proxy without
-/// keys (or with `--sessions`); else the one local person.
-pub fn identity(config: &Config, shared_secret: Option<Vec<u8>>) -> Result<Identity, String> {
-    let keyed = Identity::from_keys(config.access_key.as_ref(), config.access_keys.as_ref())?;
-    let public = config.sessions || !config.listen.ip().is_loopback();
-    if keyed.needs_key() || !public {
-        return Ok(keyed);
-    }
-    let secret = match (&config.session_secret, shared_secret) {
-        (Some(secret), _) if secret.expose().len() < 32 => {
-            return Err(format!(
-                "{} must be at least 32 characters",
-                crate::config::SESSION_SECRET_ENV
-            ))
-        }
-        (Some(secret), _) => secret.expose().as_bytes().to_vec(),
-        (None, Some(shared)) => shared,
-        (None, None) => crate::callers::random_hex(32).into_bytes(),
-    };
-    Ok(Identity::Sessions(Sessions::new(secret)))
 }

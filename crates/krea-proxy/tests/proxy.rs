@@ -504,7 +504,7 @@ async fn an_embedder_that_is_not_an_origin_is_refused_at_start() {
     let refused = krea_proxy::http::router_with(
         &config,
         krea_proxy::startup::upstream(&config).unwrap(),
-        krea_proxy::state::Stores::memory(),
+        krea_proxy::stores::Stores::memory(),
     )
     .expect_err("refused");
     assert!(

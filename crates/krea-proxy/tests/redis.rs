@@ -10,7 +10,7 @@ use common::redis_server::{start_redis, Redis};
 use common::{client, serve, simulated_proxy};
 use krea_proxy::config::Secret;
 use krea_proxy::limits::RatePolicy;
-use krea_proxy::state::Stores;
+use krea_proxy::stores::Stores;
 use krea_proxy::{http, startup, Config};
 use serde_json::{json, Value};
 use std::time::Duration;

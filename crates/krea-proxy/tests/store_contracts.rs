@@ -12,7 +12,7 @@ use krea_proxy::limits::window::DAY_MS;
 use krea_proxy::limits::{Ask, LimitStore, RatePolicy, Refusal, Rules};
 use krea_proxy::ownership::{OwnedPage, Ownership};
 use krea_proxy::push::{PushRecords, Recorded};
-use krea_proxy::state::Stores;
+use krea_proxy::stores::Stores;
 use std::path::PathBuf;
 use std::time::Duration;
 

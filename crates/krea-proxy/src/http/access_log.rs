@@ -3,8 +3,8 @@
 //! sent back in `x-request-id` and put into every JSON error body, so a person reporting
 //! an error can quote it and the operator can find the line.
 
-use super::error::ErrorBody;
 use crate::callers::Caller;
+use crate::error::ErrorBody;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue};

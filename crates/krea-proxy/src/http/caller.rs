@@ -1,10 +1,11 @@
 //! Who is calling: the keyed routes' layer identifies the caller (or refuses the request),
 //! and handlers take the [`Caller`] as an extractor.
 
-use super::error::ProxyError;
 use super::Shared;
-use crate::callers::{Caller, Unidentified};
+use crate::callers::{Caller, Identity, Sessions, Unidentified};
+use crate::config::Config;
 use crate::config::{ACCESS_KEY_HEADER, SESSION_HEADER};
+use crate::error::ProxyError;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::HeaderValue;
@@ -51,4 +52,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
                 .into_response()
         })
     }
+}
+
+/// How callers are told apart: named keys; anonymous sessions on a public proxy without
+/// keys (or with `--sessions`); else the one local person.
+pub fn identity(config: &Config, shared_secret: Option<Vec<u8>>) -> Result<Identity, String> {
+    let keyed = Identity::from_keys(config.access_key.as_ref(), config.access_keys.as_ref())?;
+    let public = config.sessions || !config.listen.ip().is_loopback();
+    if keyed.needs_key() || !public {
+        return Ok(keyed);
+    }
+    let secret = match (&config.session_secret, shared_secret) {
+        (Some(secret), _) if secret.expose().len() < 32 => {
+            return Err(format!(
+                "{} must be at least 32 characters",
+                crate::config::SESSION_SECRET_ENV
+            ))
+        }
+        (Some(secret), _) => secret.expose().as_bytes().to_vec(),
+        (None, Some(shared)) => shared,
+        (None, None) => crate::secret::random_hex(32).into_bytes(),
+    };
+    Ok(Identity::Sessions(Sessions::new(secret)))
 }

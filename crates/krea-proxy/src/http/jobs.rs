@@ -1,11 +1,11 @@
 //! Krea's job routes: generate, list, read and cancel a job, and the fixed public paths
 //! forwarded as they are.
 
-use super::error::ProxyError;
-use super::route_table::{self, GENERATE_PREFIX};
 use super::Shared;
 use crate::callers::Caller;
+use crate::error::ProxyError;
 use crate::idempotency;
+use crate::krea_routes::{self, GENERATE_PREFIX};
 use crate::limits::admission::{rate_headers, Made};
 use crate::upstream::owned_jobs::{self, ListQuery};
 use crate::upstream::submit::SubmitError;
@@ -31,7 +31,7 @@ fn checked_generate<'a>(
     uri: &'a Uri,
     headers: &HeaderMap,
 ) -> Result<(&'a str, Option<String>), ProxyError> {
-    let model = route_table::model_path(uri.path())
+    let model = krea_routes::model_path(uri.path())
         .ok_or(ProxyError::NotFound("Not a Krea image model path".into()))?;
     if !allow_models.is_empty() && !allow_models.iter().any(|m| m == model) {
         return Err(ProxyError::Forbidden(
@@ -137,7 +137,7 @@ pub async fn one(
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
     let id = uri.path().trim_start_matches("/jobs/");
-    if !route_table::is_job_id(id) {
+    if !krea_routes::is_job_id(id) {
         return Err(ProxyError::NotFound("Job ids are UUIDs".into()));
     }
     // Another caller's job is as absent as a job that does not exist.
@@ -169,7 +169,7 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
     let query =
-        route_table::list_query(uri.query()).map_err(|m| ProxyError::BadRequest(m.into()))?;
+        krea_routes::list_query(uri.query()).map_err(|m| ProxyError::BadRequest(m.into()))?;
     if !caller.sees_all {
         let Ok(Query(parsed)) = Query::<ListQuery>::try_from_uri(&uri) else {
             return Err(ProxyError::BadRequest(
@@ -212,7 +212,7 @@ pub async fn passthrough(
         || path
             .strip_prefix("/simulator/images/")
             .and_then(|file| file.strip_suffix(".svg"))
-            .is_some_and(route_table::is_job_id);
+            .is_some_and(krea_routes::is_job_id);
     if !safe {
         return Err(ProxyError::NotFound("Not found".into()));
     }

@@ -1,10 +1,10 @@
 //! Layers of the request path: a sane request head for every request, no HEAD on the API,
 //! and CORS for the configured origins.
 
-use super::error::ProxyError;
 use crate::config::{ACCESS_KEY_HEADER, SESSION_HEADER};
+use crate::error::ProxyError;
+use crate::error::OUTCOME_HEADER;
 use crate::limits::admission::{RATE_LIMIT, RATE_LIMIT_POLICY};
-use crate::upstream::submit::OUTCOME_HEADER;
 use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::Next;

@@ -5,23 +5,22 @@
 
 pub mod access_log;
 pub mod caller;
-pub mod error;
 pub mod health;
 mod jobs;
 mod meta;
 mod middleware;
 mod push;
-pub mod route_table;
 pub mod routes;
 mod session;
 
 use crate::callers::Identity;
 use crate::config::Config;
+use crate::error::ProxyError;
 use crate::limits::admission::Gate;
 use crate::ownership::Ownership;
 use crate::push::Push;
 use crate::site::headers::ServeHeaders;
-use crate::state::{StateKind, Stores};
+use crate::stores::{StateKind, Stores};
 use crate::upstream::submit::Submits;
 use crate::upstream::{Forward, Upstream};
 use axum::body::Bytes;
@@ -29,7 +28,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::Router;
-use error::ProxyError;
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;
@@ -73,20 +71,17 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
 
 /// The proxy's routes, with its state where `stores` keep it.
 pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Result<Router, String> {
-    let identity = Arc::new(crate::startup::identity(
-        config,
-        stores.session_secret.clone(),
-    )?);
+    let identity = Arc::new(caller::identity(config, stores.session_secret.clone())?);
     let push = config
         .public_url
         .as_deref()
-        .map(|url| crate::startup::push(url, stores.push, stores.redis.as_ref()));
+        .map(|url| Push::start(url, stores.push, stores.redis.as_ref()));
     let embedders = crate::site::headers::embedder_origins(&config.allow_embed)?;
     let proxy = Arc::new(Proxy {
         upstream,
         submits: Submits::new(stores.idempotency),
         ownership: stores.ownership,
-        gate: Gate::new(config, stores.limits)?,
+        gate: Gate::new(config.limit_settings(), stores.limits)?,
         redis: stores.redis,
         state: stores.kind,
         identity,

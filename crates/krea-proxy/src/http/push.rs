@@ -1,9 +1,9 @@
 //! The HTTP side of [`crate::push`]: Krea's deliveries in (`POST /webhooks/{token}`), each
 //! caller's stream out (`GET /events`, Server-Sent Events).
 
-use super::error::ProxyError;
 use super::Shared;
 use crate::callers::Caller;
+use crate::error::ProxyError;
 use crate::push::{Delivery, Push, PushEvent};
 use crate::upstream::{Forward, Upstream};
 use axum::body::Bytes;

@@ -4,7 +4,7 @@
 //! it against what the router answers).
 
 use super::{jobs, meta, push, session, Proxy};
-use crate::http::route_table::{job_routes, JOB_PATHS};
+use crate::krea_routes::{job_routes, JOB_PATHS};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use std::sync::Arc;

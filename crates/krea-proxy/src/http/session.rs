@@ -1,9 +1,9 @@
 //! `POST /session`: anonymous sessions for a public proxy without access keys.
 
-use super::error::ProxyError;
 use super::Shared;
 use crate::callers::Identity;
 use crate::config::SESSION_HEADER;
+use crate::error::ProxyError;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};

@@ -18,7 +18,7 @@ impl IdempotencyStore for RedisState {
             let now = now_ms();
             let args = serde_json::json!({
                 "key": keys::idempotency(key),
-                "fingerprint": crate::callers::hex(&fingerprint),
+                "fingerprint": crate::secret::hex(&fingerprint),
                 "now_ms": now.to_string(),
                 "stale_before_ms": stale_before(now).to_string(),
                 "remember_ms": REMEMBER_FOR.as_millis() as u64,

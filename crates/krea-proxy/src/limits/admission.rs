@@ -4,10 +4,9 @@
 //! `RateLimit-Policy` headers on every generate answer, and `GET /limits` for a caller to
 //! see where it stands before it asks. Without limits configured, none of this runs.
 
-use crate::config::Config;
-use crate::http::error::ProxyError;
+use crate::error::ProxyError;
 use crate::limits::charges::Charges;
-use crate::limits::{Ask, LimitStore, RateState, Refusal, Rules, Ticket};
+use crate::limits::{Ask, LimitStore, RatePolicy, RateState, Refusal, Rules, Ticket};
 use crate::state::now_ms;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
@@ -29,6 +28,16 @@ const SESSIONS_PER_ADDRESS: crate::limits::RatePolicy = crate::limits::RatePolic
 /// When a caller at its cap of jobs in flight may try again: a job takes seconds.
 const IN_FLIGHT_RETRY: Duration = Duration::from_secs(5);
 
+/// The limits as the flags set them (`--rate`, `--max-in-flight`, `--daily-budget-usd`,
+/// `--usd-per-compute-unit`, and the models `--allow-model` lets through).
+pub struct LimitSettings<'a> {
+    pub rates: &'a [RatePolicy],
+    pub max_in_flight: Option<u32>,
+    pub daily_budget_usd: Option<f64>,
+    pub usd_per_compute_unit: Option<f64>,
+    pub allow_models: &'a [String],
+}
+
 /// What a generate request made, as the limits settle it.
 #[derive(Debug, Clone, Copy)]
 pub enum Made<'a> {
@@ -49,25 +58,25 @@ pub struct Gate {
 impl Gate {
     /// The rules the flags ask for. A budget that cannot price every model that may be
     /// generated is refused, saying which and what to do.
-    pub fn new(config: &Config, store: Box<dyn LimitStore>) -> Result<Self, String> {
+    pub fn new(settings: LimitSettings<'_>, store: Box<dyn LimitStore>) -> Result<Self, String> {
         let charges = Charges {
-            usd_per_compute_unit: config.usd_per_compute_unit,
+            usd_per_compute_unit: settings.usd_per_compute_unit,
         };
-        let daily_budget_micros = match config.daily_budget_usd {
+        let daily_budget_micros = match settings.daily_budget_usd {
             Some(usd) if usd.is_finite() && usd > 0.0 => {
-                charges.check(&config.allow_models)?;
+                charges.check(settings.allow_models)?;
                 Some((usd * 1_000_000.0).round() as u64)
             }
             Some(_) => return Err("--daily-budget-usd must be a positive amount".to_owned()),
             None => None,
         };
-        if config.max_in_flight == Some(0) {
+        if settings.max_in_flight == Some(0) {
             return Err("--max-in-flight must be at least 1".to_owned());
         }
         Ok(Gate {
             rules: Rules {
-                rates: config.rates.clone(),
-                max_in_flight: config.max_in_flight,
+                rates: settings.rates.to_vec(),
+                max_in_flight: settings.max_in_flight,
                 daily_budget_micros,
             },
             charges,
@@ -172,7 +181,7 @@ impl Gate {
                         duration_words(secs)
                     ),
                     retry_after,
-                    rates: Vec::new(),
+                    rate_headers: Box::default(),
                 })
             }
             Err(refusal) => Err(self.refused(refusal)),
@@ -218,13 +227,15 @@ impl Gate {
                     )
                 });
                 let secs = retry_after.as_secs().max(1);
+                let mut headers = HeaderMap::new();
+                rate_headers(&states, &mut headers);
                 ProxyError::TooManyRequests {
                     message: format!(
                         "Rate limit reached ({rule}); try again in {}",
                         duration_words(secs)
                     ),
                     retry_after,
-                    rates: states,
+                    rate_headers: Box::new(headers),
                 }
             }
             Refusal::Unavailable => ProxyError::Unavailable(
@@ -236,7 +247,7 @@ impl Gate {
                      send this one when one of them is done"
                 ),
                 retry_after: IN_FLIGHT_RETRY,
-                rates: Vec::new(),
+                rate_headers: Box::default(),
             },
             Refusal::Budget { resets_in } => {
                 let secs = resets_in.as_secs().max(1);

@@ -15,7 +15,7 @@ mod memory;
 mod redis;
 
 pub use self::redis::listen;
-use crate::callers::random_hex;
+use crate::secret::random_hex;
 pub use crate::state::BoxFuture;
 pub use memory::MemoryRecords;
 use serde::{Deserialize, Serialize};
@@ -110,6 +110,21 @@ impl Push {
             published,
             live: LiveStreams::default(),
         }
+    }
+
+    /// Pushed results for `public_url`, kept in `records`: published to every replica when
+    /// they are in Redis (whose listener hands them to this replica's streams), else handed
+    /// out by this process.
+    pub fn start(
+        public_url: &str,
+        records: Box<dyn PushRecords>,
+        redis: Option<&crate::state::redis::RedisState>,
+    ) -> Push {
+        let push = Push::with_records(public_url, records, redis.is_some());
+        if let Some(redis) = redis {
+            listen(redis.clone(), push.live_streams());
+        }
+        push
     }
 
     /// The live streams, for a listener that hands out what other replicas recorded.

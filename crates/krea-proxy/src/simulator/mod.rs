@@ -12,7 +12,7 @@ pub mod webhooks;
 pub use book::FAIL_TRIGGER;
 pub use new_model::NEW_MODEL;
 
-use crate::http::route_table;
+use crate::krea_routes;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, Request, State};
@@ -80,7 +80,7 @@ pub fn router(config: SimConfig) -> Router {
                 .unwrap_or_default()
         },
     });
-    let job_routes = route_table::job_routes(post(generate), get(list), get(job).delete(cancel))
+    let job_routes = krea_routes::job_routes(post(generate), get(list), get(job).delete(cancel))
         .route_layer(middleware::from_fn(require_bearer))
         .route_layer(middleware::from_fn_with_state(
             Arc::new(config.faults),
@@ -128,7 +128,7 @@ async fn generate(State(sim): Shared, uri: Uri, headers: HeaderMap, body: Bytes)
     }
     let model_id = uri
         .path()
-        .strip_prefix(route_table::GENERATE_PREFIX)
+        .strip_prefix(krea_routes::GENERATE_PREFIX)
         .unwrap_or_default();
     let Some(model) = sim.model(model_id) else {
         return krea_error(StatusCode::NOT_FOUND, format!("Unknown model: {model_id}"));

@@ -53,7 +53,7 @@ impl RedisState {
 
     /// The secret every replica signs sessions with: the first replica's, kept in Redis.
     pub async fn shared_secret(&self) -> Result<Vec<u8>, String> {
-        let mine = crate::callers::random_hex(32);
+        let mine = crate::secret::random_hex(32);
         let key = keys::session_secret();
         let mut connection = self.conn();
         let _: bool = redis::cmd("SET")

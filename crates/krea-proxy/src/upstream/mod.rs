@@ -4,8 +4,8 @@
 pub mod owned_jobs;
 pub mod submit;
 
-use crate::config::Secret;
-use crate::http::error::ProxyError;
+use crate::error::{Lost, ProxyError};
+use crate::secret::Secret;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::IntoResponse;
@@ -184,21 +184,6 @@ pub struct Answer {
     pub body: Bytes,
 }
 
-/// Why no whole answer arrived, by class: what an operator needs to know to fix it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lost {
-    /// Krea's certificate was not trusted (a TLS-inspecting middlebox, a wrong clock).
-    Certificate,
-    /// Krea's host name did not resolve (DNS).
-    NameResolution,
-    /// Nothing listened at Krea's address.
-    Refused,
-    /// No answer in time.
-    Timeout,
-    /// The connection failed before or while the answer came back.
-    Reset,
-}
-
 impl From<reqwest::Error> for Lost {
     fn from(error: reqwest::Error) -> Self {
         let class = classify(&error);
@@ -248,33 +233,6 @@ fn classify(error: &reqwest::Error) -> Lost {
         Lost::Reset
     }
 }
-
-impl Lost {
-    /// The class's name, for logs and bodies.
-    pub fn name(self) -> &'static str {
-        match self {
-            Lost::Certificate => "certificate",
-            Lost::NameResolution => "name resolution",
-            Lost::Refused => "refused",
-            Lost::Timeout => "timeout",
-            Lost::Reset => "reset",
-        }
-    }
-
-    /// What the caller is told.
-    pub fn words(self) -> &'static str {
-        match self {
-            Lost::Timeout => "Krea did not answer in time",
-            Lost::Certificate => "Krea could not be reached: its TLS certificate was not trusted",
-            Lost::NameResolution => "Krea could not be reached: its host name did not resolve",
-            Lost::Refused => "Krea could not be reached: the connection was refused",
-            Lost::Reset => "Krea could not be reached, or its answer broke off",
-        }
-    }
-}
-
-/// The response header naming an upstream failure's class.
-pub const FAILURE_CLASS_HEADER: &str = "krea-proxy-upstream-failure";
 
 fn simulator_request(forward: Forward) -> Request<Body> {
     let mut request = Request::builder()

@@ -5,7 +5,7 @@
 //! list too; only a job that list does not reach (other callers of the same Krea account
 //! made many since) is read on its own.
 
-use crate::http::error::ProxyError;
+use crate::error::ProxyError;
 use crate::ownership::Ownership;
 use crate::upstream::{Forward, Upstream};
 use axum::http::{Method, StatusCode};

@@ -8,7 +8,7 @@
 //! the request may be sent again; exactly one means that is the job; more than one (another
 //! client of the same Krea account was busy) means it cannot tell, and it says so.
 
-use crate::http::error::ProxyError;
+use crate::error::{ProxyError, OUTCOME_HEADER};
 use crate::idempotency::{Claim, IdempotencyStore, Outcome, Window};
 use crate::upstream::{Answer, Forward, Upstream};
 use axum::body::{Body, Bytes};
@@ -22,8 +22,6 @@ use tokio::sync::Mutex;
 const CLOCK_SKEW: Duration = Duration::from_secs(1);
 /// Tries at listing jobs before the outcome is left unknown.
 const LOOK_ATTEMPTS: u32 = 6;
-/// The response header that says how a lost answer was settled.
-pub const OUTCOME_HEADER: &str = "krea-proxy-outcome";
 
 pub struct Submits {
     pub store: Box<dyn IdempotencyStore>,

@@ -4,15 +4,16 @@
 //! `Retry-After` where waiting helps, and the request id (which the access log adds from the
 //! [`ErrorBody`] extension, without reading the body back).
 
-use crate::limits::admission::rate_headers;
-use crate::limits::RateState;
-use crate::upstream::submit::OUTCOME_HEADER;
-use crate::upstream::{Lost, FAILURE_CLASS_HEADER};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use std::borrow::Cow;
 use std::time::Duration;
+
+/// The response header that says how a lost answer was settled.
+pub const OUTCOME_HEADER: &str = "krea-proxy-outcome";
+/// The response header naming an upstream failure's class.
+pub const FAILURE_CLASS_HEADER: &str = "krea-proxy-upstream-failure";
 
 type Text = Cow<'static, str>;
 
@@ -55,12 +56,13 @@ pub enum ProxyError {
     /// 422: understood, and refused.
     #[error("{0}")]
     Unprocessable(Text),
-    /// 429: a limit is reached; `rates` are the caller's standing under the rate rules.
+    /// 429: a limit is reached; `rate_headers` say the caller's standing under the rate
+    /// rules (`RateLimit`, `RateLimit-Policy`).
     #[error("{message}")]
     TooManyRequests {
         message: String,
         retry_after: Duration,
-        rates: Vec<RateState>,
+        rate_headers: Box<HeaderMap>,
     },
     /// 431: the request's headers are too large.
     #[error("The request's headers are too large")]
@@ -164,8 +166,8 @@ impl IntoResponse for ProxyError {
                 HeaderValue::from(wait.as_secs().max(1)),
             );
         }
-        if let ProxyError::TooManyRequests { rates, .. } = &self {
-            rate_headers(rates, headers);
+        if let ProxyError::TooManyRequests { rate_headers, .. } = &self {
+            headers.extend((**rate_headers).clone());
         }
         match &self {
             ProxyError::BadGateway {
@@ -185,5 +187,44 @@ impl IntoResponse for ProxyError {
         }
         response.extensions_mut().insert(ErrorBody(body));
         response
+    }
+}
+
+/// Why no whole answer arrived, by class: what an operator needs to know to fix it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lost {
+    /// Krea's certificate was not trusted (a TLS-inspecting middlebox, a wrong clock).
+    Certificate,
+    /// Krea's host name did not resolve (DNS).
+    NameResolution,
+    /// Nothing listened at Krea's address.
+    Refused,
+    /// No answer in time.
+    Timeout,
+    /// The connection failed before or while the answer came back.
+    Reset,
+}
+
+impl Lost {
+    /// The class's name, for logs and bodies.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lost::Certificate => "certificate",
+            Lost::NameResolution => "name resolution",
+            Lost::Refused => "refused",
+            Lost::Timeout => "timeout",
+            Lost::Reset => "reset",
+        }
+    }
+
+    /// What the caller is told.
+    pub fn words(self) -> &'static str {
+        match self {
+            Lost::Timeout => "Krea did not answer in time",
+            Lost::Certificate => "Krea could not be reached: its TLS certificate was not trusted",
+            Lost::NameResolution => "Krea could not be reached: its host name did not resolve",
+            Lost::Refused => "Krea could not be reached: the connection was refused",
+            Lost::Reset => "Krea could not be reached, or its answer broke off",
+        }
     }
 }
