@@ -138,10 +138,10 @@ impl HistoryDb {
         let submissions = tx.object_store(SUBMISSIONS)?.get_all(None, None)?.await?;
         let mut store = JobStore::default();
         let (entries, mut unreadable) = read_jobs(jobs);
-        store.put_entries(entries);
+        store.from_elsewhere().put_entries(entries);
         for value in submissions {
             match serde_wasm_bindgen::from_value::<Submission>(value) {
-                Ok(submission) => store.put_submission(submission),
+                Ok(submission) => store.from_elsewhere().put_submission(submission),
                 Err(_) => unreadable += 1,
             }
         }

@@ -50,7 +50,7 @@ fn a_poll_answer_re_runs_its_own_card_only() {
     let owner = Owner::new();
     owner.with(|| {
         let jobs = LiveJobs::default();
-        jobs.update(|s| s.put_entries(vec![entry("a"), entry("b")]));
+        jobs.update(|s| s.from_elsewhere().put_entries(vec![entry("a"), entry("b")]));
         let (card_a, runs_a) = counted(move || jobs.job("a"));
         let (card_b, runs_b) = counted(move || jobs.job("b"));
         let (list, runs_list) = counted(move || jobs.with_list(|s| s.pending_ids()));
@@ -102,7 +102,7 @@ fn a_poll_answer_re_runs_its_own_card_only() {
             "a submission: the submission readers alone"
         );
 
-        jobs.update(|s| s.put_entries(vec![entry("c")]));
+        jobs.update(|s| s.from_elsewhere().put_entries(vec![entry("c")]));
         read_all();
         assert_eq!(runs(), (2, 4, 3, 2), "a bulk load: every job reader");
     });

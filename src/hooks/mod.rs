@@ -1,62 +1,20 @@
-//! `use_*` hooks: each owns one browser resource (timer, fetch, listener, storage) and
-//! releases it when its owner is disposed.
+//! Hooks, by what they are about. Each `use_*` owns one browser resource (timer, fetch,
+//! listener, storage) and releases it when its owner is disposed; the folder says which
+//! part of the studio it serves. Everything is re-exported here, so users name
+//! `crate::hooks::…` whatever the folder.
 
-mod live_jobs;
-mod request_slot;
-mod use_access_key;
-mod use_after_paint;
-mod use_announcements;
-mod use_clock;
-mod use_discovered_models;
-mod use_embed_allowed;
-mod use_embed_host;
-mod use_form_draft;
-mod use_history_files;
-mod use_interval_while;
-mod use_job_actions;
-mod use_job_history;
-mod use_job_poller;
-mod use_keydown;
-mod use_limit_left;
-mod use_locale;
-mod use_matching_jobs;
-mod use_page_state;
-mod use_poll_leadership;
-mod use_proxy_session;
-mod use_push_stream;
-mod use_ready_mark;
-mod use_runtime_config;
-mod use_settings;
-mod use_stored;
-mod use_submit;
-mod use_theme;
+mod browser;
+mod embed;
+mod history;
+mod jobs;
+mod proxy;
+mod settings;
+mod sync;
 
-pub use live_jobs::LiveJobs;
-pub use request_slot::RequestSlot;
-pub use use_access_key::use_access_key;
-pub use use_after_paint::use_after_paint;
-pub use use_announcements::use_announcements;
-pub use use_clock::use_clock;
-pub use use_discovered_models::use_discovered_models;
-pub use use_embed_allowed::use_embed_allowed;
-pub use use_embed_host::{embed_request, use_embed_host, EmbedHost, EmbedMode, EmbedWiring};
-pub use use_form_draft::use_form_draft;
-pub use use_history_files::{use_history_files, HistoryFiles};
-pub use use_interval_while::use_interval_while;
-pub use use_job_actions::{use_job_actions, JobActions, JobActionsContext};
-pub use use_job_history::{use_job_history, History, StorageStatus, HISTORY_KEY};
-pub use use_job_poller::{use_job_poller, PollerInputs};
-pub use use_keydown::{use_keydown, KeyLayer};
-pub use use_limit_left::use_limit_left;
-pub use use_locale::{tr, use_locale, use_locale_context, use_texts, CurrentLocale};
-pub use use_matching_jobs::use_matching_jobs;
-pub use use_page_state::{use_page_state, PageState};
-pub use use_poll_leadership::use_poll_leadership;
-pub use use_proxy_session::use_proxy_session;
-pub use use_push_stream::use_push_stream;
-pub use use_ready_mark::{use_ready_mark, READY_MARK};
-pub use use_runtime_config::use_runtime_config;
-pub use use_settings::use_settings;
-pub use use_stored::{browser_storage, use_stored, Kept};
-pub use use_submit::{use_submit, Submitter};
-pub use use_theme::use_theme;
+pub use browser::*;
+pub use embed::*;
+pub use history::*;
+pub use jobs::*;
+pub use proxy::*;
+pub use settings::*;
+pub use sync::*;

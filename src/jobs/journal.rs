@@ -124,7 +124,7 @@ mod tests {
 
         // The next page, with the saved history from before those changes.
         let mut after = JobStore::default();
-        after.put_submission(submission("k2"));
+        after.from_elsewhere().put_submission(submission("k2"));
         assert_eq!(replay(PREFIX, &mut after, left), 0);
         assert_eq!(after.ids(), ["7"]);
         let keys: Vec<&str> = after.submissions().iter().map(|s| s.key.as_str()).collect();
@@ -143,7 +143,7 @@ mod tests {
             lost: None,
         };
         let mut store = JobStore::default();
-        store.put_entry(entry("completed"));
+        store.from_elsewhere().put_entry(entry("completed"));
         let mut old = JobStore::default();
         old.add(entry("processing"));
         let changes = old.take_changes();

@@ -1,5 +1,5 @@
-use super::{LiveJobs, PageState};
 use crate::api::{ApiError, KreaClient};
+use crate::hooks::{LiveJobs, PageState};
 use crate::i18n::Texts;
 use crate::jobs::deadline::{is_overdue, LOST_AFTER_NOT_FOUND};
 use crate::jobs::scheduler::list_limit;

@@ -1,5 +1,5 @@
-use super::RequestSlot;
 use crate::api::KreaClient;
+use crate::hooks::RequestSlot;
 use krea_api::{discovery, Models};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

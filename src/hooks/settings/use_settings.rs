@@ -1,4 +1,4 @@
-use super::use_stored::{use_stored, Kept};
+use crate::hooks::{use_stored, Kept};
 use crate::settings::Settings;
 use leptos::prelude::*;
 

@@ -1,5 +1,5 @@
-use super::LiveJobs;
 use crate::browser;
+use crate::hooks::LiveJobs;
 use crate::i18n::{fill, Texts};
 use crate::jobs::history_file::{self, ImportError, Imported, Refusal};
 use leptos::prelude::*;

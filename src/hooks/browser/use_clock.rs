@@ -1,4 +1,4 @@
-use super::use_interval_while;
+use crate::hooks::use_interval_while;
 use leptos::prelude::*;
 
 /// The time in milliseconds, refreshed every second while `running` (jobs in flight show

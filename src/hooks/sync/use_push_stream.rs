@@ -1,5 +1,5 @@
-use super::{LiveJobs, RequestSlot};
 use crate::api::KreaClient;
+use crate::hooks::{LiveJobs, RequestSlot};
 use crate::jobs::sse::SseReader;
 use krea_api::Job;
 use leptos::prelude::*;

@@ -1,5 +1,5 @@
-use super::use_stored::{use_stored, Kept};
 use crate::form::{FormState, DEFAULT_MODEL};
+use crate::hooks::{use_stored, Kept};
 use leptos::prelude::*;
 
 const STORAGE_KEY: &str = "form";

@@ -1,4 +1,4 @@
-use super::PageState;
+use crate::hooks::PageState;
 use crate::storage_scope::StorageScope;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -1,6 +1,6 @@
-use super::{use_interval_while, LiveJobs};
 use crate::api::{ApiError, KreaClient};
 use crate::browser;
+use crate::hooks::{use_interval_while, LiveJobs};
 use crate::i18n::Texts;
 use crate::jobs::submission::Submission;
 use krea_api::{ImageRequest, Models};

@@ -1,4 +1,4 @@
-use super::LiveJobs;
+use crate::hooks::LiveJobs;
 use crate::i18n::{fill, Texts};
 use crate::jobs::transitions::{Transition, Transitions};
 use krea_api::JobStatus;

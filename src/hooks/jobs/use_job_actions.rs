@@ -1,7 +1,7 @@
-use super::LiveJobs;
 use crate::api::{image_blob, KreaClient};
 use crate::browser;
 use crate::form::FormState;
+use crate::hooks::LiveJobs;
 use crate::i18n::{fill, Texts};
 use crate::jobs::download_name::download_name;
 use crate::jobs::variations::{random_seed, variations};

@@ -1,4 +1,4 @@
-use super::LiveJobs;
+use crate::hooks::LiveJobs;
 use crate::jobs::filter::JobFilter;
 use leptos::prelude::*;
 

@@ -1,10 +1,10 @@
 //! The page that embeds this studio (`/embed/`): events go to it, commands come from it,
 //! and only between this frame and that page's origin, never `"*"`.
 
-use super::LiveJobs;
 use crate::embed::contract::CAPABILITIES;
 use crate::embed::{options, AutoHeight, Command, EmbedOptions, Event, OptionError};
 use crate::form::FormState;
+use crate::hooks::LiveJobs;
 use crate::jobs::transitions::{Transition, Transitions};
 use crate::settings::Settings;
 use crate::studio_root::StudioRoot;

@@ -1,5 +1,5 @@
-use super::RequestSlot;
 use crate::api;
+use crate::hooks::RequestSlot;
 use crate::settings::RuntimeConfig;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

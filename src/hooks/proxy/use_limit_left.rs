@@ -1,5 +1,5 @@
-use super::{LiveJobs, RequestSlot};
 use crate::api::{KreaClient, LimitLeft};
+use crate::hooks::{LiveJobs, RequestSlot};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

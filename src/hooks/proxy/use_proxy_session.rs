@@ -1,6 +1,6 @@
-use super::use_stored::{browser_storage, Kept};
-use super::RequestSlot;
 use crate::api::KreaClient;
+use crate::hooks::RequestSlot;
+use crate::hooks::{browser_storage, Kept};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

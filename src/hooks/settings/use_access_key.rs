@@ -1,4 +1,4 @@
-use super::use_stored::{use_stored, Kept};
+use crate::hooks::{use_stored, Kept};
 use leptos::prelude::*;
 
 const STORAGE_KEY: &str = "proxy-access-key";

@@ -1,0 +1,20 @@
+//! Browser primitives: timers, listeners, the page's state, stored values and one request
+//! at a time. Each owns its resource and releases it when its owner is disposed.
+
+mod request_slot;
+mod use_after_paint;
+mod use_clock;
+mod use_interval_while;
+mod use_keydown;
+mod use_page_state;
+mod use_ready_mark;
+mod use_stored;
+
+pub use request_slot::RequestSlot;
+pub use use_after_paint::use_after_paint;
+pub use use_clock::use_clock;
+pub use use_interval_while::use_interval_while;
+pub use use_keydown::{use_keydown, KeyLayer};
+pub use use_page_state::{use_page_state, PageState};
+pub use use_ready_mark::{use_ready_mark, READY_MARK};
+pub use use_stored::{browser_storage, use_stored, Kept};

@@ -1,0 +1,14 @@
+//! The job store's reactive face ([`LiveJobs`]: one signal per job) and what acts on it:
+//! submitting, the job actions, the matching jobs for the grid, announcements.
+
+mod live_jobs;
+mod use_announcements;
+mod use_job_actions;
+mod use_matching_jobs;
+mod use_submit;
+
+pub use live_jobs::LiveJobs;
+pub use use_announcements::use_announcements;
+pub use use_job_actions::{use_job_actions, JobActions, JobActionsContext};
+pub use use_matching_jobs::use_matching_jobs;
+pub use use_submit::{use_submit, Submitter};
