@@ -11,6 +11,7 @@ use crate::hooks::{
 };
 use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
+use crate::jobs::poll_policy;
 use crate::jobs::pricing::Spent;
 use crate::jobs::transport::Transport;
 use crate::jobs::JobStore;
@@ -18,9 +19,6 @@ use crate::settings::{proxy_base, RuntimeConfig};
 use crate::storage_scope::StorageScope;
 use crate::studio_root::StudioRoot;
 use leptos::prelude::*;
-
-/// How often jobs are polled while the proxy pushes results: in case a delivery is lost.
-const SAFETY_NET_POLL_SECS: u32 = 10;
 
 /// The whole app: waits for the deployment's `config.json`, then shows the studio, or on the
 /// embed page (`/embed/`) the studio as the embedding page asked for it.
@@ -87,11 +85,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
         Signal::derive(move || Transport::of(leading.get(), page.online.get(), stream_open.get()));
     // With the proxy's stream open, polling is only a slow safety net.
     let poll_secs = Signal::derive(move || {
-        if stream_open.get() {
-            SAFETY_NET_POLL_SECS
-        } else {
-            settings.with(|s| s.poll_interval_secs)
-        }
+        poll_policy::interval_secs(settings.with(|s| s.poll_interval_secs), stream_open.get())
     });
     use_job_poller(PollerInputs {
         store: jobs,

@@ -1,12 +1,14 @@
 //! Jobs on the client: the store the grid renders and the scheduler that decides which
 //! jobs to poll when. Plain Rust, tested on the host.
 
+pub mod backoff;
 pub mod deadline;
 pub mod describe;
 pub mod download_name;
 pub mod filter;
 pub mod history_file;
 pub mod journal;
+pub mod poll_policy;
 pub mod pricing;
 pub mod progress;
 pub mod safe_url;

@@ -4,6 +4,7 @@
 //! with one that is, so jobs in flight converge on one rhythm and one list request serves
 //! them all. Time is passed in as milliseconds, so the logic runs on the host in tests.
 
+use super::backoff::Backoff;
 use std::collections::BTreeMap;
 
 /// Backoff never waits longer than this.
@@ -113,13 +114,15 @@ impl PollScheduler {
     /// wait `interval × 2^failures`, capped, stretched by `jitter` in `[0, 1)` so that many
     /// jobs do not retry in lockstep.
     pub fn failed(&mut self, id: &str, now: f64, retry_after_ms: Option<f64>, jitter: f64) {
-        let interval = self.interval_ms;
+        // The first wait is two intervals.
+        let backoff = Backoff {
+            first_ms: 2.0 * self.interval_ms,
+            max_ms: MAX_BACKOFF_MS,
+        };
         if let Some(job) = self.jobs.get_mut(id) {
             job.in_flight = false;
             job.failures = job.failures.saturating_add(1);
-            let backoff = (interval * 2f64.powi(job.failures.min(16) as i32)).min(MAX_BACKOFF_MS);
-            let wait = retry_after_ms.unwrap_or(backoff * (1.0 + 0.25 * jitter.clamp(0.0, 1.0)));
-            job.next_at = now + wait;
+            job.next_at = now + backoff.wait(job.failures, retry_after_ms, jitter);
         }
     }
 

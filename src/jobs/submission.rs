@@ -3,12 +3,15 @@
 //! network error, a 5xx, an unreadable body, a reload) the same key is sent again, and the
 //! proxy answers with the job the first request made instead of making a second one.
 
+use super::backoff::Backoff;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// The first wait after a failure; each next one doubles, up to [`MAX_WAIT_MS`].
-const FIRST_WAIT_MS: f64 = 1_000.0;
-const MAX_WAIT_MS: f64 = 30_000.0;
+/// The first wait after a failed try, doubling each time, up to 30 s.
+const BACKOFF: Backoff = Backoff {
+    first_ms: 1_000.0,
+    max_ms: 30_000.0,
+};
 /// After this many tries the studio stops on its own and asks the person.
 pub const MAX_ATTEMPTS: u32 = 12;
 
@@ -116,17 +119,10 @@ impl Submission {
             TryFailure::Transient {
                 error,
                 retry_after_ms,
-            } => {
-                let doubling = 2f64.powi(self.attempts.saturating_sub(1).min(16) as i32);
-                let backoff = (FIRST_WAIT_MS * doubling).min(MAX_WAIT_MS);
-                let wait = retry_after_ms
-                    .map(|ms| ms.clamp(0.0, 5.0 * MAX_WAIT_MS))
-                    .unwrap_or(backoff * (1.0 + 0.25 * jitter.clamp(0.0, 1.0)));
-                SubmissionState::Waiting {
-                    at: now + wait,
-                    error: Some(error),
-                }
-            }
+            } => SubmissionState::Waiting {
+                at: now + BACKOFF.wait(self.attempts, retry_after_ms, jitter),
+                error: Some(error),
+            },
         };
     }
 
@@ -216,7 +212,7 @@ mod tests {
             }
         }
         assert_eq!(&waits[..5], &[1000.0, 2000.0, 4000.0, 8000.0, 16000.0]);
-        assert!(waits.iter().all(|w| *w <= MAX_WAIT_MS));
+        assert!(waits.iter().all(|w| *w <= BACKOFF.max_ms));
         assert_eq!(s.attempts, MAX_ATTEMPTS);
         assert_eq!(
             s.state,

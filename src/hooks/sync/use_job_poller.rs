@@ -2,6 +2,7 @@ use crate::api::{ApiError, KreaClient};
 use crate::hooks::{LiveJobs, PageState};
 use crate::i18n::Texts;
 use crate::jobs::deadline::{is_overdue, LOST_AFTER_NOT_FOUND};
+use crate::jobs::poll_policy;
 use crate::jobs::scheduler::list_limit;
 use crate::jobs::{JobStore, Lost, PollScheduler};
 use gloo_timers::callback::Timeout;
@@ -10,12 +11,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
 use web_sys::AbortController;
-
-/// While the tab is in the background, jobs are checked at most this often.
-const HIDDEN_PACE_MS: f64 = 30_000.0;
-/// Pace for answers that will not change by retrying soon (404: the job is gone, 401: the
-/// proxy's token): still checked now and then, in case the operator fixes it.
-const PERMANENT_ERROR_PACE_MS: f64 = 60_000.0;
 
 /// What decides whether and how fast jobs are followed.
 #[derive(Clone, Copy)]
@@ -74,12 +69,10 @@ struct Poller {
 
 impl Poller {
     fn pace(self) -> f64 {
-        let interval = f64::from(self.inputs.interval_secs.get_untracked()) * 1000.0;
-        if self.inputs.page.hidden.get_untracked() {
-            interval.max(HIDDEN_PACE_MS)
-        } else {
-            interval
-        }
+        poll_policy::pace_ms(
+            self.inputs.interval_secs.get_untracked(),
+            self.inputs.page.hidden.get_untracked(),
+        )
     }
 
     fn following(self) -> bool {
@@ -271,11 +264,8 @@ impl Poller {
     /// A read failed (network, 429, 5xx…): the job backs off and its card says why.
     fn failed(self, id: &str, error: &ApiError, jitter: f64) {
         let now = js_sys::Date::now();
-        let retry_after = if error.is_transient() {
-            error.retry_after_ms()
-        } else {
-            Some(PERMANENT_ERROR_PACE_MS)
-        };
+        let retry_after =
+            poll_policy::wait_after_failure(error.is_transient(), error.retry_after_ms());
         self.scheduler
             .try_update_value(|s| s.failed(id, now, retry_after, jitter));
         let words = error.message(self.inputs.texts.get_untracked());
