@@ -10,11 +10,8 @@ use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, Transact
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-/// Version 1: `jobs`, keyed by `job.job_id`; `submissions`, keyed by `key`. A later version
-/// adds its step to `upgrade` and keeps the earlier ones, so any old database catches up.
-const VERSION: u32 = 1;
-pub const JOBS: &str = "jobs";
-pub const SUBMISSIONS: &str = "submissions";
+pub use crate::jobs::history_schema::{JOBS, SUBMISSIONS};
+use crate::jobs::history_schema::{JOBS_KEY_PATH, SUBMISSIONS_KEY_PATH, VERSION};
 
 /// Why the history could not be read or written.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -113,10 +110,10 @@ impl HistoryDb {
             };
             if event.old_version().unwrap_or(0) < 1 {
                 let mut jobs = ObjectStoreParams::new();
-                jobs.key_path(Some(KeyPath::new_single("job.job_id")));
+                jobs.key_path(Some(KeyPath::new_single(JOBS_KEY_PATH)));
                 let _ = db.create_object_store(JOBS, jobs);
                 let mut submissions = ObjectStoreParams::new();
-                submissions.key_path(Some(KeyPath::new_single("key")));
+                submissions.key_path(Some(KeyPath::new_single(SUBMISSIONS_KEY_PATH)));
                 let _ = db.create_object_store(SUBMISSIONS, submissions);
             }
         });

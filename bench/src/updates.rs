@@ -110,27 +110,19 @@ pub async fn completion_to_card(dist: &str, pushed: bool, count: usize) -> Vec<f
         .wait_for_count("[data-testid=job-card][data-status=completed]", count)
         .await;
     // Krea's timestamps carry microseconds; the page's Date reads them to the millisecond.
+    let records = stack.stored_jobs().await;
     let latencies = stack
-        .eval(
-            "return (async () => {
-             const db = await new Promise((ok, no) => {
-               const open = indexedDB.open('krea-studio');
-               open.onsuccess = () => ok(open.result);
-               open.onerror = () => no(open.error);
-             });
-             const entries = await new Promise((ok, no) => {
-               const all = db.transaction('jobs').objectStore('jobs').getAll();
-               all.onsuccess = () => ok(all.result);
-               all.onerror = () => no(all.error);
-             });
-             db.close();
+        .browser
+        .execute(
+            "const [entries] = arguments;
              return entries
                .filter(e => e.job.job_id in window.__cardDone)
                .map(e => window.__cardDone[e.job.job_id]
-                         - Date.parse(e.job.completed_at.slice(0, 23) + 'Z'));
-             })();",
+                         - Date.parse(e.job.completed_at.slice(0, 23) + 'Z'));",
+            vec![serde_json::Value::Array(records)],
         )
-        .await;
+        .await
+        .expect("latencies");
     stack.close().await;
     let latencies: Vec<f64> = serde_json::from_value(latencies).expect("latencies");
     assert_eq!(latencies.len(), count, "every card's moment was seen");

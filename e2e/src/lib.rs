@@ -7,6 +7,9 @@ mod host_site;
 pub use host_site::HostSite;
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use krea_api::Job;
+use krea_studio::jobs::{history_schema, JobEntry};
+use krea_studio::storage_scope::StorageScope;
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -445,15 +448,8 @@ impl Stack {
         let records = self
             .browser
             .execute_async(
-                "const done = arguments[0];
-                 const open = indexedDB.open('krea-studio');
-                 open.onerror = () => done(null);
-                 open.onsuccess = () => {
-                   const all = open.result.transaction('jobs').objectStore('jobs').getAll();
-                   all.onsuccess = () => { done(all.result); open.result.close(); };
-                   all.onerror = () => done(null);
-                 };",
-                vec![],
+                READ_RECORDS,
+                vec![json!(history_database()), json!(history_schema::JOBS)],
             )
             .await
             .unwrap();
@@ -465,11 +461,18 @@ impl Stack {
     /// from the simulator) and `pending`, jobs as Krea answered them. The page must have
     /// been opened once, so the database exists; the next load shows the history.
     pub async fn seed_history(&self, finished: usize, pending: serde_json::Value, model: &str) {
+        let pending: Vec<Job> = serde_json::from_value(pending).expect("jobs as Krea answers them");
+        let records = seeded_history(finished, pending, model, &self.base);
         let seeded = self
             .browser
             .execute_async(
-                SEED_HISTORY,
-                vec![json!(finished), pending, json!(model), json!(self.base)],
+                REPLACE_RECORDS,
+                vec![
+                    json!(history_database()),
+                    json!(history_schema::JOBS),
+                    json!(history_schema::SUBMISSIONS),
+                    serde_json::to_value(records).expect("records as JSON"),
+                ],
             )
             .await
             .expect("the history is seeded");
@@ -613,29 +616,82 @@ setTimeout(() => { note(observer.takeRecords()); observer.disconnect(); done(see
     }
 }
 
-/// See [`Stack::seed_history`].
-const SEED_HISTORY: &str = "const [count, pending, model, origin, done] = arguments;
-const open = indexedDB.open('krea-studio');
+/// The studio's IndexedDB database (the page's own, not an embedded instance's).
+pub fn history_database() -> String {
+    StorageScope::studio().database().to_owned()
+}
+
+/// The records [`Stack::seed_history`] writes: the app's own [`JobEntry`], so the test
+/// writes exactly what the studio would have written. `finished` completed jobs (oldest
+/// first by a minute each, from 2026-01-01, prompts `history N`, their images from the
+/// simulator at `origin`), then `pending` as Krea answered them.
+pub fn seeded_history(
+    finished: usize,
+    pending: Vec<Job>,
+    model: &str,
+    origin: &str,
+) -> Vec<JobEntry> {
+    let start = 1_767_225_600_000_u64; // 2026-01-01T00:00:00Z
+    let request = |prompt: String| {
+        json!({ "prompt": prompt })
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let entry = |job: Job, prompt: String| JobEntry {
+        job,
+        model_id: model.to_owned(),
+        request: request(prompt),
+        notice: None,
+        lost: None,
+    };
+    let done = (0..finished).map(|i| {
+        let id = format!("00000000-0000-4000-8000-{i:012x}");
+        let at = rfc3339(start + i as u64 * 60_000);
+        let job: Job = serde_json::from_value(json!({
+            "job_id": id, "status": "completed", "created_at": at, "completed_at": at,
+            "result": { "urls": [format!("{origin}/simulator/images/{id}.svg")] },
+        }))
+        .expect("a completed job");
+        entry(job, format!("history {i}"))
+    });
+    let in_flight = pending
+        .into_iter()
+        .map(|job| entry(job, "in flight".to_owned()));
+    done.chain(in_flight).collect()
+}
+
+/// `ms` since 1970 as Krea writes times (RFC 3339 in UTC).
+fn rfc3339(ms: u64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .expect("a time Krea could write")
+}
+
+/// Every record of one object store: `(database, store, done)`.
+const READ_RECORDS: &str = "const [name, store, done] = arguments;
+const open = indexedDB.open(name);
+open.onerror = () => done(null);
+open.onsuccess = () => {
+  const all = open.result.transaction(store).objectStore(store).getAll();
+  all.onsuccess = () => { done(all.result); open.result.close(); };
+  all.onerror = () => done(null);
+};";
+
+/// Empties both of the history's stores and puts `records` into the first:
+/// `(database, jobs, submissions, records, done)`. Knows no schema of its own.
+const REPLACE_RECORDS: &str = "const [name, jobs, submissions, records, done] = arguments;
+const open = indexedDB.open(name);
 open.onerror = () => done(String(open.error));
 open.onsuccess = () => {
-  const db = open.result;
-  const tx = db.transaction(['jobs', 'submissions'], 'readwrite');
-  const jobs = tx.objectStore('jobs');
-  jobs.clear();
-  tx.objectStore('submissions').clear();
-  const start = Date.parse('2026-01-01T00:00:00Z');
-  for (let i = 0; i < count; i++) {
-    const id = '00000000-0000-4000-8000-' + i.toString(16).padStart(12, '0');
-    const at = new Date(start + i * 60000).toISOString();
-    jobs.put({
-      job: { job_id: id, status: 'completed', created_at: at, completed_at: at,
-             result: { urls: [origin + '/simulator/images/' + id + '.svg'] } },
-      model_id: model, request: { prompt: 'history ' + i }, notice: null,
-    });
-  }
-  for (const job of pending) {
-    jobs.put({ job, model_id: model, request: { prompt: 'in flight' }, notice: null });
-  }
-  tx.oncomplete = () => { db.close(); done(true); };
+  const tx = open.result.transaction([jobs, submissions], 'readwrite');
+  tx.objectStore(jobs).clear();
+  tx.objectStore(submissions).clear();
+  for (const record of records) tx.objectStore(jobs).put(record);
+  tx.oncomplete = () => { open.result.close(); done(true); };
   tx.onerror = () => done(String(tx.error));
 };";

@@ -34,18 +34,22 @@ async fn a_click_and_a_reload_in_the_same_moment_lose_nothing() {
     stack
         .browser
         .execute_async(
-            "const done = arguments[0];
-             const open = indexedDB.open('krea-studio');
+            "const [name, jobsStore, submissionsStore, done] = arguments;
+             const open = indexedDB.open(name);
              open.onsuccess = () => {
-               const tx = open.result.transaction(['jobs', 'submissions'], 'readwrite');
-               const jobs = tx.objectStore('jobs');
+               const tx = open.result.transaction([jobsStore, submissionsStore], 'readwrite');
+               const jobs = tx.objectStore(jobsStore);
                const spin = () => { jobs.get('none').onsuccess = spin; };
                spin();
                document.querySelector('[data-testid=generate-button]').click();
                setTimeout(() => { location.reload(); done(true); }, 300);
              };
              open.onerror = () => done(false);",
-            vec![],
+            vec![
+                serde_json::json!(krea_e2e::history_database()),
+                serde_json::json!(krea_studio::jobs::history_schema::JOBS),
+                serde_json::json!(krea_studio::jobs::history_schema::SUBMISSIONS),
+            ],
         )
         .await
         .unwrap();

@@ -7,6 +7,7 @@ pub mod describe;
 pub mod download_name;
 pub mod filter;
 pub mod history_file;
+pub mod history_schema;
 pub mod journal;
 pub mod poll_policy;
 pub mod pricing;
