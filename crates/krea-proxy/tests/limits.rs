@@ -19,18 +19,7 @@ fn team(config: &mut Config) {
 }
 
 async fn generate(base: &str, key: &str, model: &str) -> reqwest::Response {
-    let body = if model.starts_with("krea/krea-2/") {
-        json!({ "prompt": "a lighthouse", "aspect_ratio": "1:1", "resolution": "1K" })
-    } else {
-        json!({ "prompt": "a lighthouse" })
-    };
-    client()
-        .post(format!("{base}/generate/image/{model}"))
-        .header("x-proxy-key", key)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    common::generate(base).key(key).model(model).send().await
 }
 
 fn header(answer: &reqwest::Response, name: &str) -> String {

@@ -18,14 +18,11 @@ async fn team_proxy() -> String {
 }
 
 async fn generate(base: &str, key: &str, prompt: &str, idempotency: Option<&str>) -> String {
-    let mut request = client()
-        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
-        .header("x-proxy-key", key)
-        .json(&json!({ "prompt": prompt }));
+    let mut request = common::generate(base).key(key).prompt(prompt);
     if let Some(idempotency) = idempotency {
-        request = request.header("idempotency-key", idempotency);
+        request = request.idempotency(idempotency);
     }
-    let answer = request.send().await.unwrap();
+    let answer = request.send().await;
     assert_eq!(answer.status(), 200);
     let job: Value = answer.json().await.unwrap();
     job["job_id"].as_str().unwrap().to_owned()

@@ -63,7 +63,7 @@ async fn stand_in_krea() -> (String, Arc<Krea>) {
 
 /// A Flux job through the proxy at `base`, as the proxy answers.
 async fn generate(base: &str, prompt: &str) -> Value {
-    common::generate_flux(base, prompt, &[]).await
+    common::generate(base).prompt(prompt).json().await
 }
 
 #[tokio::test]
@@ -205,12 +205,11 @@ async fn a_caller_cannot_name_a_webhook_through_a_proxy_in_front_of_krea() {
     config.upstream = upstream;
     config.token = Some(Secret::new("push-test-token"));
     let base = proxy(config).await;
-    let made = common::generate_flux(
-        &base,
-        "a red fox",
-        &[("x-webhook-url", "https://elsewhere.example/hook")],
-    )
-    .await;
+    let made = common::generate(&base)
+        .prompt("a red fox")
+        .header("x-webhook-url", "https://elsewhere.example/hook")
+        .json()
+        .await;
     assert_eq!(made["job_id"], JOB_ID);
     assert_eq!(
         *krea.webhook.lock().unwrap(),

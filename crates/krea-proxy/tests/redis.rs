@@ -12,7 +12,7 @@ use krea_proxy::config::Secret;
 use krea_proxy::limits::RatePolicy;
 use krea_proxy::stores::Stores;
 use krea_proxy::{http, startup, Config};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::Duration;
 
 const ALICE: &str = "alice-key-1";
@@ -34,14 +34,11 @@ async fn replica(config: &Config, redis: &Redis) -> String {
 }
 
 async fn generate(base: &str, key: &str, idempotency: Option<&str>) -> reqwest::Response {
-    let mut request = client()
-        .post(format!("{base}/generate/image/krea/krea-2/medium"))
-        .header("x-proxy-key", key)
-        .json(&json!({"prompt": "a lighthouse", "aspect_ratio": "1:1", "resolution": "1K"}));
+    let mut request = common::generate(base).key(key).model("krea/krea-2/medium");
     if let Some(idempotency) = idempotency {
-        request = request.header("idempotency-key", idempotency);
+        request = request.idempotency(idempotency);
     }
-    request.send().await.unwrap()
+    request.send().await
 }
 
 async fn jobs_at_krea(krea: &str) -> usize {

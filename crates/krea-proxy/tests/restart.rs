@@ -83,13 +83,11 @@ fn state_file(name: &str) -> std::path::PathBuf {
 }
 
 async fn generate(base: &str, key: &str) -> reqwest::Response {
-    common::client()
-        .post(format!("{base}/generate/image/krea/krea-2/medium"))
-        .header("idempotency-key", key)
-        .json(&serde_json::json!({"prompt": "a lighthouse", "aspect_ratio": "1:1", "resolution": "1K"}))
+    common::generate(base)
+        .model("krea/krea-2/medium")
+        .idempotency(key)
         .send()
         .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -111,6 +109,7 @@ async fn a_key_retried_after_a_sigkill_between_krea_and_its_answer_makes_one_job
             .post(format!("{base}/generate/image/krea/krea-2/medium"))
             .header("idempotency-key", "reload-key")
             .json(&serde_json::json!({"prompt": "a lighthouse", "aspect_ratio": "1:1", "resolution": "1K"}))
+            // Not `common::generate`: this request is to fail, not to be unwrapped.
             .send(),
     );
     let made = tokio::time::timeout(Duration::from_secs(10), held_rx.recv())

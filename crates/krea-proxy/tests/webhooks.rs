@@ -40,11 +40,12 @@ async fn simulator_with(webhooks: WebhookFaults) -> String {
 }
 
 async fn generate(base: &str, hook: &str, prompt: &str) -> Value {
-    let headers = [
-        ("authorization", "Bearer any-token"),
-        ("x-webhook-url", hook),
-    ];
-    common::generate_flux(base, prompt, &headers).await
+    common::generate(base)
+        .prompt(prompt)
+        .header("authorization", "Bearer any-token")
+        .header("x-webhook-url", hook)
+        .json()
+        .await
 }
 
 async fn deliveries_after(got: &Mutex<Vec<Value>>, wait: Duration) -> Vec<Value> {

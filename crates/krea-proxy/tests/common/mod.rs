@@ -185,17 +185,67 @@ pub async fn tap(upstream: &str) -> (String, Tapped) {
     (serve(router).await, noted)
 }
 
-/// A Flux job made through `base` with these extra request headers, as the answer's JSON.
-pub async fn generate_flux(
-    base: &str,
-    prompt: &str,
-    headers: &[(&str, &str)],
-) -> serde_json::Value {
-    let mut request = client()
-        .post(format!("{base}/generate/image/bfl/flux-1-dev"))
-        .json(&serde_json::json!({ "prompt": prompt }));
-    for (name, value) in headers {
-        request = request.header(*name, *value);
+/// One generate request to a proxy (or the simulator) at `base`, built step by step:
+/// `generate(base).key(ALICE).idempotency("k").send()`. By default a Flux job with the
+/// prompt "a lighthouse"; a Krea 2 model gets the fields Krea 2 requires.
+pub struct Generate {
+    base: String,
+    model: String,
+    prompt: String,
+    headers: Vec<(String, String)>,
+}
+
+pub fn generate(base: &str) -> Generate {
+    Generate {
+        base: base.to_owned(),
+        model: "bfl/flux-1-dev".to_owned(),
+        prompt: "a lighthouse".to_owned(),
+        headers: Vec::new(),
     }
-    request.send().await.unwrap().json().await.unwrap()
+}
+
+impl Generate {
+    pub fn model(mut self, model: &str) -> Self {
+        self.model = model.to_owned();
+        self
+    }
+
+    pub fn prompt(mut self, prompt: &str) -> Self {
+        self.prompt = prompt.to_owned();
+        self
+    }
+
+    /// The proxy's access key (`x-proxy-key`).
+    pub fn key(self, key: &str) -> Self {
+        self.header("x-proxy-key", key)
+    }
+
+    pub fn idempotency(self, key: &str) -> Self {
+        self.header("idempotency-key", key)
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub async fn send(self) -> reqwest::Response {
+        let body = if self.model.starts_with("krea/krea-2/") {
+            serde_json::json!({ "prompt": self.prompt, "aspect_ratio": "1:1", "resolution": "1K" })
+        } else {
+            serde_json::json!({ "prompt": self.prompt })
+        };
+        let mut request = client()
+            .post(format!("{}/generate/image/{}", self.base, self.model))
+            .json(&body);
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// The answer's JSON, whatever its status.
+    pub async fn json(self) -> serde_json::Value {
+        self.send().await.json().await.unwrap()
+    }
 }
