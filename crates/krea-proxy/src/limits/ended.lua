@@ -2,10 +2,8 @@
 -- failed or was cancelled, its money comes back, once. ARGV[1] is JSON:
 -- {job_hold, job, refund, spent_prefix, in_flight_prefix}
 local a = cjson.decode(ARGV[1])
-local hold = redis.call('HGETALL', a.job_hold)
-if #hold == 0 then return 0 end
-local fields = {}
-for i = 1, #hold, 2 do fields[hold[i]] = hold[i + 1] end
+local fields = read_hold(a.job_hold)
+if not fields then return 0 end
 redis.call('DEL', a.job_hold)
 redis.call('ZREM', a.in_flight_prefix .. fields['caller'], a.job)
 if a.refund then

@@ -21,8 +21,14 @@ static RATES: LazyLock<Script> = LazyLock::new(|| {
         include_str!("rates.lua")
     ))
 });
-static SETTLE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("settle.lua")));
-static ENDED: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("ended.lua")));
+static SETTLE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(concat!(
+        include_str!("hold.lua"),
+        include_str!("settle.lua")
+    ))
+});
+static ENDED: LazyLock<Script> =
+    LazyLock::new(|| Script::new(concat!(include_str!("hold.lua"), include_str!("ended.lua"))));
 
 /// The rate rules as the scripts take them: `[[window_ms, count], …]`.
 fn rule_list(rules: &Rules) -> serde_json::Value {

@@ -2,10 +2,8 @@
 -- made, or (no job) its stamp goes and its money comes back. ARGV[1] is JSON:
 -- {ticket_hold, job_hold, stamps, in_flight, ticket, job ('' when none), spent_prefix}
 local a = cjson.decode(ARGV[1])
-local hold = redis.call('HGETALL', a.ticket_hold)
-if #hold == 0 then return 0 end
-local fields = {}
-for i = 1, #hold, 2 do fields[hold[i]] = hold[i + 1] end
+local fields = read_hold(a.ticket_hold)
+if not fields then return 0 end
 redis.call('DEL', a.ticket_hold)
 if a.job ~= '' then
   redis.call('ZREM', a.in_flight, a.ticket)
