@@ -7,12 +7,10 @@
 
 mod common;
 
-use axum::http::{HeaderMap, Method, Uri};
-use axum::Router;
+use common::fake_krea::{Answer, FakeKrea, Seen};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const TOKEN: &str = "0b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e:hostileT0kenValue";
@@ -26,27 +24,6 @@ impl Drop for Proxy {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// What reached the stand-in Krea: method, path and query, headers.
-type Seen = Arc<Mutex<Vec<(Method, String, HeaderMap)>>>;
-
-async fn stand_in_krea() -> (String, Seen) {
-    let seen: Seen = Arc::default();
-    let log = seen.clone();
-    let router = Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap| {
-        let log = log.clone();
-        async move {
-            log.lock().unwrap().push((method, uri.to_string(), headers));
-            (
-                [("content-type", "application/json")],
-                format!(
-                    r#"{{"job_id":"{JOB}","status":"queued","created_at":"2026-11-22T10:00:00Z"}}"#
-                ),
-            )
-        }
-    });
-    (common::serve(router).await, seen)
 }
 
 fn start(upstream: &str) -> (Proxy, String) {
@@ -114,8 +91,8 @@ fn json_post(target: &str, extra: &[&str], body: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn hostile_requests_are_refused_and_nothing_leaks() {
-    let (upstream, seen) = stand_in_krea().await;
-    let (_proxy, address) = start(&upstream);
+    let krea = FakeKrea::start(Answer::job(JOB, "queued")).await;
+    let (_proxy, address) = start(&krea.url);
     let big = "a".repeat(8192);
     let huge_header = format!("X-Big: {}", "b".repeat(70_000));
     let many_headers: Vec<String> = (0..150).map(|n| format!("X-Many-{n}: {n}")).collect();
@@ -244,7 +221,13 @@ async fn hostile_requests_are_refused_and_nothing_leaks() {
 
     // What reached Krea: only job routes, with the proxy's token and none of the caller's
     // credentials or webhook.
-    for (method, path, headers) in seen.lock().unwrap().iter() {
+    for Seen {
+        method,
+        uri: path,
+        headers,
+        ..
+    } in krea.seen()
+    {
         let job_route = path == "/jobs"
             || path.starts_with("/jobs?")
             || path.starts_with("/jobs/")

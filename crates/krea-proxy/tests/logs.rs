@@ -4,11 +4,9 @@
 
 mod common;
 
-use axum::http::HeaderMap;
-use axum::Router;
-use common::{client, serve};
+use common::client;
+use common::fake_krea::{Answer, FakeKrea};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 
 const TOKEN: &str = "0b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e:s3cr3tKreaT0ken";
 const ACCESS_KEY: &str = "proxy-key-that-must-not-leak";
@@ -16,21 +14,12 @@ const ACCESS_KEY: &str = "proxy-key-that-must-not-leak";
 #[tokio::test]
 async fn neither_the_token_nor_the_access_key_reaches_a_log_line() {
     // The stand-in for api.krea.ai remembers the Authorization it was sent.
-    let authorizations = Arc::new(Mutex::new(Vec::<String>::new()));
-    let seen = authorizations.clone();
-    let upstream = serve(Router::new().fallback(move |headers: HeaderMap| {
-        let seen = seen.clone();
-        async move {
-            if let Some(value) = headers.get("authorization") {
-                seen.lock().unwrap().push(value.to_str().unwrap().to_owned());
-            }
-            (
-                [("content-type", "application/json")],
-                r#"{"job_id":"4d0e5f97-9721-4422-b88c-73a9032d7de1","status":"queued","created_at":"2026-11-22T10:00:00Z","completed_at":null,"result":null}"#,
-            )
-        }
-    }))
+    let krea = FakeKrea::start(Answer::job(
+        "4d0e5f97-9721-4422-b88c-73a9032d7de1",
+        "queued",
+    ))
     .await;
+    let upstream = krea.url.clone();
 
     let mut command = common::binary(&["--listen", "127.0.0.1:0", "--upstream", &upstream]);
     command
@@ -71,7 +60,12 @@ async fn neither_the_token_nor_the_access_key_reaches_a_log_line() {
     proxy.wait().unwrap();
     let logs = logs.join().unwrap();
     assert_eq!(
-        authorizations.lock().unwrap().as_slice(),
+        krea.seen()
+            .iter()
+            .filter_map(|seen| seen.headers.get("authorization"))
+            .map(|value| value.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+            .as_slice(),
         // The jobs Krea already held (read before the first generate), the generate, the poll.
         [
             format!("Bearer {TOKEN}"),

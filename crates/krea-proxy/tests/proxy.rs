@@ -3,51 +3,22 @@
 
 mod common;
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::IntoResponse;
-use axum::Router;
-use common::{client, get, proxy, serve};
+use axum::http::{Method, StatusCode};
+use common::fake_krea::{Answer, FakeKrea};
+use common::{client, get, proxy};
 use krea_proxy::config::{Config, Secret};
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
-
-#[derive(Debug, Clone)]
-struct Seen {
-    method: Method,
-    uri: String,
-    headers: HeaderMap,
-    body: Bytes,
-}
+use std::sync::Arc;
 
 /// An upstream that records every request and answers 429 with `Retry-After`.
-async fn recording_upstream() -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    let router = Router::new().fallback(
-        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-            let log = log.clone();
-            async move {
-                log.lock().unwrap().push(Seen {
-                    method,
-                    uri: uri.to_string(),
-                    headers,
-                    body,
-                });
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [
-                        ("retry-after", "7"),
-                        ("content-type", "application/json"),
-                        ("set-cookie", "upstream=1"),
-                    ],
-                    r#"{"error":"maximum number of concurrent jobs reached"}"#,
-                )
-                    .into_response()
-            }
-        },
-    );
-    (serve(router).await, seen)
+async fn recording_upstream() -> FakeKrea {
+    let refused = Answer::json(
+        StatusCode::TOO_MANY_REQUESTS,
+        json!({"error": "maximum number of concurrent jobs reached"}),
+    )
+    .header("retry-after", "7")
+    .header("set-cookie", "upstream=1");
+    FakeKrea::start(refused).await
 }
 
 fn config_for(upstream: &str) -> Config {
@@ -63,7 +34,8 @@ const JOB_ID: &str = "4d0e5f97-9721-4422-b88c-73a9032d7de1";
 
 #[tokio::test]
 async fn injects_the_token_strips_client_credentials_and_passes_errors_through() {
-    let (upstream, seen) = recording_upstream().await;
+    let seen = recording_upstream().await;
+    let upstream = seen.url.clone();
     let base = proxy(config_for(&upstream)).await;
     let reply = client()
         .post(format!("{base}/generate/image/bfl/flux-1-dev"))
@@ -84,7 +56,7 @@ async fn injects_the_token_strips_client_credentials_and_passes_errors_through()
         "maximum number of concurrent jobs reached"
     );
 
-    let seen = seen.lock().unwrap().clone();
+    let seen = seen.seen();
     // Before its first generate the proxy lists the jobs Krea already holds (see submit.rs).
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[0].uri, "/jobs?limit=100");
@@ -109,7 +81,8 @@ async fn injects_the_token_strips_client_credentials_and_passes_errors_through()
 
 #[tokio::test]
 async fn forwards_the_job_routes_unchanged() {
-    let (upstream, seen) = recording_upstream().await;
+    let seen = recording_upstream().await;
+    let upstream = seen.url.clone();
     let base = proxy(config_for(&upstream)).await;
     let http = client();
     http.get(format!("{base}/jobs/{JOB_ID}"))
@@ -130,8 +103,7 @@ async fn forwards_the_job_routes_unchanged() {
         .await
         .unwrap();
     let forwarded: Vec<(Method, String)> = seen
-        .lock()
-        .unwrap()
+        .seen()
         .iter()
         .map(|s| (s.method.clone(), s.uri.clone()))
         .collect();
@@ -153,7 +125,8 @@ async fn forwards_the_job_routes_unchanged() {
 
 #[tokio::test]
 async fn refuses_everything_outside_the_route_table_without_forwarding() {
-    let (upstream, seen) = recording_upstream().await;
+    let seen = recording_upstream().await;
+    let upstream = seen.url.clone();
     let mut config = config_for(&upstream);
     config.body_limit = 1024;
     config.allow_models = vec!["bfl/flux-1-dev".into()];
@@ -208,12 +181,13 @@ async fn refuses_everything_outside_the_route_table_without_forwarding() {
         .await
         .unwrap();
     assert_eq!(status(not_allowed), 403);
-    assert!(seen.lock().unwrap().is_empty(), "something was forwarded");
+    assert!(seen.seen().is_empty(), "something was forwarded");
 }
 
 #[tokio::test]
 async fn answers_preflight_for_allowed_origins_and_exposes_retry_after() {
-    let (upstream, _) = recording_upstream().await;
+    let krea = recording_upstream().await;
+    let upstream = krea.url.clone();
     let base = proxy(config_for(&upstream)).await;
     let http = client();
     let preflight = |origin: &'static str| {
@@ -257,7 +231,8 @@ async fn answers_preflight_for_allowed_origins_and_exposes_retry_after() {
 
 #[tokio::test]
 async fn an_access_key_is_required_when_configured() {
-    let (upstream, seen) = recording_upstream().await;
+    let seen = recording_upstream().await;
+    let upstream = seen.url.clone();
     let mut config = config_for(&upstream);
     config.access_key = Some(Secret::new("letmein"));
     let base = proxy(config).await;
@@ -275,7 +250,7 @@ async fn an_access_key_is_required_when_configured() {
         .await
         .unwrap();
     assert_eq!(wrong.status(), 401);
-    assert!(seen.lock().unwrap().is_empty());
+    assert!(seen.seen().is_empty());
     let keyed = http
         .get(format!("{base}/jobs/{JOB_ID}"))
         .header("x-proxy-key", "letmein")
@@ -287,7 +262,7 @@ async fn an_access_key_is_required_when_configured() {
         429,
         "the keyed request reached the upstream"
     );
-    assert!(seen.lock().unwrap()[0].headers.get("x-proxy-key").is_none());
+    assert!(seen.seen()[0].headers.get("x-proxy-key").is_none());
 }
 
 #[tokio::test]
@@ -347,12 +322,11 @@ async fn each_upstream_failure_says_its_class() {
     let (status, class, _) = class_of(format!("http://{address}"), 5).await;
     assert_eq!((status, class.as_str()), (502, "reset"));
     // An upstream that never answers.
-    let silent = serve(Router::new().fallback(|| async {
-        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
-        "late"
-    }))
+    let silent = FakeKrea::start(
+        Answer::json(StatusCode::OK, json!("late")).after(std::time::Duration::from_secs(30)),
+    )
     .await;
-    let (status, class, words) = class_of(silent, 1).await;
+    let (status, class, words) = class_of(silent.url.clone(), 1).await;
     assert_eq!((status, class.as_str()), (504, "timeout"), "{words}");
     // An HTTPS upstream whose certificate nobody signed.
     let (status, class, words) = class_of(self_signed_upstream().await, 5).await;
@@ -602,20 +576,13 @@ async fn a_gzip_answer_from_krea_reaches_the_caller_as_what_its_headers_say() {
     let mut packed = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     packed.write_all(job.as_bytes()).unwrap();
     let packed = packed.finish().unwrap();
-    let upstream = serve(Router::new().fallback(move || {
-        let packed = packed.clone();
-        async move {
-            (
-                [
-                    ("content-type", "application/json"),
-                    ("content-encoding", "gzip"),
-                ],
-                packed,
-            )
-        }
-    }))
+    let krea = FakeKrea::start(
+        Answer::json(StatusCode::OK, json!(null))
+            .header("content-encoding", "gzip")
+            .body(packed),
+    )
     .await;
-    let base = proxy(config_for(&upstream)).await;
+    let base = proxy(config_for(&krea.url)).await;
     // Read as sent: no decoding on this side.
     let raw = reqwest::Client::builder().no_gzip().build().unwrap();
     let reply = raw

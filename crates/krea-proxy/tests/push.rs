@@ -5,60 +5,29 @@
 
 mod common;
 
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use common::{client, next_event, proxy, serve};
+use axum::http::Method;
+use common::fake_krea::{Answer, FakeKrea};
+use common::{client, next_event, proxy};
 use krea_proxy::config::Secret;
 use krea_proxy::Config;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 
 const JOB_ID: &str = "7c1e9a52-3f4b-4d21-9a0e-2b6f8c3d5e71";
 
-/// A stand-in Krea with one job, whose status the test sets, and the webhook URL the
-/// generate request named.
-#[derive(Default)]
-struct Krea {
-    status: Mutex<String>,
-    webhook: Mutex<Option<String>>,
+/// A stand-in Krea answering with one job, whose status the test sets.
+async fn stand_in_krea() -> (String, FakeKrea) {
+    let krea = FakeKrea::start(Answer::job(JOB_ID, "queued")).await;
+    (krea.url.clone(), krea)
 }
 
-impl Krea {
-    fn job(&self) -> Value {
-        json!({"job_id": JOB_ID, "status": *self.status.lock().unwrap(),
-               "created_at": "2026-11-23T00:00:00Z"})
-    }
-}
-
-async fn stand_in_krea() -> (String, Arc<Krea>) {
-    let krea = Arc::new(Krea::default());
-    *krea.status.lock().unwrap() = "queued".into();
-    let router =
-        Router::new()
-            .route(
-                "/generate/image/bfl/flux-1-dev",
-                post(
-                    |State(krea): State<Arc<Krea>>, headers: HeaderMap| async move {
-                        let url = headers
-                            .get("x-webhook-url")
-                            .map(|v| v.to_str().unwrap().to_owned());
-                        *krea.webhook.lock().unwrap() = url;
-                        Json(krea.job())
-                    },
-                ),
-            )
-            .route(
-                "/jobs/{id}",
-                get(
-                    |State(krea): State<Arc<Krea>>, Path(_): Path<String>| async move {
-                        Json(krea.job())
-                    },
-                ),
-            )
-            .with_state(Arc::clone(&krea));
-    (serve(router).await, krea)
+/// The webhook URL the last generate request that reached Krea named.
+fn webhook_named(krea: &FakeKrea) -> Option<String> {
+    krea.seen()
+        .iter()
+        .rev()
+        .find(|seen| seen.method == Method::POST)
+        .and_then(|seen| seen.headers.get("x-webhook-url"))
+        .map(|url| url.to_str().unwrap().to_owned())
 }
 
 /// A Flux job through the proxy at `base`, as the proxy answers.
@@ -87,12 +56,7 @@ async fn a_delivery_reaches_its_owners_stream_once_and_only_when_krea_agrees() {
 
     let made = generate(&base, "a red fox").await;
     assert_eq!(made["job_id"], JOB_ID);
-    let hook = krea
-        .webhook
-        .lock()
-        .unwrap()
-        .clone()
-        .expect("a webhook was named");
+    let hook = webhook_named(&krea).expect("a webhook was named");
     let token = hook
         .strip_prefix("https://proxy.example/webhooks/")
         .expect("the webhook is at the public URL")
@@ -133,7 +97,7 @@ async fn a_delivery_reaches_its_owners_stream_once_and_only_when_krea_agrees() {
     assert_eq!(next_event(&mut body, &mut buffer).await, None);
 
     // Krea agrees now: pushed once; the repeat changes nothing.
-    *krea.status.lock().unwrap() = "completed".into();
+    krea.answer(Answer::job(JOB_ID, "completed"));
     let pushed: Value = deliver(claimed.clone(), token.clone())
         .await
         .json()
@@ -211,11 +175,7 @@ async fn a_caller_cannot_name_a_webhook_through_a_proxy_in_front_of_krea() {
         .json()
         .await;
     assert_eq!(made["job_id"], JOB_ID);
-    assert_eq!(
-        *krea.webhook.lock().unwrap(),
-        None,
-        "the header was dropped"
-    );
+    assert_eq!(webhook_named(&krea), None, "the header was dropped");
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod fake_krea;
 pub mod redis_server;
 
 use axum::Router;
