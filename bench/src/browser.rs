@@ -54,7 +54,7 @@ impl Browsers {
         )
         .await;
         let anchor = Proxy::start(&["--simulate", "--serve", anchor_dist], &[]).await;
-        let studio = Stack::with_proxy(studio).await;
+        let studio = Stack::builder().proxy(studio).start().await;
         cdp::before_every_page(&studio.browser, OBSERVER).await;
         Browsers { studio, anchor }
     }

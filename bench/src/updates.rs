@@ -15,7 +15,10 @@ const ROUND_GAP_MS: f64 = 500.0;
 async fn studio(dist: &str, sim: &[&str]) -> Stack {
     let mut args = vec!["--simulate", "--serve", dist];
     args.extend(sim);
-    Stack::with_proxy(Proxy::start(&args, &[]).await).await
+    Stack::builder()
+        .proxy(Proxy::start(&args, &[]).await)
+        .start()
+        .await
 }
 
 /// A studio whose saved history holds `count` jobs in flight, loaded afresh.

@@ -3,6 +3,7 @@
 //! test` through `KREA_PROXY_BIN`, `KREA_DIST` and `CHROMEDRIVER`.
 
 mod host_site;
+pub mod pages;
 
 pub use host_site::HostSite;
 
@@ -193,33 +194,87 @@ async fn free_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
+/// How a [`Stack`] starts: see [`Stack::builder`].
+pub struct StackBuilder {
+    job_ms: u64,
+    flags: Vec<String>,
+    env: Vec<(String, String)>,
+    prefs: serde_json::Value,
+    proxy: Option<Proxy>,
+}
+
+impl StackBuilder {
+    /// How long each simulated job takes (600 ms unless said).
+    pub fn job_ms(mut self, job_ms: u64) -> Self {
+        self.job_ms = job_ms;
+        self
+    }
+
+    /// More `krea-proxy` flags.
+    pub fn flags(mut self, flags: &[&str]) -> Self {
+        self.flags.extend(flags.iter().map(|f| f.to_string()));
+        self
+    }
+
+    /// More environment for `krea-proxy`.
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// More Chromium preferences.
+    pub fn prefs(mut self, prefs: serde_json::Value) -> Self {
+        self.prefs = prefs;
+        self
+    }
+
+    /// A proxy the test started itself, serving the app (then the flags above are unused).
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    pub async fn start(self) -> Stack {
+        let proxy = match self.proxy {
+            Some(proxy) => proxy,
+            None => {
+                let dist = env_path("KREA_DIST");
+                let mut args = vec![
+                    "--simulate".to_owned(),
+                    "--sim-job-ms".to_owned(),
+                    self.job_ms.to_string(),
+                ];
+                args.extend(self.flags);
+                args.extend(["--serve".to_owned(), dist.to_string_lossy().into_owned()]);
+                Proxy::spawn(args, self.env).await
+            }
+        };
+        Stack::in_front_of(proxy, self.prefs).await
+    }
+}
+
 impl Stack {
-    /// Starts everything; `job_ms` is how long each simulated job takes.
+    /// Starts everything with the usual simulator; `job_ms` is how long each simulated job
+    /// takes. [`Stack::builder`] says more.
     pub async fn start(job_ms: u64) -> Stack {
-        Stack::start_with(job_ms, &[], &[]).await
+        Stack::builder().job_ms(job_ms).start().await
     }
 
-    /// Starts everything, with more `krea-proxy` flags and environment variables.
-    pub async fn start_with(
-        job_ms: u64,
-        proxy_flags: &[&str],
-        proxy_env: &[(&str, &str)],
-    ) -> Stack {
-        let job_ms = job_ms.to_string();
-        let mut args = vec!["--simulate", "--sim-job-ms", &job_ms];
-        args.extend(proxy_flags);
-        let dist = env_path("KREA_DIST");
-        args.extend(["--serve", dist.to_str().expect("a UTF-8 path")]);
-        Stack::with_proxy(Proxy::start(&args, proxy_env).await).await
+    /// A stack to describe before it starts: the simulator's pace, more proxy flags and
+    /// environment, Chromium preferences, or a proxy the test started itself.
+    pub fn builder() -> StackBuilder {
+        StackBuilder {
+            job_ms: 600,
+            flags: Vec::new(),
+            env: Vec::new(),
+            prefs: json!({}),
+            proxy: None,
+        }
     }
 
-    /// The browser in front of an already started proxy that serves the app.
-    pub async fn with_proxy(proxy: Proxy) -> Stack {
-        Stack::with_proxy_and_prefs(proxy, json!({})).await
-    }
-
-    /// The same, with more Chromium preferences (e.g. storage blocked in frames).
-    pub async fn with_proxy_and_prefs(proxy: Proxy, prefs: serde_json::Value) -> Stack {
+    /// The browser in front of `proxy`, which serves the app, with more Chromium
+    /// preferences (e.g. storage blocked in frames).
+    async fn in_front_of(proxy: Proxy, prefs: serde_json::Value) -> Stack {
         let base = proxy.base.clone();
         let port = free_port().await;
         let downloads = out_dir().join(format!("downloads-{port}"));

@@ -9,19 +9,21 @@ const COMPLETED: &str = "[data-testid='job-card'][data-status='completed']";
 
 #[tokio::test]
 async fn the_access_key_from_settings_opens_the_proxy_and_stays_out_of_local_storage() {
-    let stack = Stack::start_with(600, &[], &[("KREA_PROXY_ACCESS_KEY", KEY)]).await;
+    let stack = Stack::builder()
+        .job_ms(600)
+        .env("KREA_PROXY_ACCESS_KEY", KEY)
+        .start()
+        .await;
     stack.open().await;
-    stack.type_into("prompt-input", "a locked door").await;
-    stack.click("generate-button").await;
+    stack.studio().generate("a locked door").await;
     let why = stack
         .text_when("submit-error", |text| !text.is_empty())
         .await;
     assert!(why.contains("access key") && why.contains("401"), "{why}");
     assert_eq!(stack.count("[data-testid='job-card']").await, 0);
 
-    stack.toggle_settings().await;
-    stack.type_into("access-key", KEY).await;
-    stack.click("save-settings").await;
+    stack.settings().toggle().await;
+    stack.settings().save("access-key", KEY).await;
     stack.click("generate-button").await;
     stack.css(COMPLETED).await;
 
@@ -42,8 +44,7 @@ async fn the_access_key_from_settings_opens_the_proxy_and_stays_out_of_local_sto
 
     // A reload in the same tab keeps working.
     stack.open().await;
-    stack.type_into("prompt-input", "a second door").await;
-    stack.click("generate-button").await;
+    stack.studio().generate("a second door").await;
     stack.wait_for_count(COMPLETED, 2).await;
     stack.close().await;
 }

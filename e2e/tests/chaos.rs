@@ -121,7 +121,7 @@ async fn sixty_jobs_through_faults_a_reload_and_a_restart_each_end_as_one_true_c
         &[("KREA_API_TOKEN", "chaos-test-token")],
     )
     .await;
-    let mut stack = Stack::with_proxy(front).await;
+    let mut stack = Stack::builder().proxy(front).start().await;
     stack.open().await;
     let mut said = BTreeSet::new();
     choose(&stack).await;

@@ -9,7 +9,11 @@ const COMPLETED: &str = "[data-testid='job-card'][data-status='completed']";
 
 #[tokio::test]
 async fn a_discovered_model_gets_a_form_from_its_schema_and_generates() {
-    let stack = Stack::start_with(800, &["--sim-new-model"], &[]).await;
+    let stack = Stack::builder()
+        .job_ms(800)
+        .flags(&["--sim-new-model"])
+        .start()
+        .await;
     stack.open().await;
     // The spec is read only once the person reaches for the model picker.
     const SPEC_READS: &str = "return performance.getEntriesByType('resource')\

@@ -73,7 +73,7 @@ async fn embedding_with(prefs: Value, job_ms: u64) -> Embedding {
     )
     .await;
     let api = api_proxy.base.clone();
-    let stack = Stack::with_proxy_and_prefs(server, prefs).await;
+    let stack = Stack::builder().proxy(server).prefs(prefs).start().await;
     Embedding {
         stack,
         host,
@@ -532,8 +532,7 @@ async fn with_storage_blocked_the_embedded_studio_still_works_and_warns() {
         json!({"code": "storage_unavailable"})
     );
     site.enter("s1").await;
-    site.stack.type_into("prompt-input", "kept in memory").await;
-    site.stack.click("generate-button").await;
+    site.stack.studio().generate("kept in memory").await;
     site.leave().await;
     let completed = site.event("job:completed", "s1").await;
     assert!(completed["urls"][0].is_string(), "{completed}");

@@ -13,8 +13,7 @@ async fn aspect_ratio_and_reference_image_models_generate_and_bad_values_stay_in
     // Aspect-ratio shape: Krea 2.
     stack.select("model-select", "krea/krea-2/medium").await;
     stack.select("field-aspect_ratio", "16:9").await;
-    stack.type_into("prompt-input", "a wide green valley").await;
-    stack.click("generate-button").await;
+    stack.studio().generate("a wide green valley").await;
     stack.wait_for_count(COMPLETED, 1).await;
 
     // Reference-image shape: Runway Gen-4 needs tagged references.

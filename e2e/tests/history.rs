@@ -12,13 +12,11 @@ async fn reloading_mid_flight_keeps_every_job_and_resumes_polling() {
     stack
         .select("model-select", "krea/krea-2/medium-turbo")
         .await;
-    stack.type_into("prompt-input", "a quick sketch").await;
-    stack.click("generate-button").await;
+    stack.studio().generate("a quick sketch").await;
     stack.css(&format!("{CARD}[data-status='completed']")).await;
 
     stack.select("model-select", "krea/krea-2/large").await;
-    stack.type_into("prompt-input", "a slow painting").await;
-    stack.click("generate-button").await;
+    stack.studio().generate("a slow painting").await;
     stack.wait_for_count(CARD, 2).await;
     let in_flight = stack
         .browser

@@ -22,8 +22,7 @@ async fn export_clear_import_restores_the_history_and_dead_links_say_expired() {
     stack.open().await;
     stack.select("model-select", "bfl/flux-1-dev").await;
     for prompt in ["a red fox", "a blue whale"] {
-        stack.type_into("prompt-input", prompt).await;
-        stack.click("generate-button").await;
+        stack.studio().generate(prompt).await;
     }
     stack.wait_for_count(COMPLETED, 2).await;
     let before = card_ids(&stack).await;

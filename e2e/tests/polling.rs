@@ -69,9 +69,10 @@ async fn offline_pauses_following_and_online_resumes_it() {
     stack.element("job-card").await;
     stack.set_online(false).await;
     stack.record_requests().await;
-    stack.toggle_settings().await;
+    stack.settings().toggle().await;
     let transport = stack
-        .text_when("transport", |t| t.contains("offline"))
+        .settings()
+        .transport_when(|t| t.contains("offline"))
         .await;
     assert!(transport.contains("offline"), "{transport}");
     // The job has long finished at Krea; offline, the studio does not ask.

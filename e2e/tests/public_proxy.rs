@@ -8,7 +8,11 @@ const COMPLETED: &str = "[data-testid='job-card'][data-status='completed']";
 
 #[tokio::test]
 async fn a_session_is_obtained_and_the_rate_limit_is_shown_and_respected() {
-    let stack = Stack::start_with(300, &["--sessions", "--rate", "2/min"], &[]).await;
+    let stack = Stack::builder()
+        .job_ms(300)
+        .flags(&["--sessions", "--rate", "2/min"])
+        .start()
+        .await;
     stack.open().await;
     let left = stack
         .text_when("limit-left", |t| t.contains("2 of 2"))

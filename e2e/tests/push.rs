@@ -39,10 +39,16 @@ async fn pushing_studio(krea: Option<&Proxy>, sim: &[&str]) -> Stack {
             &[]
         }
     };
-    let stack = Stack::with_proxy(Proxy::start(&args, env).await).await;
+    let stack = Stack::builder()
+        .proxy(Proxy::start(&args, env).await)
+        .start()
+        .await;
     stack.open().await;
-    stack.toggle_settings().await;
-    stack.text_when("transport", |t| t.contains("pushed")).await;
+    stack.settings().toggle().await;
+    stack
+        .settings()
+        .transport_when(|t| t.contains("pushed"))
+        .await;
     stack
 }
 
@@ -50,8 +56,7 @@ async fn pushing_studio(krea: Option<&Proxy>, sim: &[&str]) -> Stack {
 async fn generate(stack: &Stack, prompts: &[&str]) {
     for prompt in prompts {
         stack.erase("prompt-input").await;
-        stack.type_into("prompt-input", prompt).await;
-        stack.click("generate-button").await;
+        stack.studio().generate(prompt).await;
     }
     stack
         .wait_for_count("[data-testid=job-card]", prompts.len())

@@ -98,7 +98,11 @@ async fn variations_cancel_all_stops_polling_and_retry_vary_and_reuse_make_the_r
 #[tokio::test]
 async fn placeholders_appear_at_once_and_fill_in_one_by_one() {
     // Krea (simulated) takes 1.5 s to answer each generate request.
-    let stack = Stack::start_with(600, &["--sim-latency-ms", "1500"], &[]).await;
+    let stack = Stack::builder()
+        .job_ms(600)
+        .flags(&["--sim-latency-ms", "1500"])
+        .start()
+        .await;
     stack.open().await;
     stack.type_into("prompt-input", "a patient heron").await;
     stack.select("variation-count", "3").await;
@@ -142,9 +146,8 @@ async fn the_poll_interval_setting_paces_polling() {
     let quick = polls_of(&stack, &id, 6).await;
     assert!(quick >= 2, "{quick} polls in 6 s at 2 s");
 
-    stack.toggle_settings().await;
-    stack.type_into("poll-interval", "10").await;
-    stack.click("save-settings").await;
+    stack.settings().toggle().await;
+    stack.settings().save("poll-interval", "10").await;
     // The poll already planned still comes; after it, one every 10 s.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let slow = polls_of(&stack, &id, 6).await;

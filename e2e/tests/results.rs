@@ -23,8 +23,7 @@ async fn download_view_vary_switch_language_and_fit_every_screen() {
         .select("model-select", "krea/krea-2/medium-turbo")
         .await;
     for prompt in ["a tiny house", "a tall tower"] {
-        stack.type_into("prompt-input", prompt).await;
-        stack.click("generate-button").await;
+        stack.studio().generate(prompt).await;
     }
     stack.wait_for_count(COMPLETED, 2).await;
     // Screen readers hear about finished jobs, politely.

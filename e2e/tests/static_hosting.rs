@@ -26,11 +26,10 @@ async fn the_built_app_works_under_a_sub_path_of_a_plain_static_host() {
     );
     // The browser needs some page of its own to start on; it is not the one tested.
     let idle = Proxy::start(&["--simulate"], &[]).await;
-    let mut stack = Stack::with_proxy(idle).await;
+    let mut stack = Stack::builder().proxy(idle).start().await;
     stack.base = host.url("/studio");
     stack.open().await;
-    stack.type_into("prompt-input", "a harbour at night").await;
-    stack.click("generate-button").await;
+    stack.studio().generate("a harbour at night").await;
     let status = stack
         .text_when("job-status", |s| s.contains("Completed"))
         .await;

@@ -4,14 +4,16 @@ use krea_e2e::Stack;
 
 #[tokio::test]
 async fn generating_after_a_reload_still_sends() {
-    let stack = Stack::start_with(600, &["--sim-latency-ms", "1500"], &[]).await;
+    let stack = Stack::builder()
+        .job_ms(600)
+        .flags(&["--sim-latency-ms", "1500"])
+        .start()
+        .await;
     stack.open().await;
-    stack.type_into("prompt-input", "before the reload").await;
-    stack.click("generate-button").await;
+    stack.studio().generate("before the reload").await;
     assert_eq!(stack.count("[data-testid='job-placeholder']").await, 1);
     stack.open().await; // the answer is still on its way
-    stack.type_into("prompt-input", "after the reload").await;
-    stack.click("generate-button").await;
+    stack.studio().generate("after the reload").await;
     stack
         .wait_for_count("[data-testid='job-card'][data-status='completed']", 2)
         .await;
@@ -26,7 +28,7 @@ async fn generating_after_a_reload_still_sends() {
 
 #[tokio::test]
 async fn a_click_and_a_reload_in_the_same_moment_lose_nothing() {
-    let stack = Stack::start_with(600, &[], &[]).await;
+    let stack = Stack::builder().job_ms(600).start().await;
     stack.open().await;
     stack.type_into("prompt-input", "clicked, then gone").await;
     // The history's IndexedDB write cannot land before the page goes: a transaction kept

@@ -56,12 +56,11 @@ async fn the_tab_in_view_follows_jobs_for_both_and_the_other_carries_on_when_it_
     stack.record_requests().await;
     let (first, second) = second_tab(&stack).await;
     stack.record_requests().await;
-    stack.toggle_settings().await;
-    let transport = stack.text("transport").await;
+    stack.settings().toggle().await;
+    let transport = stack.settings().transport_when(|_| true).await;
     assert!(transport.contains("asks the proxy"), "{transport}");
 
-    stack.type_into("prompt-input", "followed by one tab").await;
-    stack.click("generate-button").await;
+    stack.studio().generate("followed by one tab").await;
     stack.css(&format!("{CARD}[data-status='completed']")).await;
     assert!(polled(&stack).await, "the tab in view follows the jobs");
 
