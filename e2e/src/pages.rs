@@ -2,6 +2,9 @@
 //! reads as a story and a changed `data-testid` is mended in one place.
 
 use crate::Stack;
+use fantoccini::Locator;
+use serde_json::Value;
+use std::time::Duration;
 
 /// The studio's main page: the prompt form and the grid of jobs.
 pub struct Studio<'a>(pub &'a Stack);
@@ -42,7 +45,77 @@ impl Settings<'_> {
     }
 }
 
+/// A host page that embeds studios (`<krea-studio id=…>`) and notes every event they send
+/// in `window.seen`.
+pub struct EmbedHost<'a>(pub &'a Stack);
+
+impl EmbedHost<'_> {
+    pub async fn seen(&self) -> Vec<Value> {
+        serde_json::from_value(self.0.eval("return window.seen || [];").await).unwrap()
+    }
+
+    /// Waits (up to 30 s) for an event of `kind` from the element `on`, and returns its payload.
+    pub async fn event(&self, kind: &str, on: &str) -> Value {
+        for _ in 0..300 {
+            if let Some(event) = self
+                .seen()
+                .await
+                .into_iter()
+                .find(|e| e["type"] == kind && e["on"] == on)
+            {
+                return event["payload"].clone();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no {kind} from #{on}; seen: {:?}", self.seen().await);
+    }
+
+    /// Waits (up to 10 s) until `script` returns `wanted`, and fails with what it returned.
+    pub async fn eval_until(&self, script: &str, wanted: Value) {
+        let mut got = Value::Null;
+        for _ in 0..100 {
+            got = self.0.eval(script).await;
+            if got == wanted {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(got, wanted, "{script}");
+    }
+
+    /// Switches into the studio frame of `<krea-studio id=…>` (inside its shadow root).
+    pub async fn enter(&self, element: &str) {
+        let host = self.0.browser.find(Locator::Id(element)).await.unwrap();
+        let root = host.shadow_root().await.unwrap();
+        let frame = root.find(Locator::Css("iframe")).await.unwrap();
+        frame.enter_frame().await.unwrap();
+    }
+
+    pub async fn leave(&self) {
+        self.0.browser.enter_parent_frame().await.unwrap();
+    }
+
+    /// The frame's height on the host page, in CSS pixels.
+    pub async fn frame_height(&self, element: &str) -> f64 {
+        let script = format!(
+            "return document.getElementById('{element}').shadowRoot.querySelector('iframe')\
+             .getBoundingClientRect().height;"
+        );
+        self.0.eval(&script).await.as_f64().unwrap()
+    }
+
+    /// Runs a handle method on `<krea-studio id=…>` (the element offers the handle's API).
+    pub async fn command(&self, element: &str, call: &str) {
+        let script = format!("document.getElementById('{element}').{call};");
+        self.0.eval(&script).await;
+    }
+}
+
 impl Stack {
+    pub fn embed_host(&self) -> EmbedHost<'_> {
+        EmbedHost(self)
+    }
+
     pub fn studio(&self) -> Studio<'_> {
         Studio(self)
     }

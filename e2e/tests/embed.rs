@@ -4,6 +4,7 @@
 //! height, origins checked both ways, lazy loading, independent instances, blocked storage.
 
 use fantoccini::Locator;
+use krea_e2e::pages::EmbedHost;
 use krea_e2e::{HostSite, Proxy, Stack};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -108,64 +109,9 @@ impl Embedding {
         self.stack.browser.goto(&site.url(path)).await.unwrap();
     }
 
-    async fn seen(&self) -> Vec<Value> {
-        serde_json::from_value(self.stack.eval("return window.seen || [];").await).unwrap()
-    }
-
-    /// Waits (up to 30 s) for an event of `kind` from the element `on`, and returns its payload.
-    async fn event(&self, kind: &str, on: &str) -> Value {
-        for _ in 0..300 {
-            if let Some(event) = self
-                .seen()
-                .await
-                .into_iter()
-                .find(|e| e["type"] == kind && e["on"] == on)
-            {
-                return event["payload"].clone();
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("no {kind} from #{on}; seen: {:?}", self.seen().await);
-    }
-
-    /// Waits (up to 10 s) until `script` returns `wanted`, and fails with what it returned.
-    async fn eval_until(&self, script: &str, wanted: Value) {
-        let mut got = Value::Null;
-        for _ in 0..100 {
-            got = self.stack.eval(script).await;
-            if got == wanted {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert_eq!(got, wanted, "{script}");
-    }
-
-    /// Switches into the studio frame of `<krea-studio id=…>` (inside its shadow root).
-    async fn enter(&self, element: &str) {
-        let host = self.stack.browser.find(Locator::Id(element)).await.unwrap();
-        let root = host.shadow_root().await.unwrap();
-        let frame = root.find(Locator::Css("iframe")).await.unwrap();
-        frame.enter_frame().await.unwrap();
-    }
-
-    async fn leave(&self) {
-        self.stack.browser.enter_parent_frame().await.unwrap();
-    }
-
-    /// The frame's height on the host page, in CSS pixels.
-    async fn frame_height(&self, element: &str) -> f64 {
-        let script = format!(
-            "return document.getElementById('{element}').shadowRoot.querySelector('iframe')\
-             .getBoundingClientRect().height;"
-        );
-        self.stack.eval(&script).await.as_f64().unwrap()
-    }
-
-    /// Runs a handle method on `<krea-studio id=…>` (the element offers the handle's API).
-    async fn command(&self, element: &str, call: &str) {
-        let script = format!("document.getElementById('{element}').{call};");
-        self.stack.eval(&script).await;
+    /// The host page, as its page object.
+    fn page(&self) -> EmbedHost<'_> {
+        self.stack.embed_host()
     }
 }
 
@@ -181,7 +127,7 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
     site.open(&site.host, "/post.html").await;
 
     // `ready`, in the contract's shape.
-    let ready = site.event("ready", "s1").await;
+    let ready = site.page().event("ready", "s1").await;
     assert!(
         ready["version"].as_str().is_some_and(|v| !v.is_empty()),
         "{ready}"
@@ -193,7 +139,7 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
 
     // The frame is as tall as the studio's content.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    site.enter("s1").await;
+    site.page().enter("s1").await;
     let content = site
         .stack
         .eval("return document.body.getBoundingClientRect().height;")
@@ -211,40 +157,43 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
         .eval("return getComputedStyle(document.querySelector('[data-testid=generate-button]')).backgroundColor;")
         .await;
     assert_eq!(accent, "rgb(200, 30, 90)");
-    site.leave().await;
-    let height = site.frame_height("s1").await;
+    site.page().leave().await;
+    let height = site.page().frame_height("s1").await;
     assert!(
         (height - content.ceil()).abs() <= 1.0,
         "frame {height} for content {content}"
     );
 
     // Commands visibly apply.
-    site.command("s1", "setTheme('dark')").await;
-    site.command("s1", "setLocale('it')").await;
-    site.command(
-        "s1",
-        "prefill({prompt: 'a lighthouse at dusk', model: 'google/nano-banana-pro'})",
-    )
-    .await;
-    site.enter("s1").await;
+    site.page().command("s1", "setTheme('dark')").await;
+    site.page().command("s1", "setLocale('it')").await;
+    site.page()
+        .command(
+            "s1",
+            "prefill({prompt: 'a lighthouse at dusk', model: 'google/nano-banana-pro'})",
+        )
+        .await;
+    site.page().enter("s1").await;
     let applied = "return [document.documentElement.dataset.theme, document.documentElement.lang, \
         document.querySelector('[data-testid=prompt-input]').value, \
         document.querySelector('[data-testid=model-select]').value];";
-    site.eval_until(
-        applied,
-        json!([
-            "dark",
-            "it",
-            "a lighthouse at dusk",
-            "google/nano-banana-pro"
-        ]),
-    )
-    .await;
-    // A model the host did not offer is not taken.
-    site.leave().await;
-    site.command("s1", "prefill({model: 'bfl/flux-1-kontext-dev'})")
+    site.page()
+        .eval_until(
+            applied,
+            json!([
+                "dark",
+                "it",
+                "a lighthouse at dusk",
+                "google/nano-banana-pro"
+            ]),
+        )
         .await;
-    site.enter("s1").await;
+    // A model the host did not offer is not taken.
+    site.page().leave().await;
+    site.page()
+        .command("s1", "prefill({model: 'bfl/flux-1-kontext-dev'})")
+        .await;
+    site.page().enter("s1").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         site.stack.value("model-select").await,
@@ -264,16 +213,17 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
         .await;
     site.stack.select("model-select", "bfl/flux-1-dev").await;
     site.stack.click("generate-button").await;
-    site.leave().await;
-    let submitted = site.event("job:submitted", "s1").await;
+    site.page().leave().await;
+    let submitted = site.page().event("job:submitted", "s1").await;
     assert_eq!(submitted["model"], "bfl/flux-1-dev");
     assert_eq!(submitted["prompt"], "a lighthouse at dusk");
     let job_id = submitted["jobId"].as_str().unwrap().to_owned();
-    let completed = site.event("job:completed", "s1").await;
+    let completed = site.page().event("job:completed", "s1").await;
     assert_eq!(completed["jobId"], job_id.as_str());
     let url = completed["urls"][0].as_str().unwrap().to_owned();
     assert!(url.starts_with(&site.krea), "{url}");
     let order: Vec<String> = site
+        .page()
         .seen()
         .await
         .iter()
@@ -281,7 +231,7 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
         .map(|e| e["type"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(order, ["job:submitted", "job:completed"]);
-    site.enter("s1").await;
+    site.page().enter("s1").await;
     // The token is nowhere the browser can reach: not sent, shown or kept.
     let sent = site.stack.eval("return window.sent;").await;
     assert!(sent.as_array().is_some_and(|s| !s.is_empty()), "{sent}");
@@ -296,28 +246,28 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
         )
         .await;
     site.stack.click("use-image").await;
-    site.leave().await;
-    let chosen = site.event("image:chosen", "s1").await;
+    site.page().leave().await;
+    let chosen = site.page().event("image:chosen", "s1").await;
     assert_eq!(
         chosen,
         json!({"url": url, "jobId": job_id, "prompt": "a lighthouse at dusk"})
     );
 
     // Content sized by the viewport does not make the frame grow forever.
-    site.enter("s1").await;
+    site.page().enter("s1").await;
     site.stack
         .eval(
             "const tall = document.createElement('div'); tall.style.height = '100vh'; \
                document.body.append(tall);",
         )
         .await;
-    site.leave().await;
+    site.page().leave().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let settled = site.frame_height("s1").await;
+    let settled = site.page().frame_height("s1").await;
     for _ in 0..8 {
         tokio::time::sleep(Duration::from_millis(250)).await;
         assert_eq!(
-            site.frame_height("s1").await,
+            site.page().frame_height("s1").await,
             settled,
             "the frame kept growing"
         );
@@ -326,7 +276,7 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
     // On a phone, the compact layout fits 360 px without scrolling sideways.
     site.stack.resize(360, 740).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    site.enter("s1").await;
+    site.page().enter("s1").await;
     let fits = site
         .stack
         .eval(
@@ -334,7 +284,7 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
         )
         .await;
     assert_eq!(fits, json!(true));
-    site.leave().await;
+    site.page().leave().await;
     site.stack.close().await;
 }
 
@@ -384,7 +334,7 @@ setInterval(() => parent.frames[0].postMessage(spoof, '*'), 200);
         .unwrap();
     studio_frame.enter_frame().await.unwrap();
     site.stack.element("prompt-input").await;
-    site.leave().await;
+    site.page().leave().await;
     // The same command from the host page itself is taken.
     let legit = format!(
         "document.getElementById('studio').contentWindow.postMessage({{ns: 'krea-studio', v: 1, \
@@ -400,7 +350,7 @@ setInterval(() => parent.frames[0].postMessage(spoof, '*'), 200);
         .unwrap();
     studio_frame.enter_frame().await.unwrap();
     assert_eq!(site.stack.value("prompt-input").await, "from the host");
-    site.leave().await;
+    site.page().leave().await;
 
     // The nested studio runs (so it has posted), and the page of the other site heard nothing.
     let nest = site.stack.browser.find(Locator::Id("nest")).await.unwrap();
@@ -416,18 +366,18 @@ setInterval(() => parent.frames[0].postMessage(spoof, '*'), 200);
     site.stack.browser.enter_parent_frame().await.unwrap();
     tokio::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(site.stack.eval("return window.heard;").await, json!(0));
-    site.leave().await;
+    site.page().leave().await;
 
     // A site the API proxy does not list: the studio says so, and sends nothing.
     let element = format!(r#"<krea-studio id="s1" proxy="{api}"></krea-studio>"#);
     site.other
         .page("/post.html", &host_page(studio, &element), None);
     site.open(&site.other, "/post.html").await;
-    site.enter("s1").await;
+    site.page().enter("s1").await;
     assert!(site.stack.text("embed-refused").await.contains("proxy"));
-    site.leave().await;
+    site.page().leave().await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    assert_eq!(site.seen().await, Vec::<Value>::new());
+    assert_eq!(site.page().seen().await, Vec::<Value>::new());
     site.stack.close().await;
 }
 
@@ -450,12 +400,12 @@ async fn lazy_instances_wait_and_two_on_a_page_stay_apart_under_a_strict_policy(
     );
     site.host.page("/two.html", &page, Some(&policy));
     site.open(&site.host, "/two.html").await;
-    site.enter("a").await;
+    site.page().enter("a").await;
     site.stack.element("prompt-input").await;
-    site.leave().await;
-    site.enter("b").await;
+    site.page().leave().await;
+    site.page().enter("b").await;
     site.stack.element("prompt-input").await;
-    site.leave().await;
+    site.page().leave().await;
     let frames = "return ['a','b','c','d'].map(id => \
         !!document.getElementById(id).shadowRoot.querySelector('iframe'));";
     assert_eq!(
@@ -468,26 +418,28 @@ async fn lazy_instances_wait_and_two_on_a_page_stay_apart_under_a_strict_policy(
     assert_eq!(site.stack.eval(embeds).await, json!(2));
 
     // A command to one instance leaves the other alone.
-    site.command("a", "prefill({prompt: 'only for a'})").await;
+    site.page()
+        .command("a", "prefill({prompt: 'only for a'})")
+        .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    site.enter("a").await;
+    site.page().enter("a").await;
     assert_eq!(site.stack.value("prompt-input").await, "only for a");
     let theme = "return document.documentElement.dataset.theme || 'auto';";
     assert_eq!(site.stack.eval(theme).await, json!("auto"));
-    site.leave().await;
-    site.enter("b").await;
+    site.page().leave().await;
+    site.page().enter("b").await;
     assert_eq!(site.stack.value("prompt-input").await, "");
     assert_eq!(site.stack.eval(theme).await, json!("dark"));
-    site.leave().await;
+    site.page().leave().await;
     // Each keeps its own history: a job made in one never shows in the other.
-    site.enter("a").await;
+    site.page().enter("a").await;
     site.stack.click("generate-button").await;
     site.stack.wait_for_count("[data-testid=job-card]", 1).await;
-    site.leave().await;
-    site.enter("b").await;
+    site.page().leave().await;
+    site.page().enter("b").await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(site.stack.count("[data-testid=job-card]").await, 0);
-    site.leave().await;
+    site.page().leave().await;
 
     // The click placeholder loads on click; the lazy one when scrolled to.
     let placeholder = "document.getElementById('c').shadowRoot.querySelector('button').click();";
@@ -495,11 +447,12 @@ async fn lazy_instances_wait_and_two_on_a_page_stay_apart_under_a_strict_policy(
     site.stack
         .eval("document.getElementById('d').scrollIntoView();")
         .await;
-    site.eval_until(frames, json!([true, true, true, true]))
+    site.page()
+        .eval_until(frames, json!([true, true, true, true]))
         .await;
-    site.enter("d").await;
+    site.page().enter("d").await;
     site.stack.element("prompt-input").await;
-    site.leave().await;
+    site.page().leave().await;
 
     // Taking the element out destroys its studio: the frame goes with it.
     let removed = "const a = document.getElementById('a'); a.remove(); \
@@ -522,19 +475,19 @@ async fn with_storage_blocked_the_embedded_studio_still_works_and_warns() {
     site.host
         .page("/post.html", &host_page(&site.studio, &element), None);
     site.open(&site.host, "/post.html").await;
-    site.event("ready", "s1").await;
-    site.enter("s1").await;
+    site.page().event("ready", "s1").await;
+    site.page().enter("s1").await;
     let probe = "try { localStorage.length; return 'open'; } catch (e) { return e.name; }";
     assert_eq!(site.stack.eval(probe).await, "SecurityError");
-    site.leave().await;
+    site.page().leave().await;
     assert_eq!(
-        site.event("warning", "s1").await,
+        site.page().event("warning", "s1").await,
         json!({"code": "storage_unavailable"})
     );
-    site.enter("s1").await;
+    site.page().enter("s1").await;
     site.stack.studio().generate("kept in memory").await;
-    site.leave().await;
-    let completed = site.event("job:completed", "s1").await;
+    site.page().leave().await;
+    let completed = site.page().event("job:completed", "s1").await;
     assert!(completed["urls"][0].is_string(), "{completed}");
     site.stack.close().await;
 }
@@ -564,8 +517,8 @@ button {{ background: rgb(255, 0, 0) !important; }} .prompt-form {{ display: non
         .stack
         .eval("return [location.href, history.length];")
         .await;
-    site.event("ready", "i1").await;
-    site.event("ready", "i2").await;
+    site.page().event("ready", "i1").await;
+    site.page().event("ready", "i2").await;
 
     // The host's CSS does not reach in.
     let inside = format!(
@@ -594,13 +547,14 @@ button {{ background: rgb(255, 0, 0) !important; }} .prompt-form {{ display: non
     assert_eq!(site.stack.eval(wasm).await, json!(1));
 
     // Commands and a generate, through the same contract as a frame.
-    site.command("i1", "prefill({prompt: 'a paper boat'})")
+    site.page()
+        .command("i1", "prefill({prompt: 'a paper boat'})")
         .await;
     let prompt = format!(
         "return {}.value;",
         shadow("i1", "[data-testid=prompt-input]")
     );
-    site.eval_until(&prompt, json!("a paper boat")).await;
+    site.page().eval_until(&prompt, json!("a paper boat")).await;
     let host = site.stack.browser.find(Locator::Id("i1")).await.unwrap();
     let root = host.shadow_root().await.unwrap();
     root.find(Locator::Css("[data-testid=generate-button]"))
@@ -609,7 +563,7 @@ button {{ background: rgb(255, 0, 0) !important; }} .prompt-form {{ display: non
         .click()
         .await
         .unwrap();
-    let submitted = site.event("job:submitted", "i1").await;
+    let submitted = site.page().event("job:submitted", "i1").await;
     assert_eq!(submitted["prompt"], "a paper boat");
     let cards = "return document.getElementById('i2').shadowRoot\
         .querySelectorAll('[data-testid=job-card]').length;";
@@ -678,7 +632,7 @@ async fn an_inline_studio_under_a_strict_host_policy_logs_no_violation() {
         .await
         .unwrap();
     let image = format!("return !!{};", shadow("s1", "[data-testid=job-image]"));
-    site.eval_until(&image, json!(true)).await;
+    site.page().eval_until(&image, json!(true)).await;
     assert_eq!(site.stack.csp_violations().await, Vec::<String>::new());
     site.stack.close().await;
 }
