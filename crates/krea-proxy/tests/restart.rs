@@ -1,15 +1,11 @@
 //! A proxy whose state is a file (`--state file:PATH`, the default in front of Krea) keeps
 //! its promises across a crash: killed with SIGKILL between a generate reaching Krea and
 //! Krea's answer, then started again, it answers the same key with the one job Krea made;
-//! and the day's spend, the rate window and job ownership come back with it. Krea is a
+//! and the day's spend comes back with it. Krea is a
 //! separate process (the simulator), reached through a stand-in that can hold its answers.
 
 mod common;
 
-use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
-use axum::response::Response;
-use axum::Router;
 use serde_json::Value;
 use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,44 +19,6 @@ fn start_krea() -> (Child, String) {
     command.arg("--sim-job-ms").arg("300").stderr(Stdio::null());
     let (child, address) = common::start_binary(command);
     (child, format!("http://{address}"))
-}
-
-/// What the stand-in between the proxy and Krea does with a generate request.
-#[derive(Clone)]
-struct StandIn {
-    krea: String,
-    /// Forward the request, then never answer (the proxy is killed meanwhile).
-    hold_generates: Arc<AtomicBool>,
-    /// Each held request's answer from Krea, as it would have been sent back.
-    held: mpsc::UnboundedSender<Value>,
-}
-
-async fn stand_in(State(stand_in): State<StandIn>, request: Request) -> Response {
-    let path = request
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
-    let mut forward =
-        common::client().request(request.method().clone(), format!("{}{path}", stand_in.krea));
-    for (name, value) in request.headers() {
-        if name != "host" {
-            forward = forward.header(name, value);
-        }
-    }
-    let body = to_bytes(request.into_body(), usize::MAX).await.unwrap();
-    let answer = forward.body(body).send().await.unwrap();
-    let status = answer.status();
-    let bytes = answer.bytes().await.unwrap();
-    if path.starts_with("/generate/") && stand_in.hold_generates.load(Ordering::SeqCst) {
-        let _ = stand_in.held.send(serde_json::from_slice(&bytes).unwrap());
-        std::future::pending::<()>().await;
-    }
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(Body::from(bytes))
-        .unwrap()
 }
 
 /// The proxy binary in front of `upstream`, its state in `state_file`.
@@ -95,11 +53,13 @@ async fn a_key_retried_after_a_sigkill_between_krea_and_its_answer_makes_one_job
     let (mut krea_process, krea) = start_krea();
     let (held_tx, mut held_rx) = mpsc::unbounded_channel();
     let hold = Arc::new(AtomicBool::new(true));
-    let stand_in_url = common::serve(Router::new().fallback(stand_in).with_state(StandIn {
-        krea: krea.clone(),
-        hold_generates: Arc::clone(&hold),
-        held: held_tx,
-    }))
+    let (stand_in_url, _) = common::tap_holding(
+        &krea,
+        Some(common::Hold {
+            on: Arc::clone(&hold),
+            held: held_tx,
+        }),
+    )
     .await;
     let file = state_file("sigkill");
     let (mut proxy, base) = start_proxy(&stand_in_url, &file, &[]);

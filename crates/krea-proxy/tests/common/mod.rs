@@ -144,17 +144,30 @@ pub async fn next_event(
 /// What a [`tap`] passed on: each request's method and path with its query.
 pub type Tapped = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
 
+/// Makes a [`tap`] hold generate answers: each is forwarded (Krea makes the job), its
+/// answer handed to the test on `held`, and the caller never answered, while `on` is set.
+#[derive(Clone)]
+pub struct Hold {
+    pub on: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    pub held: tokio::sync::mpsc::UnboundedSender<serde_json::Value>,
+}
+
 /// A pass-through in front of `upstream` that notes every request (`GET /jobs?limit=30`),
 /// so a test can count what a proxy asked of its Krea.
 pub async fn tap(upstream: &str) -> (String, Tapped) {
+    tap_holding(upstream, None).await
+}
+
+/// [`tap`], holding generate answers as `hold` says.
+pub async fn tap_holding(upstream: &str, hold: Option<Hold>) -> (String, Tapped) {
     use axum::body::{to_bytes, Body};
     use axum::extract::{Request, State};
     use axum::response::Response;
+    type Tap = (String, Tapped, Option<Hold>);
     let noted = Tapped::default();
-    let upstream = upstream.to_owned();
     let router = Router::new()
         .fallback(
-            |State((upstream, noted)): State<(String, Tapped)>, request: Request| async move {
+            |State((upstream, noted, hold)): State<Tap>, request: Request| async move {
                 let path = request
                     .uri()
                     .path_and_query()
@@ -177,12 +190,18 @@ pub async fn tap(upstream: &str) -> (String, Tapped) {
                 for (name, value) in answer.headers() {
                     response = response.header(name, value);
                 }
-                response
-                    .body(Body::from(answer.bytes().await.unwrap()))
-                    .unwrap()
+                let bytes = answer.bytes().await.unwrap();
+                let holding = hold
+                    .as_ref()
+                    .filter(|hold| hold.on.load(std::sync::atomic::Ordering::SeqCst));
+                if let Some(hold) = holding.filter(|_| path.starts_with("/generate/")) {
+                    let _ = hold.held.send(serde_json::from_slice(&bytes).unwrap());
+                    std::future::pending::<()>().await;
+                }
+                response.body(Body::from(bytes)).unwrap()
             },
         )
-        .with_state((upstream, Tapped::clone(&noted)));
+        .with_state((upstream.to_owned(), Tapped::clone(&noted), hold));
     (serve(router).await, noted)
 }
 
