@@ -181,6 +181,10 @@ pub async fn tabs(dist: &str, window: Duration) -> (f64, f64) {
         );
     }
     times.sort_by(f64::total_cmp);
+    println!(
+        "bench: three tabs, {} job polls between {start} and {end}: {times:?}",
+        times.len()
+    );
     stack.close().await;
     (one, rate(&times))
 }
