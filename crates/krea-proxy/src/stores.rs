@@ -73,13 +73,14 @@ impl Stores {
     /// held by another proxy or cannot be read as this proxy's state.
     pub fn file(path: &Path) -> Result<Self, String> {
         let file = FileState::open(path)?;
+        let session_secret = Some(file.session_secret()?);
         Ok(Stores {
             idempotency: Box::new(file.clone()),
             ownership: Box::new(file.clone()),
             limits: Box::new(file.clone()),
             push: Box::new(file),
             redis: None,
-            session_secret: None,
+            session_secret,
             kind: StateKind::File(path.to_owned()),
         })
     }

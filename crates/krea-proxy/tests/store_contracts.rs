@@ -356,7 +356,7 @@ fn state_file(dir: &tempdir::TempDir) -> PathBuf {
 }
 
 #[tokio::test]
-async fn the_state_file_keeps_keys_owners_spend_and_tokens_across_a_restart() {
+async fn the_state_file_keeps_keys_owners_spend_tokens_and_the_session_secret_across_a_restart() {
     let dir = tempdir::TempDir::new("restart");
     let path = state_file(&dir);
     let a = fingerprint("m/x", b"{}");
@@ -365,8 +365,11 @@ async fn the_state_file_keeps_keys_owners_spend_and_tokens_across_a_restart() {
         ..Rules::default()
     };
     let now = krea_proxy::state::now_ms();
+    let secret;
     {
         let stores = Stores::file(&path).unwrap();
+        secret = stores.session_secret.clone().expect("a session secret");
+        assert!(secret.len() >= 32);
         assert_eq!(stores.idempotency.claim("done", a).await, Claim::Fresh);
         stores
             .idempotency
@@ -389,6 +392,11 @@ async fn the_state_file_keeps_keys_owners_spend_and_tokens_across_a_restart() {
         assert_eq!(stores.idempotency.claim("dying", a).await, Claim::Fresh);
     }
     let stores = Stores::file(&path).unwrap();
+    assert_eq!(
+        stores.session_secret,
+        Some(secret),
+        "sessions signed before the restart still verify"
+    );
     assert_eq!(
         stores.idempotency.claim("done", a).await,
         Claim::Replay(Bytes::from_static(b"job"))

@@ -9,7 +9,7 @@
 //! holds the database, its tables, and how work reaches it off the async threads.
 
 use super::BoxFuture;
-use redb::{Database, DatabaseError, TableDefinition};
+use redb::{Database, DatabaseError, ReadableTable, TableDefinition};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -33,6 +33,10 @@ pub const SPENT: TableDefinition<u64, u64> = TableDefinition::new("spent");
 pub const HOOKS: TableDefinition<&str, &[u8]> = TableDefinition::new("push_hooks");
 /// Caller → `Kept` events (JSON).
 pub const KEPT: TableDefinition<&str, &[u8]> = TableDefinition::new("push_kept");
+
+/// What the proxy keeps about itself: the secret sessions are signed with.
+pub const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
+const SESSION_SECRET: &str = "session_secret";
 
 /// Writes between two sweeps of what expired.
 const SWEEP_EVERY: usize = 1024;
@@ -84,8 +88,34 @@ impl FileState {
         write.open_table(SPENT)?;
         write.open_table(HOOKS)?;
         write.open_table(KEPT)?;
+        write.open_table(META)?;
         write.commit()?;
         Ok(())
+    }
+
+    /// The secret sessions are signed with: the first start's, kept in the file, so
+    /// sessions a browser holds outlive a restart (as with Redis).
+    pub fn session_secret(&self) -> Result<Vec<u8>, String> {
+        let kept = || -> Result<String, redb::Error> {
+            let write = self.db.begin_write()?;
+            let secret = {
+                let mut meta = write.open_table(META)?;
+                let existing = meta.get(SESSION_SECRET)?.map(|s| s.value().to_owned());
+                match existing {
+                    Some(secret) => secret,
+                    None => {
+                        let secret = crate::secret::random_hex(32);
+                        meta.insert(SESSION_SECRET, secret.as_str())?;
+                        secret
+                    }
+                }
+            };
+            write.commit()?;
+            Ok(secret)
+        };
+        kept()
+            .map(String::into_bytes)
+            .map_err(|e| format!("the state file's session secret: {e}"))
     }
 
     /// Runs `work` on the database on a blocking thread (a commit waits for the disk), and
