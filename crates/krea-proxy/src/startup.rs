@@ -1,5 +1,5 @@
 //! Startup policy: which upstream the flags ask for, whether listening where asked is safe,
-//! how callers are told apart, and how pushed results are kept.
+//! and where the state lives when `--state` does not say.
 
 use crate::config::Config;
 use crate::simulator::{self, SimConfig};
@@ -60,5 +60,21 @@ pub fn default_state(config: &Config) -> String {
         "memory".to_owned()
     } else {
         format!("file:{}", crate::stores::default_file().display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_state;
+    use crate::Config;
+
+    #[test]
+    fn state_is_a_file_in_front_of_krea_and_memory_with_the_simulator() {
+        let mut config = Config::simulated(100);
+        assert_eq!(default_state(&config), "memory");
+        config.simulate = false;
+        let state = default_state(&config);
+        assert!(state.starts_with("file:/"), "{state}");
+        assert!(state.ends_with("krea-proxy/state.redb"), "{state}");
     }
 }

@@ -8,8 +8,8 @@ use crate::idempotency;
 use crate::krea_routes::{self, GENERATE_PREFIX};
 use crate::limits::admission::{rate_headers, Made};
 use crate::upstream::owned_jobs::{self, ListQuery};
-use crate::upstream::submit::SubmitError;
-use axum::body::{Body, Bytes};
+use crate::upstream::submit::{How, SubmitError};
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
@@ -105,9 +105,8 @@ pub async fn generate(
             push.bind(token, job.map(|job| job.job_id.as_str())).await;
         }
         let made = match &submitted {
-            Ok(submitted) if submitted.how == crate::upstream::submit::How::Replayed => {
-                Made::Nothing
-            }
+            // A replay made no new job: this request takes nothing.
+            Ok(submitted) if submitted.how == How::Replayed => Made::Nothing,
             Ok(submitted) => Made::Job(&submitted.job),
             Err(SubmitError::NotMade(_)) => Made::Nothing,
             Err(SubmitError::Unknown) => Made::Unknown,
@@ -155,10 +154,7 @@ pub async fn one(
             proxy.gate.saw(&job).await;
         }
     }
-    let mut response = Response::new(Body::from(answer.body));
-    *response.status_mut() = answer.status;
-    *response.headers_mut() = answer.headers;
-    Ok(response)
+    Ok(answer.into_response())
 }
 
 /// `GET /jobs`: Krea's list, or at a shared proxy the caller's own jobs in its shape.

@@ -113,7 +113,7 @@ impl Upstream {
     pub async fn send(&self, forward: Forward) -> Response {
         match self {
             Upstream::Krea { .. } => match self.exchange(forward).await {
-                Ok(answer) => respond(answer.status, answer.headers, Body::from(answer.body)),
+                Ok(answer) => answer.into_response(),
                 Err(lost) => ProxyError::from(lost).into_response(),
             },
             // Streamed, not buffered: simulated pictures need not sit in memory.
@@ -174,6 +174,13 @@ impl Upstream {
                 })
             }
         }
+    }
+}
+
+/// Krea's answer passed on as it came (its kept headers only).
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        respond(self.status, self.headers, Body::from(self.body))
     }
 }
 

@@ -11,7 +11,7 @@
 use crate::error::{ProxyError, OUTCOME_HEADER};
 use crate::idempotency::{Claim, IdempotencyStore, Outcome, Window};
 use crate::upstream::{Answer, Forward, Upstream};
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use krea_api::{Job, JobList};
@@ -80,7 +80,7 @@ impl IntoResponse for Submitted {
             How::Replayed => Some("replayed"),
             How::Found => Some("found"),
         };
-        let mut response = answer_response(self.answer);
+        let mut response = self.answer.into_response();
         if let Some(how) = how {
             response
                 .headers_mut()
@@ -94,7 +94,7 @@ impl IntoResponse for SubmitError {
     fn into_response(self) -> Response {
         match self {
             SubmitError::NotMade(Failure::Proxy(error)) => error.into_response(),
-            SubmitError::NotMade(Failure::Krea(answer)) => answer_response(*answer),
+            SubmitError::NotMade(Failure::Krea(answer)) => answer.into_response(),
             SubmitError::Unknown => ProxyError::BadGateway {
                 message: "Krea's answer was lost and the proxy could not tell whether it made \
                           the job; send the same request again with the same Idempotency-Key \
@@ -325,13 +325,6 @@ fn created_nanos(text: &str) -> Option<i128> {
 
 fn now_nanos() -> i128 {
     time::OffsetDateTime::from(SystemTime::now()).unix_timestamp_nanos()
-}
-
-fn answer_response(answer: Answer) -> Response {
-    let mut response = Response::new(Body::from(answer.body));
-    *response.status_mut() = answer.status;
-    *response.headers_mut() = answer.headers;
-    response
 }
 
 /// A job's JSON as the answer to a generate request.
