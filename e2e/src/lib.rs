@@ -705,7 +705,7 @@ pub fn seeded_history(
         let at = rfc3339(start + i as u64 * 60_000);
         let job: Job = serde_json::from_value(json!({
             "job_id": id, "status": "completed", "created_at": at, "completed_at": at,
-            "result": { "urls": [format!("{origin}/simulator/images/{id}.svg")] },
+            "result": { "urls": [format!("{origin}/simulator/images/{id}.png")] },
         }))
         .expect("a completed job");
         entry(job, format!("history {i}"))

@@ -69,7 +69,7 @@ async fn export_clear_import_restores_the_history_and_dead_links_say_expired() {
     gone["job"]["job_id"] = "0d4a9c3e-1111-4222-8333-444455556666".into();
     gone["request"]["prompt"] = "a vanished lighthouse".into();
     gone["job"]["result"]["urls"] = serde_json::json!([format!(
-        "{}/simulator/images/0d4a9c3e-0000-4000-8000-000000000000.svg",
+        "{}/simulator/images/0d4a9c3e-0000-4000-8000-000000000000.png",
         stack.base
     )]);
     let dead = stack.downloads.join("dead-link.json");

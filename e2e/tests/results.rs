@@ -51,13 +51,10 @@ async fn download_view_vary_switch_language_and_fit_every_screen() {
         .unwrap();
     let short_id: String = id.chars().filter(|c| *c != '-').take(8).collect();
     let file = stack
-        .downloaded(&format!("a-tall-tower-{short_id}.svg"))
+        .downloaded(&format!("a-tall-tower-{short_id}.png"))
         .await;
     let bytes = std::fs::read(&file).unwrap();
-    assert!(
-        String::from_utf8_lossy(&bytes).contains("<svg"),
-        "an image was saved"
-    );
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG was saved");
 
     // The viewer: large, with the prompt; arrows move, Esc closes.
     stack

@@ -79,6 +79,13 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             );
         }
         Some(match entry.job.status {
+            JobStatus::Completed if entry.job.finished_without_image() => view! {
+                <div class="job-error no-image" data-testid="job-no-image" role="note">
+                    <strong>{tr(t, |t| t.no_image)}</strong>
+                    <span>{tr(t, |t| t.no_image_detail)}</span>
+                </div>
+            }
+            .into_any(),
             JobStatus::Completed => {
                 let images = urls
                     .into_iter()
@@ -193,13 +200,18 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             data-testid="job-card"
             data-job-id=id.clone()
             data-status=move || status().map(|s| s.to_string())
+            data-no-image=move || entry.with(|e| e.as_ref().is_some_and(|e| e.job.finished_without_image()).then_some("true"))
             data-lost=move || entry.with(|e| e.as_ref().and_then(|e| e.lost).map(|_| "true"))
         >
             <div class="media">{media}</div>
             {progress_view}
             <div class="meta">
                 <span class="status" data-testid="job-status">
-                    {move || status().map(|s| status_label(&s, t.get()))}
+                    {move || entry.with(|e| e.as_ref().map(|e| if e.job.finished_without_image() {
+                        t.get().no_image.to_owned()
+                    } else {
+                        status_label(&e.job.status, t.get())
+                    }))}
                 </span>
                 <span class="model">{move || entry.with(|e| e.as_ref().map(|e| models.with(|models| e.model_name(models).to_owned())))}</span>
                 <span class="price" data-testid="job-price">{price}</span>
@@ -264,7 +276,7 @@ fn card_buttons(
         .into_any();
     }
     match entry.job.status {
-        JobStatus::Completed => {
+        JobStatus::Completed if !entry.job.finished_without_image() => {
             let url = entry.images().into_iter().next().unwrap_or_default();
             let download = {
                 let id = id.clone();
@@ -296,7 +308,8 @@ fn card_buttons(
             }
             .into_any()
         }
-        JobStatus::Failed | JobStatus::Cancelled => view! {
+        // Nothing came of it (failed, cancelled, or finished without an image): try again.
+        JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled => view! {
             {button(|t| t.retry, "retry-job", with_id(actions.retry))}
             {button(|t| t.reuse, "reuse-job", with_id(actions.reuse))}
             {button(|t| t.remove, "remove-job", with_id(actions.remove))}

@@ -103,6 +103,8 @@ super::texts! {
     slow: "{secs} s · Taking longer than usual",
     expired: "Image expired",
     expired_detail: "The link to this image no longer works. The job's details are kept below.",
+    no_image: "Finished without an image",
+    no_image_detail: "Krea ended this job without a picture, which it does when a content filter stops one quietly. Try again, or change the prompt.",
 
     cancel: "Cancel",
     retry: "Retry",

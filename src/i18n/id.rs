@@ -105,6 +105,8 @@ pub const ID: Texts = Texts {
     slow: "{secs} dtk · Lebih lama dari biasanya",
     expired: "Gambar kedaluwarsa",
     expired_detail: "Tautan gambar ini tidak berfungsi lagi. Detail tugas tetap tersimpan di bawah.",
+    no_image: "Selesai tanpa gambar",
+    no_image_detail: "Krea mengakhiri tugas ini tanpa gambar, seperti saat filter konten menghentikannya diam-diam. Coba lagi, atau ubah prompt.",
 
     cancel: "Batalkan",
     retry: "Coba lagi",

@@ -105,6 +105,8 @@ pub const IT: Texts = Texts {
     slow: "{secs} s · Ci vuole più del solito",
     expired: "Immagine scaduta",
     expired_detail: "Il link a questa immagine non funziona più. I dettagli del lavoro restano qui sotto.",
+    no_image: "Finito senza immagine",
+    no_image_detail: "Krea ha chiuso questo lavoro senza un'immagine, come fa quando un filtro dei contenuti la blocca in silenzio. Riprova o cambia il prompt.",
 
     cancel: "Annulla",
     retry: "Riprova",

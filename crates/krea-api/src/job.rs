@@ -112,6 +112,12 @@ impl Job {
         self.status.is_terminal() || self.completed_at.is_some()
     }
 
+    /// Krea's "shadow fail": `completed`, but with no image at all (its notes put it down to
+    /// a silent content filter). Never to be shown as a success.
+    pub fn finished_without_image(&self) -> bool {
+        self.status == JobStatus::Completed && self.urls().is_empty()
+    }
+
     /// Output URLs: the images of a completed job, or previews while one is running.
     pub fn urls(&self) -> Vec<String> {
         let Some(urls) = self.result.as_ref().and_then(|r| r.get("urls")) else {
@@ -240,6 +246,19 @@ mod tests {
             "result": {"urls": {"image": "https://x/2.png"}}}),
         );
         assert_eq!(map.urls(), ["https://x/2.png"]);
+    }
+
+    #[test]
+    fn a_completed_job_with_no_image_is_a_shadow_fail_and_nothing_else_is() {
+        let with = |status: &str, result: Value| {
+            job(json!({"job_id": "a", "status": status, "created_at": "t", "result": result}))
+        };
+        assert!(with("completed", json!({})).finished_without_image());
+        assert!(with("completed", json!({"urls": []})).finished_without_image());
+        assert!(with("completed", Value::Null).finished_without_image());
+        assert!(!with("completed", json!({"urls": ["https://x/1.png"]})).finished_without_image());
+        assert!(!with("processing", json!({})).finished_without_image());
+        assert!(!with("failed", json!({})).finished_without_image());
     }
 
     #[test]

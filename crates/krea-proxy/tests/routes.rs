@@ -56,7 +56,7 @@ fn request(pattern: &str) -> (reqwest::Method, String) {
         .replace("{variant}", "dev")
         .replace("{id}", "4d0e5f97-9721-4422-b88c-73a9032d7de1")
         .replace("{token}", "0123456789abcdef")
-        .replace("{file}", "4d0e5f97-9721-4422-b88c-73a9032d7de1.svg");
+        .replace("{file}", "4d0e5f97-9721-4422-b88c-73a9032d7de1.png");
     let posts = ["/generate/", "/session", "/webhooks/"];
     let method = if posts.iter().any(|p| path.starts_with(p)) {
         reqwest::Method::POST

@@ -55,14 +55,15 @@ async fn a_job_walks_through_the_states_and_completes_with_an_image() {
 
     let image = get(url).await;
     assert_eq!(image.status(), 200);
-    assert_eq!(image.headers()["content-type"], "image/svg+xml");
+    assert_eq!(image.headers()["content-type"], "image/png");
     assert_eq!(
         image.headers()["cross-origin-resource-policy"],
         "cross-origin",
         "embeddable in cross-origin-isolated pages"
     );
-    let svg = image.text().await.unwrap();
-    assert!(svg.contains(r#"width="768" height="512""#));
+    let png = image.bytes().await.unwrap();
+    let size = imagesize::blob_size(&png).expect("a PNG header");
+    assert_eq!((size.width, size.height), (768, 512));
 }
 
 #[tokio::test]
@@ -92,6 +93,30 @@ async fn a_prompt_with_the_fail_trigger_fails_with_a_moderation_reason() {
     let (done, _) = poll_until_done(&base, job["job_id"].as_str().unwrap()).await;
     assert_eq!(done["status"], "failed");
     assert_eq!(done["result"]["error"], "nsfw");
+}
+
+#[tokio::test]
+async fn a_prompt_with_the_no_image_trigger_completes_with_an_empty_result() {
+    let base = simulated_proxy(200).await;
+    let job: Value = submit(
+        &base,
+        "bytedance/seedream-4",
+        json!({"prompt": "a fox #no-image", "width": 1024, "height": 1024}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let id = job["job_id"].as_str().unwrap();
+    let (done, _) = poll_until_done(&base, id).await;
+    assert_eq!(done["status"], "completed");
+    assert_eq!(
+        done["result"],
+        json!({}),
+        "Krea's shadow fail: no urls at all"
+    );
+    let image = get(&format!("{base}/simulator/images/{id}.png")).await;
+    assert_eq!(image.status(), 404, "a job without an image serves none");
 }
 
 #[tokio::test]

@@ -207,7 +207,7 @@ pub async fn passthrough(
     let safe = path == "/openapi.json"
         || path
             .strip_prefix("/simulator/images/")
-            .and_then(|file| file.strip_suffix(".svg"))
+            .and_then(|file| file.strip_suffix(".png"))
             .is_some_and(krea_routes::is_job_id);
     if !safe {
         return Err(ProxyError::NotFound("Not found".into()));

@@ -11,6 +11,9 @@ use uuid::Uuid;
 /// Prompts containing this fail the way Krea reports moderation: `#fail` fails with the
 /// reason `nsfw`, `#fail:ip_detected` with `ip_detected`.
 pub const FAIL_TRIGGER: &str = "#fail";
+/// Prompts containing this end `completed` with an empty result and no image: Krea's
+/// "shadow fail", which its troubleshooting notes put down to a silent content filter.
+pub const NO_IMAGE_TRIGGER: &str = "#no-image";
 /// Oldest jobs are forgotten past this many, so a long-running demo stays small.
 const MAX_JOBS: usize = 10_000;
 
@@ -25,6 +28,8 @@ struct SimJob {
     width: u32,
     height: u32,
     fail_reason: Option<String>,
+    /// Ends `completed` without an image ([`NO_IMAGE_TRIGGER`]).
+    no_image: bool,
     cancelled_after: Option<Duration>,
 }
 
@@ -39,11 +44,15 @@ impl SimJob {
 
     fn to_job(&self, origin: &str) -> Job {
         let phase = self.phase();
-        let image = format!("{origin}/simulator/images/{}.svg", self.id);
+        let image = format!("{origin}/simulator/images/{}.png", self.id);
         let result = match phase.status {
+            // As Krea's shadow fail: `completed`, and a result with nothing in it.
+            JobStatus::Completed if self.no_image => Some(json!({})),
             JobStatus::Completed => Some(json!({ "urls": [image] })),
             JobStatus::Failed => Some(json!({ "error": self.fail_reason })),
-            _ if phase.preview => Some(json!({ "urls": [format!("{image}?preview=1")] })),
+            _ if phase.preview && !self.no_image => {
+                Some(json!({ "urls": [format!("{image}?preview=1")] }))
+            }
             _ => None,
         };
         Job {
@@ -147,6 +156,7 @@ impl Book {
             width,
             height,
             fail_reason: fail_reason(prompt),
+            no_image: prompt.contains(NO_IMAGE_TRIGGER),
             cancelled_after: None,
         };
         let mut submitted = job.to_job(origin);
@@ -205,10 +215,14 @@ impl Book {
         }
     }
 
-    /// The picture of a job, blurred while it is only a preview.
-    pub fn picture(&self, id: &str, preview: bool) -> Option<String> {
+    /// The picture of a job as a PNG, coarse while it is only a preview; none for a job
+    /// that ends without an image.
+    pub fn picture(&self, id: &str, preview: bool) -> Option<Vec<u8>> {
         let jobs = self.jobs();
-        let job = jobs.iter().find(|job| job.id.to_string() == id)?;
+        let job = jobs
+            .iter()
+            .find(|job| job.id.to_string() == id)
+            .filter(|job| !job.no_image)?;
         Some(
             Picture {
                 prompt: &job.prompt,
@@ -217,7 +231,7 @@ impl Book {
                 height: job.height,
                 preview,
             }
-            .svg(),
+            .png(),
         )
     }
 }

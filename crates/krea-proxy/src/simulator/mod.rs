@@ -9,7 +9,7 @@ mod picture;
 pub mod timeline;
 pub mod webhooks;
 
-pub use book::FAIL_TRIGGER;
+pub use book::{FAIL_TRIGGER, NO_IMAGE_TRIGGER};
 pub use new_model::NEW_MODEL;
 
 use crate::krea_routes;
@@ -239,11 +239,11 @@ async fn image(
     Path(file): Path<String>,
     Query(query): Query<ImageQuery>,
 ) -> Response {
-    let id = file.strip_suffix(".svg").unwrap_or_default();
+    let id = file.strip_suffix(".png").unwrap_or_default();
     match sim.book.picture(id, query.preview == Some(1)) {
-        Some(svg) => (
+        Some(png) => (
             [
-                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CONTENT_TYPE, "image/png"),
                 (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
                 // Public pictures, like Krea's: a page that embeds the studio with
                 // `Cross-Origin-Embedder-Policy: require-corp` may still show them.
@@ -252,7 +252,7 @@ async fn image(
                     "cross-origin",
                 ),
             ],
-            svg,
+            png,
         )
             .into_response(),
         None => krea_error(StatusCode::NOT_FOUND, "Image not found"),
