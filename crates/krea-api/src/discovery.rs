@@ -68,6 +68,7 @@ pub fn model_from_spec(spec: &Value, id: &str) -> Option<ModelSpec> {
     let figures = TableFigures::read(description);
     Some(ModelSpec {
         id: leak(id),
+        endpoint: crate::catalogue::Endpoint::Image,
         name: leak(name),
         description: leak(description.lines().next().unwrap_or_default().trim()),
         typical_secs: figures.typical_secs,
@@ -204,7 +205,12 @@ fn kind(spec: &Value, schema: &Value) -> Option<FieldKind> {
     };
     let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
     let (name, nullable) = type_of(schema);
-    if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+    // `const: x` is a choice of one.
+    let only = schema.get("const").map(|only| vec![only.clone()]);
+    if let Some(options) = only
+        .as_ref()
+        .or_else(|| schema.get("enum").and_then(Value::as_array))
+    {
         let options: Vec<&'static str> =
             options.iter().filter_map(Value::as_str).map(leak).collect();
         if options.is_empty() {

@@ -15,7 +15,9 @@ pub mod pricing;
 pub mod request;
 pub mod validation;
 
-pub use catalogue::{FieldKind, FieldSpec, Literal, ModelSpec, Price, TextPattern, MODELS};
+pub use catalogue::{
+    Endpoint, FieldKind, FieldSpec, Literal, ModelSpec, Price, TextPattern, MODELS,
+};
 pub use error_body::ErrorBody;
 pub use job::{is_job_id, Job, JobList, JobStatus};
 pub use models::Models;

@@ -2,7 +2,7 @@
 //! proxy's spec. A value its owner holds (one per studio instance), not a process-wide
 //! registry: two studios on one page with different proxies each know their own.
 
-use crate::catalogue::{ModelSpec, MODELS};
+use crate::catalogue::{self, ModelSpec, MODELS};
 use crate::request::ImageRequest;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -24,12 +24,9 @@ impl Models {
         }
     }
 
-    /// A model by its id (the path after `/generate/image/`): the catalogue first.
+    /// A model (or enhancer) by its id: the catalogue first.
     pub fn find(&self, id: &str) -> Option<&'static ModelSpec> {
-        MODELS
-            .iter()
-            .find(|model| model.id == id)
-            .or_else(|| self.discovered.iter().find(|model| model.id == id).copied())
+        catalogue::find(id).or_else(|| self.discovered.iter().find(|model| model.id == id).copied())
     }
 
     /// The models beyond the catalogue.

@@ -2,12 +2,12 @@
 //! `POST /generate/image/...` per model with its closed request schema. The simulator serves
 //! it, so clients that discover models from the spec work offline too.
 
-use crate::catalogue::{FieldKind, FieldSpec, Literal, ModelSpec, Price, MODELS};
+use crate::catalogue::{self, FieldKind, FieldSpec, Literal, ModelSpec, Price};
 use serde_json::{json, Map, Value};
 
-/// The document for every catalogue model.
+/// The document for every catalogue model and enhancer.
 pub fn document() -> Value {
-    document_of(MODELS.iter())
+    document_of(catalogue::all())
 }
 
 /// The document for these models.

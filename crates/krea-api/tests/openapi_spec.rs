@@ -5,7 +5,7 @@
 mod common;
 
 use common::krea_spec as spec;
-use krea_api::{catalogue, FieldKind, FieldSpec, Literal, MODELS};
+use krea_api::{catalogue, FieldKind, FieldSpec, Literal};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -120,7 +120,8 @@ impl Check<'_> {
             FieldKind::Text { .. } => &["minLength", "maxLength", "pattern"],
             FieldKind::Url { .. } => &["format", "maxLength"],
             FieldKind::Number { .. } => &["minimum", "maximum"],
-            FieldKind::Choice(_) | FieldKind::ChoiceOrNull(_) => &["enum"],
+            // `const: x` is a choice of one.
+            FieldKind::Choice(_) | FieldKind::ChoiceOrNull(_) => &["enum", "const"],
             FieldKind::Bool => &[],
             FieldKind::List { .. } => &["items", "minItems", "maxItems"],
             FieldKind::Object(_) => &["properties", "required", "additionalProperties"],
@@ -191,10 +192,13 @@ impl Check<'_> {
                     matches!(kind, FieldKind::ChoiceOrNull(_)),
                     nullable,
                 );
-                let theirs: Vec<&str> = schema["enum"]
-                    .as_array()
-                    .map(|e| e.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
+                let theirs: Vec<&str> = match schema.get("const").and_then(Value::as_str) {
+                    Some(only) => vec![only],
+                    None => schema["enum"]
+                        .as_array()
+                        .map(|e| e.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default(),
+                };
                 self.expect(at, "enum", options.to_vec(), theirs);
             }
             FieldKind::Bool => self.expect(at, "type", "boolean", &ty),
@@ -225,7 +229,7 @@ fn every_catalogue_model_matches_krea_spec_and_every_spec_model_is_catalogued() 
         problems: Vec::new(),
     };
     let mut covered = 0;
-    for model in MODELS {
+    for model in catalogue::all() {
         if let Some(schema) = request_schema(&spec, &model.path()) {
             covered += 1;
             check.object(model.id, model.fields, schema, true);
@@ -235,7 +239,10 @@ fn every_catalogue_model_matches_krea_spec_and_every_spec_model_is_catalogued() 
         .as_object()
         .unwrap()
         .keys()
-        .filter_map(|path| path.strip_prefix("/generate/image/"))
+        .filter_map(|path| {
+            path.strip_prefix("/generate/image/")
+                .or_else(|| path.strip_prefix("/generate/enhance/"))
+        })
         .collect();
     for path in &spec_paths {
         if catalogue::find(path).is_none() {
@@ -252,8 +259,8 @@ fn every_catalogue_model_matches_krea_spec_and_every_spec_model_is_catalogued() 
     );
     assert_eq!(covered, spec_paths.len());
     assert!(
-        covered >= 22,
-        "the spec lists 22 image models; only {covered} compared"
+        covered >= 25,
+        "the spec lists 22 image models and 3 enhancers; only {covered} compared"
     );
 }
 
@@ -264,7 +271,7 @@ fn the_simulators_spec_describes_the_catalogue_exactly() {
         spec: &ours,
         problems: Vec::new(),
     };
-    for model in MODELS {
+    for model in catalogue::all() {
         let schema = request_schema(&ours, &model.path()).expect("every model has a path");
         check.object(model.id, model.fields, schema, true);
     }
@@ -272,10 +279,53 @@ fn the_simulators_spec_describes_the_catalogue_exactly() {
     // Krea's own models, as Krea's spec lists them, are all there under the same paths.
     let spec = spec();
     for path in spec["paths"].as_object().unwrap().keys() {
-        if path.starts_with("/generate/image/") {
+        if path.starts_with("/generate/image/") || path.starts_with("/generate/enhance/") {
             assert!(request_schema(&ours, path).is_some(), "{path} is missing");
         }
     }
+}
+
+#[test]
+fn krea_enhance_matches_the_api_notes() {
+    let spec = spec();
+    assert!(
+        request_schema(&spec, "/generate/enhance/krea/enhance").is_none(),
+        "the spec now covers Krea Enhance: compare it there"
+    );
+    let model = catalogue::find("krea/enhance").unwrap();
+    assert_eq!(model.path(), "/generate/enhance/krea/enhance");
+    let names: Vec<&str> = model.fields.iter().map(|f| f.name).collect();
+    assert_eq!(
+        names,
+        [
+            "image_url",
+            "prompt",
+            "image_scaling_factor",
+            "ai_strength",
+            "clarity_strength",
+            "resemblance_strength",
+            "sharpness",
+            "rescale_color",
+            "seed"
+        ]
+    );
+    let url = model.field("image_url").unwrap();
+    assert!(url.required);
+    assert_eq!(
+        url.kind,
+        FieldKind::Url {
+            max_len: Some(1024),
+            nullable: false
+        }
+    );
+    let bounds = |name: &str| match model.field(name).unwrap().kind {
+        FieldKind::Number { min, max, .. } => (min, max),
+        other => panic!("{name} is {other:?}"),
+    };
+    assert_eq!(bounds("image_scaling_factor"), (Some(0.1), None));
+    assert_eq!(bounds("ai_strength"), (Some(0.1), Some(1.0)));
+    assert_eq!(bounds("clarity_strength"), (Some(1.0), Some(12.0)));
+    assert_eq!(bounds("resemblance_strength"), (Some(0.0), Some(2.5)));
 }
 
 #[test]

@@ -2,41 +2,51 @@
 //! Upstream URLs are built from these validated pieces and the fixed base URL, never from
 //! anything else the client sends.
 
-/// `/generate/image/{provider}/{model}` or, for Krea 2, `/generate/image/krea/krea-2/medium`.
-pub const GENERATE_PREFIX: &str = "/generate/image/";
 use axum::routing::MethodRouter;
 use axum::Router;
+use krea_api::Endpoint;
 
 /// The query keys Krea's `GET /jobs` takes.
 pub const LIST_QUERY_KEYS: [&str; 4] = ["cursor", "limit", "status", "types"];
 
-/// `provider/model[/variant]` from a raw request path, when every segment is a plain name.
-pub fn model_path(raw_path: &str) -> Option<&str> {
-    let rest = raw_path.strip_prefix(GENERATE_PREFIX)?;
-    let segments: Vec<&str> = rest.split('/').collect();
-    ((2..=3).contains(&segments.len()) && segments.iter().all(|s| is_name_segment(s)))
-        .then_some(rest)
+/// The endpoint and `provider/model[/variant]` of a generate path, when every segment is a
+/// plain name: `/generate/image/{provider}/{model}`, Krea 2's
+/// `/generate/image/krea/krea-2/medium`, or `/generate/enhance/{provider}/{model}`.
+pub fn model_path(raw_path: &str) -> Option<(Endpoint, &str)> {
+    Endpoint::ALL.into_iter().find_map(|endpoint| {
+        let rest = raw_path.strip_prefix(endpoint.prefix())?;
+        let segments: Vec<&str> = rest.split('/').collect();
+        let most = match endpoint {
+            Endpoint::Image => 3,
+            Endpoint::Enhance => 2,
+        };
+        ((2..=most).contains(&segments.len()) && segments.iter().all(|s| is_name_segment(s)))
+            .then_some((endpoint, rest))
+    })
 }
 
 /// Krea's job routes, defined once for the proxy and the simulator: generating (two or
-/// three path segments; Krea 2 has three), listing, and one job (`GET` and `DELETE`).
+/// three path segments; Krea 2 has three) and enhancing, which make jobs, listing, and one
+/// job (`GET` and `DELETE`).
 pub fn job_routes<S: Clone + Send + Sync + 'static>(
     generate: MethodRouter<S>,
     list: MethodRouter<S>,
     job: MethodRouter<S>,
 ) -> Router<S> {
-    let [generate2, generate3, jobs, one_job] = JOB_PATHS;
+    let [generate2, generate3, enhance, jobs, one_job] = JOB_PATHS;
     Router::new()
         .route(generate2, generate.clone())
-        .route(generate3, generate)
+        .route(generate3, generate.clone())
+        .route(enhance, generate)
         .route(jobs, list)
         .route(one_job, job)
 }
 
 /// The paths of [`job_routes`], in its order.
-pub const JOB_PATHS: [&str; 4] = [
+pub const JOB_PATHS: [&str; 5] = [
     "/generate/image/{provider}/{model}",
     "/generate/image/{provider}/{model}/{variant}",
+    "/generate/enhance/{provider}/{model}",
     "/jobs",
     "/jobs/{id}",
 ];
@@ -80,15 +90,19 @@ mod tests {
     fn model_paths_take_two_or_three_plain_segments() {
         assert_eq!(
             model_path("/generate/image/bfl/flux-1-dev"),
-            Some("bfl/flux-1-dev")
+            Some((Endpoint::Image, "bfl/flux-1-dev"))
         );
         assert_eq!(
             model_path("/generate/image/krea/krea-2/medium"),
-            Some("krea/krea-2/medium")
+            Some((Endpoint::Image, "krea/krea-2/medium"))
         );
         assert_eq!(
             model_path("/generate/image/bfl/flux-1.1-pro"),
-            Some("bfl/flux-1.1-pro")
+            Some((Endpoint::Image, "bfl/flux-1.1-pro"))
+        );
+        assert_eq!(
+            model_path("/generate/enhance/topaz/bloom-enhance"),
+            Some((Endpoint::Enhance, "topaz/bloom-enhance"))
         );
         for bad in [
             "/generate/image/bfl",
@@ -100,6 +114,8 @@ mod tests {
             "/generate/image/bfl/a\\b",
             "/generate/image/bfl//x",
             "/generate/video/kling/x",
+            "/generate/enhance/krea/enhance/x",
+            "/generate/enhance/../jobs",
         ] {
             assert_eq!(model_path(bad), None, "{bad}");
         }

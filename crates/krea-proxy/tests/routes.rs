@@ -20,6 +20,7 @@ fn expected(simulate: bool) -> Vec<(Access, &'static str)> {
             Access::Keyed,
             "/generate/image/{provider}/{model}/{variant}",
         ),
+        (Access::Keyed, "/generate/enhance/{provider}/{model}"),
         (Access::Keyed, "/jobs"),
         (Access::Keyed, "/jobs/{id}"),
         (Access::Keyed, "/openapi.json"),

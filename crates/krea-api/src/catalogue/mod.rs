@@ -4,17 +4,30 @@
 //! The types are in [`types`], the field shapes several models share in `fields`, and the
 //! models themselves in `models`.
 
+mod enhancers;
 mod fields;
 mod models;
 pub mod types;
 
+pub use enhancers::ENHANCERS;
 pub use models::MODELS;
 pub use types::*;
 
-/// A catalogue model by its id (the path after `/generate/image/`). Models discovered from a
-/// proxy's spec are in that client's [`crate::Models`].
+/// A catalogue model or enhancer by its id (the path after `/generate/image/` or
+/// `/generate/enhance/`). Models discovered from a proxy's spec are in that client's
+/// [`crate::Models`].
 pub fn find(id: &str) -> Option<&'static ModelSpec> {
-    MODELS.iter().find(|model| model.id == id)
+    all().find(|model| model.id == id)
+}
+
+/// The model at this endpoint and id.
+pub fn find_at(endpoint: Endpoint, id: &str) -> Option<&'static ModelSpec> {
+    all().find(|model| model.endpoint == endpoint && model.id == id)
+}
+
+/// Every catalogue entry: the image models, then the enhancers.
+pub fn all() -> impl Iterator<Item = &'static ModelSpec> {
+    MODELS.iter().chain(ENHANCERS)
 }
 
 #[cfg(test)]
@@ -23,10 +36,15 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_paths_are_krea_paths() {
-        let mut ids: Vec<_> = MODELS.iter().map(|m| m.id).collect();
+        let mut ids: Vec<_> = all().map(|m| m.id).collect();
         ids.sort();
         ids.dedup();
-        assert_eq!(ids.len(), MODELS.len());
+        assert_eq!(ids.len(), MODELS.len() + ENHANCERS.len());
+        assert_eq!(
+            find("topaz/standard-enhance").unwrap().path(),
+            "/generate/enhance/topaz/standard-enhance"
+        );
+        assert!(find_at(Endpoint::Image, "krea/enhance").is_none());
         assert_eq!(
             find("bfl/flux-1-dev").unwrap().path(),
             "/generate/image/bfl/flux-1-dev"

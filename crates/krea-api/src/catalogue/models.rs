@@ -1,7 +1,7 @@
 //! Every image model Krea's API offers, as data.
 
 use super::fields::*;
-use super::types::{FieldKind, FieldSpec, Literal, ModelSpec, Price, TextPattern};
+use super::types::{Endpoint, FieldKind, FieldSpec, Literal, ModelSpec, Price, TextPattern};
 
 const fn model(
     id: &'static str,
@@ -13,6 +13,7 @@ const fn model(
 ) -> ModelSpec {
     ModelSpec {
         id,
+        endpoint: Endpoint::Image,
         name,
         description,
         typical_secs,

@@ -117,10 +117,41 @@ pub struct FieldSpec {
     pub default: Option<Literal>,
 }
 
+/// Which family of Krea's generate endpoints a model is under: the path's second segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `/generate/image/…`: makes a picture from a prompt (and maybe images).
+    Image,
+    /// `/generate/enhance/…`: upscales or enhances one image.
+    Enhance,
+}
+
+impl Endpoint {
+    pub const ALL: [Endpoint; 2] = [Endpoint::Image, Endpoint::Enhance];
+
+    /// `image` or `enhance`, as in the path.
+    pub fn segment(self) -> &'static str {
+        match self {
+            Endpoint::Image => "image",
+            Endpoint::Enhance => "enhance",
+        }
+    }
+
+    /// `/generate/image/` or `/generate/enhance/`.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Endpoint::Image => "/generate/image/",
+            Endpoint::Enhance => "/generate/enhance/",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ModelSpec {
-    /// The path after `/generate/image/`, e.g. `bfl/flux-1-dev`; also the model's id.
+    /// The path after `/generate/image/` (or `/generate/enhance/`), e.g. `bfl/flux-1-dev`;
+    /// also the model's id.
     pub id: &'static str,
+    pub endpoint: Endpoint,
     pub name: &'static str,
     pub description: &'static str,
     /// Typical seconds to a finished image, where Krea states it.
@@ -132,7 +163,7 @@ pub struct ModelSpec {
 
 impl ModelSpec {
     pub fn path(&self) -> String {
-        format!("/generate/image/{}", self.id)
+        format!("{}{}", self.endpoint.prefix(), self.id)
     }
 
     pub fn field(&self, name: &str) -> Option<&'static FieldSpec> {

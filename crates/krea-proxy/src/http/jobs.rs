@@ -5,7 +5,7 @@ use super::Shared;
 use crate::callers::Caller;
 use crate::error::ProxyError;
 use crate::idempotency;
-use crate::krea_routes::{self, GENERATE_PREFIX};
+use crate::krea_routes;
 use crate::limits::admission::{rate_headers, Made};
 use crate::upstream::owned_jobs::{self, ListQuery};
 use crate::upstream::submit::{How, SubmitError};
@@ -13,6 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
+use krea_api::Endpoint;
 use std::sync::Arc;
 
 /// `application/json`, in any case, with or without parameters (`; charset=utf-8`), and
@@ -30,8 +31,8 @@ fn checked_generate<'a>(
     caller: &Caller,
     uri: &'a Uri,
     headers: &HeaderMap,
-) -> Result<(&'a str, Option<String>), ProxyError> {
-    let model = krea_routes::model_path(uri.path())
+) -> Result<(Endpoint, &'a str, Option<String>), ProxyError> {
+    let (endpoint, model) = krea_routes::model_path(uri.path())
         .ok_or(ProxyError::NotFound("Not a Krea image model path".into()))?;
     if !allow_models.is_empty() && !allow_models.iter().any(|m| m == model) {
         return Err(ProxyError::Forbidden(
@@ -60,7 +61,7 @@ fn checked_generate<'a>(
             Some(format!("{}\u{1f}{key}", caller.id))
         }
     };
-    Ok((model, key))
+    Ok((endpoint, model, key))
 }
 
 pub async fn generate(
@@ -70,10 +71,11 @@ pub async fn generate(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ProxyError> {
-    let (model, key) = checked_generate(&proxy.allow_models, &caller, &uri, &headers)?;
-    let fingerprint = idempotency::fingerprint(model, &body);
+    let (endpoint, model, key) = checked_generate(&proxy.allow_models, &caller, &uri, &headers)?;
+    let path = format!("{}{model}", endpoint.prefix());
+    // The whole path: an enhancer and an image model never share a key's fingerprint.
+    let fingerprint = idempotency::fingerprint(&path, &body);
     let model = model.to_owned();
-    let path = format!("{GENERATE_PREFIX}{model}");
     let mut forward = proxy.forward(Method::POST, path, &headers, body);
     let hook = match &proxy.push {
         Some(push) => Some(push.hook_for(&caller.id).await),

@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use book::{Book, CancelOutcome};
-use krea_api::{catalogue, validation, JobList, JobStatus, ModelSpec};
+use krea_api::{catalogue, validation, Endpoint, JobList, JobStatus, ModelSpec};
 use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -56,13 +56,14 @@ struct Simulator {
 }
 
 impl Simulator {
-    fn model(&self, id: &str) -> Option<&'static ModelSpec> {
-        self.models.iter().find(|model| model.id == id).copied()
+    fn model(&self, endpoint: Endpoint, id: &str) -> Option<&'static ModelSpec> {
+        let model = self.models.iter().find(|model| model.id == id).copied()?;
+        (model.endpoint == endpoint).then_some(model)
     }
 }
 
 pub fn router(config: SimConfig) -> Router {
-    let mut models: Vec<&'static ModelSpec> = catalogue::MODELS.iter().collect();
+    let mut models: Vec<&'static ModelSpec> = catalogue::all().collect();
     if config.new_model {
         models.push(&NEW_MODEL);
     }
@@ -126,11 +127,10 @@ async fn generate(State(sim): Shared, uri: Uri, headers: HeaderMap, body: Bytes)
     if !sim.latency.is_zero() {
         tokio::time::sleep(sim.latency).await;
     }
-    let model_id = uri
-        .path()
-        .strip_prefix(krea_routes::GENERATE_PREFIX)
-        .unwrap_or_default();
-    let Some(model) = sim.model(model_id) else {
+    let Some((endpoint, model_id)) = krea_routes::model_path(uri.path()) else {
+        return krea_error(StatusCode::NOT_FOUND, "Not found");
+    };
+    let Some(model) = sim.model(endpoint, model_id) else {
         return krea_error(StatusCode::NOT_FOUND, format!("Unknown model: {model_id}"));
     };
     let body: Value = match serde_json::from_slice(&body) {

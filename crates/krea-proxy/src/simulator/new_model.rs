@@ -15,6 +15,7 @@ const fn field(name: &'static str, required: bool, kind: FieldKind) -> FieldSpec
 
 pub static NEW_MODEL: ModelSpec = ModelSpec {
     id: "krea-labs/sketchbook",
+    endpoint: krea_api::Endpoint::Image,
     name: "Sketchbook (preview)",
     description: "A model Krea added after this catalogue was written.",
     typical_secs: Some(5),
