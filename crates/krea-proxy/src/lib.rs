@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod idempotency;
+pub mod image_kind;
 pub mod krea_routes;
 pub mod limits;
 pub mod ownership;

@@ -215,6 +215,15 @@ impl Book {
         }
     }
 
+    /// The pixel size of the job picture served at `url`, if it is one of these.
+    pub fn size_of(&self, url: &str) -> Option<(u32, u32)> {
+        let file = url.split('?').next()?.rsplit('/').next()?;
+        let id = file.strip_suffix(".png")?;
+        let jobs = self.jobs();
+        let job = jobs.iter().find(|job| job.id.to_string() == id)?;
+        Some((job.width, job.height))
+    }
+
     /// The picture of a job as a PNG, coarse while it is only a preview; none for a job
     /// that ends without an image.
     pub fn picture(&self, id: &str, preview: bool) -> Option<Vec<u8>> {

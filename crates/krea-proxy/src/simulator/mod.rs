@@ -2,10 +2,13 @@
 //! bodies and error bodies, with jobs that finish by themselves after a configurable time
 //! and pictures drawn locally. An offline demo, and the test double for every test here.
 
+mod assets;
 mod book;
 pub mod faults;
+mod library;
 mod new_model;
 mod picture;
+mod styles;
 pub mod timeline;
 pub mod webhooks;
 
@@ -49,6 +52,7 @@ pub struct SimConfig {
 /// The simulated Krea: its jobs, and the models it publishes and accepts.
 struct Simulator {
     book: Book,
+    assets: assets::Assets,
     models: Vec<&'static ModelSpec>,
     latency: Duration,
     webhooks: webhooks::WebhookFaults,
@@ -70,6 +74,7 @@ pub fn router(config: SimConfig) -> Router {
     let document = Json(krea_api::openapi::document_of(models.iter().copied()));
     let simulator = Arc::new(Simulator {
         book: Book::new(config.job_duration),
+        assets: assets::Assets::default(),
         models,
         latency: config.latency,
         webhooks: config.webhooks,
@@ -87,9 +92,18 @@ pub fn router(config: SimConfig) -> Router {
             Arc::new(config.faults),
             faults::inject,
         ));
+    let library = Router::new()
+        .route("/assets", post(library::upload).get(library::list))
+        .route("/assets/{id}", get(library::one).delete(library::delete))
+        .route("/styles", get(library::styles))
+        .route("/styles/{id}", get(library::style))
+        .route_layer(middleware::from_fn(require_bearer));
     Router::new()
         .merge(job_routes)
+        .merge(library)
         .route("/simulator/images/{file}", get(image))
+        .route("/simulator/assets/{file}", get(library::asset_file))
+        .route("/simulator/styles/{file}", get(library::style_file))
         // Public, like Krea's: clients discover models from it without a token.
         .route("/openapi.json", get(|| async move { document }))
         .fallback(|| async { krea_error(StatusCode::NOT_FOUND, "Not found") })
@@ -145,9 +159,28 @@ async fn generate(State(sim): Shared, uri: Uri, headers: HeaderMap, body: Bytes)
     if let Err(errors) = validation::validate(model, &body) {
         return krea_error(StatusCode::BAD_REQUEST, errors.to_string());
     }
-    let Value::Object(body) = body else {
+    let Value::Object(mut body) = body else {
         unreachable!("validation accepts only objects")
     };
+    if model.id == "krea/enhance" {
+        // Krea Enhance scales its source: the picture has the source's size times the
+        // factor (the source is known when it is one of the simulator's own pictures).
+        let source = body
+            .get("image_url")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let (w, h) = sim
+            .assets
+            .size_of(source)
+            .or_else(|| sim.book.size_of(source))
+            .unwrap_or((1024, 1024));
+        let factor = body
+            .get("image_scaling_factor")
+            .and_then(Value::as_f64)
+            .unwrap_or(2.0);
+        body.insert("width".into(), (f64::from(w) * factor).round().into());
+        body.insert("height".into(), (f64::from(h) * factor).round().into());
+    }
     let origin = origin(&headers);
     let job = sim.book.submit(model, &body, &origin);
     let webhook = headers
@@ -157,7 +190,11 @@ async fn generate(State(sim): Shared, uri: Uri, headers: HeaderMap, body: Bytes)
     if let Some(url) = webhook {
         webhooks::deliver_when_done(Arc::clone(&sim), job.job_id.clone(), url.to_owned(), origin);
     }
-    Json(job).into_response()
+    // Krea's submit answer has all five keys, `completed_at` and `result` as null.
+    let mut answer = serde_json::to_value(&job).unwrap_or_default();
+    answer["completed_at"] = Value::Null;
+    answer["result"] = Value::Null;
+    Json(answer).into_response()
 }
 
 async fn job(State(sim): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
@@ -241,20 +278,9 @@ async fn image(
 ) -> Response {
     let id = file.strip_suffix(".png").unwrap_or_default();
     match sim.book.picture(id, query.preview == Some(1)) {
-        Some(png) => (
-            [
-                (header::CONTENT_TYPE, "image/png"),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-                // Public pictures, like Krea's: a page that embeds the studio with
-                // `Cross-Origin-Embedder-Policy: require-corp` may still show them.
-                (
-                    header::HeaderName::from_static("cross-origin-resource-policy"),
-                    "cross-origin",
-                ),
-            ],
-            png,
-        )
-            .into_response(),
+        // Public pictures, like Krea's: a page that embeds the studio with
+        // `Cross-Origin-Embedder-Policy: require-corp` may still show them.
+        Some(png) => library::image_file("image/png", png),
         None => krea_error(StatusCode::NOT_FOUND, "Image not found"),
     }
 }

@@ -3,7 +3,9 @@
 #![allow(dead_code)] // each test file uses a different part
 
 pub mod fake_krea;
+pub mod multipart;
 pub mod redis_server;
+pub mod spec_shape;
 
 use axum::Router;
 use krea_proxy::{http, startup, Config};
