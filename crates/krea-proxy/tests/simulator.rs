@@ -30,8 +30,8 @@ async fn a_job_walks_through_the_states_and_completes_with_an_image() {
     let job: Value = reply.json().await.unwrap();
     assert_eq!(job["status"], "queued");
     assert!(
-        job.get("completed_at").is_none() && job.get("result").is_none(),
-        "a pending job leaves completed_at and result out: {job}"
+        job.get("completed_at") == Some(&Value::Null) && job.get("result") == Some(&Value::Null),
+        "Krea's submit answer has completed_at and result, both null: {job}"
     );
     let id = job["job_id"].as_str().unwrap();
 
