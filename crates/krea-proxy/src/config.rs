@@ -41,6 +41,17 @@ pub struct Config {
     /// Largest request body accepted, in bytes.
     #[arg(long, default_value_t = 1024 * 1024)]
     pub body_limit: usize,
+    /// Largest image a caller may upload through `POST /assets`, in megabytes (Krea takes
+    /// at most 75).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=75))]
+    pub upload_limit_mb: u64,
+    /// Per caller: at most this many uploads per minute, hour or day, e.g. `30/hour`
+    /// (repeatable), counted for the same caller as generate requests.
+    #[arg(long = "upload-rate", value_name = "COUNT/PER", value_parser = crate::limits::RatePolicy::parse)]
+    pub upload_rates: Vec<crate::limits::RatePolicy>,
+    /// Seconds an upload may go without sending a byte before it is refused with 408.
+    #[arg(long, default_value_t = 20)]
+    pub upload_idle_secs: u64,
     /// Seconds before an upstream request is abandoned with 504.
     #[arg(long, default_value_t = 60)]
     pub upstream_timeout_secs: u64,
@@ -201,6 +212,14 @@ impl Config {
             max_connections: self.max_connections.max(1),
             drain: Duration::from_secs(self.drain_secs),
         }
+    }
+
+    /// What an upload may be.
+    pub fn upload_rules(&self) -> crate::uploads::UploadRules {
+        crate::uploads::UploadRules::from_megabytes(
+            self.upload_limit_mb,
+            Duration::from_secs(self.upload_idle_secs.max(1)),
+        )
     }
 
     pub fn upstream_timeout(&self) -> Duration {

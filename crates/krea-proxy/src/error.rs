@@ -44,12 +44,18 @@ pub enum ProxyError {
     /// 405.
     #[error("Method not allowed")]
     MethodNotAllowed,
+    /// 408: the request's body stopped arriving.
+    #[error("{0}")]
+    RequestTimeout(Text),
     /// 409: the same key is being handled; try again after `retry_after`.
     #[error("{message}")]
     Conflict {
         message: Text,
         retry_after: Duration,
     },
+    /// 413: the body is larger than this route takes.
+    #[error("{0}")]
+    PayloadTooLarge(Text),
     /// 415: the body is not of a kind this route takes.
     #[error("{0}")]
     UnsupportedMediaType(Text),
@@ -97,7 +103,9 @@ impl ProxyError {
             ProxyError::Forbidden(_) => StatusCode::FORBIDDEN,
             ProxyError::NotFound(_) => StatusCode::NOT_FOUND,
             ProxyError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ProxyError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ProxyError::Conflict { .. } => StatusCode::CONFLICT,
+            ProxyError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ProxyError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ProxyError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ProxyError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -66,20 +66,50 @@ pub fn is_name_segment(segment: &str) -> bool {
 
 pub use krea_api::is_job_id;
 
+/// A file the simulator serves: a job's picture (`/simulator/images/{uuid}.png`), an
+/// upload (`/simulator/assets/{uuid}.{jpg,png,webp,heic}`) or a style's thumbnail
+/// (`/simulator/styles/{style id}.png`).
+pub fn is_simulator_file(path: &str) -> bool {
+    let in_folder = |folder: &str| path.strip_prefix(folder)?.rsplit_once('.');
+    if let Some((id, "png")) = in_folder("/simulator/images/") {
+        return is_job_id(id);
+    }
+    if let Some((id, extension)) = in_folder("/simulator/assets/") {
+        return is_job_id(id) && crate::image_kind::ImageKind::from_extension(extension).is_some();
+    }
+    matches!(in_folder("/simulator/styles/"), Some((id, "png")) if is_style_id(id))
+}
+
 /// Re-encodes a `GET /jobs` query after checking that it only uses Krea's keys.
 pub fn list_query(raw_query: Option<&str>) -> Result<String, String> {
+    checked_query(raw_query, &LIST_QUERY_KEYS, "GET /jobs")
+}
+
+/// Re-encodes a query after checking that it only uses `keys` (`route` names the route in
+/// the refusal).
+pub fn checked_query(
+    raw_query: Option<&str>,
+    keys: &[&str],
+    route: &str,
+) -> Result<String, String> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(raw_query.unwrap_or_default()).map_err(|e| e.to_string())?;
-    if let Some((key, _)) = pairs
-        .iter()
-        .find(|(key, _)| !LIST_QUERY_KEYS.contains(&key.as_str()))
-    {
+    if let Some((key, _)) = pairs.iter().find(|(key, _)| !keys.contains(&key.as_str())) {
         return Err(format!(
-            "Unknown query parameter '{key}'; GET /jobs takes {}",
-            LIST_QUERY_KEYS.join(", ")
+            "Unknown query parameter '{key}'; {route} takes {}",
+            keys.join(", ")
         ));
     }
     serde_urlencoded::to_string(&pairs).map_err(|e| e.to_string())
+}
+
+/// A style id as Krea writes them (UUIDs, or short names): letters, digits, `-` and `_`,
+/// 1 to 64 of them.
+pub fn is_style_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod site;
 pub mod startup;
 pub mod state;
 pub mod stores;
+pub mod uploads;
 pub mod upstream;
 
 pub use config::Config;

@@ -17,6 +17,8 @@ pub struct Stores {
     pub idempotency: Box<dyn IdempotencyStore>,
     pub ownership: Box<dyn Ownership>,
     pub limits: Box<dyn LimitStore>,
+    /// The same store for `--upload-rate` (its callers under their own names).
+    pub upload_limits: Box<dyn LimitStore>,
     /// Tokens and kept events of pushed results.
     pub push: Box<dyn PushRecords>,
     /// The shared store, when there is one (asked by `/readyz`, and heard for pushed
@@ -62,6 +64,7 @@ impl Stores {
             idempotency: Box::new(idempotency::MemoryStore::default()),
             ownership: Box::new(MemoryOwnership::default()),
             limits: Box::new(MemoryLimits::default()),
+            upload_limits: Box::new(MemoryLimits::default()),
             push: Box::new(MemoryRecords::default()),
             redis: None,
             session_secret: None,
@@ -78,6 +81,7 @@ impl Stores {
             idempotency: Box::new(file.clone()),
             ownership: Box::new(file.clone()),
             limits: Box::new(file.clone()),
+            upload_limits: Box::new(file.clone()),
             push: Box::new(file),
             redis: None,
             session_secret,
@@ -93,6 +97,7 @@ impl Stores {
             idempotency: Box::new(redis.clone()),
             ownership: Box::new(redis.clone()),
             limits: Box::new(redis.clone()),
+            upload_limits: Box::new(redis.clone()),
             push: Box::new(redis.clone()),
             redis: Some(redis),
             kind: StateKind::Redis,

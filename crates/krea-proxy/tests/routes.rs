@@ -23,6 +23,10 @@ fn expected(simulate: bool) -> Vec<(Access, &'static str)> {
         (Access::Keyed, "/generate/enhance/{provider}/{model}"),
         (Access::Keyed, "/jobs"),
         (Access::Keyed, "/jobs/{id}"),
+        (Access::Keyed, "/assets"),
+        (Access::Keyed, "/assets/{id}"),
+        (Access::Keyed, "/styles"),
+        (Access::Keyed, "/styles/{id}"),
         (Access::Keyed, "/openapi.json"),
         (Access::Keyed, "/limits"),
         (Access::Keyed, "/events"),
@@ -34,6 +38,8 @@ fn expected(simulate: bool) -> Vec<(Access, &'static str)> {
     ];
     if simulate {
         routes.push((Access::Public, "/simulator/images/{file}"));
+        routes.push((Access::Public, "/simulator/assets/{file}"));
+        routes.push((Access::Public, "/simulator/styles/{file}"));
     }
     routes
 }
@@ -101,8 +107,8 @@ async fn keyed_routes_refuse_a_caller_without_the_key_and_public_ones_do_not_ask
         }
     }
     for unlisted in [
-        "/assets",
-        "/styles",
+        "/assets/x/y",
+        "/styles/x/y",
         "/admin",
         "/jobs/x/y",
         "/generate/video/a/b",

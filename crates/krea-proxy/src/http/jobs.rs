@@ -206,11 +206,7 @@ pub async fn passthrough(
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
     let path = uri.path();
-    let safe = path == "/openapi.json"
-        || path
-            .strip_prefix("/simulator/images/")
-            .and_then(|file| file.strip_suffix(".png"))
-            .is_some_and(krea_routes::is_job_id);
+    let safe = path == "/openapi.json" || krea_routes::is_simulator_file(path);
     if !safe {
         return Err(ProxyError::NotFound("Not found".into()));
     }

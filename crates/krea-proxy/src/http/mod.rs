@@ -4,9 +4,11 @@
 //! `Response` only here at the edge.
 
 pub mod access_log;
+pub mod bounds;
 pub mod caller;
 pub mod health;
 mod jobs;
+mod library;
 mod meta;
 mod middleware;
 mod push;
@@ -25,14 +27,11 @@ use crate::upstream::submit::Submits;
 use crate::upstream::{Forward, Upstream};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, Method};
 use axum::Router;
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 
 /// What every handler shares.
 pub struct Proxy {
@@ -40,6 +39,9 @@ pub struct Proxy {
     submits: Submits,
     ownership: Box<dyn Ownership>,
     gate: Gate,
+    /// `--upload-rate`.
+    upload_gate: Gate,
+    upload_rules: crate::uploads::UploadRules,
     readiness: health::Readiness,
     state: StateKind,
     redis: Option<crate::state::redis::RedisState>,
@@ -82,6 +84,8 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
         submits: Submits::new(stores.idempotency),
         ownership: stores.ownership,
         gate: Gate::new(config.limit_settings(), stores.limits)?,
+        upload_gate: Gate::for_uploads(&config.upload_rates, stores.upload_limits),
+        upload_rules: config.upload_rules(),
         redis: stores.redis,
         state: stores.kind,
         identity,
@@ -120,13 +124,16 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
                 .layer(axum::middleware::from_fn(access_log::log))
                 .layer(axum::middleware::from_fn(middleware::sane_head))
                 .layer(middleware::cors(&config.allow_origins))
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::GATEWAY_TIMEOUT,
-                    config.upstream_timeout() + Duration::from_secs(5),
-                ))
-                // The body limit answers with its own body type.
-                .map_response(IntoResponse::into_response)
-                .layer(RequestBodyLimitLayer::new(config.body_limit)),
+                .layer(axum::middleware::from_fn_with_state(
+                    bounds::Bounds {
+                        body: config.body_limit,
+                        upload: (config.upload_rules().max_bytes
+                            + crate::uploads::form::FORM_OVERHEAD)
+                            as usize,
+                        timeout: config.upstream_timeout() + Duration::from_secs(5),
+                    },
+                    bounds::bounded,
+                )),
         )
         .with_state(proxy))
 }

@@ -3,7 +3,7 @@
 //! routes is read from the same groups the router is built from (`tests/routes.rs` checks
 //! it against what the router answers).
 
-use super::{jobs, meta, push, session, Proxy};
+use super::{jobs, library, meta, push, session, Proxy};
 use crate::krea_routes::{job_routes, JOB_PATHS};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
@@ -57,6 +57,10 @@ pub fn keyed_routes() -> RouteGroup {
     );
     RouteGroup::new(Access::Keyed)
         .merge(jobs, &JOB_PATHS)
+        .route("/assets", post(library::upload).get(library::list))
+        .route("/assets/{id}", get(library::one).delete(library::one))
+        .route("/styles", get(library::styles))
+        .route("/styles/{id}", get(library::style))
         .route("/openapi.json", get(jobs::passthrough))
         .route("/limits", get(meta::limits))
         .route("/events", get(push::events))
@@ -74,8 +78,12 @@ pub fn public_routes(simulate: bool) -> RouteGroup {
         .route("/healthz", get(meta::healthz))
         .route("/readyz", get(meta::readyz));
     if simulate {
-        // Simulated pictures are public, like Krea's own image URLs.
-        group.route("/simulator/images/{file}", get(jobs::passthrough))
+        // Simulated pictures, uploads and style thumbnails are public, like Krea's own
+        // image URLs.
+        group
+            .route("/simulator/images/{file}", get(jobs::passthrough))
+            .route("/simulator/assets/{file}", get(jobs::passthrough))
+            .route("/simulator/styles/{file}", get(jobs::passthrough))
     } else {
         group
     }

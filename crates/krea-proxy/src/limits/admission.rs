@@ -53,6 +53,8 @@ pub struct Gate {
     rules: Rules,
     charges: Charges,
     store: Box<dyn LimitStore>,
+    /// What the rate rules count, in words: "generate requests" or "uploads".
+    counts: &'static str,
 }
 
 impl Gate {
@@ -81,7 +83,41 @@ impl Gate {
             },
             charges,
             store,
+            counts: "generate requests",
         })
+    }
+
+    /// The rate rules of `--upload-rate`, counted apart from generate requests (the same
+    /// caller, under its own name in the store).
+    pub fn for_uploads(rates: &[RatePolicy], store: Box<dyn LimitStore>) -> Self {
+        Gate {
+            rules: Rules {
+                rates: rates.to_vec(),
+                ..Rules::default()
+            },
+            charges: Charges {
+                usd_per_compute_unit: None,
+            },
+            store,
+            counts: "uploads",
+        }
+    }
+
+    /// Admits one upload of `caller`, or answers the refusal.
+    pub async fn admit_upload(&self, caller: &str) -> Result<Option<Ticket>, ProxyError> {
+        self.admit(&upload_caller(caller), "", &Bytes::new()).await
+    }
+
+    /// An upload that made an asset keeps its place in the window; one that did not gives
+    /// it back.
+    pub async fn settle_upload(&self, ticket: Option<Ticket>, made: bool) {
+        let Some(ticket) = ticket else { return };
+        if made {
+            self.store.settle(&ticket, Some(&ticket.id)).await;
+            self.store.ended(&ticket.id, false).await;
+        } else {
+            self.store.settle(&ticket, None).await;
+        }
     }
 
     /// Whether any limit is configured.
@@ -221,8 +257,9 @@ impl Gate {
                 let used_up = states.iter().find(|s| s.remaining == 0);
                 let rule = used_up.map_or_else(String::new, |s| {
                     format!(
-                        "{} generate requests per {}",
+                        "{} {} per {}",
                         s.policy.count,
+                        self.counts,
                         window_words(s.policy.window)
                     )
                 });
@@ -271,6 +308,11 @@ impl Gate {
             }
         }
     }
+}
+
+/// A caller's uploads, under their own name in the limits store.
+fn upload_caller(caller: &str) -> String {
+    format!("uploads\u{1e}{caller}")
 }
 
 /// `RateLimit-Policy` lists every rule; `RateLimit` says the one closest to running out

@@ -118,7 +118,12 @@ impl Upstream {
             },
             // Streamed, not buffered: simulated pictures need not sit in memory.
             Upstream::Simulator(router) => {
-                let reply = match router.clone().oneshot(simulator_request(forward)).await {
+                let body = Body::from(forward.body.clone());
+                let reply = match router
+                    .clone()
+                    .oneshot(simulator_request(forward, body))
+                    .await
+                {
                     Ok(reply) => reply,
                     Err(never) => match never {},
                 };
@@ -158,20 +163,81 @@ impl Upstream {
                     body,
                 })
             }
-            Upstream::Simulator(router) => {
-                let reply = match router.clone().oneshot(simulator_request(forward)).await {
-                    Ok(reply) => reply,
-                    Err(never) => match never {},
-                };
-                let (parts, body) = reply.into_parts();
-                let body = axum::body::to_bytes(body, usize::MAX)
+            Upstream::Simulator(_) => {
+                let body = Body::from(forward.body.clone());
+                self.exchange_with(forward, body).await
+            }
+        }
+    }
+
+    /// The simulator's answer to `forward` with `body`, read whole.
+    async fn exchange_with(&self, forward: Forward, body: Body) -> Result<Answer, Lost> {
+        let Upstream::Simulator(router) = self else {
+            return Err(Lost::Reset);
+        };
+        let reply = match router
+            .clone()
+            .oneshot(simulator_request(forward, body))
+            .await
+        {
+            Ok(reply) => reply,
+            Err(never) => match never {},
+        };
+        let (parts, body) = reply.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .map_err(|_| Lost::Reset)?;
+        Ok(Answer {
+            status: parts.status,
+            headers: keep(&parts.headers, &FORWARDED_RESPONSE_HEADERS),
+            body,
+        })
+    }
+}
+
+/// How long an upload may take to reach Krea in all: stalls are caught sooner, by the
+/// upload's own idle limit.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+impl Upstream {
+    /// Sends `forward` (its method, path and origin) with a streamed body of
+    /// `content_type`, and reads the whole answer: an upload, never held whole in memory.
+    pub async fn upload(
+        &self,
+        forward: Forward,
+        content_type: &str,
+        body: Body,
+    ) -> Result<Answer, Lost> {
+        let content_type = HeaderValue::from_str(content_type).map_err(|_| Lost::Reset)?;
+        match self {
+            Upstream::Krea {
+                client,
+                base,
+                token,
+            } => {
+                let reply = client
+                    .request(forward.method, format!("{base}{}", forward.path_and_query))
+                    .header(header::CONTENT_TYPE, content_type)
+                    .bearer_auth(token.expose())
+                    .timeout(UPLOAD_TIMEOUT)
+                    .body(reqwest::Body::wrap_stream(body.into_data_stream()))
+                    .send()
                     .await
-                    .map_err(|_| Lost::Reset)?;
+                    .map_err(Lost::from)?;
+                let status = reply.status();
+                let headers = keep(reply.headers(), &FORWARDED_RESPONSE_HEADERS);
+                let body = reply.bytes().await.map_err(Lost::from)?;
                 Ok(Answer {
-                    status: parts.status,
-                    headers: keep(&parts.headers, &FORWARDED_RESPONSE_HEADERS),
+                    status,
+                    headers,
                     body,
                 })
+            }
+            Upstream::Simulator(_) => {
+                let mut headers = HeaderMap::new();
+                headers.insert(header::CONTENT_TYPE, content_type);
+                let forward = Forward { headers, ..forward };
+                self.exchange_with(forward, body).await
             }
         }
     }
@@ -241,7 +307,7 @@ fn classify(error: &reqwest::Error) -> Lost {
     }
 }
 
-fn simulator_request(forward: Forward) -> Request<Body> {
+fn simulator_request(forward: Forward, body: Body) -> Request<Body> {
     let mut request = Request::builder()
         .method(forward.method)
         .uri(forward.path_and_query)
@@ -251,7 +317,7 @@ fn simulator_request(forward: Forward) -> Request<Body> {
         headers.extend(forward.headers);
     }
     request
-        .body(Body::from(forward.body))
+        .body(body)
         .expect("a request built from validated parts")
 }
 

@@ -74,6 +74,7 @@ impl Answer {
 struct Shared {
     answer: Arc<Mutex<Answer>>,
     seen: Arc<Mutex<Vec<Seen>>>,
+    broken: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// A running stand-in.
@@ -87,12 +88,22 @@ impl FakeKrea {
         let shared = Shared {
             answer: Arc::new(Mutex::new(answer)),
             seen: Arc::default(),
+            broken: Arc::default(),
         };
         let router = Router::new()
             .fallback(
                 |State(shared): State<Shared>, request: Request| async move {
                     let (parts, body) = request.into_parts();
-                    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+                    // A body cut off on the way is no request Krea would act on.
+                    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+                        shared
+                            .broken
+                            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        return Response::builder()
+                            .status(StatusCode::BAD_REQUEST)
+                            .body(Body::from("the body broke off"))
+                            .unwrap();
+                    };
                     shared.seen.lock().unwrap().push(Seen {
                         method: parts.method,
                         uri: parts.uri.to_string(),
@@ -118,6 +129,11 @@ impl FakeKrea {
     /// Every request so far, oldest first.
     pub fn seen(&self) -> Vec<Seen> {
         self.shared.seen.lock().unwrap().clone()
+    }
+
+    /// Requests whose body broke off on the way (never acted on).
+    pub fn broken(&self) -> usize {
+        self.shared.broken.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Answers `answer` from now on.

@@ -62,15 +62,23 @@ impl Form {
     }
 }
 
-/// A small real PNG of this size, drawn by the simulator's own painter's rules (a
-/// gradient), encoded with the `png` crate.
+/// A real PNG of this size, of noise (so it does not compress: its size follows its
+/// pixels), encoded with the `png` crate.
 pub fn png(width: u32, height: u32) -> Vec<u8> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().unwrap();
-    let pixels: Vec<u8> = (0..width * height * 3).map(|i| (i % 251) as u8).collect();
+    let mut state: u32 = 0x9e37_79b9;
+    let pixels: Vec<u8> = (0..width * height * 3)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state >> 24) as u8
+        })
+        .collect();
     writer.write_image_data(&pixels).unwrap();
     writer.finish().unwrap();
     out
