@@ -246,3 +246,31 @@ async fn a_proxy_started_just_after_another_made_a_job_still_finds_its_own_lost_
     );
     assert_eq!(krea.jobs().await.len(), 2);
 }
+
+#[tokio::test]
+async fn an_enhance_is_idempotent_and_found_again_after_a_lost_answer_like_generate() {
+    let krea = Krea::start().await;
+    let proxy = proxy_in_front_of(&krea).await;
+    let enhance = |key: &'static str| {
+        client()
+            .post(format!("{proxy}/generate/enhance/topaz/standard-enhance"))
+            .header("idempotency-key", key)
+            .json(&json!({
+                "image_url": "https://gen.krea.ai/images/0424f602-2999-4d0c-a46e-39cbf0ef384b.png",
+                "width": 2048, "height": 2048, "model": "Standard V2"
+            }))
+            .send()
+    };
+    krea.next(&[Mishap::DropAfter]);
+    let found = enhance("enhance-1").await.unwrap();
+    assert_eq!(found.status(), 200, "the proxy found the enhance Krea made");
+    assert_eq!(outcome(&found), "found");
+    let id = job_id(found).await;
+    let again = enhance("enhance-1").await.unwrap();
+    assert_eq!(outcome(&again), "replayed");
+    assert_eq!(job_id(again).await, id);
+    assert_eq!(krea.jobs().await, std::slice::from_ref(&id), "made once");
+    // The same key on a generate is a different request, never a replay of the enhance.
+    let generate = submit(&proxy, Some("enhance-1"), "a fox").await;
+    assert_eq!(generate.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -319,3 +319,69 @@ async fn a_caller_lists_reads_and_deletes_only_its_own_assets() {
         .unwrap();
     assert_eq!(after["items"], json!([]), "a deleted asset leaves the list");
 }
+
+/// The proxy's peak resident memory so far, in bytes (Linux's `VmHWM`).
+fn peak_memory(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb * 1024
+}
+
+/// A form whose file is a PNG head and then `size` bytes, made as it is sent.
+fn streamed_form(size: usize) -> reqwest::Body {
+    let head = Form::new()
+        .file("file", "big.png", "image/png", &png(8, 8))
+        .body();
+    let split = head.len() - format!("\r\n--{}--\r\n", common::multipart::BOUNDARY).len();
+    let (start, end) = (head[..split].to_vec(), head[split..].to_vec());
+    let chunk = vec![0x5au8; 256 * 1024];
+    let chunks = size / chunk.len();
+    let pieces = std::iter::once(start)
+        .chain(std::iter::repeat_n(chunk, chunks))
+        .chain(std::iter::once(end))
+        .map(Ok::<_, std::io::Error>);
+    reqwest::Body::wrap_stream(futures_util::stream::iter(pieces))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_50_mb_upload_streams_through_without_the_proxy_holding_it() {
+    let krea = FakeKrea::start(asset_answer()).await;
+    let mut command = common::binary(&["--listen", "127.0.0.1:0", "--upstream", &krea.url]);
+    command
+        .args(["--upload-limit-mb", "60"])
+        .env("KREA_API_TOKEN", TOKEN)
+        .stderr(std::process::Stdio::null());
+    let (mut child, address) = common::start_binary(command);
+    let base = format!("http://{address}");
+    let send = |size: usize| {
+        client()
+            .post(format!("{base}/assets"))
+            .header("content-type", Form::content_type())
+            .body(streamed_form(size))
+            .send()
+    };
+    // Warm-up uploads: buffers, connections and threads reach their working size.
+    for warm_up in [1, 10] {
+        assert_eq!(send(warm_up * 1024 * 1024).await.unwrap().status(), 200);
+    }
+    let before = peak_memory(child.id());
+    let size = 50 * 1024 * 1024;
+    assert_eq!(send(size).await.unwrap().status(), 200);
+    let grew = peak_memory(child.id()).saturating_sub(before);
+    eprintln!(
+        "peak memory grew by {} KB during a 50 MB upload",
+        grew / 1024
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        krea.seen()[2].body.len() > size,
+        "the whole file reached Krea"
+    );
+    assert!(
+        grew < (size / 4) as u64,
+        "the proxy's peak memory grew by {} MB for a 50 MB upload: it held the file",
+        grew / (1024 * 1024)
+    );
+}

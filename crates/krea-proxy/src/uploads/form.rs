@@ -78,7 +78,10 @@ pub async fn check(
                 .for_field("file", rules.max_bytes)
                 .for_field("description", (DESCRIPTION_CHARS * 4) as u64),
         );
-    let incoming = idle_bounded(body.into_data_stream(), rules.idle);
+    let incoming = Paced {
+        inner: Box::pin(idle_bounded(body.into_data_stream(), rules.idle)),
+        just_gave: false,
+    };
     let mut reader = Reader {
         form: multer::Multipart::with_constraints(incoming, boundary, constraints),
         field: None,
@@ -145,6 +148,34 @@ fn idle_bounded(
             )),
         }
     })
+}
+
+/// A stream that gives one item per poll and then says "not yet" once (waking itself at
+/// once): multer reads its source until the source is not ready, so unpaced it would take
+/// in the whole body as fast as the caller sends it, however slowly Krea reads. Paced, it
+/// holds about one chunk at a time.
+struct Paced<S> {
+    inner: std::pin::Pin<Box<S>>,
+    just_gave: bool,
+}
+
+impl<S: Stream> Stream for Paced<S> {
+    type Item = S::Item;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<S::Item>> {
+        let this = self.get_mut();
+        if this.just_gave {
+            this.just_gave = false;
+            cx.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        let next = this.inner.as_mut().poll_next(cx);
+        this.just_gave = matches!(next, std::task::Poll::Ready(Some(_)));
+        next
+    }
 }
 
 /// The marker of a stalled upload, found again in multer's error.
