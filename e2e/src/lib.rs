@@ -141,6 +141,11 @@ impl Proxy {
         }
     }
 
+    /// The process id, to read its memory.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("the proxy is running")
+    }
+
     /// Stops the proxy as systemd or `docker stop` would (SIGTERM: requests under way
     /// finish), and starts it again at the same address.
     pub async fn restart(&mut self) {

@@ -1,0 +1,76 @@
+//! What an upload costs the proxy's memory: a release proxy in front of the simulator takes
+//! a 50 MB upload, and its peak resident memory is read before and after. The proxy streams
+//! uploads, so the peak should barely move.
+
+use krea_e2e::Proxy;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+const TOKEN: &str = "bench-0000:not-a-real-token";
+const BOUNDARY: &str = "krea-bench-upload";
+
+/// Peak resident memory (Linux's `VmHWM`) in MiB.
+fn peak_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .expect("VmHWM");
+    kb / 1024.0
+}
+
+/// Sends a form whose file is a PNG signature and then `mib` MiB, as it is made; returns the
+/// status line.
+fn upload(base: &str, mib: usize) -> String {
+    let address = base.trim_start_matches("http://");
+    let mut head = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\n\
+         Content-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    head.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+    let tail = format!("\r\n--{BOUNDARY}--\r\n").into_bytes();
+    let chunk = vec![0x5au8; 1024 * 1024];
+    let length = head.len() + mib * chunk.len() + tail.len();
+    let mut stream = TcpStream::connect(address).expect("the proxy listens");
+    write!(
+        stream,
+        "POST /assets HTTP/1.1\r\nHost: {address}\r\nContent-Type: multipart/form-data; \
+         boundary={BOUNDARY}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("the head goes");
+    stream.write_all(&head).expect("the form goes");
+    for _ in 0..mib {
+        stream.write_all(&chunk).expect("the file goes");
+    }
+    stream.write_all(&tail).expect("the form ends");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+/// How much the proxy's peak memory grew for a 50 MB upload (MiB), after warm-up uploads.
+pub async fn peak_growth_for_50_mb() -> f64 {
+    let upstream = Proxy::start(&["--simulate"], &[("RUST_LOG", "warn")]).await;
+    let proxy = Proxy::start(
+        &["--upstream", &upstream.base, "--upload-limit-mb", "60"],
+        &[("KREA_API_TOKEN", TOKEN), ("RUST_LOG", "warn")],
+    )
+    .await;
+    let base = proxy.base.clone();
+    let pid = proxy.pid();
+    tokio::task::spawn_blocking(move || {
+        for warm_up in [1, 10] {
+            let status = upload(&base, warm_up);
+            assert!(status.contains(" 200 "), "warm-up upload: {status}");
+        }
+        let before = peak_mib(pid);
+        let status = upload(&base, 50);
+        assert!(status.contains(" 200 "), "50 MB upload: {status}");
+        peak_mib(pid) - before
+    })
+    .await
+    .expect("the upload ran")
+}
