@@ -704,6 +704,7 @@ pub fn seeded_history(
         request: request(prompt),
         notice: None,
         lost: None,
+        source: None,
     };
     let done = (0..finished).map(|i| {
         let id = format!("00000000-0000-4000-8000-{i:012x}");

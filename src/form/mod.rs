@@ -5,6 +5,7 @@
 //! beside it.
 
 mod field_text;
+pub mod image_slot;
 mod problem;
 mod sizing;
 

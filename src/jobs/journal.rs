@@ -141,6 +141,7 @@ mod tests {
             request: Default::default(),
             notice: None,
             lost: None,
+            source: None,
         };
         let mut store = JobStore::default();
         store.from_elsewhere().put_entry(entry("completed"));

@@ -9,6 +9,7 @@ pub mod filter;
 pub mod history_file;
 pub mod history_schema;
 pub mod journal;
+pub mod lineage;
 pub mod poll_policy;
 pub mod pricing;
 pub mod progress;

@@ -73,6 +73,7 @@ mod tests {
             request: body(json!({"prompt": "p"})),
             notice: None,
             lost: None,
+            source: None,
         };
         let entries = [
             entry("krea/krea-2/medium", "completed"),

@@ -39,6 +39,9 @@ pub struct Submission {
     pub attempts: u32,
     #[serde(flatten)]
     pub state: SubmissionState,
+    /// The job whose image this one starts from, handed on to the job it makes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::jobs::lineage::Lineage>,
 }
 
 /// How one try ended, as far as the submission cares.
@@ -66,7 +69,14 @@ impl Submission {
                 at: now,
                 error: None,
             },
+            source: None,
         }
+    }
+
+    /// The same submission, starting from `source`'s image.
+    pub fn from_source(mut self, source: Option<crate::jobs::lineage::Lineage>) -> Self {
+        self.source = source;
+        self
     }
 
     pub fn prompt(&self) -> &str {

@@ -65,6 +65,7 @@ mod tests {
             request: Default::default(),
             notice: None,
             lost: None,
+            source: None,
         }
     }
 

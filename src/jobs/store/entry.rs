@@ -19,6 +19,9 @@ pub struct JobEntry {
     /// to check again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost: Option<Lost>,
+    /// The job whose image this one started from, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::jobs::lineage::Lineage>,
 }
 
 /// Why a job that never finished is no longer followed.

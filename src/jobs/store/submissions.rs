@@ -55,6 +55,7 @@ impl JobStore {
             request: submission.request,
             notice: None,
             lost: None,
+            source: submission.source,
         });
     }
 

@@ -20,6 +20,7 @@ fn entry(id: &str) -> JobEntry {
             .clone(),
         notice: None,
         lost: None,
+        source: None,
     }
 }
 
