@@ -9,7 +9,7 @@ const NS = "krea-studio";
 const V = 1;
 const STUDIO = new URL("./", import.meta.url);
 // Options handed to the studio (the fragment of the frame's address, never sent to a server).
-const PASSED = ["proxy", "models", "theme", "locale", "accent", "radius", "font"];
+const PASSED = ["proxy", "models", "theme", "locale", "accent", "radius", "font", "uploads"];
 const COMMANDS = ["setTheme", "setLocale", "prefill", "reset"];
 let made = 0;
 // Inline mode: the app's module, imported and started once, and the studio's config.json.
@@ -209,7 +209,8 @@ function handle(instance) {
 }
 
 /** Puts a studio into `element`: options as in the README (render, proxy, models, theme,
- *  locale, accent, radius, font, height, minHeight, maxHeight, loading, title, label, id). */
+ *  locale, accent, radius, font, uploads, height, minHeight, maxHeight, loading, title, label,
+ *  id). */
 export function mount(element, options = {}) {
   if (!(element instanceof Element)) throw new TypeError("KreaStudio.mount needs an element");
   if (options.render && !["iframe", "inline"].includes(options.render)) {
@@ -222,7 +223,7 @@ const ATTRIBUTES = {
   proxy: "proxy", models: "models", theme: "theme", locale: "locale", accent: "accent",
   radius: "radius", font: "font", height: "height", "min-height": "minHeight",
   "max-height": "maxHeight", loading: "loading", title: "title", label: "label", render: "render",
-  "instance-id": "id",
+  "instance-id": "id", uploads: "uploads",
 };
 
 class KreaStudioElement extends HTMLElement {

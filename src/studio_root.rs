@@ -52,6 +52,19 @@ impl StudioRoot {
         }
     }
 
+    /// The first element of the studio matching `selector` (inside an inline studio's own
+    /// element, which a document query would not reach).
+    pub fn query(&self, selector: &str) -> Option<web_sys::HtmlElement> {
+        let found = match self.element.get_value() {
+            Some(element) => element.query_selector(selector),
+            None => gloo_utils::document().query_selector(selector),
+        };
+        found
+            .ok()
+            .flatten()
+            .and_then(|element| element.dyn_into().ok())
+    }
+
     /// Where key presses meant for the studio arrive: the window, or only the studio's
     /// own element (a key pressed elsewhere on a host page is not the studio's).
     pub fn key_target(&self) -> web_sys::EventTarget {

@@ -35,6 +35,23 @@ impl KreaClient {
         }
     }
 
+    /// Where requests go (`""`: this origin).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The headers that say who is calling: the access key, or the session.
+    pub fn caller_headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = Vec::new();
+        if let Some(key) = &self.access_key {
+            headers.push(("x-proxy-key", key.clone()));
+        }
+        if let Some(session) = &self.session {
+            headers.push((SESSION_HEADER, session.clone()));
+        }
+        headers
+    }
+
     /// The same client, sending this session.
     pub fn with_session(mut self, session: Option<String>) -> Self {
         self.session = session;
@@ -134,7 +151,11 @@ impl KreaClient {
             .min_by_key(|left| (left.remaining, std::cmp::Reverse(left.window_secs))))
     }
 
-    fn prepare(&self, builder: RequestBuilder, abort: Option<&AbortSignal>) -> RequestBuilder {
+    pub(super) fn prepare(
+        &self,
+        builder: RequestBuilder,
+        abort: Option<&AbortSignal>,
+    ) -> RequestBuilder {
         let mut builder = builder
             .header("accept", "application/json")
             .abort_signal(abort);
@@ -185,7 +206,7 @@ impl KreaClient {
         self.get_json("/openapi.json", abort).await
     }
 
-    async fn get_json<T: DeserializeOwned>(
+    pub(super) async fn get_json<T: DeserializeOwned>(
         &self,
         path: &str,
         abort: Option<&AbortSignal>,
@@ -219,7 +240,7 @@ impl KreaClient {
         matches!(error, ApiError::Status { status: 409, .. })
     }
 
-    fn network(&self, error: gloo_net::Error) -> ApiError {
+    pub(super) fn network(&self, error: gloo_net::Error) -> ApiError {
         let detail = error.to_string();
         if detail.contains("AbortError") {
             return ApiError::Aborted;
@@ -243,7 +264,7 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiErro
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
-async fn status_error(response: Response) -> ApiError {
+pub(super) async fn status_error(response: Response) -> ApiError {
     let status = response.status();
     let retry_after_ms = response.headers().get("retry-after").and_then(|value| {
         retry_after_seconds(&value).or_else(|| {

@@ -4,6 +4,8 @@
 mod client;
 mod error;
 mod image;
+pub mod library;
+pub mod upload;
 
 pub use client::{KreaClient, LimitLeft};
 pub use error::ApiError;

@@ -1,13 +1,20 @@
-use super::{EmbedGate, GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel, StorageNotice};
+use super::{
+    EmbedGate, EnhanceForm, GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel,
+    StorageNotice,
+};
 use crate::api::KreaClient;
 use crate::embed::Event;
+use crate::form::image_slot::ImageSlot;
 use crate::hooks::{
     browser_storage, embed_request, use_access_key, use_announcements, use_clock,
     use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_job_actions,
     use_job_history, use_job_poller, use_limit_left, use_locale, use_matching_jobs, use_page_state,
     use_poll_leadership, use_proxy_session, use_push_stream, use_ready_mark, use_runtime_config,
     use_settings, use_submit, use_texts, use_theme, EmbedHost, EmbedMode, EmbedWiring,
-    JobActionsContext, Kept, PollerInputs,
+    JobActionsContext, Kept, PollerInputs, UploadsAllowed,
+};
+use crate::hooks::{
+    use_asset_library, use_image_actions, use_paste_images, use_style_library, use_uploads,
 };
 use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
@@ -108,6 +115,31 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
         viewing,
         texts,
     });
+    // Images: uploads (unless a host page turned them off), the library, styles, and
+    // taking a result further.
+    let uploads_on = embed.is_none_or(|host| host.with_options(|o| o.uploads));
+    provide_context(UploadsAllowed(uploads_on));
+    let uploads = use_uploads(form, client, texts);
+    provide_context(uploads);
+    provide_context(use_asset_library(client, texts));
+    provide_context(use_style_library(client, texts));
+    let image_actions = use_image_actions(jobs, form, models);
+    provide_context(image_actions);
+    if uploads_on {
+        use_paste_images(move |files| {
+            if let Some(slot) = form.with_untracked(|f| ImageSlot::main(f.model())) {
+                uploads.add.run((slot, files));
+            }
+        });
+    }
+    // A job made from another's image names it, while the form still holds that image.
+    let generate = Callback::new(move |request: krea_api::ImageRequest| {
+        let source = image_actions
+            .source
+            .get_untracked()
+            .filter(|source| source.holds(&request.body));
+        submitter.submit_from.run((request, source));
+    });
     actions.choose = embed.map(|host| {
         Callback::new(move |(id, index): (String, usize)| {
             let chosen = jobs.with_untracked(|s| {
@@ -116,6 +148,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
                     url: entry.images().get(index)?.clone(),
                     job_id: id.clone(),
                     prompt: entry.prompt().to_owned(),
+                    source: entry.source.clone(),
                 })
             });
             if let Some(event) = chosen {
@@ -181,7 +214,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
                 models
                 limit_left
                 on_models_wanted=Callback::new(move |()| want_models())
-                on_generate=submitter.submit
+                on_generate=generate
                 busy=submitter.busy
                 submit_errors=submitter.errors
             />
@@ -192,6 +225,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
             </div>
         </main>
         <Lightbox jobs matching viewing />
+        <EnhanceForm jobs />
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
             {move || announcement.get()}
         </p>

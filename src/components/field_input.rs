@@ -1,4 +1,7 @@
+use super::{ImageField, StyleField};
+use crate::form::image_slot::ImageSlot;
 use crate::form::{list_hint, literal_text, FormState};
+use crate::hooks::UploadsAllowed;
 use crate::hooks::{tr, use_locale_context, use_texts};
 use crate::i18n::{field_label, fill};
 use crate::jobs::variations::random_seed;
@@ -150,14 +153,23 @@ pub fn FieldInput(
             </button>
         }
     });
+    // Image fields take files too (unless a host page turned uploads off); `styles` has a
+    // browser.
+    let uploads_on = use_context::<UploadsAllowed>().is_none_or(|allowed| allowed.0);
+    let image_slot = ImageSlot::of(spec).filter(|_| uploads_on);
+    let wide = matches!(spec.kind, FieldKind::List { .. }) || image_slot.is_some();
+    let images = image_slot.map(|target| view! { <ImageField target form /> });
+    let styles = (name == "styles").then(|| view! { <StyleField form /> });
     view! {
         <div
             class="field"
-            class:wide=matches!(spec.kind, FieldKind::List { .. })
+            class:wide=wide
             class:invalid=move || error.with(Option::is_some)
         >
             <label for=id.clone()>{label}</label>
             {control}
+            {images}
+            {styles}
             {randomise}
             <p class="field-error" data-testid=format!("error-{name}") aria-live="polite">
                 {move || error.get()}

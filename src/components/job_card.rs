@@ -1,7 +1,9 @@
-use crate::hooks::{tr, use_locale_context, use_texts, JobActions, LiveJobs};
+use crate::form::image_slot::ImageSlot;
+use crate::hooks::{tr, use_locale_context, use_texts, ImageActions, JobActions, LiveJobs};
 use crate::i18n::{fill, IntlFormat};
 use crate::jobs::deadline::deadline_secs;
 use crate::jobs::describe::{failure_text, status_label};
+use crate::jobs::lineage::Derived;
 use crate::jobs::pricing::{job_price, price_text};
 use crate::jobs::progress::Progress;
 use crate::jobs::{JobEntry, Lost};
@@ -190,9 +192,89 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             })
         })
     };
+    let image_actions = use_context::<ImageActions>();
     let buttons = move || {
         let (actions, entry) = (actions?, entry.get()?);
-        Some(card_buttons(actions, &entry, t))
+        Some(card_buttons(actions, image_actions, &entry, t))
+    };
+    // "Which model?": the current one takes no image; these do.
+    let offer = move || {
+        let image_actions = image_actions?;
+        let id = id_here.get_value();
+        let current = image_actions
+            .offering
+            .get()
+            .filter(|(offered, _)| *offered == id)
+            .map(|(_, current)| current);
+        current.map(|current| {
+            let choices = models.with(|models| {
+                krea_api::MODELS
+                    .iter()
+                    .chain(models.discovered().iter().copied())
+                    .filter(|model| ImageSlot::main(model).is_some())
+                    .map(|model| (model.id, model.name))
+                    .collect::<Vec<_>>()
+            });
+            view! {
+                <div class="reference-offer" data-testid="reference-offer">
+                    <p>{move || fill(t.get().no_image_field, &[("model", &current)])}</p>
+                    {choices
+                        .into_iter()
+                        .map(|(model, name)| {
+                            let id = id.clone();
+                            view! {
+                                <button
+                                    type="button"
+                                    data-testid="reference-model"
+                                    data-model=model
+                                    on:click=move |_| image_actions.use_as_reference.run((id.clone(), Some(model.to_owned())))
+                                >
+                                    {name}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+        })
+    };
+    // Where it came from: "edited from …", a click opens the source.
+    let lineage = move || {
+        let source = entry.with(|e| e.as_ref().and_then(|e| e.source.clone()))?;
+        let known = jobs.job(&source.job_id);
+        let label = move || {
+            let t = t.get();
+            match source.kind {
+                Derived::Edited => t.edited_from,
+                Derived::Enhanced => t.enhanced_from,
+                Derived::Referenced => t.referenced_from,
+            }
+        };
+        let named = match &known {
+            Some(source) if !source.prompt().is_empty() => source.prompt().to_owned(),
+            Some(source) => source.id().chars().take(8).collect(),
+            None => t.get_untracked().source_gone.to_owned(),
+        };
+        let target = source.job_id.clone();
+        Some(view! {
+            <p class="lineage" data-testid="job-source" data-source-id=source.job_id.clone()>
+                {label}
+                " "
+                <button
+                    type="button"
+                    class="link"
+                    data-testid="open-source"
+                    disabled=known.is_none()
+                    on:click=move |_| {
+                        if let Some(actions) = actions {
+                            actions.view.run((target.clone(), 0));
+                        }
+                    }
+                >
+                    {named}
+                </button>
+            </p>
+        })
     };
     view! {
         <article
@@ -219,7 +301,9 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
                 <p class="prompt" data-testid="job-prompt">
                     {move || entry.with(|e| e.as_ref().map(|e| e.prompt().to_owned()))}
                 </p>
+                {lineage}
                 <div class="actions">{buttons}</div>
+                {offer}
                 <p class="flash" data-testid="job-flash" aria-live="polite">
                     {move || actions.and_then(|a| a.flash.with(|f| f.get(&id_here.get_value()).cloned()))}
                 </p>
@@ -235,6 +319,7 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
 /// when it is done; try again when it failed or was cancelled.
 fn card_buttons(
     actions: JobActions,
+    image_actions: Option<ImageActions>,
     entry: &JobEntry,
     t: Signal<&'static crate::i18n::Texts>,
 ) -> impl IntoView {
@@ -298,8 +383,18 @@ fn card_buttons(
                     Box::new(move || choose.run((id.clone(), 0))),
                 )
             });
+            // Taking the image further: into a reference field, an edit, or an enhance.
+            let further = image_actions.map(|more| {
+                let (a, b, c) = (id.clone(), id.clone(), id.clone());
+                view! {
+                    {button(|t| t.use_as_reference, "use-as-reference", Box::new(move || more.use_as_reference.run((a.clone(), None))))}
+                    {button(|t| t.edit_image, "edit-job", Box::new(move || more.edit.run(b.clone())))}
+                    {button(|t| t.enhance_image, "enhance-job", Box::new(move || more.enhancing.set(Some(c.clone()))))}
+                }
+            });
             view! {
                 {choose}
+                {further}
                 {button(|t| t.download, "download-job", download)}
                 {button(|t| t.reuse, "reuse-job", with_id(actions.reuse))}
                 {button(|t| t.vary_seed, "vary-job", with_id(actions.vary_seed))}

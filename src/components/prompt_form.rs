@@ -30,6 +30,9 @@ pub fn PromptForm(
     let t = use_texts();
     let locale = use_locale_context();
     let count = RwSignal::new(1usize);
+    // Generate waits for images still on their way to Krea's asset library.
+    let uploading = use_context::<crate::hooks::Uploads>()
+        .map_or_else(|| Signal::derive(|| 0), |uploads| uploads.in_flight);
     let built = Memo::new(move |_| form.with(FormState::build));
     let error_of = move |field: &'static str| {
         Signal::derive(move || {
@@ -57,7 +60,7 @@ pub fn PromptForm(
         })
     };
     let generate = move || {
-        if busy.get_untracked() {
+        if busy.get_untracked() || uploading.get_untracked() > 0 {
             return;
         }
         if let Ok(request) = built.get_untracked() {
@@ -225,7 +228,7 @@ pub fn PromptForm(
                 <button
                     type="submit"
                     data-testid="generate-button"
-                    disabled=move || busy.get() || built.with(Result::is_err)
+                    disabled=move || { busy.get() || uploading.get() != 0 || built.with(Result::is_err) }
                 >
                     {move || {
                         let t = t.get();
@@ -249,7 +252,10 @@ pub fn PromptForm(
                     })
             }}
             <p class="hint" data-testid="generate-hint">
-                {move || blocked_because().unwrap_or_else(|| t.get().shortcut.to_owned())}
+                {move || match uploading.get() {
+                    0 => blocked_because().unwrap_or_else(|| t.get().shortcut.to_owned()),
+                    n => fill(t.get().waiting_uploads, &[("n", &n.to_string())]),
+                }}
             </p>
             <div class="submit-error" role="alert" data-testid="submit-error">
                 <For each=move || submit_errors.get() key=|error| error.clone() let:error>

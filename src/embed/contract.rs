@@ -42,6 +42,8 @@ pub enum Event {
         url: String,
         job_id: String,
         prompt: String,
+        /// The job this image started from, when it did.
+        source: Option<crate::jobs::lineage::Lineage>,
     },
     Error {
         code: &'static str,
@@ -92,9 +94,15 @@ impl Event {
                 url,
                 job_id,
                 prompt,
+                source,
             } => (
                 "image:chosen",
-                json!({"url": url, "jobId": job_id, "prompt": prompt}),
+                json!({
+                    "url": url, "jobId": job_id, "prompt": prompt,
+                    "source": source.as_ref().map(|s| json!({
+                        "kind": s.kind, "jobId": s.job_id, "url": s.image_url,
+                    })),
+                }),
             ),
             Event::Error { code, message } => ("error", json!({"code": code, "message": message})),
             Event::Warning { code } => ("warning", json!({ "code": code })),

@@ -27,6 +27,8 @@ pub struct EmbedOptions {
     pub locale: Option<Locale>,
     /// `(custom property, value)` from [`STYLE_TOKENS`].
     pub style: Vec<(&'static str, String)>,
+    /// Visitors may upload images (`uploads="off"` turns it off).
+    pub uploads: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +66,7 @@ impl EmbedOptions {
             theme: Theme::System,
             locale: None,
             style: Vec::new(),
+            uploads: true,
         };
         for (name, value) in pairs {
             match name {
@@ -80,6 +83,13 @@ impl EmbedOptions {
                 "models" => options.models = check_models(value)?,
                 "theme" => options.theme = theme(value)?,
                 "locale" => options.locale = locale(value)?,
+                "uploads" => {
+                    options.uploads = match value {
+                        "" | "on" => true,
+                        "off" => false,
+                        _ => return Err(refuse("uploads", format!("{value:?} is not on or off"))),
+                    }
+                }
                 _ => {
                     if let Some((token, property)) =
                         STYLE_TOKENS.iter().find(|(token, _)| *token == name)
@@ -213,6 +223,22 @@ mod tests {
             (plain.theme, plain.locale, plain.proxy),
             (Theme::System, None, None)
         );
+        assert!(
+            plain.uploads,
+            "visitors may upload unless the host says otherwise"
+        );
+        let off = read(&[
+            ("id", "a"),
+            ("parent", "https://blog.example"),
+            ("uploads", "off"),
+        ]);
+        assert!(!off.unwrap().uploads);
+        let wrong = read(&[
+            ("id", "a"),
+            ("parent", "https://blog.example"),
+            ("uploads", "no"),
+        ]);
+        assert_eq!(wrong.unwrap_err().option, "uploads");
     }
 
     #[test]

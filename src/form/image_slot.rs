@@ -79,7 +79,7 @@ impl ImageSlot {
         if !self.many {
             return url.to_owned();
         }
-        let mut all = lines(text);
+        let count = lines(text).len();
         let extra = self
             .extra
             .filter(|extra| extra.required)
@@ -87,33 +87,49 @@ impl ImageSlot {
                 FieldKind::Number { min, max, .. } => krea_api::number::format_number(
                     1f64.clamp(min.unwrap_or(f64::MIN), max.unwrap_or(f64::MAX)),
                 ),
-                _ => format!("image_{}", all.len() + 1),
+                _ => format!("image_{}", count + 1),
             });
-        all.push(ImageLine {
-            url: url.to_owned(),
-            extra,
-        });
-        write(&all)
+        push_line(text, url, extra.as_deref())
     }
 
     /// The text without its `index`th image.
     pub fn remove(&self, text: &str, index: usize) -> String {
-        let mut all = lines(text);
-        if index < all.len() {
-            all.remove(index);
-        }
-        write(&all)
+        remove_line(text, index)
     }
 
     /// The text with the `index`th image's strength or tag set to `value`.
     pub fn set_extra(&self, text: &str, index: usize, value: &str) -> String {
-        let mut all = lines(text);
-        if let Some(line) = all.get_mut(index) {
-            let value = value.trim();
-            line.extra = (!value.is_empty()).then(|| value.to_owned());
-        }
-        write(&all)
+        set_line_extra(text, index, value)
     }
+}
+
+/// A list field's text with one more line: `first` and what follows it.
+pub fn push_line(text: &str, first: &str, extra: Option<&str>) -> String {
+    let mut all = lines(text);
+    all.push(ImageLine {
+        url: first.to_owned(),
+        extra: extra.map(str::to_owned),
+    });
+    write(&all)
+}
+
+/// A list field's text without its `index`th line.
+pub fn remove_line(text: &str, index: usize) -> String {
+    let mut all = lines(text);
+    if index < all.len() {
+        all.remove(index);
+    }
+    write(&all)
+}
+
+/// A list field's text with what follows the first word of its `index`th line set.
+pub fn set_line_extra(text: &str, index: usize, value: &str) -> String {
+    let mut all = lines(text);
+    if let Some(line) = all.get_mut(index) {
+        let value = value.trim();
+        line.extra = (!value.is_empty()).then(|| value.to_owned());
+    }
+    write(&all)
 }
 
 /// One image of a field: its URL and what follows it.
@@ -150,6 +166,24 @@ fn write(lines: &[ImageLine]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Puts `url` into the form's main image field (`only`: as its only image). `false` when the
+/// model takes no image, or its field is full.
+pub fn put_image(form: &mut super::FormState, url: &str, only: bool) -> bool {
+    let Some(slot) = ImageSlot::main(form.model()) else {
+        return false;
+    };
+    let text = if only {
+        String::new()
+    } else {
+        form.value(slot.field.name)
+    };
+    if !slot.has_room(&text) {
+        return false;
+    }
+    form.set_value(slot.field.name, slot.add(&text, url));
+    true
 }
 
 /// The catalogue models with an image field, for "use as reference" when the current model
@@ -241,6 +275,22 @@ mod tests {
             "https://new.png"
         );
         assert!(!single.many);
+    }
+
+    #[test]
+    fn an_image_goes_into_the_models_main_field_or_is_refused() {
+        let mut form = crate::form::FormState::new("bytedance/seedream-4");
+        assert!(put_image(&mut form, "https://x/1.png", false));
+        let slot = ImageSlot::main(form.model()).unwrap();
+        assert!(form.value(slot.field.name).contains("https://x/1.png"));
+        assert!(put_image(&mut form, "https://x/2.png", true));
+        assert_eq!(
+            lines(&form.value(slot.field.name)).len(),
+            1,
+            "only the new one"
+        );
+        let mut text_only = crate::form::FormState::new("google/imagen-4");
+        assert!(!put_image(&mut text_only, "https://x/1.png", false));
     }
 
     #[test]

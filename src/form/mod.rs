@@ -4,10 +4,12 @@
 //! text becomes JSON and back ([`field_text`]) and how a problem reads ([`problem`]) are
 //! beside it.
 
+pub mod enhance;
 mod field_text;
 pub mod image_slot;
 mod problem;
 mod sizing;
+pub mod upload_check;
 
 pub use field_text::{list_hint, literal_text};
 pub use problem::{FormErrors, FormProblem};

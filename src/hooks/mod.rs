@@ -6,6 +6,7 @@
 mod browser;
 mod embed;
 mod history;
+mod images;
 mod jobs;
 mod proxy;
 mod settings;
@@ -14,6 +15,7 @@ mod sync;
 pub use browser::*;
 pub use embed::*;
 pub use history::*;
+pub use images::*;
 pub use jobs::*;
 pub use proxy::*;
 pub use settings::*;

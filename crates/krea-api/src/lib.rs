@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod discovery;
 pub mod error_body;
 pub mod job;
+pub mod library;
 pub mod models;
 pub mod number;
 pub mod openapi;

@@ -2,6 +2,7 @@ use crate::api::{ApiError, KreaClient};
 use crate::browser;
 use crate::hooks::{use_interval_while, LiveJobs};
 use crate::i18n::Texts;
+use crate::jobs::lineage::Lineage;
 use crate::jobs::submission::Submission;
 use krea_api::{ImageRequest, Models};
 use leptos::prelude::*;
@@ -16,6 +17,8 @@ const TICK_MS: u32 = 250;
 #[derive(Clone, Copy)]
 pub struct Submitter {
     pub submit: Callback<ImageRequest>,
+    /// Submits a request that starts from another job's image: (request, where from).
+    pub submit_from: Callback<(ImageRequest, Option<Lineage>)>,
     /// A submission of the latest click is being sent for the first time.
     pub busy: Signal<bool>,
     /// Why submissions of the latest click failed, each said once; cleared by the next click.
@@ -93,22 +96,25 @@ pub fn use_submit(
     });
 
     let of_last_click = move |s: &Submission| s.asked_at == last_click.get();
+    let submit_from = Callback::new(move |(request, source): (ImageRequest, Option<Lineage>)| {
+        let now = js_sys::Date::now();
+        // Several submissions of one click (variations) share its time.
+        let same_click = now - last_click.get_untracked() < 50.0;
+        if !same_click {
+            last_click.set(now);
+        }
+        let submission = Submission::new(
+            browser::new_uuid(),
+            request.model.id.to_owned(),
+            request.body,
+            last_click.get_untracked(),
+        )
+        .from_source(source);
+        store.update(|s| s.add_submission(submission));
+    });
     Submitter {
-        submit: Callback::new(move |request: ImageRequest| {
-            let now = js_sys::Date::now();
-            // Several submissions of one click (variations) share its time.
-            let same_click = now - last_click.get_untracked() < 50.0;
-            if !same_click {
-                last_click.set(now);
-            }
-            let submission = Submission::new(
-                browser::new_uuid(),
-                request.model.id.to_owned(),
-                request.body,
-                last_click.get_untracked(),
-            );
-            store.update(|s| s.add_submission(submission));
-        }),
+        submit: Callback::new(move |request: ImageRequest| submit_from.run((request, None))),
+        submit_from,
         busy: Signal::derive(move || {
             store.with_submissions(|s| {
                 s.submissions()
