@@ -544,6 +544,25 @@ impl Stack {
         self.browser.execute(script, vec![]).await.unwrap()
     }
 
+    /// Runs `script` with `args`; returns what it returns.
+    pub async fn browser_execute(
+        &self,
+        script: &str,
+        args: Vec<serde_json::Value>,
+    ) -> serde_json::Value {
+        self.browser.execute(script, args).await.unwrap()
+    }
+
+    /// Runs `script` with `args` and a callback as its last argument; returns what the
+    /// script passed to the callback.
+    pub async fn eval_async(
+        &self,
+        script: &str,
+        args: Vec<serde_json::Value>,
+    ) -> serde_json::Value {
+        self.browser.execute_async(script, args).await.unwrap()
+    }
+
     /// From now on, the page records the URL of every request it makes (in
     /// `window.requested`, with when it was made in `window.requestedAt`, by the clock all
     /// tabs share), so a test can tell what the app asked for.

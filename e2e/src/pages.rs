@@ -111,7 +111,105 @@ impl EmbedHost<'_> {
     }
 }
 
+/// Images a person brings to the form: dropped, pasted or chosen files (drawn on a canvas
+/// in the page, as a real PNG), and what the image fields show.
+pub struct Images<'a>(pub &'a Stack);
+
+/// Draws a PNG (`arguments[1]` × `arguments[2]` pixels), makes it a file named
+/// `arguments[0]`, and hands `DataTransfer` holding it to `deliver`.
+const WITH_PNG: &str = "
+    const [name, width, height] = arguments;
+    const done = arguments[arguments.length - 1];
+    const canvas = document.createElement('canvas');
+    canvas.width = width; canvas.height = height;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#c8553d'; g.fillRect(0, 0, width, height);
+    g.fillStyle = '#2d7dd2'; g.fillRect(width / 4, height / 4, width / 2, height / 2);
+    canvas.toBlob(blob => {
+      const data = new DataTransfer();
+      data.items.add(new File([blob], name, { type: 'image/png' }));
+      deliver(data);
+      done(true);
+    }, 'image/png');";
+
+impl Images<'_> {
+    /// Drops a `width`×`height` PNG named `name` on the image field `field`.
+    pub async fn drop_png(&self, field: &str, name: &str, width: u32, height: u32) {
+        let script = format!(
+            "const deliver = data => document.querySelector('[data-testid=drop-{field}]')
+               .dispatchEvent(new DragEvent('drop', {{ dataTransfer: data, bubbles: true, cancelable: true }}));
+             {WITH_PNG}"
+        );
+        self.0
+            .eval_async(&script, vec![name.into(), width.into(), height.into()])
+            .await;
+    }
+
+    /// Pastes a PNG into the page, as Ctrl/⌘+V of a copied image does.
+    pub async fn paste_png(&self, name: &str) {
+        let script = format!(
+            "const deliver = data => window.dispatchEvent(
+               new ClipboardEvent('paste', {{ clipboardData: data, bubbles: true, cancelable: true }}));
+             {WITH_PNG}"
+        );
+        self.0
+            .eval_async(&script, vec![name.into(), 40.into(), 40.into()])
+            .await;
+    }
+
+    /// Drops a file of `mime` holding `text` on the image field `field`.
+    pub async fn drop_text_file(&self, field: &str, name: &str, mime: &str, text: &str) {
+        let script = format!(
+            "const [name, mime, text] = arguments;
+             const data = new DataTransfer();
+             data.items.add(new File([text], name, {{ type: mime }}));
+             document.querySelector('[data-testid=drop-{field}]')
+               .dispatchEvent(new DragEvent('drop', {{ dataTransfer: data, bubbles: true, cancelable: true }}));
+             return true;"
+        );
+        self.0
+            .browser_execute(&script, vec![name.into(), mime.into(), text.into()])
+            .await;
+    }
+
+    /// How many chosen images the field `field` shows (uploaded ones, not those on their way).
+    pub async fn thumbs(&self, field: &str) -> usize {
+        self.0
+            .count(&format!(
+                "[data-testid=drop-{field}] [data-testid=image-thumb]"
+            ))
+            .await
+    }
+
+    /// Waits until the field `field` shows `count` chosen images.
+    pub async fn wait_for_thumbs(&self, field: &str, count: usize) {
+        self.0
+            .wait_for_count(
+                &format!("[data-testid=drop-{field}] [data-testid=image-thumb]"),
+                count,
+            )
+            .await;
+    }
+
+    /// Holds every upload back `ms` milliseconds before it is sent, so a test can act while
+    /// one is on its way.
+    pub async fn slow_uploads(&self, ms: u32) {
+        self.0
+            .eval(&format!(
+                "const send = XMLHttpRequest.prototype.send;
+                 XMLHttpRequest.prototype.send = function (body) {{
+                   setTimeout(() => send.call(this, body), {ms});
+                 }};"
+            ))
+            .await;
+    }
+}
+
 impl Stack {
+    pub fn images(&self) -> Images<'_> {
+        Images(self)
+    }
+
     pub fn embed_host(&self) -> EmbedHost<'_> {
         EmbedHost(self)
     }
