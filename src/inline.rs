@@ -34,6 +34,9 @@ struct InlineOptions {
     radius: Option<String>,
     #[serde(default)]
     font: Option<String>,
+    /// `"off"`: visitors may not upload images.
+    #[serde(default)]
+    uploads: Option<String>,
 }
 
 /// `"a/b,c/d"` as in the attribute, or `["a/b", "c/d"]`.
@@ -64,6 +67,7 @@ impl InlineOptions {
             ("accent", self.accent),
             ("radius", self.radius),
             ("font", self.font),
+            ("uploads", self.uploads),
         ];
         pairs.extend(
             optional

@@ -636,3 +636,58 @@ async fn an_inline_studio_under_a_strict_host_policy_logs_no_violation() {
     assert_eq!(site.stack.csp_violations().await, Vec::<String>::new());
     site.stack.close().await;
 }
+
+#[tokio::test]
+async fn an_embedded_studio_uploads_unless_its_host_turns_uploads_off() {
+    let site = embedding(json!({})).await;
+    let (studio, api) = (&site.studio, &site.api);
+    let body = format!(
+        r#"<krea-studio id="on" render="inline" proxy="{api}" models="bytedance/seedream-4"></krea-studio>
+<krea-studio id="off" render="inline" proxy="{api}" models="bytedance/seedream-4" uploads="off"></krea-studio>"#
+    );
+    site.host
+        .page("/uploads.html", &host_page(studio, &body), None);
+    site.open(&site.host, "/uploads.html").await;
+    site.page().event("ready", "on").await;
+    site.page().event("ready", "off").await;
+    let zones = |id: &str| {
+        format!(
+            "return document.getElementById('{id}').shadowRoot\
+             .querySelectorAll('[data-testid=drop-style_images]').length;"
+        )
+    };
+    site.page().eval_until(&zones("on"), json!(1)).await;
+    assert_eq!(
+        site.stack.eval(&zones("off")).await,
+        json!(0),
+        "uploads=\"off\""
+    );
+    // A file dropped on the embedded studio goes to the host's proxy and comes back as an asset.
+    site.stack
+        .eval_async(
+            "const done = arguments[arguments.length - 1];
+             const canvas = document.createElement('canvas');
+             canvas.width = 20; canvas.height = 20;
+             canvas.getContext('2d').fillRect(0, 0, 10, 10);
+             canvas.toBlob(blob => {
+               const data = new DataTransfer();
+               data.items.add(new File([blob], 'dot.png', { type: 'image/png' }));
+               document.getElementById('on').shadowRoot
+                 .querySelector('[data-testid=drop-style_images]')
+                 .dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+               done(true);
+             }, 'image/png');",
+            vec![],
+        )
+        .await;
+    let thumbs = "return document.getElementById('on').shadowRoot\
+        .querySelectorAll('[data-testid=image-thumb]').length;";
+    site.page().eval_until(thumbs, json!(1)).await;
+    let value = format!(
+        "return {}.value.startsWith('{}/simulator/assets/');",
+        shadow("on", "[data-testid=field-style_images]"),
+        site.krea
+    );
+    site.page().eval_until(&value, json!(true)).await;
+    site.stack.close().await;
+}

@@ -200,6 +200,24 @@ mod tests {
             .envelope("x")["payload"],
             json!({"code": "storage_unavailable"})
         );
+        let chosen = |source| Event::ImageChosen {
+            url: "https://x/2.png".into(),
+            job_id: "j2".into(),
+            prompt: "bluer".into(),
+            source,
+        };
+        assert_eq!(
+            chosen(Some(crate::jobs::lineage::Lineage {
+                kind: crate::jobs::lineage::Derived::Edited,
+                job_id: "j1".into(),
+                image_url: "https://x/1.png".into(),
+            }))
+            .envelope("x")["payload"],
+            json!({"url": "https://x/2.png", "jobId": "j2", "prompt": "bluer",
+                   "source": {"kind": "edited", "jobId": "j1", "url": "https://x/1.png"}}),
+            "a chosen image says where it came from"
+        );
+        assert_eq!(chosen(None).envelope("x")["payload"]["source"], Value::Null);
     }
 
     #[test]
