@@ -151,11 +151,7 @@ impl KreaClient {
             .min_by_key(|left| (left.remaining, std::cmp::Reverse(left.window_secs))))
     }
 
-    pub(super) fn prepare(
-        &self,
-        builder: RequestBuilder,
-        abort: Option<&AbortSignal>,
-    ) -> RequestBuilder {
+    fn prepare(&self, builder: RequestBuilder, abort: Option<&AbortSignal>) -> RequestBuilder {
         let mut builder = builder
             .header("accept", "application/json")
             .abort_signal(abort);
@@ -222,7 +218,12 @@ impl KreaClient {
 
     /// `DELETE /jobs/{id}`: cancels the job while Krea still allows it.
     pub async fn cancel(&self, id: &str) -> Result<(), ApiError> {
-        let url = format!("{}/jobs/{id}", self.base);
+        self.delete(&format!("/jobs/{id}")).await
+    }
+
+    /// `DELETE path`, its answer's body unread.
+    pub(super) async fn delete(&self, path: &str) -> Result<(), ApiError> {
+        let url = format!("{}{path}", self.base);
         let response = self
             .prepare(Request::delete(&url), None)
             .send()
@@ -240,7 +241,7 @@ impl KreaClient {
         matches!(error, ApiError::Status { status: 409, .. })
     }
 
-    pub(super) fn network(&self, error: gloo_net::Error) -> ApiError {
+    fn network(&self, error: gloo_net::Error) -> ApiError {
         let detail = error.to_string();
         if detail.contains("AbortError") {
             return ApiError::Aborted;
@@ -264,7 +265,7 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiErro
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
-pub(super) async fn status_error(response: Response) -> ApiError {
+async fn status_error(response: Response) -> ApiError {
     let status = response.status();
     let retry_after_ms = response.headers().get("retry-after").and_then(|value| {
         retry_after_seconds(&value).or_else(|| {

@@ -1,9 +1,7 @@
 //! Krea's asset library and styles through the proxy: a page of the caller's uploads,
 //! deleting one, and a page of styles. Uploading (with progress) is in `upload`.
 
-use super::client::status_error;
 use super::{ApiError, KreaClient};
-use gloo_net::http::Request;
 use krea_api::library::{AssetList, StyleFilter, StyleList};
 
 /// Uploads and styles shown at once.
@@ -21,17 +19,7 @@ impl KreaClient {
 
     /// `DELETE /assets/{id}`.
     pub async fn delete_asset(&self, id: &str) -> Result<(), ApiError> {
-        let url = format!("{}/assets/{id}", self.base());
-        let response = self
-            .prepare(Request::delete(&url), None)
-            .send()
-            .await
-            .map_err(|e| self.network(e))?;
-        if response.ok() {
-            Ok(())
-        } else {
-            Err(status_error(response).await)
-        }
+        self.delete(&format!("/assets/{id}")).await
     }
 
     /// `GET /styles` for a filter, the styles that fit `model` (Krea's model name), from

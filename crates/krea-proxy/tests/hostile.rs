@@ -8,25 +8,17 @@
 mod common;
 
 use common::fake_krea::{Answer, FakeKrea, Seen};
+use common::Running;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 const TOKEN: &str = "0b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e:hostileT0kenValue";
 const KEY: &str = "alice-key-1";
 const JOB: &str = "4d0e5f97-9721-4422-b88c-73a9032d7de1";
 
-struct Proxy(Child);
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(upstream: &str) -> (Proxy, String) {
+fn start(upstream: &str) -> (Running, String) {
     let mut command = common::binary(&["--listen", "127.0.0.1:0", "--upstream", upstream]);
     command
         .args([
@@ -43,7 +35,7 @@ fn start(upstream: &str) -> (Proxy, String) {
         )
         .stderr(Stdio::null());
     let (child, address) = common::start_binary(command);
-    (Proxy(child), address)
+    (Running(child), address)
 }
 
 /// Sends raw bytes; returns the answer's status (0: closed without one) and its text.

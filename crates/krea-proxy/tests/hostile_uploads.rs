@@ -7,24 +7,16 @@ mod common;
 
 use common::fake_krea::{Answer, FakeKrea};
 use common::multipart::{png, Form, BOUNDARY};
+use common::Running;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 const TOKEN: &str = "hostile-upload-token-5e1a";
 const KEY: &str = "alice-key-1";
 
-struct Proxy(Child);
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(upstream: &str) -> (Proxy, String) {
+fn start(upstream: &str) -> (Running, String) {
     let mut command = common::binary(&["--listen", "127.0.0.1:0", "--upstream", upstream]);
     command
         .args(["--upload-limit-mb", "1", "--upload-idle-secs", "1"])
@@ -32,7 +24,7 @@ fn start(upstream: &str) -> (Proxy, String) {
         .env("KREA_PROXY_ACCESS_KEYS", format!("alice:{KEY}"))
         .stderr(Stdio::null());
     let (child, address) = common::start_binary(command);
-    (Proxy(child), address)
+    (Running(child), address)
 }
 
 /// An upload request: these headers, then the body (sent with its length unless

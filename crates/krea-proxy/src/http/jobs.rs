@@ -188,15 +188,7 @@ pub async fn list(
         }
         return Ok(page.into_response());
     }
-    let path = if query.is_empty() {
-        "/jobs".to_owned()
-    } else {
-        format!("/jobs?{query}")
-    };
-    Ok(proxy
-        .upstream
-        .send(proxy.forward(Method::GET, path, &headers, Bytes::new()))
-        .await)
+    Ok(proxy.get_with_query("/jobs", &query, &headers).await)
 }
 
 /// Fixed public paths forwarded without a query: `/openapi.json`, simulator images.

@@ -94,11 +94,7 @@ pub async fn list(
     let query = krea_routes::checked_query(uri.query(), &ASSET_QUERY_KEYS, "GET /assets")
         .map_err(|m| ProxyError::BadRequest(m.into()))?;
     if caller.sees_all {
-        let path = with_query("/assets", &query);
-        return Ok(proxy
-            .upstream
-            .send(proxy.forward(Method::GET, path, &headers, Bytes::new()))
-            .await);
+        return Ok(proxy.get_with_query("/assets", &query, &headers).await);
     }
     let Ok(Query(asked)) = Query::<AssetListQuery>::try_from_uri(&uri) else {
         return Err(ProxyError::BadRequest(
@@ -172,11 +168,7 @@ pub async fn styles(
 ) -> Result<Response, ProxyError> {
     let query = krea_routes::checked_query(uri.query(), &STYLE_QUERY_KEYS, "GET /styles")
         .map_err(|m| ProxyError::BadRequest(m.into()))?;
-    let path = with_query("/styles", &query);
-    Ok(proxy
-        .upstream
-        .send(proxy.forward(Method::GET, path, &headers, Bytes::new()))
-        .await)
+    Ok(proxy.get_with_query("/styles", &query, &headers).await)
 }
 
 /// `GET /styles/{id}`.
@@ -191,12 +183,4 @@ pub async fn style(
     }
     let forward = proxy.forward(Method::GET, format!("/styles/{id}"), &headers, Bytes::new());
     Ok(proxy.upstream.send(forward).await)
-}
-
-fn with_query(path: &str, query: &str) -> String {
-    if query.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{query}")
-    }
 }

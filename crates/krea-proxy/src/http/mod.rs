@@ -61,6 +61,24 @@ impl Proxy {
     fn forward(&self, method: Method, path: String, headers: &HeaderMap, body: Bytes) -> Forward {
         Forward::new(method, path, headers, body, self.trust_forwarded)
     }
+
+    /// `GET path?query` (a query the route table checked and re-encoded), Krea's answer
+    /// passed back.
+    async fn get_with_query(
+        &self,
+        path: &str,
+        query: &str,
+        headers: &HeaderMap,
+    ) -> axum::response::Response {
+        let path = if query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query}")
+        };
+        self.upstream
+            .send(self.forward(Method::GET, path, headers, Bytes::new()))
+            .await
+    }
 }
 
 type Shared = State<Arc<Proxy>>;

@@ -2,13 +2,13 @@
 //! oldest go first), served back at their `image_url`, with width and height read from the
 //! image's own header, and listed newest first with Krea's date-time cursor.
 
-use super::book::timestamp;
+use super::book::{creation_time, timestamp};
 use crate::image_kind::ImageKind;
 use axum::body::Bytes;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 use uuid::Uuid;
 
 /// Krea's own limit for one file.
@@ -91,7 +91,7 @@ impl Assets {
             height: size.map(|s| s.height as u32),
             bytes,
             description,
-            uploaded_at: after(last),
+            uploaded_at: creation_time(last),
         };
         let body = asset.body(origin);
         items.push_back(asset);
@@ -157,20 +157,6 @@ impl Assets {
             None => None,
         };
         (page, next)
-    }
-}
-
-/// Now, to the microsecond, and after `last`: no two uploads share a cursor.
-fn after(last: Option<SystemTime>) -> SystemTime {
-    let now = SystemTime::now();
-    let micros = now
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| Duration::from_micros(d.as_micros() as u64))
-        .unwrap_or_default();
-    let now = SystemTime::UNIX_EPOCH + micros;
-    match last {
-        Some(last) if now <= last => last + Duration::from_micros(1),
-        _ => now,
     }
 }
 

@@ -89,8 +89,9 @@ fn unix_nanos(time: SystemTime) -> i128 {
     time::OffsetDateTime::from(time).unix_timestamp_nanos()
 }
 
-/// A creation time after `last` (by at least a microsecond), close to now.
-fn creation_time(last: Option<SystemTime>) -> SystemTime {
+/// A creation time after `last` (by at least a microsecond), close to now: no two share a
+/// cursor.
+pub(super) fn creation_time(last: Option<SystemTime>) -> SystemTime {
     let now = SystemTime::now();
     let micros = now
         .duration_since(SystemTime::UNIX_EPOCH)

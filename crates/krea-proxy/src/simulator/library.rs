@@ -3,7 +3,7 @@
 
 use super::assets::MAX_DESCRIPTION_CHARS;
 use super::styles::{self, StyleQuery, FILTERS};
-use super::{krea_error, origin, parse_cursor, Shared};
+use super::{krea_error, limit_of, origin, page_of, Shared};
 use crate::image_kind::ImageKind;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
@@ -85,29 +85,12 @@ pub async fn list(
         Ok(Query(query)) => query,
         Err(rejection) => return krea_error(StatusCode::BAD_REQUEST, rejection.body_text()),
     };
-    let Some(limit) = limit(query.limit.as_deref()) else {
-        return krea_error(StatusCode::BAD_REQUEST, "limit must be between 1 and 1000");
-    };
-    let cursor = match query.cursor.as_deref().map(parse_cursor) {
-        None => None,
-        Some(Some(cursor)) => Some(cursor),
-        Some(None) => {
-            return krea_error(
-                StatusCode::BAD_REQUEST,
-                "cursor must be an ISO 8601 date-time",
-            )
-        }
+    let (limit, cursor) = match page_of(query.limit.as_deref(), query.cursor.as_deref()) {
+        Ok(page) => page,
+        Err(why) => return krea_error(StatusCode::BAD_REQUEST, why),
     };
     let (items, next_cursor) = sim.assets.list(cursor, limit, &origin(&headers));
     Json(json!({ "items": items, "next_cursor": next_cursor })).into_response()
-}
-
-fn limit(text: Option<&str>) -> Option<usize> {
-    match text.map(str::parse::<usize>) {
-        None => Some(100),
-        Some(Ok(limit)) if (1..=1000).contains(&limit) => Some(limit),
-        Some(_) => None,
-    }
 }
 
 pub async fn one(State(sim): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
@@ -158,8 +141,9 @@ pub async fn styles(
         Some("true") => true,
         Some(_) => return krea_error(StatusCode::BAD_REQUEST, "liked must be true or false"),
     };
-    let Some(limit) = limit(query.limit.as_deref()) else {
-        return krea_error(StatusCode::BAD_REQUEST, "limit must be between 1 and 1000");
+    let limit = match limit_of(query.limit.as_deref()) {
+        Ok(limit) => limit,
+        Err(why) => return krea_error(StatusCode::BAD_REQUEST, why),
     };
     let Ok(offset) = query.cursor.as_deref().unwrap_or("0").parse::<usize>() else {
         return krea_error(StatusCode::BAD_REQUEST, "Invalid cursor");
@@ -226,18 +210,5 @@ pub async fn style_file(Path(file): Path<String>) -> Response {
             image_file("image/png", png)
         }
         None => krea_error(StatusCode::NOT_FOUND, "Style not found"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::limit;
-
-    #[test]
-    fn limits_are_1_to_1000_and_100_by_default() {
-        assert_eq!(limit(None), Some(100));
-        assert_eq!(limit(Some("1000")), Some(1000));
-        assert_eq!(limit(Some("0")), None);
-        assert_eq!(limit(Some("many")), None);
     }
 }

@@ -235,20 +235,9 @@ async fn list(
         Ok(Query(query)) => query,
         Err(rejection) => return krea_error(StatusCode::BAD_REQUEST, rejection.body_text()),
     };
-    let limit = match query.limit.as_deref().map(str::parse::<usize>) {
-        None => 100,
-        Some(Ok(limit)) if (1..=1000).contains(&limit) => limit,
-        Some(_) => return krea_error(StatusCode::BAD_REQUEST, "limit must be between 1 and 1000"),
-    };
-    let cursor = match query.cursor.as_deref().map(parse_cursor) {
-        None => None,
-        Some(Some(cursor)) => Some(cursor),
-        Some(None) => {
-            return krea_error(
-                StatusCode::BAD_REQUEST,
-                "cursor must be an ISO 8601 date-time",
-            )
-        }
+    let (limit, cursor) = match page_of(query.limit.as_deref(), query.cursor.as_deref()) {
+        Ok(page) => page,
+        Err(why) => return krea_error(StatusCode::BAD_REQUEST, why),
     };
     let status = query.status.map(JobStatus::from);
     if let Some(JobStatus::Unknown(other)) = &status {
@@ -258,6 +247,28 @@ async fn list(
         .book
         .list(cursor, status.as_ref(), limit, &origin(&headers));
     Json(JobList { items, next_cursor }).into_response()
+}
+
+/// `limit` (1 to 1000, 100 by default), or why not (a 400 in Krea's words).
+fn limit_of(text: Option<&str>) -> Result<usize, &'static str> {
+    match text.map(str::parse::<usize>) {
+        None => Ok(100),
+        Some(Ok(limit)) if (1..=1000).contains(&limit) => Ok(limit),
+        Some(_) => Err("limit must be between 1 and 1000"),
+    }
+}
+
+/// A list's `limit` and date-time `cursor` (in nanoseconds since 1970), or why not.
+fn page_of(
+    limit: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<(usize, Option<i128>), &'static str> {
+    let limit = limit_of(limit)?;
+    match cursor.map(parse_cursor) {
+        None => Ok((limit, None)),
+        Some(Some(cursor)) => Ok((limit, Some(cursor))),
+        Some(None) => Err("cursor must be an ISO 8601 date-time"),
+    }
 }
 
 /// An RFC 3339 date-time, with any offset and any year, in nanoseconds since 1970.
@@ -288,6 +299,14 @@ async fn image(
 #[cfg(test)]
 mod tests {
     use super::parse_cursor;
+
+    #[test]
+    fn limits_are_1_to_1000_and_100_by_default() {
+        assert_eq!(super::limit_of(None).ok(), Some(100));
+        assert_eq!(super::limit_of(Some("1000")).ok(), Some(1000));
+        assert!(super::limit_of(Some("0")).is_err());
+        assert!(super::limit_of(Some("many")).is_err());
+    }
 
     #[test]
     fn cursors_take_any_offset_and_any_year() {

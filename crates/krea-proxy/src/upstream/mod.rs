@@ -154,14 +154,7 @@ impl Upstream {
                     .send()
                     .await
                     .map_err(Lost::from)?;
-                let status = reply.status();
-                let headers = keep(reply.headers(), &FORWARDED_RESPONSE_HEADERS);
-                let body = reply.bytes().await.map_err(Lost::from)?;
-                Ok(Answer {
-                    status,
-                    headers,
-                    body,
-                })
+                Answer::read(reply).await
             }
             Upstream::Simulator(_) => {
                 let body = Body::from(forward.body.clone());
@@ -224,14 +217,7 @@ impl Upstream {
                     .send()
                     .await
                     .map_err(Lost::from)?;
-                let status = reply.status();
-                let headers = keep(reply.headers(), &FORWARDED_RESPONSE_HEADERS);
-                let body = reply.bytes().await.map_err(Lost::from)?;
-                Ok(Answer {
-                    status,
-                    headers,
-                    body,
-                })
+                Answer::read(reply).await
             }
             Upstream::Simulator(_) => {
                 let mut headers = HeaderMap::new();
@@ -255,6 +241,20 @@ pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
+}
+
+impl Answer {
+    /// Krea's reply read whole, its kept headers only.
+    async fn read(reply: reqwest::Response) -> Result<Answer, Lost> {
+        let status = reply.status();
+        let headers = keep(reply.headers(), &FORWARDED_RESPONSE_HEADERS);
+        let body = reply.bytes().await.map_err(Lost::from)?;
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
 }
 
 impl From<reqwest::Error> for Lost {

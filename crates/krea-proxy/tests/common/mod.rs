@@ -104,6 +104,16 @@ pub fn start_binary(mut command: Command) -> (Child, String) {
     (child, address)
 }
 
+/// A proxy process that is killed when the test lets go of it.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Reads all of the child's stderr (started with `Stdio::piped()`) until it exits.
 pub fn capture_stderr(child: &mut Child) -> std::thread::JoinHandle<String> {
     let mut stderr = child.stderr.take().expect("stderr is piped");
