@@ -102,6 +102,26 @@ async fn a_dropped_and_a_pasted_png_are_uploaded_and_the_job_uses_them() {
         .collect();
     assert_eq!(sent, urls, "the request carries the uploaded assets");
     completed_card(&stack, "a fox in the style of the references").await;
+
+    // Your uploads: both are there, newest first; one is deleted, the other used again.
+    stack.click("your-uploads-style_images").await;
+    stack.wait_for_count("[data-testid=asset-item]", 2).await;
+    stack.click("delete-asset").await;
+    stack.wait_for_count("[data-testid=asset-item]", 1).await;
+    stack.click("use-asset").await;
+    images.wait_for_thumbs("style_images", 3).await;
+
+    // On a 360 px phone the field and its thumbnails fit.
+    stack.resize(360, 740).await;
+    stack.open().await;
+    stack
+        .eval("document.querySelector('.model-fields').open = true")
+        .await;
+    images.wait_for_thumbs("style_images", 3).await;
+    let overflows = stack
+        .eval("return document.documentElement.scrollWidth > window.innerWidth")
+        .await;
+    assert_eq!(overflows, false, "the page overflows at 360 px");
     stack.close().await;
 }
 
@@ -359,5 +379,21 @@ async fn use_as_reference_offers_the_models_that_take_an_image() {
         .unwrap();
     assert_eq!(stack.value("model-select").await, "bytedance/seedream-4");
     stack.images().wait_for_thumbs("style_images", 1).await;
+
+    // From the viewer too: the image goes in beside the first.
+    let card = completed_card(&stack, "a paper crane").await;
+    stack
+        .inside(&card, "job-image")
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack.click("lightbox-reference").await;
+    stack.images().wait_for_thumbs("style_images", 2).await;
+    assert_eq!(
+        stack.count("[data-testid=lightbox]").await,
+        0,
+        "the viewer closed"
+    );
     stack.close().await;
 }

@@ -1,57 +1,84 @@
+use super::FieldInput;
 use crate::form::enhance::{enhance_request, SCALES};
+use crate::form::FormState;
 use crate::hooks::{tr, use_locale_context, use_texts, ImageActions, LiveJobs, Submitter};
+use crate::i18n::field_label;
 use crate::i18n::IntlFormat;
 use crate::jobs::lineage::{Derived, Lineage};
 use crate::jobs::pricing::price_text;
-use krea_api::catalogue::{self, ENHANCERS};
-use krea_api::FieldKind;
+use krea_api::catalogue::ENHANCERS;
 use leptos::prelude::*;
 
-/// "Enhance": Krea Enhance or one of Topaz's three, how much larger, Topaz's model where it
-/// has one, and the price; the result is a new card that names its source.
+/// Fields the form itself fills in: the source, and its size times the scale.
+const FILLED: [&str; 4] = ["image_url", "width", "height", "image_scaling_factor"];
+
+/// "Enhance": Krea Enhance or one of Topaz's three, how much larger, every other field Krea
+/// documents for it (checked as the main form checks its own), and the price; the result is
+/// a new card that names its source.
 #[component]
 pub fn EnhanceForm(jobs: LiveJobs) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale_context();
     let actions = expect_context::<ImageActions>();
     let submitter = expect_context::<Submitter>();
-    let enhancer = RwSignal::new(ENHANCERS[0].id.to_owned());
+    // The enhancer's own fields, kept and checked like the main form's.
+    let state = RwSignal::new(FormState::new(ENHANCERS[0].id));
     let scale = RwSignal::new(2.0f64);
-    let topaz_model = RwSignal::new(String::new());
     let natural = RwSignal::new(None::<(f64, f64)>);
+    let problem = RwSignal::new(None::<String>);
     let source = Memo::new(move |_| {
         let id = actions.enhancing.get()?;
         let url = jobs.job(&id)?.images().into_iter().next()?;
         Some((id, url))
     });
-    let spec = move || catalogue::find(&enhancer.get()).unwrap_or(&ENHANCERS[0]);
-    let models = move || match spec().field("model").map(|f| f.kind) {
-        Some(FieldKind::Choice(options)) if options.len() > 1 => Some(options),
-        _ => None,
-    };
+    let enhancer = Memo::new(move |_| state.with(|f| f.model_id.clone()));
     let close = move || {
         actions.enhancing.set(None);
         natural.set(None);
+        problem.set(None);
     };
     let send = move |_| {
         let Some((id, url)) = source.get_untracked() else {
             return;
         };
-        let model = topaz_model.get_untracked();
-        let request = enhance_request(
-            spec(),
+        let filled = enhance_request(
+            state.with_untracked(FormState::model),
             &url,
             natural.get_untracked(),
             scale.get_untracked(),
-            (!model.is_empty()).then_some(model.as_str()),
+            None,
         );
-        let lineage = Lineage {
-            kind: Derived::Enhanced,
-            job_id: id,
-            image_url: url,
-        };
-        submitter.submit_from.run((request, Some(lineage)));
-        close();
+        state.update(|form| {
+            for (key, value) in filled.body {
+                let text = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned);
+                if FILLED.contains(&key.as_str()) || form.value(&key).trim().is_empty() {
+                    form.set_value(&key, text);
+                }
+            }
+        });
+        match state.with_untracked(FormState::build) {
+            Ok(request) => {
+                let lineage = Lineage {
+                    kind: Derived::Enhanced,
+                    job_id: id,
+                    image_url: url,
+                };
+                submitter.submit_from.run((request, Some(lineage)));
+                close();
+            }
+            Err(errors) => {
+                let t = t.get_untracked();
+                problem.set(errors.iter().next().map(|(field, why)| {
+                    format!(
+                        "{}: {}",
+                        field_label(field, locale.get_untracked()),
+                        why.message(field, t)
+                    )
+                }));
+            }
+        }
     };
     view! {
         <Show when=move || source.get().is_some()>
@@ -72,8 +99,8 @@ pub fn EnhanceForm(jobs: LiveJobs) -> impl IntoView {
                         data-testid="enhancer-select"
                         prop:value=move || enhancer.get()
                         on:change=move |ev| {
-                            enhancer.set(event_target_value(&ev));
-                            topaz_model.set(String::new());
+                            state.set(FormState::new(&event_target_value(&ev)));
+                            problem.set(None);
                         }
                     >
                         {ENHANCERS
@@ -95,16 +122,26 @@ pub fn EnhanceForm(jobs: LiveJobs) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                {move || models().map(|options| view! {
-                    <label>
-                        <span>{tr(t, |t| t.model)}</span>
-                        <select data-testid="enhance-model" on:change=move |ev| topaz_model.set(event_target_value(&ev))>
-                            {options.iter().map(|o| view! { <option value=*o>{*o}</option> }).collect_view()}
-                        </select>
-                    </label>
-                })}
+                <details class="enhance-fields">
+                    <summary>{tr(t, |t| t.model_settings)}</summary>
+                    {move || {
+                        enhancer.track();
+                        state
+                            .with_untracked(FormState::fields)
+                            .into_iter()
+                            .filter(|spec| !FILLED.contains(&spec.name))
+                            .map(|spec| {
+                                let name = spec.name;
+                                let error = Signal::derive(move || {
+                                    state.with(|f| f.build().err()?.get(name).map(|p| p.message(name, t.get())))
+                                });
+                                view! { <FieldInput spec form=state error /> }
+                            })
+                            .collect_view()
+                    }}
+                </details>
                 <p class="price" data-testid="enhance-price">
-                    {move || price_text(spec().price, t.get(), &*IntlFormat::of(locale.get()))}
+                    {move || price_text(state.with(|f| f.model().price), t.get(), &*IntlFormat::of(locale.get()))}
                 </p>
                 <p class="hint">
                     {move || natural.get().map(|(w, h)| {
@@ -112,6 +149,7 @@ pub fn EnhanceForm(jobs: LiveJobs) -> impl IntoView {
                         format!("{w}×{h} → {}×{}", (w * s).round(), (h * s).round())
                     })}
                 </p>
+                <p class="field-error" data-testid="enhance-error" aria-live="polite">{move || problem.get()}</p>
                 <div class="actions">
                     <button type="button" data-testid="enhance-submit" on:click=send>
                         {tr(t, |t| t.enhance_image)}

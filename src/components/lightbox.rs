@@ -1,4 +1,6 @@
-use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, KeyLayer, LiveJobs};
+use crate::hooks::{
+    tr, use_keydown, use_locale_context, use_texts, ImageActions, KeyLayer, LiveJobs,
+};
 use crate::i18n::{field_label, fill};
 use krea_api::JobStatus;
 use leptos::prelude::*;
@@ -52,6 +54,33 @@ fn LightboxDialog(
         }
     };
     let close = move || viewing.set(None);
+    // Taking the image further from here too: the viewer closes on the form or the enhance
+    // form it opens.
+    let further = use_context::<ImageActions>().map(|more| {
+        let id = move || viewing.get_untracked().map(|(id, _)| id);
+        view! {
+            <div class="lightbox-further">
+                <button type="button" data-testid="lightbox-reference" on:click=move |_| {
+                    if let Some(id) = id() {
+                        close();
+                        more.use_as_reference.run((id, None));
+                    }
+                }>{tr(t, |t| t.use_as_reference)}</button>
+                <button type="button" data-testid="lightbox-edit" on:click=move |_| {
+                    if let Some(id) = id() {
+                        close();
+                        more.edit.run(id);
+                    }
+                }>{tr(t, |t| t.edit_image)}</button>
+                <button type="button" data-testid="lightbox-enhance" on:click=move |_| {
+                    if let Some(id) = id() {
+                        close();
+                        more.enhancing.set(Some(id));
+                    }
+                }>{tr(t, |t| t.enhance_image)}</button>
+            </div>
+        }
+    });
     use_keydown(KeyLayer::Dialog, move |ev| {
         if viewing.with_untracked(Option::is_none) {
             return false;
@@ -120,6 +149,7 @@ fn LightboxDialog(
                             }
                         })
                 }}
+                {further}
                 <div class="lightbox-nav">
                     <button type="button" data-testid="lightbox-previous" on:click=move |_| step(-1)>
                         {tr(t, |t| t.previous)}

@@ -127,11 +127,15 @@ impl FormState {
     /// The request to send, or the problems to show next to each field.
     pub fn build(&self) -> Result<ImageRequest, FormErrors> {
         let mut errors = FormErrors::new();
-        if self.prompt.trim().is_empty() {
+        // Every image model needs a prompt; an enhancer takes one only if given.
+        let prompt_required = self.model().field("prompt").is_none_or(|f| f.required);
+        if prompt_required && self.prompt.trim().is_empty() {
             errors.insert("prompt".into(), FormProblem::of(Problem::Missing));
         }
         let mut body = Map::new();
-        body.insert("prompt".into(), Value::String(self.prompt.clone()));
+        if prompt_required || !self.prompt.trim().is_empty() {
+            body.insert("prompt".into(), Value::String(self.prompt.clone()));
+        }
         for spec in self.fields() {
             let text = self.value(spec.name);
             let text = text.trim();
@@ -220,6 +224,18 @@ mod tests {
             .iter()
             .map(|(field, problem)| (field.clone(), problem.message(field, &EN)))
             .collect()
+    }
+
+    #[test]
+    fn an_enhancer_builds_without_a_prompt_and_an_image_model_never_does() {
+        let mut enhance = FormState::new("krea/enhance");
+        assert_eq!(enhance.model().id, "krea/enhance");
+        enhance.set_value("image_url", "https://x/1.png".into());
+        let request = enhance.build().expect("no prompt needed");
+        assert!(!request.body.contains_key("prompt"));
+        assert_eq!(request.path(), "/generate/enhance/krea/enhance");
+        let flux = FormState::new("bfl/flux-1-dev");
+        assert!(flux.build().unwrap_err().get("prompt").is_some());
     }
 
     #[test]
