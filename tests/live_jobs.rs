@@ -29,6 +29,7 @@ fn entry(id: &str) -> JobEntry {
         request: serde_json::Map::new(),
         notice: None,
         lost: None,
+        source: None,
     }
 }
 

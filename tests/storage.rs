@@ -42,6 +42,7 @@ fn entry(n: usize) -> JobEntry {
         .clone(),
         notice: None,
         lost: None,
+        source: None,
     }
 }
 

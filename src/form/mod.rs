@@ -235,7 +235,7 @@ mod tests {
         assert!(!request.body.contains_key("prompt"));
         assert_eq!(request.path(), "/generate/enhance/krea/enhance");
         let flux = FormState::new("bfl/flux-1-dev");
-        assert!(flux.build().unwrap_err().get("prompt").is_some());
+        assert!(flux.build().unwrap_err().contains_key("prompt"));
     }
 
     #[test]
