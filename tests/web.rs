@@ -55,7 +55,7 @@ async fn the_client_submits_and_polls_a_job_to_completion() {
         TimeoutFuture::new(100).await;
     }
     assert_eq!(latest.status, JobStatus::Completed);
-    assert!(latest.urls()[0].ends_with(".svg"));
+    assert!(latest.urls()[0].ends_with(".png"));
 }
 
 #[wasm_bindgen_test]
