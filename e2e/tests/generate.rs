@@ -64,14 +64,22 @@ async fn generate_from_the_form_and_see_results_and_failures_in_the_grid() {
     let image = stack
         .css("[data-testid='job-card'][data-status='completed'] img[data-testid='job-image']")
         .await;
-    let loaded = stack
-        .browser
-        .execute(
-            "const img = arguments[0]; return img.complete && img.naturalWidth > 0;",
-            vec![serde_json::to_value(&image).unwrap()],
-        )
-        .await
-        .unwrap();
+    // A real PNG takes a moment to arrive and decode.
+    let mut loaded = serde_json::Value::Bool(false);
+    for _ in 0..100 {
+        loaded = stack
+            .browser
+            .execute(
+                "const img = arguments[0]; return img.complete && img.naturalWidth > 0;",
+                vec![serde_json::to_value(&image).unwrap()],
+            )
+            .await
+            .unwrap();
+        if loaded == serde_json::Value::Bool(true) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(
         loaded,
         serde_json::Value::Bool(true),
