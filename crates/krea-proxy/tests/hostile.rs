@@ -9,8 +9,6 @@ mod common;
 
 use common::fake_krea::{Answer, FakeKrea, Seen};
 use common::Running;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -40,20 +38,7 @@ fn start(upstream: &str) -> (Running, String) {
 
 /// Sends raw bytes; returns the answer's status (0: closed without one) and its text.
 fn send(address: &str, raw: &[u8]) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let _ = stream.write_all(raw);
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer);
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    (status, text)
+    common::send_raw(address, raw, 1, Duration::ZERO, Duration::from_secs(5))
 }
 
 fn request(method: &str, target: &str, headers: &[&str], body: &str) -> Vec<u8> {

@@ -8,8 +8,6 @@ mod common;
 use common::fake_krea::{Answer, FakeKrea};
 use common::multipart::{png, Form, BOUNDARY};
 use common::Running;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -59,29 +57,9 @@ fn raw_part(headers: &str, bytes: &[u8]) -> Vec<u8> {
     body
 }
 
-/// Sends raw bytes, in pieces `pause` apart when asked; returns the status (0: closed
-/// without one) and the answer's text.
+/// Sends raw bytes, in pieces `pause` apart when asked.
 fn send(address: &str, raw: &[u8], pieces: usize, pause: Duration) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let size = raw.len().div_ceil(pieces.max(1));
-    for piece in raw.chunks(size.max(1)) {
-        if stream.write_all(piece).is_err() {
-            break;
-        }
-        std::thread::sleep(pause);
-    }
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer);
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    (status, text)
+    common::send_raw(address, raw, pieces, pause, Duration::from_secs(10))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

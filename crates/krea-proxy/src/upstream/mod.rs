@@ -119,15 +119,7 @@ impl Upstream {
             // Streamed, not buffered: simulated pictures need not sit in memory.
             Upstream::Simulator(router) => {
                 let body = Body::from(forward.body.clone());
-                let reply = match router
-                    .clone()
-                    .oneshot(simulator_request(forward, body))
-                    .await
-                {
-                    Ok(reply) => reply,
-                    Err(never) => match never {},
-                };
-                let (parts, body) = reply.into_parts();
+                let (parts, body) = simulate(router, forward, body).await.into_parts();
                 respond(
                     parts.status,
                     keep(&parts.headers, &FORWARDED_RESPONSE_HEADERS),
@@ -168,15 +160,7 @@ impl Upstream {
         let Upstream::Simulator(router) = self else {
             return Err(Lost::Reset);
         };
-        let reply = match router
-            .clone()
-            .oneshot(simulator_request(forward, body))
-            .await
-        {
-            Ok(reply) => reply,
-            Err(never) => match never {},
-        };
-        let (parts, body) = reply.into_parts();
+        let (parts, body) = simulate(router, forward, body).await.into_parts();
         let body = axum::body::to_bytes(body, usize::MAX)
             .await
             .map_err(|_| Lost::Reset)?;
@@ -304,6 +288,18 @@ fn classify(error: &reqwest::Error) -> Lost {
         Lost::Refused
     } else {
         Lost::Reset
+    }
+}
+
+/// The in-process simulator's reply to `forward` with `body`.
+async fn simulate(router: &Router, forward: Forward, body: Body) -> Response {
+    match router
+        .clone()
+        .oneshot(simulator_request(forward, body))
+        .await
+    {
+        Ok(reply) => reply,
+        Err(never) => match never {},
     }
 }
 

@@ -104,6 +104,36 @@ pub fn start_binary(mut command: Command) -> (Child, String) {
     (child, address)
 }
 
+/// Sends raw bytes to `address`, in `pieces` that many, `pause` apart (1 and zero: at once),
+/// waiting `timeout` for the answer; returns its status (0: closed without one) and its text.
+pub fn send_raw(
+    address: &str,
+    raw: &[u8],
+    pieces: usize,
+    pause: Duration,
+    timeout: Duration,
+) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(timeout)).unwrap();
+    let size = raw.len().div_ceil(pieces.max(1));
+    for piece in raw.chunks(size.max(1)) {
+        if stream.write_all(piece).is_err() {
+            break;
+        }
+        std::thread::sleep(pause);
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
 /// A proxy process that is killed when the test lets go of it.
 pub struct Running(pub Child);
 
