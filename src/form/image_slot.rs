@@ -186,16 +186,6 @@ pub fn put_image(form: &mut super::FormState, url: &str, only: bool) -> bool {
     true
 }
 
-/// The catalogue models with an image field, for "use as reference" when the current model
-/// has none: the editing models first.
-pub fn models_taking_images(models: &[&'static ModelSpec]) -> Vec<&'static ModelSpec> {
-    models
-        .iter()
-        .copied()
-        .filter(|model| ImageSlot::main(model).is_some())
-        .collect()
-}
-
 /// The model "Edit" switches to: editing models Krea offers, the first the studio knows.
 pub const EDITING_MODELS: [&str; 5] = [
     "bfl/flux-1-kontext-dev",
