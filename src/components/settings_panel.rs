@@ -17,13 +17,6 @@ pub fn SettingsPanel(
     transport: Signal<Transport>,
 ) -> impl IntoView {
     let t = use_texts();
-    let url_draft =
-        RwSignal::new(settings.with_untracked(|s| s.proxy_url.clone().unwrap_or_default()));
-    let key_draft = RwSignal::new(access_key.get_untracked());
-    let poll_draft = RwSignal::new(settings.with_untracked(|s| s.poll_interval_secs.to_string()));
-    let url_error = RwSignal::new(None::<&'static str>);
-    let poll_error = RwSignal::new(false);
-    let saved = RwSignal::new(false);
     let panel = NodeRef::<leptos::html::Details>::new();
     // Esc folds the panel away, as it closes every dialog here.
     use_keydown(KeyLayer::Panel, move |ev| {
@@ -36,6 +29,37 @@ pub fn SettingsPanel(
         panel.set_open(false);
         true
     });
+    let opened = RwSignal::new(false);
+    view! {
+        <details
+            class="settings"
+            data-testid="settings"
+            node_ref=panel
+            on:toggle=move |_| opened.set(true)
+        >
+            <summary>{tr(t, |t| t.settings)}</summary>
+            <Show when=move || opened.get()>
+                {move || Suspend::new(settings_body(settings, access_key, storage, transport))}
+            </Show>
+        </details>
+    }
+}
+
+#[cfg_attr(krea_split, leptos::lazy)]
+async fn settings_body(
+    settings: RwSignal<Settings>,
+    access_key: RwSignal<String>,
+    storage: RwSignal<StorageStatus>,
+    transport: Signal<Transport>,
+) -> AnyView {
+    let t = use_texts();
+    let url_draft =
+        RwSignal::new(settings.with_untracked(|s| s.proxy_url.clone().unwrap_or_default()));
+    let key_draft = RwSignal::new(access_key.get_untracked());
+    let poll_draft = RwSignal::new(settings.with_untracked(|s| s.poll_interval_secs.to_string()));
+    let url_error = RwSignal::new(None::<&'static str>);
+    let poll_error = RwSignal::new(false);
+    let saved = RwSignal::new(false);
     let locale = use_locale_context();
     let usage = move || {
         let t = t.get();
@@ -73,8 +97,6 @@ pub fn SettingsPanel(
         }
     };
     view! {
-        <details class="settings" data-testid="settings" node_ref=panel>
-            <summary>{tr(t, |t| t.settings)}</summary>
             <div class="settings-body">
                 <label for="proxy-url">{tr(t, |t| t.proxy_url)}</label>
                 <input
@@ -170,6 +192,6 @@ pub fn SettingsPanel(
             </div>
             <p class="hint" data-testid="storage-usage">{usage}</p>
             <p class="hint" data-testid="transport">{move || transport.get().words(t.get())}</p>
-        </details>
     }
+    .into_any()
 }

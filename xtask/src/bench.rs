@@ -18,10 +18,14 @@ pub fn run(quick: bool, studio: Option<PathBuf>) -> Result<(), Failure> {
     };
     let anchor = root.join("target/bench/anchor-dist");
     // The same toolchain and settings as the studio's release.
-    let mut trunk =
-        release::trunk_build(&tools, &root.join("bench/anchor-app/index.html"), &anchor);
+    let mut trunk = release::trunk_build(
+        &tools,
+        &root.join("bench/anchor-app/index.html"),
+        &anchor,
+        false,
+    );
     run::check(&mut trunk, "trunk build (anchor app)")?;
-    sizes::report(&anchor)?;
+    sizes::report(&anchor, &[])?;
     // Full runs measure the proxy as deployed (release); the smoke reuses the test build.
     let profile = if quick { "debug" } else { "release" };
     let mut build = vec!["build", "-p", "krea-proxy", "-p", "krea-bench"];

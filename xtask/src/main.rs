@@ -5,6 +5,7 @@ mod paths;
 mod release;
 mod run;
 mod sizes;
+mod split;
 mod tools;
 
 use paths::workspace_root;
@@ -165,9 +166,14 @@ pub(crate) fn dist() -> Result<std::path::PathBuf, Failure> {
     release::ensure_toolchain()?;
     let root = workspace_root();
     let dist = root.join("dist");
-    let mut trunk = release::trunk_build(&tools, &root.join("index.html"), &dist);
+    let mut trunk = release::trunk_build(&tools, &root.join("index.html"), &dist, true);
     run::check(&mut trunk, "trunk build --release")?;
-    sizes::report(&dist)?;
+    let parts = split::split(
+        &split::cargo_wasm(&root),
+        &dist,
+        &root.join("target/wasm-split"),
+    )?;
+    sizes::report(&dist, &parts.parts)?;
     Ok(dist)
 }
 

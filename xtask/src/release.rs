@@ -16,6 +16,9 @@ pub const NIGHTLY: &str = "nightly-2026-05-20";
 const PROFILE: &str = "wasm-release";
 /// Leptos erases view types: far fewer distinct view closures in the wasm.
 const RUSTFLAGS: &str = "--cfg erase_components";
+/// The studio's release is split after the build (`split.rs`): its lazily loaded parts
+/// become `#[lazy]`, and the linker keeps the relocations the splitter reads.
+const SPLIT_RUSTFLAGS: &str = "--cfg krea_split -Clink-args=--emit-relocs";
 
 /// Which toolchain builds the release: the pinned nightly unless told otherwise.
 fn toolchain() -> String {
@@ -80,8 +83,9 @@ pub fn public_url() -> String {
         .unwrap_or_else(|| "./".to_owned())
 }
 
-/// `trunk build --release` of `index` (an `index.html`) into `dist`.
-pub fn trunk_build(tools: &Tools, index: &Path, dist: &Path) -> Command {
+/// `trunk build --release` of `index` (an `index.html`) into `dist`; `split`: built to be
+/// split afterwards.
+pub fn trunk_build(tools: &Tools, index: &Path, dist: &Path, split: bool) -> Command {
     let toolchain = toolchain();
     let mut trunk = tools.trunk();
     trunk
@@ -94,7 +98,13 @@ pub fn trunk_build(tools: &Tools, index: &Path, dist: &Path) -> Command {
         // Set by `cargo run`; they would point Trunk's cargo at the stable toolchain.
         .env_remove("CARGO")
         .env_remove("RUSTC")
-        .env("RUSTFLAGS", RUSTFLAGS);
+        .env(
+            "RUSTFLAGS",
+            match split {
+                true => format!("{RUSTFLAGS} {SPLIT_RUSTFLAGS}"),
+                false => RUSTFLAGS.to_owned(),
+            },
+        );
     if is_nightly(&toolchain) {
         trunk
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
