@@ -152,7 +152,10 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<InlineSt
     let root = container.clone();
     let mounted = leptos::mount::mount_to(container, move || {
         provide_context(StudioRoot::element(root));
-        let config = RuntimeConfig { proxy_url: proxy };
+        let config = RuntimeConfig {
+            proxy_url: proxy,
+            ..RuntimeConfig::default()
+        };
         view! { <EmbedGate config options=Ok(options) inline=(element, queue) /> }.into_any()
     });
     Ok(InlineStudio {

@@ -25,4 +25,6 @@ pub mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod inline;
 #[cfg(target_arch = "wasm32")]
+pub mod lazy;
+#[cfg(target_arch = "wasm32")]
 pub mod studio_root;

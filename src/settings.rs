@@ -6,10 +6,28 @@ use crate::i18n::{Locale, Texts};
 use serde::{Deserialize, Serialize};
 
 /// `config.json` beside `index.html`, written by whoever hosts the app.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuntimeConfig {
     #[serde(default)]
     pub proxy_url: Option<String>,
+    /// Whether the parts a first visit does not need (settings, the viewer, uploads…) are
+    /// fetched as soon as the page is idle, so they open at once; `false` fetches each on
+    /// first use only (for visitors on metered links). Absent: true.
+    #[serde(default = "yes")]
+    pub prefetch_parts: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig {
+            proxy_url: None,
+            prefetch_parts: true,
+        }
+    }
 }
 
 /// What the user chose in the settings panel. (The proxy access key is not here: it is kept
@@ -148,6 +166,7 @@ mod tests {
     fn the_users_choice_wins_over_the_deployment_and_same_origin_is_last() {
         let config = RuntimeConfig {
             proxy_url: Some("https://deploy.example".into()),
+            ..RuntimeConfig::default()
         };
         let mut settings = Settings::default();
         assert_eq!(settings.poll_interval_secs, 2);
@@ -158,6 +177,14 @@ mod tests {
             proxy_base(&RuntimeConfig::default(), &Settings::default()),
             ""
         );
+    }
+
+    #[test]
+    fn parts_are_prefetched_unless_the_deployment_says_not_to() {
+        let read = |json: &str| serde_json::from_str::<RuntimeConfig>(json).unwrap();
+        assert!(read(r#"{"proxy_url": null}"#).prefetch_parts);
+        assert!(RuntimeConfig::default().prefetch_parts);
+        assert!(!read(r#"{"prefetch_parts": false}"#).prefetch_parts);
     }
 
     #[test]

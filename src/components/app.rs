@@ -7,11 +7,11 @@ use crate::embed::Event;
 use crate::form::image_slot::ImageSlot;
 use crate::hooks::{
     browser_storage, embed_request, use_access_key, use_announcements, use_clock,
-    use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_job_actions,
-    use_job_history, use_job_poller, use_limit_left, use_locale, use_matching_jobs, use_page_state,
-    use_poll_leadership, use_proxy_session, use_push_stream, use_ready_mark, use_runtime_config,
-    use_settings, use_submit, use_texts, use_theme, EmbedHost, EmbedMode, EmbedWiring,
-    JobActionsContext, Kept, PollerInputs, UploadsAllowed,
+    use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_idle_prefetch,
+    use_job_actions, use_job_history, use_job_poller, use_limit_left, use_locale,
+    use_matching_jobs, use_page_state, use_poll_leadership, use_proxy_session, use_push_stream,
+    use_ready_mark, use_runtime_config, use_settings, use_submit, use_texts, use_theme, EmbedHost,
+    EmbedMode, EmbedWiring, JobActionsContext, Kept, PollerInputs, UploadsAllowed,
 };
 use crate::hooks::{
     use_asset_library, use_image_actions, use_paste_images, use_style_library, use_uploads,
@@ -56,6 +56,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
         Some(host) => host.with_options(|o| StorageScope::embedded(&o.instance)),
         None => StorageScope::studio(),
     });
+    let prefetch_parts = config.prefetch_parts;
     let settings = use_settings();
     let locale = use_locale(settings);
     use_theme(settings);
@@ -169,6 +170,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     let loaded = Signal::derive(move || history.is_loaded());
     let announcement = use_announcements(jobs, loaded, texts);
     use_ready_mark(loaded);
+    use_idle_prefetch(loaded, prefetch_parts);
     // Jobs of a model Krea added later need its spec to be named, priced and retried.
     Effect::new(move |_| {
         if loaded.get() && jobs.with_untracked(JobStore::has_uncatalogued_model) {

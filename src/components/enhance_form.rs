@@ -1,4 +1,6 @@
+use super::lazy_view::first_used;
 use super::FieldInput;
+use super::LazyView;
 use crate::form::enhance::{enhance_request, SCALES};
 use crate::form::FormState;
 use crate::hooks::{tr, use_locale_context, use_texts, ImageActions, LiveJobs, Submitter};
@@ -17,6 +19,25 @@ const FILLED: [&str; 4] = ["image_url", "width", "height", "image_scaling_factor
 /// a new card that names its source.
 #[component]
 pub fn EnhanceForm(jobs: LiveJobs) -> impl IntoView {
+    let actions = expect_context::<ImageActions>();
+    // Its code loads the first time an image is taken to an enhancer; it then stays, with
+    // the enhancer and scale last chosen.
+    let opened = first_used(move || actions.enhancing.with(Option::is_some));
+    view! {
+        <Show when=move || opened.get()>
+            <LazyView load=move || enhance_dialog(jobs) />
+        </Show>
+    }
+}
+
+crate::lazy_part! { enhance, preload_enhance:
+    pub(crate) fn enhance_dialog(jobs: LiveJobs) -> AnyView {
+        view! { <EnhanceDialog jobs /> }.into_any()
+    }
+}
+
+#[component]
+fn EnhanceDialog(jobs: LiveJobs) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale_context();
     let actions = expect_context::<ImageActions>();

@@ -1,4 +1,6 @@
-use super::{ImageField, StyleField};
+use super::image_field::image_field;
+use super::style_field::style_field;
+use super::LazyView;
 use crate::form::image_slot::ImageSlot;
 use crate::form::{list_hint, literal_text, FormState};
 use crate::hooks::UploadsAllowed;
@@ -158,8 +160,10 @@ pub fn FieldInput(
     let uploads_on = use_context::<UploadsAllowed>().is_none_or(|allowed| allowed.0);
     let image_slot = ImageSlot::of(spec).filter(|_| uploads_on);
     let wide = matches!(spec.kind, FieldKind::List { .. }) || image_slot.is_some();
-    let images = image_slot.map(|target| view! { <ImageField target form /> });
-    let styles = (name == "styles").then(|| view! { <StyleField form /> });
+    // Both load with the images part, the first time a model that takes images is picked.
+    let images =
+        image_slot.map(|target| view! { <LazyView load=move || image_field(target, form) /> });
+    let styles = (name == "styles").then(|| view! { <LazyView load=move || style_field(form) /> });
     view! {
         <div
             class="field"

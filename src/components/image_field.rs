@@ -174,3 +174,10 @@ pub fn ImageField(target: ImageSlot, form: RwSignal<FormState>) -> impl IntoView
         </div>
     }
 }
+
+crate::lazy_part! { images, preload_images:
+    /// [`ImageField`], loaded with the rest of the images part.
+    pub(crate) fn image_field(target: ImageSlot, form: RwSignal<FormState>) -> AnyView {
+        view! { <ImageField target form /> }.into_any()
+    }
+}

@@ -1,3 +1,4 @@
+use super::LazyView;
 use crate::hooks::{
     tr, use_keydown, use_locale_context, use_texts, ImageActions, KeyLayer, LiveJobs,
 };
@@ -27,9 +28,20 @@ pub fn Lightbox(
         })
     });
     view! {
+        // The viewer's code loads the first time an image is opened.
         <Show when=move || viewing.with(Option::is_some)>
-            <LightboxDialog jobs images viewing />
+            <LazyView load=move || lightbox_dialog(jobs, images, viewing) />
         </Show>
+    }
+}
+
+crate::lazy_part! { viewer, preload_viewer:
+    pub(crate) fn lightbox_dialog(
+        jobs: LiveJobs,
+        images: Memo<Vec<(String, usize)>>,
+        viewing: RwSignal<Option<(String, usize)>>,
+    ) -> AnyView {
+        view! { <LightboxDialog jobs images viewing /> }.into_any()
     }
 }
 

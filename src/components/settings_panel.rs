@@ -1,3 +1,4 @@
+use super::LazyView;
 use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, KeyLayer, StorageStatus};
 use crate::i18n::Locale;
 use crate::i18n::{fill, Formatter, IntlFormat};
@@ -38,15 +39,17 @@ pub fn SettingsPanel(
             on:toggle=move |_| opened.set(true)
         >
             <summary>{tr(t, |t| t.settings)}</summary>
+            // Its fields load the first time it opens.
             <Show when=move || opened.get()>
-                {move || Suspend::new(settings_body(settings, access_key, storage, transport))}
+                <LazyView load=move || settings_body(settings, access_key, storage, transport) />
             </Show>
         </details>
     }
 }
 
-#[cfg_attr(krea_split, leptos::lazy)]
-async fn settings_body(
+crate::lazy_part! { settings, preload_settings:
+/// The panel's fields, what the history takes and how updates arrive.
+pub(crate) fn settings_body(
     settings: RwSignal<Settings>,
     access_key: RwSignal<String>,
     storage: RwSignal<StorageStatus>,
@@ -194,4 +197,5 @@ async fn settings_body(
             <p class="hint" data-testid="transport">{move || transport.get().words(t.get())}</p>
     }
     .into_any()
+}
 }

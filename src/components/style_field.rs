@@ -174,3 +174,10 @@ pub fn StyleField(form: RwSignal<FormState>) -> impl IntoView {
         </div>
     }
 }
+
+crate::lazy_part! { images, preload_styles:
+    /// [`StyleField`], loaded with the rest of the images part.
+    pub(crate) fn style_field(form: RwSignal<FormState>) -> AnyView {
+        view! { <StyleField form /> }.into_any()
+    }
+}

@@ -3,6 +3,7 @@
 super::texts! {
     app_title: "Krea Studio",
     loading: "Loading…",
+    part_missing: "This part of the studio could not be loaded.",
     spent: "Spent in this history:",
     not_billed: "not billed",
     usd_per_image: "{price} per image",

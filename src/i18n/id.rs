@@ -5,6 +5,7 @@ use super::Texts;
 pub const ID: Texts = Texts {
     app_title: "Krea Studio",
     loading: "Memuat…",
+    part_missing: "Bagian studio ini tidak dapat dimuat.",
     spent: "Terpakai di riwayat ini:",
     not_billed: "tidak ditagih",
     usd_per_image: "{price} per gambar",

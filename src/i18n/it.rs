@@ -5,6 +5,7 @@ use super::Texts;
 pub const IT: Texts = Texts {
     app_title: "Krea Studio",
     loading: "Caricamento…",
+    part_missing: "Questa parte dello studio non si è caricata.",
     spent: "Speso in questa cronologia:",
     not_billed: "non addebitato",
     usd_per_image: "{price} per immagine",
