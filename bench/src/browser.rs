@@ -20,7 +20,26 @@ const MODEL: &str = "bfl/flux-1-dev";
 pub struct Browsers {
     pub studio: Stack,
     anchor: Proxy,
+    /// The same studio, with `config.json` saying not to prefetch its parts.
+    lean: Proxy,
 }
+
+/// A lazy part's first use (ms, medians): opening Settings until its fields show, and what
+/// fetching its module alone took (one round trip and the transfer; 0 when prefetched).
+pub struct FirstUse {
+    pub open_ms: f64,
+    pub fetch_ms: f64,
+}
+
+/// Opens Settings and answers how long it took until its first field was on the page.
+const OPEN_SETTINGS: &str = "
+    const done = arguments[arguments.length - 1];
+    const started = performance.now();
+    document.querySelector(\"[data-testid='settings'] summary\").click();
+    const check = () => document.querySelector(\"[data-testid='proxy-url']\")
+        ? done(performance.now() - started)
+        : requestAnimationFrame(check);
+    check();";
 
 /// Load times on the throttled profile (ms, medians): studio, anchor.
 pub struct ColdLoad {
@@ -54,9 +73,76 @@ impl Browsers {
         )
         .await;
         let anchor = Proxy::start(&["--simulate", "--serve", anchor_dist], &[]).await;
+        let lean_dist = std::env::temp_dir().join(format!("krea-lean-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&lean_dist);
+        krea_e2e::copy_folder(std::path::Path::new(studio_dist), &lean_dist);
+        std::fs::write(
+            lean_dist.join("config.json"),
+            r#"{"prefetch_parts": false}"#,
+        )
+        .expect("the lean copy's config");
+        let lean = Proxy::start(
+            &[
+                "--simulate",
+                "--serve",
+                lean_dist.to_str().expect("a UTF-8 path"),
+            ],
+            &[],
+        )
+        .await;
         let studio = Stack::builder().proxy(studio).start().await;
         cdp::before_every_page(&studio.browser, OBSERVER).await;
-        Browsers { studio, anchor }
+        Browsers {
+            studio,
+            anchor,
+            lean,
+        }
+    }
+
+    /// The first use of a lazy part (Settings) on the throttled profile, after a first
+    /// visit: with the idle prefetch done, or with prefetching turned off.
+    pub async fn first_use(&self, prefetched: bool, repeats: usize) -> FirstUse {
+        let base = match prefetched {
+            true => self.studio.base.clone(),
+            false => self.lean.base.clone(),
+        };
+        let browser = &self.studio.browser;
+        let (mut open, mut fetch) = (Vec::new(), Vec::new());
+        for _ in 0..repeats {
+            cdp::forget(browser, &base).await;
+            cdp::throttle(browser, true).await;
+            self.load(&base).await;
+            if prefetched {
+                self.wait_for_mark("parts:prefetched").await;
+            }
+            let took = self.studio.eval_async(OPEN_SETTINGS, vec![]).await;
+            open.push(took.as_f64().expect("a time"));
+            let fetched = self
+                .studio
+                .eval(
+                    "const e = performance.getEntriesByType('resource')
+                         .find(e => e.name.includes('-split_settings'));
+                     return e ? e.duration : null;",
+                )
+                .await;
+            fetch.push(fetched.as_f64().filter(|_| !prefetched).unwrap_or(0.0));
+            cdp::throttle(browser, false).await;
+        }
+        FirstUse {
+            open_ms: median(&open),
+            fetch_ms: median(&fetch),
+        }
+    }
+
+    async fn wait_for_mark(&self, mark: &str) {
+        let script = format!("return performance.getEntriesByName('{mark}').length > 0");
+        for _ in 0..1200 {
+            if self.studio.eval(&script).await == serde_json::json!(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the page never marked {mark}");
     }
 
     /// Milliseconds from navigation to the app's `app:ready` mark.

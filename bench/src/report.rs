@@ -15,6 +15,10 @@ pub enum Target {
     RatioAtMost(f64),
     /// The studio over the anchor at least this much.
     RatioAtLeast(f64),
+    /// The studio at most the anchor plus this much (in the row's unit).
+    AtMostAnchorPlus(f64),
+    /// No target: a figure reported beside the others (a lazy part's size).
+    Reported,
 }
 
 pub struct Row {
@@ -37,6 +41,8 @@ impl Row {
             Target::AtMost(limit) => self.studio <= limit,
             Target::RatioAtMost(limit) => self.ratio() <= limit,
             Target::RatioAtLeast(limit) => self.ratio() >= limit,
+            Target::AtMostAnchorPlus(more) => self.studio <= self.anchor + more,
+            Target::Reported => true,
         }
     }
 
@@ -45,6 +51,8 @@ impl Row {
             Target::AtMost(limit) => format!("≤ {limit} {}", self.unit),
             Target::RatioAtMost(limit) => format!("ratio ≤ {limit}"),
             Target::RatioAtLeast(limit) => format!("ratio ≥ {limit}"),
+            Target::AtMostAnchorPlus(more) => format!("≤ anchor + {more} {}", self.unit),
+            Target::Reported => "–".to_owned(),
         }
     }
 }
@@ -76,7 +84,11 @@ pub fn table(rows: &[Row]) -> String {
             row.against,
             number(row.ratio()),
             row.target_text(),
-            if row.passes() { "pass" } else { "short" }
+            match (&row.target, row.passes()) {
+                (Target::Reported, _) => "reported",
+                (_, true) => "pass",
+                (_, false) => "short",
+            }
         );
     }
     out
@@ -187,6 +199,8 @@ mod tests {
         assert!(row(95.0, 100.0, Target::RatioAtLeast(0.9)).passes());
         assert!(!row(80.0, 100.0, Target::RatioAtLeast(0.9)).passes());
         assert!(!row(f64::NAN, 1.0, Target::RatioAtMost(1.5)).passes());
+        assert!(row(240.0, 150.0, Target::AtMostAnchorPlus(100.0)).passes());
+        assert!(!row(260.0, 150.0, Target::AtMostAnchorPlus(100.0)).passes());
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! test` through `KREA_PROXY_BIN`, `KREA_DIST` and `CHROMEDRIVER`.
 
 mod host_site;
+mod nginx;
 pub mod pages;
 
 pub use host_site::HostSite;
+pub use nginx::{readme_recipe, Nginx};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use krea_api::Job;
@@ -192,6 +194,20 @@ pub fn out_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("../target/e2e"));
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     dir
+}
+
+/// Copies a built site (e.g. `dist/`), to change it or to host it elsewhere.
+pub fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_folder(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
 
 async fn free_port() -> u16 {

@@ -170,7 +170,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     let loaded = Signal::derive(move || history.is_loaded());
     let announcement = use_announcements(jobs, loaded, texts);
     use_ready_mark(loaded);
-    use_idle_prefetch(loaded, prefetch_parts);
+    provide_context(use_idle_prefetch(loaded, prefetch_parts));
     // Jobs of a model Krea added later need its spec to be named, priced and retried.
     Effect::new(move |_| {
         if loaded.get() && jobs.with_untracked(JobStore::has_uncatalogued_model) {

@@ -3,8 +3,8 @@ use super::style_field::style_field;
 use super::LazyView;
 use crate::form::image_slot::ImageSlot;
 use crate::form::{list_hint, literal_text, FormState};
-use crate::hooks::UploadsAllowed;
 use crate::hooks::{tr, use_locale_context, use_texts};
+use crate::hooks::{FirstScreenShown, UploadsAllowed};
 use crate::i18n::{field_label, fill};
 use crate::jobs::variations::random_seed;
 use krea_api::{FieldKind, FieldSpec, Literal};
@@ -160,10 +160,23 @@ pub fn FieldInput(
     let uploads_on = use_context::<UploadsAllowed>().is_none_or(|allowed| allowed.0);
     let image_slot = ImageSlot::of(spec).filter(|_| uploads_on);
     let wide = matches!(spec.kind, FieldKind::List { .. }) || image_slot.is_some();
-    // Both load with the images part, the first time a model that takes images is picked.
-    let images =
-        image_slot.map(|target| view! { <LazyView load=move || image_field(target, form) /> });
-    let styles = (name == "styles").then(|| view! { <LazyView load=move || style_field(form) /> });
+    // Both load with the images part: once the first screen is up (the text box takes a URL
+    // until then), or the first time a model that takes images is picked.
+    let shown = use_context::<FirstScreenShown>().map_or(Signal::from(true), |shown| shown.0);
+    let images = image_slot.map(|target| {
+        view! {
+            <Show when=move || shown.get()>
+                <LazyView load=move || image_field(target, form) />
+            </Show>
+        }
+    });
+    let styles = (name == "styles").then(|| {
+        view! {
+            <Show when=move || shown.get()>
+                <LazyView load=move || style_field(form) />
+            </Show>
+        }
+    });
     view! {
         <div
             class="field"

@@ -2,18 +2,34 @@ use crate::hooks::{tr, use_texts};
 use crate::lazy::PartMissing;
 use leptos::prelude::*;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+type Loading = Pin<Box<dyn Future<Output = Result<AnyView, PartMissing>> + Send>>;
+
+/// Loads a part and builds its view. Boxed, so that [`LazyView`] is compiled once, not once
+/// per part.
+#[derive(Clone)]
+pub struct PartLoader(Arc<dyn Fn() -> Loading + Send + Sync>);
+
+impl<F, Fut> From<F> for PartLoader
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, PartMissing>> + Send + 'static,
+{
+    fn from(load: F) -> Self {
+        PartLoader(Arc::new(move || Box::pin(load())))
+    }
+}
 
 /// A part of the studio loaded on first use (`crate::lazy`): a quiet placeholder while its
 /// module arrives; if it cannot arrive, a line saying so beside a button that tries again.
 #[component]
-pub fn LazyView<F, Fut>(
+pub fn LazyView(
     /// Loads the part (at once in builds that are not split) and builds its view.
-    load: F,
-) -> impl IntoView
-where
-    F: Fn() -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = Result<AnyView, PartMissing>> + Send + 'static,
-{
+    #[prop(into)]
+    load: PartLoader,
+) -> impl IntoView {
     let t = use_texts();
     let attempt = RwSignal::new(0_u32);
     let fallback = move || {
@@ -29,7 +45,7 @@ where
                 attempt.track();
                 let load = load.clone();
                 Suspend::new(async move {
-                    match load().await {
+                    match (load.0)().await {
                         Ok(part) => part,
                         Err(PartMissing) => {
                             view! {

@@ -45,6 +45,8 @@ pub fn run(quick: bool, studio: Option<PathBuf>) -> Result<(), Failure> {
         .env("KREA_PROXY_BIN", target.join("krea-proxy"))
         .env("KREA_DIST", &studio)
         .env("KREA_ANCHOR_DIST", &anchor)
+        .env("KREA_DIST_SIZES", sizes::report_path(&studio))
+        .env("KREA_ANCHOR_SIZES", sizes::report_path(&anchor))
         .env("CHROMEDRIVER", tools::CHROMEDRIVER)
         .env("KREA_E2E_OUT", root.join("target/bench/browser"))
         .env("KREA_BENCH_OUT", root.join("target/bench"));

@@ -173,7 +173,7 @@ pub(crate) fn dist() -> Result<std::path::PathBuf, Failure> {
         &dist,
         &root.join("target/wasm-split"),
     )?;
-    sizes::report(&dist, &parts.parts)?;
+    sizes::report(&dist, &parts)?;
     Ok(dist)
 }
 

@@ -3,8 +3,8 @@
 //! for the first visit. The compressed copies are written beside each file (`name.br`,
 //! `name.gz`), for `krea-proxy --serve` or any static host that serves them.
 //!
-//! The same figures are written to `<dist>.sizes.json` (beside `dist/`, not in it), which
-//! the bench reads instead of judging the files again.
+//! The same figures are written to `target/sizes/<dist folder>.json` (not into `dist/`),
+//! which the bench reads instead of judging the files again.
 
 use crate::run::Failure;
 use std::io::Write;
@@ -50,8 +50,10 @@ struct File {
 /// Where the report of `dist` is written.
 pub fn report_path(dist: &Path) -> PathBuf {
     let mut name = dist.file_name().unwrap_or_default().to_os_string();
-    name.push(".sizes.json");
-    dist.with_file_name(name)
+    name.push(".json");
+    crate::paths::workspace_root()
+        .join("target/sizes")
+        .join(name)
 }
 
 /// `parts`: the files only a lazy part's first use fetches.
@@ -136,6 +138,9 @@ fn write_json(path: &Path, files: &[File]) -> Result<(), Failure> {
         })
         .collect();
     let json = format!("{{\"files\": [\n{}\n]}}\n", rows.join(",\n"));
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder).map_err(|e| Failure(e.to_string()))?;
+    }
     std::fs::write(path, json).map_err(|e| Failure(format!("{}: {e}", path.display())))
 }
 

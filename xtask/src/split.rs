@@ -19,21 +19,15 @@ use base64::Engine as _;
 use sha2::Digest as _;
 use std::path::{Path, PathBuf};
 
-/// What the split wrote into `dist/`, beside the main module.
-pub struct Split {
-    /// The loader the glue imports (it fetches each part relative to itself).
-    pub loader: String,
-    /// Every lazy part's module and shared chunk, as named in `dist/`.
-    pub parts: Vec<String>,
-}
-
 /// cargo's wasm of the studio, as Trunk's release build left it.
 pub fn cargo_wasm(root: &Path) -> PathBuf {
     root.join("target/wasm32-unknown-unknown/wasm-release/krea-studio.wasm")
 }
 
-/// Splits `wasm` (cargo's output) and replaces Trunk's glue and wasm in `dist`.
-pub fn split(wasm: &Path, dist: &Path, work: &Path) -> Result<Split, Failure> {
+/// Splits `wasm` (cargo's output) and replaces Trunk's glue and wasm in `dist`; returns
+/// every lazy part's module and shared chunk, as named in `dist/`. The loader the glue
+/// imports (`<stem>-parts.js`) fetches each relative to itself.
+pub fn split(wasm: &Path, dist: &Path, work: &Path) -> Result<Vec<String>, Failure> {
     let stem = app_stem(dist)?;
     let _ = std::fs::remove_dir_all(work);
     std::fs::create_dir_all(work).map_err(fail("split folder"))?;
@@ -95,7 +89,7 @@ pub fn split(wasm: &Path, dist: &Path, work: &Path) -> Result<Split, Failure> {
     parts.sort();
 
     update_integrity(dist, &replaced)?;
-    Ok(Split { loader, parts })
+    Ok(parts)
 }
 
 fn fail(what: &str) -> impl Fn(std::io::Error) -> Failure + '_ {

@@ -14,7 +14,7 @@ mod use_stored;
 pub use request_slot::RequestSlot;
 pub use use_after_paint::use_after_paint;
 pub use use_clock::use_clock;
-pub use use_idle_prefetch::use_idle_prefetch;
+pub use use_idle_prefetch::{use_idle_prefetch, FirstScreenShown};
 pub use use_interval_while::use_interval_while;
 pub use use_keydown::{use_keydown, KeyLayer};
 pub use use_page_state::{use_page_state, PageState};

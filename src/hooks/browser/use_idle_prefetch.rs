@@ -2,13 +2,20 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+/// True once the first screen (`app:ready`) has been painted: parts shown on that screen
+/// (an image field of the model picked) load from then on, not before it.
+#[derive(Clone, Copy)]
+pub struct FirstScreenShown(pub Signal<bool>);
+
 /// Once `ready` holds and the page has painted, waits for the browser to be idle, then
 /// fetches the parts loaded on first use ([`crate::lazy::prefetch`]), unless `wanted` is
 /// false (the deployment said so, or the browser asks to save data). Nothing runs after
-/// the owner goes away.
-pub fn use_idle_prefetch(ready: Signal<bool>, wanted: bool) {
+/// the owner goes away. Returns when the first screen was painted.
+pub fn use_idle_prefetch(ready: Signal<bool>, wanted: bool) -> FirstScreenShown {
     let idle = StoredValue::new_local(None::<IdleRequest>);
+    let shown = RwSignal::new(false);
     super::use_after_paint(ready, move || {
+        shown.set(true);
         if !wanted || save_data() {
             return;
         }
@@ -23,6 +30,7 @@ pub fn use_idle_prefetch(ready: Signal<bool>, wanted: bool) {
             request.cancel();
         }
     });
+    FirstScreenShown(shown.into())
 }
 
 /// `requestIdleCallback`, or a short timeout where the browser has none (Safari).
