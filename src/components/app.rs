@@ -180,19 +180,25 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     let limit_left = use_limit_left(client, jobs);
     if let Some(host) = embed {
         let storage = history.status;
-        use_embed_host(
-            host,
-            EmbedWiring {
-                settings,
-                form,
-                models,
-                jobs,
-                loaded,
-                storage_unavailable: Signal::derive(move || {
-                    storage.with(|s| s.in_memory_only) || browser_storage(Kept::Always).is_none()
-                }),
-            },
-        );
+        let wiring = EmbedWiring {
+            settings,
+            form,
+            models,
+            jobs,
+            loaded,
+            storage_unavailable: Signal::derive(move || {
+                storage.with(|s| s.in_memory_only) || browser_storage(Kept::Always).is_none()
+            }),
+        };
+        // The embedding contract loads with the embed page, not with the studio's own.
+        let owner = Owner::current();
+        leptos::task::spawn_local(async move {
+            if let Some(owner) = owner {
+                if let Err(missing) = wire_embed(host, wiring, owner).await {
+                    leptos::logging::error!("{missing}");
+                }
+            }
+        });
     }
     let spent = Memo::new(move |_| {
         models.with(|models| jobs.with_list(|s| Spent::of(models, s.entries())))
@@ -231,5 +237,12 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
             {move || announcement.get()}
         </p>
+    }
+}
+
+crate::lazy_part! { embed_contract, preload_embed_contract:
+    /// Talks with the embedding page for as long as `owner` (the studio) lives.
+    pub(crate) fn wire_embed(host: EmbedHost, wiring: EmbedWiring, owner: Owner) -> () {
+        owner.with(|| use_embed_host(host, wiring));
     }
 }

@@ -15,26 +15,57 @@ pub struct HistoryFiles {
     pub outcome: ReadSignal<Option<String>>,
 }
 
+/// Reading and writing history files loads on first use (`crate::lazy`); the hook itself
+/// only holds what happened.
 pub fn use_history_files(store: LiveJobs, texts: Signal<&'static Texts>) -> HistoryFiles {
     let (outcome, set_outcome) = signal(None::<String>);
     let export = Callback::new(move |()| {
-        let text = store.with_untracked(|s| history_file::export(s.entries()));
-        let name = history_file::file_name(&browser::today());
-        let saved = browser::save_text(&text, &name, "application/json");
-        set_outcome.set(Some(match saved {
-            Ok(()) => fill(texts.get_untracked().downloaded, &[("name", &name)]),
-            Err(reason) => reason,
-        }));
+        let t = texts.get_untracked();
+        spawn_local(async move {
+            let words = export_history(store, t).await;
+            set_outcome.try_set(Some(words.unwrap_or_else(|_| t.part_missing.to_owned())));
+        });
     });
     let import = Callback::new(move |file: web_sys::File| {
         let t = texts.get_untracked();
         spawn_local(async move {
-            let parsed = browser::read_text(&file)
-                .await
-                .map_err(ImportError::NotJson)
-                .and_then(|text| history_file::parse(&text));
-            // A file that cannot be read changes nothing.
-            let words = match parsed {
+            let text = browser::read_text(&file).await;
+            let words = import_history(store, text, t).await;
+            set_outcome.try_set(Some(words.unwrap_or_else(|_| t.part_missing.to_owned())));
+        });
+    });
+    HistoryFiles {
+        export,
+        import,
+        outcome,
+    }
+}
+
+crate::lazy_part! { history_files, preload_history_files:
+    /// Saves the history to a file; says what was saved, or why nothing was.
+    pub(crate) fn export_history(store: LiveJobs, t: &'static Texts) -> String {
+        let text = store.with_untracked(|s| history_file::export(s.entries()));
+        let name = history_file::file_name(&browser::today());
+        match browser::save_text(&text, &name, "application/json") {
+            Ok(()) => fill(t.downloaded, &[("name", &name)]),
+            Err(reason) => reason,
+        }
+    }
+}
+
+crate::lazy_part! { history_files, preload_import:
+    /// Merges a history file's text (or why it could not be read) into the history; says
+    /// what changed. A file that cannot be read changes nothing.
+    pub(crate) fn import_history(
+        store: LiveJobs,
+        text: Result<String, String>,
+        t: &'static Texts,
+    ) -> String {
+        let parsed = text
+            .map_err(ImportError::NotJson)
+            .and_then(|text| history_file::parse(&text));
+        {
+            match parsed {
                 Ok(Imported { jobs, refused }) => {
                     let report = store.update(|s| s.merge(jobs)).unwrap_or_default();
                     let mut words = fill(
@@ -52,14 +83,8 @@ pub fn use_history_files(store: LiveJobs, texts: Signal<&'static Texts>) -> Hist
                     words
                 }
                 Err(error) => fill(t.import_failed, &[("reason", import_reason(&error, t))]),
-            };
-            set_outcome.try_set(Some(words));
-        });
-    });
-    HistoryFiles {
-        export,
-        import,
-        outcome,
+            }
+        }
     }
 }
 

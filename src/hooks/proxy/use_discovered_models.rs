@@ -21,14 +21,21 @@ pub fn use_discovered_models(client: Memo<KreaClient>, wanted: Signal<bool>) -> 
         let signal = request.start();
         spawn_local(async move {
             match client.openapi(signal.as_ref()).await {
-                Ok(spec) => {
-                    let found = discovery::uncatalogued(&spec);
-                    set_models.try_set(Models::with_discovered(found));
-                }
+                Ok(spec) => match discover(spec).await {
+                    Ok(models) => drop(set_models.try_set(models)),
+                    Err(missing) => leptos::logging::warn!("models were not discovered: {missing}"),
+                },
                 // Discovery is a bonus: the catalogue works without it.
                 Err(error) => leptos::logging::warn!("models were not discovered: {error}"),
             }
         });
     });
     models
+}
+
+crate::lazy_part! { discovery, preload_discovery:
+    /// The catalogue, with the image models `spec` (Krea's OpenAPI document) offers besides.
+    pub(crate) fn discover(spec: serde_json::Value) -> Models {
+        Models::with_discovered(discovery::uncatalogued(&spec))
+    }
 }
