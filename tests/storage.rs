@@ -63,6 +63,7 @@ fn mount() -> (web_sys::Element, impl Drop) {
     document.body().unwrap().append_child(&root).unwrap();
     let config = RuntimeConfig {
         proxy_url: Some("http://127.0.0.1:9".into()),
+        ..RuntimeConfig::default()
     };
     let mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
         provide_context(StudioRoot::document());

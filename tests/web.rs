@@ -159,6 +159,7 @@ async fn the_studio_generates_from_the_form_and_the_poller_fills_the_card() {
     document.body().unwrap().append_child(&root).unwrap();
     let config = RuntimeConfig {
         proxy_url: Some(proxy()),
+        ..RuntimeConfig::default()
     };
     let _mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
         provide_context(StudioRoot::document());

@@ -6,6 +6,7 @@ mod use_limit_left;
 mod use_proxy_session;
 mod use_runtime_config;
 
+pub(crate) use use_discovered_models::preload_discovery;
 pub use use_discovered_models::use_discovered_models;
 pub use use_limit_left::use_limit_left;
 pub use use_proxy_session::use_proxy_session;
