@@ -6,12 +6,17 @@ use crate::jobs::safe_url::is_job_id;
 use crate::jobs::store::Changes;
 use crate::jobs::submission::Submission;
 use crate::jobs::{JobEntry, JobStore};
-use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, TransactionMode};
+use idb::{
+    CursorDirection, Database, DatabaseEvent, Event, Factory, KeyPath, ObjectStoreParams, Request,
+    TransactionMode,
+};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 pub use crate::jobs::history_schema::{JOBS, SUBMISSIONS};
-use crate::jobs::history_schema::{JOBS_KEY_PATH, SUBMISSIONS_KEY_PATH, VERSION};
+use crate::jobs::history_schema::{
+    JOBS_BY_CREATED, JOBS_CREATED_PATH, JOBS_KEY_PATH, SUBMISSIONS_KEY_PATH, VERSION,
+};
 
 /// Why the history could not be read or written.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -108,13 +113,22 @@ impl HistoryDb {
             let Ok(db) = event.database() else {
                 return;
             };
-            if event.old_version().unwrap_or(0) < 1 {
+            let old = event.old_version().unwrap_or(0);
+            if old < 1 {
                 let mut jobs = ObjectStoreParams::new();
                 jobs.key_path(Some(KeyPath::new_single(JOBS_KEY_PATH)));
                 let _ = db.create_object_store(JOBS, jobs);
                 let mut submissions = ObjectStoreParams::new();
                 submissions.key_path(Some(KeyPath::new_single(SUBMISSIONS_KEY_PATH)));
                 let _ = db.create_object_store(SUBMISSIONS, submissions);
+            }
+            if old < 2 {
+                // The browser indexes the records already there; none is rewritten.
+                let upgrade = event.target().ok().and_then(|open| open.transaction());
+                if let Some(jobs) = upgrade.and_then(|tx| tx.object_store(JOBS).ok()) {
+                    let by_created = KeyPath::new_single(JOBS_CREATED_PATH);
+                    let _ = jobs.create_index(JOBS_BY_CREATED, by_created, None);
+                }
             }
         });
         let db = request.await.map_err(|error| match error {
@@ -124,6 +138,23 @@ impl HistoryDb {
             other => StorageError::from(other),
         })?;
         Ok(HistoryDb { db })
+    }
+
+    /// The `count` newest jobs (by creation time), newest first, to show before the rest is
+    /// read. Records that cannot be read are left out (the full [`HistoryDb::load`] counts
+    /// them).
+    pub async fn newest(&self, count: usize) -> Result<Vec<JobEntry>, StorageError> {
+        let tx = self.db.transaction(&[JOBS], TransactionMode::ReadOnly)?;
+        let index = tx.object_store(JOBS)?.index(JOBS_BY_CREATED)?;
+        let mut records = Vec::with_capacity(count);
+        let mut cursor = index
+            .open_cursor(None, Some(CursorDirection::Prev))?
+            .await?;
+        while let Some(at) = cursor.filter(|_| records.len() < count) {
+            records.push(at.value()?);
+            cursor = at.next(None)?.await?;
+        }
+        Ok(read_jobs(records).0)
     }
 
     /// Every record, each read on its own: one that cannot be read is skipped and counted.

@@ -392,3 +392,67 @@ async fn when_set_item_throws_settings_and_drafts_live_in_memory_and_the_studio_
     run("Storage.prototype.setItem = window.realSetItem;");
     root.remove();
 }
+
+/// A database as the studio wrote it before the `created` index (schema 1): the same stores
+/// and key paths, records written by the studio's own code, in no particular order.
+async fn schema_one_database(name: &str, entries: &[JobEntry]) {
+    use idb::{Factory, KeyPath, ObjectStoreParams, TransactionMode};
+    use krea_studio::jobs::history_schema::{JOBS_KEY_PATH, SUBMISSIONS, SUBMISSIONS_KEY_PATH};
+    let factory = Factory::new().unwrap();
+    factory.delete(name).unwrap().await.unwrap();
+    let mut open = factory.open(name, Some(1)).unwrap();
+    open.on_upgrade_needed(|event| {
+        use idb::DatabaseEvent;
+        let db = event.database().unwrap();
+        let mut jobs = ObjectStoreParams::new();
+        jobs.key_path(Some(KeyPath::new_single(JOBS_KEY_PATH)));
+        db.create_object_store(JOBS, jobs).unwrap();
+        let mut submissions = ObjectStoreParams::new();
+        submissions.key_path(Some(KeyPath::new_single(SUBMISSIONS_KEY_PATH)));
+        db.create_object_store(SUBMISSIONS, submissions).unwrap();
+    });
+    let db = open.await.unwrap();
+    let mut store = JobStore::default();
+    for entry in entries {
+        store.add(entry.clone());
+    }
+    let changes = store.take_changes();
+    let tx = db.transaction(&[JOBS], TransactionMode::ReadWrite).unwrap();
+    for write in HistoryDb::writes(&store, &changes) {
+        if let Write::Put(_, value) = write {
+            tx.object_store(JOBS).unwrap().put(&value, None).unwrap();
+        }
+    }
+    tx.commit().unwrap().await.unwrap();
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_schema_one_history_gains_the_created_index_and_loses_nothing() {
+    let name = "krea-studio.upgrade-test";
+    // Written out of order: record keys (job ids) do not follow creation times.
+    let entries: Vec<JobEntry> = (0..300).map(|n| entry((n * 7919) % 300)).collect();
+    schema_one_database(name, &entries).await;
+
+    let db = HistoryDb::open(name).await.expect("the old database opens");
+    let loaded = db.load().await.unwrap();
+    assert_eq!(loaded.unreadable, 0);
+    assert_eq!(
+        loaded.store.entries().len(),
+        300,
+        "every job is still there"
+    );
+    for entry in &entries {
+        assert_eq!(loaded.store.get(entry.id()), Some(entry), "unchanged");
+    }
+    // The newest first, through the new index: entry(n) was created at second n.
+    let newest = db.newest(96).await.unwrap();
+    let expected: Vec<JobEntry> = (204..300).rev().map(entry).collect();
+    assert_eq!(newest, expected);
+    db.close();
+    // Opened again, it stays as it is.
+    let again = HistoryDb::open(name).await.unwrap();
+    assert_eq!(again.load().await.unwrap().store.entries().len(), 300);
+    assert_eq!(again.newest(3).await.unwrap(), expected[..3].to_vec());
+    again.close();
+}

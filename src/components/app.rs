@@ -169,8 +169,10 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     let now = use_clock(has_pending.into());
     let loaded = Signal::derive(move || history.is_loaded());
     let announcement = use_announcements(jobs, loaded, texts);
-    use_ready_mark(loaded);
-    provide_context(use_idle_prefetch(loaded, prefetch_parts));
+    // Ready (and prefetching) once the studio shows its history, or the newest of a long one.
+    let shown = Signal::derive(move || history.is_shown());
+    use_ready_mark(shown);
+    provide_context(use_idle_prefetch(shown, prefetch_parts));
     // Jobs of a model Krea added later need its spec to be named, priced and retried.
     Effect::new(move |_| {
         if loaded.get() && jobs.with_untracked(JobStore::has_uncatalogued_model) {

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 pub struct StorageStatus {
     /// Still reading the saved history.
     pub loading: bool,
+    /// The newest jobs are on screen while the rest is still being read.
+    pub newest_shown: bool,
     /// No storage here: the history lives in this tab only and a reload loses it.
     pub in_memory_only: bool,
     /// Why the last write failed; `unsaved` changes wait for the next write.
@@ -26,6 +28,7 @@ impl Default for StorageStatus {
     fn default() -> Self {
         StorageStatus {
             loading: true,
+            newest_shown: false,
             in_memory_only: false,
             write_failed: None,
             unsaved: 0,
@@ -47,5 +50,10 @@ impl History {
     /// The saved history is in the store (or there is none to wait for).
     pub fn is_loaded(&self) -> bool {
         !self.status.with(|s| s.loading)
+    }
+
+    /// The studio can be shown: the history is read, or its newest jobs are.
+    pub fn is_shown(&self) -> bool {
+        self.status.with(|s| !s.loading || s.newest_shown)
     }
 }

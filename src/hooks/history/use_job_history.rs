@@ -12,6 +12,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
 
+/// How many of the newest jobs are read first: a screenful of the grid, and more.
+const NEWEST_FIRST: usize = crate::components::GRID_PAGE;
+
 /// Every job and submission, one IndexedDB record each, written when it changes: a reload,
 /// tomorrow or another tab finds the history, and jobs in flight resume. A write that
 /// fails is said at once and its changes stay in memory for the next write; without any
@@ -97,6 +100,13 @@ pub fn use_job_history() -> History {
                 return;
             }
         };
+        // The newest page first, shown while the rest is read: a long history opens as fast
+        // as a short one. What the person does meanwhile is kept below.
+        let newest = database.newest(NEWEST_FIRST).await.unwrap_or_default();
+        if !newest.is_empty() {
+            store.update(|s| s.from_elsewhere().put_entries(newest.clone()));
+            status.try_update(|s| s.newest_shown = true);
+        }
         let (mut saved, mut skipped) = match database.load().await {
             Ok(loaded) => (loaded.store, loaded.unreadable),
             Err(error) => {
@@ -124,20 +134,7 @@ pub fn use_job_history() -> History {
         // What a page that closed before its writes landed left in the journal.
         let left = journal.with_value(|j| j.as_ref().map(HistoryJournal::read));
         skipped += prefix.with_value(|p| journal::replay(p, &mut saved, left.unwrap_or_default()));
-        store.update(|s| {
-            // Anything made before the saved history arrived stays, and is written too.
-            let made_meanwhile = std::mem::take(s);
-            let pending = saved.take_changes();
-            *s = saved;
-            s.keep_unsaved(pending);
-            for entry in made_meanwhile.entries() {
-                s.add(entry.clone());
-            }
-            for submission in made_meanwhile.submissions() {
-                s.restore_submission(submission.clone());
-            }
-            s.resume_submissions(js_sys::Date::now());
-        });
+        store.update(|s| s.adopt_saved(saved, &newest, js_sys::Date::now()));
         db.set_value(Some(Rc::clone(&database)));
         status.try_update(|s| {
             s.loading = false;

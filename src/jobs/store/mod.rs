@@ -8,6 +8,7 @@
 //! (`elsewhere.rs`) and is never written back, or two tabs would echo each other forever.
 //! `changes.rs` holds what is to be written and what readers are to be told.
 
+mod adopt;
 mod changes;
 mod elsewhere;
 mod entry;

@@ -375,3 +375,39 @@ fn updates_move_jobs_forward_until_they_finish() {
     store.apply(job("b", "cancelled"));
     assert!(!store.has_pending());
 }
+
+#[test]
+fn the_saved_history_arriving_keeps_what_happened_to_the_newest_jobs_shown_early() {
+    // Saved: jobs 1–5; 4 and 5 (the newest) were read first and shown.
+    let mut saved = JobStore::default();
+    for id in ["1", "2", "3", "4", "5"] {
+        saved.add(entry(id));
+    }
+    saved.take_changes();
+    let shown_early = vec![entry("5"), entry("4")];
+    let mut page = JobStore::default();
+    page.from_elsewhere().put_entries(shown_early.clone());
+    // Meanwhile: a poll finished 5, 4 was removed, and a new job 6 was made.
+    assert!(page.apply(job("5", "completed")));
+    page.remove("4");
+    page.add(entry("6"));
+    page.take_changes();
+
+    page.adopt_saved(saved, &shown_early, 0.0);
+    assert_eq!(page.ids(), ["6", "5", "3", "2", "1"]);
+    assert_eq!(page.get("5").unwrap().job.status, JobStatus::Completed);
+    // Written: what happened meanwhile, and nothing read unchanged.
+    let written: BTreeSet<String> = page.take_changes().jobs.into_iter().collect();
+    assert_eq!(written, ["4", "5", "6"].map(String::from).into());
+}
+
+#[test]
+fn a_saved_history_with_nothing_shown_early_is_taken_as_it_is() {
+    let mut saved = JobStore::default();
+    saved.add(entry("1"));
+    saved.take_changes();
+    let mut page = JobStore::default();
+    page.add(entry("2"));
+    page.adopt_saved(saved, &[], 0.0);
+    assert_eq!(page.ids(), ["2", "1"]);
+}
