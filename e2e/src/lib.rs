@@ -589,7 +589,8 @@ impl Stack {
              if (!window.fetchBeforeRecording) {
                window.fetchBeforeRecording = window.fetch;
                window.fetch = (input, init) => {
-                 const url = typeof input === 'string' ? input : input.url;
+                 // A string, a Request, or a URL (the loader of lazy parts fetches those).
+                 const url = typeof input === 'string' ? input : (input.url || String(input));
                  window.requested.push(url);
                  window.requestedAt.push([Date.now(), url]);
                  return window.fetchBeforeRecording(input, init);
