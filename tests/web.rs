@@ -229,6 +229,16 @@ async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
         let transport = Signal::derive(|| Transport::Offline);
         view! { <SettingsPanel settings access_key storage transport /> }
     });
+    // The panel's fields are built the first time it opens.
+    assert!(query(&root, "[data-testid=proxy-url]").is_none());
+    query(&root, "[data-testid=settings]")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlDetailsElement>()
+        .set_open(true);
+    eventually(5, "the panel's fields", || {
+        query(&root, "[data-testid=proxy-url]").is_some()
+    })
+    .await;
     let input: web_sys::HtmlInputElement = query(&root, "[data-testid=proxy-url]")
         .unwrap()
         .unchecked_into();
