@@ -55,23 +55,9 @@ fn start_nginx(work: &Path, upstream: &str) -> (Nginx, String) {
     let port = free_port();
     let upstream = upstream.trim_start_matches("http://");
     std::fs::create_dir_all(work.join("logs")).expect("nginx folder");
-    let config = format!(
-        "daemon off;
-worker_processes auto;
-pid {work}/nginx.pid;
-error_log stderr error;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  client_body_temp_path {work}/body;
-  proxy_temp_path {work}/proxy;
-  fastcgi_temp_path {work}/fastcgi;
-  uwsgi_temp_path {work}/uwsgi;
-  scgi_temp_path {work}/scgi;
-  upstream krea {{ server {upstream}; keepalive 64; }}
-  server {{
-    listen 127.0.0.1:{port};
-    location ~ ^/jobs/[0-9a-f-]+$ {{
+    let http = format!("  upstream krea {{ server {upstream}; keepalive 64; }}");
+    let server = format!(
+        "    location ~ ^/jobs/[0-9a-f-]+$ {{
       limit_except GET {{ deny all; }}
       proxy_pass http://krea;
       proxy_http_version 1.1;
@@ -80,12 +66,9 @@ http {{
       proxy_set_header Accept $http_accept;
       proxy_set_header Authorization \"Bearer {TOKEN}\";
     }}
-    location / {{ return 404; }}
-  }}
-}}
-",
-        work = work.display()
+    location / {{ return 404; }}"
     );
+    let config = krea_e2e::nginx_config(work, port, krea_e2e::Processes::PerCore, &http, &server);
     let file = work.join("nginx.conf");
     std::fs::write(&file, config).expect("nginx.conf");
     let child = Command::new("/usr/sbin/nginx")

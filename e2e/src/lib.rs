@@ -7,7 +7,7 @@ mod nginx;
 pub mod pages;
 
 pub use host_site::HostSite;
-pub use nginx::{readme_recipe, Nginx};
+pub use nginx::{nginx_config, readme_recipe, Nginx, Processes};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use krea_api::Job;

@@ -17,6 +17,51 @@ pub fn readme_recipe() -> String {
     readme[start..end].to_owned()
 }
 
+/// How nginx runs: one process (tests: killing it stops everything), or a master with a
+/// worker per core (the bench's forwarding comparison; stop it with SIGTERM).
+pub enum Processes {
+    One,
+    PerCore,
+}
+
+/// An `nginx.conf` that keeps every file under `work`, logs only errors, to stderr, and
+/// serves `server` (the inside of a `server` block) on 127.0.0.1:`port`; `http`: more
+/// `http`-level lines.
+pub fn nginx_config(
+    work: &Path,
+    port: u16,
+    processes: Processes,
+    http: &str,
+    server: &str,
+) -> String {
+    let processes = match processes {
+        Processes::One => "master_process off;",
+        Processes::PerCore => "worker_processes auto;",
+    };
+    format!(
+        "daemon off;
+{processes}
+pid {work}/nginx.pid;
+error_log stderr error;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {work}/body;
+  proxy_temp_path {work}/proxy;
+  fastcgi_temp_path {work}/fastcgi;
+  uwsgi_temp_path {work}/uwsgi;
+  scgi_temp_path {work}/scgi;
+{http}
+  server {{
+    listen 127.0.0.1:{port};
+{server}
+  }}
+}}
+",
+        work = work.display()
+    )
+}
+
 /// A running nginx, stopped when dropped. One process (`master_process off`): killing a
 /// master would leave its workers running, holding the port and the test's output open.
 pub struct Nginx {
@@ -36,27 +81,12 @@ impl Nginx {
         let port = super::free_port().await;
         let work = std::env::temp_dir().join(format!("krea-nginx-{port}"));
         std::fs::create_dir_all(&work).unwrap();
-        let config = format!(
-            "daemon off;
-master_process off;
-pid {work}/nginx.pid;
-error_log stderr error;
-events {{ worker_connections 64; }}
-http {{
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path {work}/body;
-  proxy_temp_path {work}/proxy;
-  fastcgi_temp_path {work}/fastcgi;
-  uwsgi_temp_path {work}/uwsgi;
-  scgi_temp_path {work}/scgi;
-  server {{
-    listen 127.0.0.1:{port};
-{server}
-  }}
-}}
-",
-            work = work.display()
+        let config = nginx_config(
+            &work,
+            port,
+            Processes::One,
+            "  include /etc/nginx/mime.types;",
+            server,
         );
         let file = work.join("nginx.conf");
         std::fs::write(&file, config).unwrap();
