@@ -274,7 +274,15 @@ async fn main() {
         // At a 2 s interval a 5 s window may hold a single round after the last takeover,
         // which gives no rate: the tabs get at least 10 s, quick or not.
         let tabs_window = poll_window.max(Duration::from_secs(10));
-        let (one, three) = updates::tabs(dist, tabs_window).await;
+        let (mut one, mut three) = updates::tabs(dist, tabs_window).await;
+        // Seen once in a fresh CI run (2026-12-03): no tab polled for 11 s after the test
+        // switched between the three tabs, then polling resumed. Not explained yet (README,
+        // Performance); measured once more so one stall does not void the whole run, and
+        // said, so a stall that repeats still shows as no number.
+        if !(one.is_finite() && three.is_finite()) {
+            println!("bench: no job polls seen in a window; measuring the tabs once more");
+            (one, three) = updates::tabs(dist, tabs_window).await;
+        }
         rows.push(Row {
             measure: "job polls with three tabs open (against one)".into(),
             unit: "per s",
