@@ -194,9 +194,11 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
         };
         // The embedding contract loads with the embed page, not with the studio's own.
         let owner = Owner::current();
+        // Gone with the studio: a studio removed before the contract arrived wires nothing.
+        let alive = StoredValue::new(());
         leptos::task::spawn_local(async move {
             if let Some(owner) = owner {
-                if let Err(missing) = wire_embed(host, wiring, owner).await {
+                if let Err(missing) = wire_embed(host, wiring, owner, alive).await {
                     leptos::logging::error!("{missing}");
                 }
             }
@@ -243,8 +245,16 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
 }
 
 crate::lazy_part! { embed_contract, preload_embed_contract:
-    /// Talks with the embedding page for as long as `owner` (the studio) lives.
-    pub(crate) fn wire_embed(host: EmbedHost, wiring: EmbedWiring, owner: Owner) -> () {
-        owner.with(|| use_embed_host(host, wiring));
+    /// Talks with the embedding page for as long as `owner` (the studio) lives; `alive` is
+    /// disposed with it.
+    pub(crate) fn wire_embed(
+        host: EmbedHost,
+        wiring: EmbedWiring,
+        owner: Owner,
+        alive: StoredValue<()>,
+    ) -> () {
+        if alive.try_get_value().is_some() {
+            owner.with(|| use_embed_host(host, wiring));
+        }
     }
 }
