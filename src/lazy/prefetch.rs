@@ -7,17 +7,30 @@ pub const PREFETCHED_MARK: &str = "parts:prefetched";
 /// Fetches each part that is not here yet (but the embed contract, which only the embed
 /// page needs, and loads at once there), one at a time (they share the link with the
 /// polls), and says how many could not be fetched; those are fetched again on first use.
-pub async fn prefetch() -> usize {
+/// Stops between parts once `still_wanted` says no (the studio was removed from the page).
+pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
     use crate::components::{enhance_form, image_field, lightbox, settings_panel};
     use crate::hooks::{preload_discovery, preload_history_files};
     let mut missing = 0;
+    // Each preload is started only when its turn comes (the types differ by build, so a
+    // macro rather than a list).
+    macro_rules! in_turn {
+        ($($preload:expr),* $(,)?) => {$(
+            if !still_wanted() {
+                return missing;
+            }
+            missing += usize::from($preload.await.is_err());
+        )*};
+    }
     // The likeliest first: the viewer, then the images part (a model that takes images).
-    missing += usize::from(lightbox::preload_viewer().await.is_err());
-    missing += usize::from(image_field::preload_images().await.is_err());
-    missing += usize::from(settings_panel::preload_settings().await.is_err());
-    missing += usize::from(enhance_form::preload_enhance().await.is_err());
-    missing += usize::from(preload_history_files().await.is_err());
-    missing += usize::from(preload_discovery().await.is_err());
+    in_turn!(
+        lightbox::preload_viewer(),
+        image_field::preload_images(),
+        settings_panel::preload_settings(),
+        enhance_form::preload_enhance(),
+        preload_history_files(),
+        preload_discovery(),
+    );
     if let Some(performance) = gloo_utils::window().performance() {
         let _ = performance.mark(PREFETCHED_MARK);
     }

@@ -14,14 +14,16 @@ pub struct FirstScreenShown(pub Signal<bool>);
 pub fn use_idle_prefetch(ready: Signal<bool>, wanted: bool) -> FirstScreenShown {
     let idle = StoredValue::new_local(None::<IdleRequest>);
     let shown = RwSignal::new(false);
+    // Disposed with the owner: a prefetch under way stops at the next part.
+    let alive = StoredValue::new(());
     super::use_after_paint(ready, move || {
         shown.set(true);
         if !wanted || save_data() {
             return;
         }
         idle.set_value(IdleRequest::start(move || {
-            leptos::task::spawn_local(async {
-                crate::lazy::prefetch().await;
+            leptos::task::spawn_local(async move {
+                crate::lazy::prefetch(move || alive.try_get_value().is_some()).await;
             });
         }));
     });
