@@ -65,6 +65,9 @@ pub struct Config {
     /// On SIGTERM or Ctrl-C, seconds that requests under way may take to finish.
     #[arg(long, default_value_t = 30)]
     pub drain_secs: u64,
+    /// Serving threads, each accepting its own share of connections (0: one per CPU).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
     /// Simulator: milliseconds from `queued` to `completed` for a model Krea times at about
     /// ten seconds; quicker and slower models scale with Krea's typical durations (×0.5–×4).
     #[arg(long, default_value_t = 6000)]
@@ -220,6 +223,14 @@ impl Config {
             self.upload_limit_mb,
             Duration::from_secs(self.upload_idle_secs.max(1)),
         )
+    }
+
+    /// How many threads serve: `--threads`, or one per CPU.
+    pub fn serving_threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            threads => threads,
+        }
     }
 
     pub fn upstream_timeout(&self) -> Duration {

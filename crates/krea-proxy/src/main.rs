@@ -1,12 +1,10 @@
 use krea_proxy::{http, startup, Config};
-use tokio::net::TcpListener;
 
 /// glibc's allocator cost 14 % of the CPU time per forwarded request (README, Performance).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() {
+fn main() {
     // Logs go to stderr; stdout carries only the lines that say where the proxy listens.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -18,7 +16,13 @@ async fn main() {
         )
         .init();
     let config = Config::from_env_and_args();
-    if let Err(message) = run(config).await {
+    // The proxy's background work and the first accept loop share this thread; each other
+    // serving thread runs its own (`krea_proxy::serving`).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    if let Err(message) = runtime.block_on(run(config)) {
         eprintln!("krea-proxy: {message}");
         std::process::exit(1);
     }
@@ -36,10 +40,9 @@ async fn run(config: Config) -> Result<(), String> {
     let stores = krea_proxy::stores::Stores::from_flag(&state).await?;
     let kept = stores.kind.describe();
     let router = http::router_with(&config, upstream, stores)?;
-    let listener = TcpListener::bind(config.listen)
-        .await
+    let listeners = krea_proxy::serving::bind(config.listen, config.serving_threads())
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let address = listeners[0].local_addr().map_err(|e| e.to_string())?;
     println!(
         "krea-proxy listening on http://{address} (upstream: {})",
         describe
@@ -55,7 +58,7 @@ async fn run(config: Config) -> Result<(), String> {
             krea_proxy::config::ACCESS_KEY_ENV
         );
     }
-    krea_proxy::serve(listener, router, config.serve_options())
+    krea_proxy::serve(listeners, router, config.serve_options())
         .await
         .map_err(|e| e.to_string())
 }

@@ -1,6 +1,7 @@
 //! Where forwarded requests go: Krea over HTTPS with the token injected, or the built-in
 //! simulator in-process. Both receive exactly the same filtered request.
 
+pub mod krea;
 pub mod owned_jobs;
 pub mod submit;
 
@@ -73,38 +74,19 @@ impl Forward {
 }
 
 pub enum Upstream {
-    Krea {
-        client: reqwest::Client,
-        base: String,
-        token: Secret,
-    },
+    /// Boxed: its per-thread clients make it large, and it is made once.
+    Krea(Box<krea::Krea>),
     Simulator(Router),
 }
 
 impl Upstream {
     pub fn krea(base: &str, token: Secret, timeout: Duration) -> Result<Self, String> {
-        install_crypto_provider();
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| {
-                format!(
-                    "cannot build the HTTPS client for Krea: {e}. It trusts the system's \
-                     certificate store (Debian: the ca-certificates package, \
-                     /etc/ssl/certs/ca-certificates.crt)"
-                )
-            })?;
-        Ok(Upstream::Krea {
-            client,
-            base: base.trim_end_matches('/').to_owned(),
-            token,
-        })
+        krea::Krea::new(base, token, timeout).map(|krea| Upstream::Krea(Box::new(krea)))
     }
 
     pub fn describe(&self) -> String {
         match self {
-            Upstream::Krea { base, .. } => base.clone(),
+            Upstream::Krea(krea) => krea.describe(),
             Upstream::Simulator(_) => "built-in simulator".to_owned(),
         }
     }
@@ -112,7 +94,7 @@ impl Upstream {
     /// Forwards the request and returns the answer as it arrived.
     pub async fn send(&self, forward: Forward) -> Response {
         match self {
-            Upstream::Krea { .. } => match self.exchange(forward).await {
+            Upstream::Krea(_) => match self.exchange(forward).await {
                 Ok(answer) => answer.into_response(),
                 Err(lost) => ProxyError::from(lost).into_response(),
             },
@@ -133,15 +115,10 @@ impl Upstream {
     /// whether Krea acted on the request is unknown.
     pub async fn exchange(&self, forward: Forward) -> Result<Answer, Lost> {
         match self {
-            Upstream::Krea {
-                client,
-                base,
-                token,
-            } => {
-                let reply = client
-                    .request(forward.method, format!("{base}{}", forward.path_and_query))
+            Upstream::Krea(krea) => {
+                let reply = krea
+                    .request(forward.method, &forward.path_and_query)
                     .headers(forward.headers)
-                    .bearer_auth(token.expose())
                     .body(forward.body)
                     .send()
                     .await
@@ -187,15 +164,10 @@ impl Upstream {
     ) -> Result<Answer, Lost> {
         let content_type = HeaderValue::from_str(content_type).map_err(|_| Lost::Reset)?;
         match self {
-            Upstream::Krea {
-                client,
-                base,
-                token,
-            } => {
-                let reply = client
-                    .request(forward.method, format!("{base}{}", forward.path_and_query))
+            Upstream::Krea(krea) => {
+                let reply = krea
+                    .request(forward.method, &forward.path_and_query)
                     .header(header::CONTENT_TYPE, content_type)
-                    .bearer_auth(token.expose())
                     .timeout(UPLOAD_TIMEOUT)
                     .body(reqwest::Body::wrap_stream(body.into_data_stream()))
                     .send()
