@@ -6,33 +6,59 @@ use crate::jobs::safe_url::is_job_id;
 use crate::jobs::store::Changes;
 use crate::jobs::submission::Submission;
 use crate::jobs::{JobEntry, JobStore};
+use crate::js_json;
 use idb::{
     CursorDirection, Database, DatabaseEvent, Event, Factory, KeyPath, ObjectStoreParams, Request,
     TransactionMode,
 };
 use serde::Serialize;
-use wasm_bindgen::JsValue;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub use crate::jobs::history_schema::{JOBS, SUBMISSIONS};
 use crate::jobs::history_schema::{
     JOBS_BY_CREATED, JOBS_CREATED_PATH, JOBS_KEY_PATH, SUBMISSIONS_KEY_PATH, VERSION,
 };
 
-/// Why the history could not be read or written.
+/// Why the history could not be read or written, as a person would want it said.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StorageError {
     /// No IndexedDB here (blocked, a private mode, a partitioned third-party frame).
     #[error("this browser keeps no storage for this page")]
     Unavailable,
-    /// The browser refused to store more.
+    /// The history was written by a newer version of the studio (a tab opened before an
+    /// update): this page cannot open it, and must not touch it.
+    #[error("the history was saved by a newer version of the studio")]
+    NewerVersion,
+    /// The browser has not opened the history in time (another tab of an older version
+    /// holds it open, or the browser is stuck).
+    #[error("the browser has not opened the history yet")]
+    NotOpened,
+    /// The browser refused to store more (the disk, or the site's share of it, is full).
     #[error("the browser's storage for this site is full")]
     Full,
     #[error("{0}")]
     Failed(String),
 }
 
+impl StorageError {
+    /// What a DOMException's name means here.
+    fn from_exception(exception: &web_sys::DomException) -> Self {
+        match exception.name().as_str() {
+            "QuotaExceededError" => StorageError::Full,
+            "VersionError" => StorageError::NewerVersion,
+            name => StorageError::Failed(format!("{name}: {}", exception.message())),
+        }
+    }
+}
+
 impl From<idb::Error> for StorageError {
     fn from(error: idb::Error) -> Self {
+        if let idb::Error::DomException(exception) = &error {
+            return StorageError::from_exception(exception);
+        }
+        // A request that threw at once carries the exception as text ("Name: message").
         let text = error.to_string();
         if text.contains("QuotaExceeded") {
             StorageError::Full
@@ -45,7 +71,8 @@ impl From<idb::Error> for StorageError {
 /// Every saved job that can be read, and how many cannot. The records cross into wasm as
 /// one JSON text, read by serde_json: reading each record's fields through the JS boundary
 /// was most of the time a history of thousands took to open. Should the text not come
-/// about (a record JSON cannot hold), each record is read on its own.
+/// about (a record JSON cannot hold: a BigInt, an object that contains itself), each record
+/// is read on its own and the ones that cannot be are counted.
 fn read_jobs(records: Vec<JsValue>) -> (Vec<JobEntry>, usize) {
     let readable = |entry: &JobEntry| is_job_id(entry.id());
     let array: js_sys::Array = records.iter().collect();
@@ -59,9 +86,7 @@ fn read_jobs(records: Vec<JsValue>) -> (Vec<JobEntry>, usize) {
         let entries = records
             .into_iter()
             .filter_map(|value| {
-                let entry = serde_wasm_bindgen::from_value::<JobEntry>(value)
-                    .ok()
-                    .filter(readable);
+                let entry = js_json::read::<JobEntry>(&value).ok().filter(readable);
                 unreadable += usize::from(entry.is_none());
                 entry
             })
@@ -93,6 +118,9 @@ pub struct Loaded {
 
 pub struct HistoryDb {
     db: Database,
+    /// A newer version of the studio (another tab, after an update) asked for the history
+    /// and this connection let go of it, rather than keep that tab waiting.
+    superseded: Rc<Cell<bool>>,
 }
 
 fn to_js<T: Serialize>(value: &T) -> Option<JsValue> {
@@ -100,6 +128,14 @@ fn to_js<T: Serialize>(value: &T) -> Option<JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .ok()
+}
+
+/// A connection nobody uses any more closes (once its transactions are done), so it
+/// cannot keep a newer version's upgrade or a deletion waiting.
+impl Drop for HistoryDb {
+    fn drop(&mut self) {
+        self.db.close();
+    }
 }
 
 impl HistoryDb {
@@ -131,13 +167,32 @@ impl HistoryDb {
                 }
             }
         });
-        let db = request.await.map_err(|error| match error {
-            idb::Error::DomException(_) | idb::Error::DomExceptionNotFound => {
-                StorageError::Unavailable
+        let mut db = request
+            .await
+            .map_err(|error| match StorageError::from(error) {
+                // Anything else that stops the open (a private mode, an internal error) leaves
+                // no storage to use.
+                StorageError::NewerVersion => StorageError::NewerVersion,
+                StorageError::Full => StorageError::Full,
+                _ => StorageError::Unavailable,
+            })?;
+        let superseded = Rc::new(Cell::new(false));
+        db.on_version_change({
+            let superseded = Rc::clone(&superseded);
+            move |event| {
+                let connection = event
+                    .target()
+                    .and_then(|target| target.dyn_into::<web_sys::IdbDatabase>().ok());
+                if let Some(connection) = connection {
+                    connection.close();
+                    superseded.set(true);
+                }
             }
-            other => StorageError::from(other),
-        })?;
-        Ok(HistoryDb { db })
+        });
+        // The handler outlives this value: a connection nobody holds any more must still let
+        // go when asked.
+        db.forget_callbacks();
+        Ok(HistoryDb { db, superseded })
     }
 
     /// The `count` newest jobs (by creation time), newest first, to show before the rest is
@@ -168,7 +223,7 @@ impl HistoryDb {
         let (entries, mut unreadable) = read_jobs(jobs);
         store.from_elsewhere().put_entries(entries);
         for value in submissions {
-            match serde_wasm_bindgen::from_value::<Submission>(value) {
+            match js_json::read::<Submission>(&value) {
                 Ok(submission) => store.from_elsewhere().put_submission(submission),
                 Err(_) => unreadable += 1,
             }
@@ -198,9 +253,16 @@ impl HistoryDb {
 
     /// Writes the records in one transaction: all of them, or (on an error) none.
     pub async fn write(&self, writes: Vec<Write>) -> Result<(), StorageError> {
-        let tx = self
+        if self.superseded.get() {
+            return Err(StorageError::NewerVersion);
+        }
+        // A second handle on the transaction, to read why it ended once it has: a full disk
+        // aborts it with a QuotaExceededError that only the transaction carries.
+        let handle: web_sys::IdbTransaction = self
             .db
-            .transaction(&[JOBS, SUBMISSIONS], TransactionMode::ReadWrite)?;
+            .transaction(&[JOBS, SUBMISSIONS], TransactionMode::ReadWrite)?
+            .into();
+        let tx = idb::Transaction::from(handle.clone());
         let queued: Result<(), idb::Error> = writes.into_iter().try_for_each(|write| match write {
             Write::Put(name, value) => tx.object_store(name)?.put(&value, None).map(drop),
             Write::Delete(name, key) => tx
@@ -213,20 +275,15 @@ impl HistoryDb {
             let _ = tx.abort();
             return Err(StorageError::from(error));
         }
-        let error = tx.error();
         let done = tx.commit()?.await;
-        match done {
-            Ok(result) if result.is_committed() => Ok(()),
-            _ => Err(
-                match error.as_ref().map(web_sys::DomException::name).as_deref() {
-                    Some("QuotaExceededError") => StorageError::Full,
-                    _ => match done {
-                        Err(error) => StorageError::from(error),
-                        Ok(_) => StorageError::Failed("the write was aborted".to_owned()),
-                    },
-                },
-            ),
+        if matches!(&done, Ok(result) if result.is_committed()) {
+            return Ok(());
         }
+        Err(match (handle.error(), done) {
+            (Some(exception), _) => StorageError::from_exception(&exception),
+            (None, Err(error)) => StorageError::from(error),
+            (None, Ok(_)) => StorageError::Failed("the write was aborted".to_owned()),
+        })
     }
 
     /// Empties the history (every job and submission).
@@ -249,7 +306,7 @@ impl HistoryDb {
     pub async fn job(&self, id: &str) -> Result<Option<JobEntry>, StorageError> {
         let tx = self.db.transaction(&[JOBS], TransactionMode::ReadOnly)?;
         let value = tx.object_store(JOBS)?.get(JsValue::from_str(id))?.await?;
-        Ok(value.and_then(|v| serde_wasm_bindgen::from_value(v).ok()))
+        Ok(value.and_then(|v| js_json::read(&v).ok()))
     }
 
     /// One submission as saved now (`None`: gone).
@@ -261,6 +318,6 @@ impl HistoryDb {
             .object_store(SUBMISSIONS)?
             .get(JsValue::from_str(key))?
             .await?;
-        Ok(value.and_then(|v| serde_wasm_bindgen::from_value(v).ok()))
+        Ok(value.and_then(|v| js_json::read(&v).ok()))
     }
 }

@@ -93,8 +93,7 @@ impl InlineStudio {
     /// A command from the host page: `setTheme`, `setLocale`, `prefill`, `reset`, with its
     /// payload. Unknown types are ignored, as in a frame.
     pub fn command(&self, kind: &str, payload: JsValue) {
-        let payload: serde_json::Value =
-            serde_wasm_bindgen::from_value(payload).unwrap_or_default();
+        let payload: serde_json::Value = crate::js_json::read(&payload).unwrap_or_default();
         let message = serde_json::json!({
             "ns": crate::embed::contract::NAMESPACE,
             "v": crate::embed::PROTOCOL_VERSION,
@@ -118,7 +117,7 @@ impl InlineStudio {
 /// README's Embedding section. Bad options are an error naming the option.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<InlineStudio, JsError> {
-    let given: InlineOptions = serde_wasm_bindgen::from_value(options)
+    let given: InlineOptions = crate::js_json::read(&options)
         .map_err(|e| JsError::new(&format!("Krea Studio options: {e}")))?;
     let stylesheet = given.stylesheet.clone();
     let page_origin = gloo_utils::window().location().origin().unwrap_or_default();

@@ -25,6 +25,8 @@ pub mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod inline;
 #[cfg(target_arch = "wasm32")]
+pub mod js_json;
+#[cfg(target_arch = "wasm32")]
 pub mod lazy;
 #[cfg(target_arch = "wasm32")]
 pub mod studio_root;

@@ -343,7 +343,7 @@ async fn an_imported_history_cannot_smuggle_links_or_paths_into_the_page() {
         .and_then(|n| n.text_content())
         .unwrap_or_default();
     assert!(
-        outcome.contains("1 entries refused") && outcome.contains("not a UUID"),
+        outcome.contains("1 entry refused") && outcome.contains("not a UUID"),
         "{outcome}"
     );
     assert_eq!(
@@ -396,6 +396,12 @@ async fn when_set_item_throws_settings_and_drafts_live_in_memory_and_the_studio_
 /// A database as the studio wrote it before the `created` index (schema 1): the same stores
 /// and key paths, records written by the studio's own code, in no particular order.
 async fn schema_one_database(name: &str, entries: &[JobEntry]) {
+    schema_one_database_held(name, entries).await.close();
+}
+
+/// A schema-1 database holding `entries`, with its connection left open: as a tab of the
+/// studio's previous version would hold it, keeping a newer version's open blocked.
+async fn schema_one_database_held(name: &str, entries: &[JobEntry]) -> idb::Database {
     use idb::{Factory, KeyPath, ObjectStoreParams, TransactionMode};
     use krea_studio::jobs::history_schema::{JOBS_KEY_PATH, SUBMISSIONS, SUBMISSIONS_KEY_PATH};
     let factory = Factory::new().unwrap();
@@ -424,7 +430,7 @@ async fn schema_one_database(name: &str, entries: &[JobEntry]) {
         }
     }
     tx.commit().unwrap().await.unwrap();
-    db.close();
+    db
 }
 
 #[wasm_bindgen_test]
@@ -455,4 +461,252 @@ async fn a_schema_one_history_gains_the_created_index_and_loses_nothing() {
     assert_eq!(again.load().await.unwrap().store.entries().len(), 300);
     assert_eq!(again.newest(3).await.unwrap(), expected[..3].to_vec());
     again.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_record_that_contains_itself_is_skipped_and_the_studio_keeps_working() {
+    empty_database().await;
+    let db = HistoryDb::open(StorageScope::studio().database())
+        .await
+        .unwrap();
+    let mut store = JobStore::default();
+    for n in 0..3 {
+        store.add(entry(n));
+    }
+    let changes = store.take_changes();
+    db.write(HistoryDb::writes(&store, &changes)).await.unwrap();
+    // Another script on the origin wrote an object that holds itself: IndexedDB keeps it.
+    let cyclic = js_sys::eval(
+        r#"(() => {
+            const record = {"job": {"job_id": "4d0e5f97-9721-4422-b88c-dddddddddddd",
+                                    "created_at": "2026-11-22T12:00:00.000Z"},
+                            "model_id": "bfl/flux-1-dev"};
+            record.job.again = record;
+            return record;
+        })()"#,
+    )
+    .unwrap();
+    db.write(vec![Write::Put(JOBS, cyclic)]).await.unwrap();
+    let loaded = db.load().await.unwrap();
+    assert_eq!(loaded.store.entries().len(), 3, "every readable job");
+    assert_eq!(loaded.unreadable, 1, "the cyclic record is counted");
+    // The newest-first read meets it first (it is the newest) and skips it too.
+    assert_eq!(db.newest(96).await.unwrap().len(), 3);
+    db.close();
+
+    let (root, _mounted) = mount();
+    eventually(10, "the readable cards", || {
+        count(&root, "[data-testid=job-card]") == 3
+    })
+    .await;
+    eventually(5, "the skipped record said", || {
+        notice(&root).contains("1 saved entry could not be read")
+    })
+    .await;
+    // Still alive: an import makes cards.
+    let mut file = JobStore::default();
+    file.add(entry(7));
+    import(
+        &root,
+        &krea_studio::jobs::history_file::export(file.entries()),
+    );
+    eventually(5, "the imported card", || {
+        count(&root, "[data-testid=job-card]") == 4
+    })
+    .await;
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_open_the_browser_does_not_answer_is_said_and_the_journal_still_counts() {
+    empty_database().await;
+    let scope = StorageScope::studio();
+    let name = scope.database();
+    // A tab of the previous version holds the history open: the studio's open is blocked.
+    let held = schema_one_database_held(name, &[entry(1)]).await;
+    // A page closed before its write reached IndexedDB left a job in the journal.
+    let prefix = StorageScope::studio().journal_prefix();
+    let mut left = JobStore::default();
+    left.add(entry(2));
+    let changes = left.take_changes();
+    let storage = browser_storage(Kept::Always).unwrap();
+    for line in krea_studio::jobs::journal::lines(&prefix, &left, &changes) {
+        storage.set_item(&line.key, &line.text).unwrap();
+    }
+
+    let (root, _mounted) = mount();
+    eventually(10, "the notice that nothing is saved yet", || {
+        notice(&root).contains("not being saved yet")
+    })
+    .await;
+    eventually(5, "the journal's job", || {
+        count(&root, "[data-testid=job-card]") == 1
+    })
+    .await;
+    // A change made meanwhile goes into the journal, for a reload.
+    let mut file = JobStore::default();
+    file.add(entry(3));
+    import(
+        &root,
+        &krea_studio::jobs::history_file::export(file.entries()),
+    );
+    eventually(5, "the imported card", || {
+        count(&root, "[data-testid=job-card]") == 2
+    })
+    .await;
+    let journaled = (0..storage.length().unwrap())
+        .filter_map(|at| storage.key(at).unwrap())
+        .any(|key| key.starts_with(&prefix) && key.ends_with(entry(3).id()));
+    assert!(journaled, "the change made while waiting is in the journal");
+
+    // The old tab goes: the open answers, everything is read and saved.
+    held.close();
+    eventually(10, "the saved history and the notice gone", || {
+        count(&root, "[data-testid=job-card]") == 3 && notice(&root).is_empty()
+    })
+    .await;
+    let db = HistoryDb::open(name).await.unwrap();
+    eventually_saved(&db, 3).await;
+    db.close();
+    root.remove();
+}
+
+/// Waits until the database holds `jobs` jobs.
+async fn eventually_saved(db: &HistoryDb, jobs: usize) {
+    for _ in 0..100 {
+        if db.load().await.unwrap().store.entries().len() == jobs {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    panic!("the database never held {jobs} jobs");
+}
+
+#[wasm_bindgen_test]
+async fn a_history_from_a_newer_version_is_named_as_such() {
+    let scope = StorageScope::studio();
+    let name = scope.database();
+    let factory = idb::Factory::new().unwrap();
+    factory.delete(name).unwrap().await.unwrap();
+    let newer = factory.open(name, Some(99)).unwrap().await.unwrap();
+    newer.close();
+    let (root, _mounted) = mount();
+    eventually(10, "the notice", || {
+        notice(&root).contains("saved by a newer version of the studio")
+    })
+    .await;
+    assert!(
+        !notice(&root).contains("keeps no storage"),
+        "{}",
+        notice(&root)
+    );
+    root.remove();
+    drop(_mounted);
+    factory.delete(name).unwrap().await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn when_no_store_takes_a_change_its_card_says_so_and_leaving_asks_first() {
+    let (root, _mounted) = mount_after(
+        "window.realPut = IDBObjectStore.prototype.put;
+         IDBObjectStore.prototype.put = function () {
+           throw new DOMException('The transaction was aborted.', 'AbortError');
+         };
+         window.realSetItem = Storage.prototype.setItem;
+         Storage.prototype.setItem = function () {
+           throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+         };",
+    )
+    .await;
+    let mut file = JobStore::default();
+    file.add(entry(4));
+    import(
+        &root,
+        &krea_studio::jobs::history_file::export(file.entries()),
+    );
+    eventually(5, "the card that says it is not saved", || {
+        count(&root, "[data-testid=not-kept]") == 1
+    })
+    .await;
+    assert!(
+        notice(&root).contains("refuses to store anything"),
+        "{}",
+        notice(&root)
+    );
+    let leaving = || {
+        let init = web_sys::EventInit::new();
+        init.set_cancelable(true);
+        let event = web_sys::Event::new_with_event_init_dict("beforeunload", &init).unwrap();
+        gloo_utils::window().dispatch_event(&event).unwrap();
+        event.default_prevented()
+    };
+    assert!(leaving(), "leaving now asks first");
+
+    // Storage works again: the next change is saved, and leaving no longer asks.
+    run("IDBObjectStore.prototype.put = window.realPut;
+         Storage.prototype.setItem = window.realSetItem;");
+    file.add(entry(5));
+    import(
+        &root,
+        &krea_studio::jobs::history_file::export(file.entries()),
+    );
+    eventually(5, "the warnings to go", || {
+        count(&root, "[data-testid=not-kept]") == 0 && notice(&root).is_empty()
+    })
+    .await;
+    assert!(!leaving(), "nothing to lose: leaving does not ask");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_moved_history_whose_copy_does_not_fit_is_not_moved_again() {
+    empty_database().await;
+    let mut legacy = JobStore::default();
+    for n in 0..5 {
+        legacy.add(entry(n));
+    }
+    let storage = browser_storage(Kept::Always).unwrap();
+    let legacy_key = StorageScope::studio().key(HISTORY_KEY);
+    storage
+        .set_item(&legacy_key, &serde_json::to_string(&legacy).unwrap())
+        .unwrap();
+    // The copy kept aside does not fit.
+    run("window.realSetItem = Storage.prototype.setItem;
+         Storage.prototype.setItem = function (key, value) {
+           if (key.endsWith('history.migrated')) {
+             throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+           }
+           return window.realSetItem.call(this, key, value);
+         };");
+    let (root, mounted) = mount();
+    eventually(10, "the moved jobs", || {
+        count(&root, "[data-testid=job-card]") == 5
+    })
+    .await;
+    eventually(5, "the old history to go", || {
+        storage.get_item(&legacy_key).unwrap().is_none()
+    })
+    .await;
+    drop(mounted);
+    root.remove();
+    run("Storage.prototype.setItem = window.realSetItem;");
+
+    // Cleared since: a new start finds nothing to move back.
+    let db = HistoryDb::open(StorageScope::studio().database())
+        .await
+        .unwrap();
+    db.clear().await.unwrap();
+    db.close();
+    let (root, _mounted) = mount();
+    eventually(5, "the studio", || {
+        count(&root, "[data-testid=prompt-input]") == 1
+    })
+    .await;
+    gloo_timers::future::TimeoutFuture::new(500).await;
+    assert_eq!(
+        count(&root, "[data-testid=job-card]"),
+        0,
+        "no job came back"
+    );
+    root.remove();
 }

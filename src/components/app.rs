@@ -73,6 +73,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     let session = use_proxy_session(plain_client, base);
     let client = Memo::new(move |_| plain_client.get().with_session(session.get()));
     let history = use_job_history();
+    provide_context(history.not_kept);
     let jobs = history.jobs;
     let models_wanted = RwSignal::new(false);
     // Once: every later hover over the picker would otherwise read the spec again.

@@ -1,3 +1,4 @@
+use super::NotKeptLine;
 use crate::form::image_slot::ImageSlot;
 use crate::hooks::{tr, use_locale_context, use_texts, ImageActions, JobActions, LiveJobs};
 use crate::i18n::{fill, IntlFormat};
@@ -287,6 +288,7 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
         >
             <div class="media">{media}</div>
             {progress_view}
+            <NotKeptLine id=id.clone() />
             <div class="meta">
                 <span class="status" data-testid="job-status">
                     {move || entry.with(|e| e.as_ref().map(|e| if e.job.finished_without_image() {

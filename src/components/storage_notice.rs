@@ -3,8 +3,9 @@ use crate::hooks::{use_texts, StorageStatus};
 use crate::i18n::{fill, Texts};
 use leptos::prelude::*;
 
-/// What the person must know about where their history lives: only in this tab, not
-/// saved (and how much is waiting), or saved entries that could not be read.
+/// What the person must know about where their history lives: only in this tab (and why),
+/// not saved (and how much is waiting), changes no store holds, or saved entries that could
+/// not be read.
 #[component]
 pub fn StorageNotice(status: RwSignal<StorageStatus>) -> impl IntoView {
     let t = use_texts();
@@ -13,7 +14,17 @@ pub fn StorageNotice(status: RwSignal<StorageStatus>) -> impl IntoView {
         status.with(|s| {
             let mut lines = Vec::new();
             if s.in_memory_only {
-                lines.push(t.storage_memory_only.to_owned());
+                lines.push(
+                    match s.open_error {
+                        Some(StorageError::NotOpened) => t.storage_not_opened,
+                        Some(StorageError::NewerVersion) => t.storage_newer_version,
+                        _ => t.storage_memory_only,
+                    }
+                    .to_owned(),
+                );
+            }
+            if s.journal_failed {
+                lines.push(t.storage_journal_failed.to_owned());
             }
             if let Some(error) = &s.write_failed {
                 lines.push(fill(
@@ -43,6 +54,8 @@ pub fn storage_reason(error: &StorageError, t: &'static Texts) -> &'static str {
     match error {
         StorageError::Full => t.storage_full,
         StorageError::Unavailable => t.storage_unavailable,
+        StorageError::NewerVersion => t.storage_reason_newer,
+        StorageError::NotOpened => t.storage_reason_not_opened,
         StorageError::Failed(_) => t.storage_failed,
     }
 }

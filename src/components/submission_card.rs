@@ -1,3 +1,4 @@
+use super::NotKeptLine;
 use crate::hooks::{tr, use_texts, LiveJobs, Submitter};
 use crate::i18n::fill;
 use crate::jobs::submission::SubmissionState;
@@ -70,6 +71,7 @@ pub fn SubmissionCard(
                     }))}
                 </span>
                 <p class="prompt">{move || submission.with(|s| s.as_ref().map(|s| s.prompt().to_owned()))}</p>
+                <NotKeptLine id=key.get_value() />
                 <Show when=move || state() == Some("failed")>
                     <div class="actions">
                         <button

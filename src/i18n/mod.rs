@@ -97,12 +97,35 @@ impl Locale {
 }
 
 /// Puts values into a template: `fill("{n} jobs", &[("n", "3")])` → `3 jobs`.
+///
+/// A count's noun follows the count: `{n|job|jobs}` is the first form when `n` is exactly
+/// `1` and the second otherwise. That is CLDR's rule for English and Italian integers (`one`:
+/// i = 1 and v = 0, so `1.0` and `0` take `other`); Indonesian has only `other`, so its
+/// templates have no forms to choose from (a test checks both).
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    values
-        .iter()
-        .fold(template.to_owned(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
-        })
+    let value = |name: &str| values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    let mut text = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}').map(|at| open + at) else {
+            break;
+        };
+        let inner = &rest[open + 1..close];
+        let mut parts = inner.split('|');
+        let name = parts.next().unwrap_or_default();
+        match (value(name), parts.next(), parts.next()) {
+            (Some(value), None, _) => text.push_str(value),
+            (Some(value), Some(one), Some(other)) => {
+                text.push_str(if value == "1" { one } else { other });
+            }
+            // Not given (or not a placeholder): left as written.
+            _ => text.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    text.push_str(rest);
+    text
 }
 
 #[cfg(test)]
@@ -117,11 +140,104 @@ mod tests {
         }
     }
 
+    /// The values a template takes (`{n|job|jobs}` takes `n`).
     fn placeholders(text: &str) -> BTreeSet<&str> {
         text.split('{')
             .skip(1)
             .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .map(|inner| inner.split('|').next().unwrap_or_default())
             .collect()
+    }
+
+    /// Every string that counts something, and the value whose count its words follow.
+    const COUNTED: &[(&str, &str)] = &[
+        ("compute_units", "n"),
+        ("limit_left_minute", "limit"),
+        ("limit_left_hour", "limit"),
+        ("limit_left_day", "limit"),
+        ("prompt_count", "n"),
+        ("showing", "total"),
+        ("waiting_uploads", "n"),
+        ("refused_entries", "n"),
+        ("storage_write_failed", "n"),
+        ("storage_skipped", "n"),
+        ("too_few_items", "min"),
+        ("too_many_items", "max"),
+        ("too_short", "min"),
+        ("too_long", "max"),
+        ("imported", "added"),
+        ("imported", "updated"),
+        ("imported", "unchanged"),
+    ];
+
+    /// Strings whose words do not change with the count in that language.
+    fn invariable(locale: Locale, key: &str) -> bool {
+        match locale {
+            Locale::Id => true,
+            // "unità" is the same word for one and many.
+            Locale::It => key == "compute_units",
+            // "1 new, 1 updated, 1 already here" reads right.
+            Locale::En => key == "imported",
+        }
+    }
+
+    #[test]
+    fn every_counted_string_reads_right_at_0_1_2_and_1000_in_every_language() {
+        for locale in Locale::ALL {
+            let texts = strings(locale.texts());
+            let thousand = if locale == Locale::En {
+                "1,000"
+            } else {
+                "1.000"
+            };
+            for (key, counted) in COUNTED {
+                let template = texts[*key].as_str().unwrap();
+                let read = |count: &str| {
+                    let values: Vec<(&str, &str)> = placeholders(template)
+                        .into_iter()
+                        .map(|name| (name, if name == *counted { count } else { "7" }))
+                        .collect();
+                    fill(template, &values)
+                };
+                for count in ["0", "1", "2", thousand] {
+                    let text = read(count);
+                    assert!(
+                        !text.contains(['{', '}', '|']),
+                        "{locale:?}.{key} at {count}: {text}"
+                    );
+                    assert!(text.contains(count), "{locale:?}.{key}: {text}");
+                }
+                // One reads differently from many wherever the language says so, and 0, 2
+                // and 1,000 all read as many.
+                let one = read("1").replacen('1', "#", 1);
+                let many: Vec<String> = ["0", "2", thousand]
+                    .iter()
+                    .map(|count| read(count).replacen(count, "#", 1))
+                    .collect();
+                assert!(many.iter().all(|m| *m == many[0]), "{locale:?}.{key}");
+                if !invariable(locale, key) {
+                    assert_ne!(one, many[0], "{locale:?}.{key} reads the same for 1");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn indonesian_has_no_singular_forms_and_the_others_choose_exactly_at_one() {
+        for (key, text) in strings(&ID) {
+            assert!(!text.as_str().unwrap().contains('|'), "id.{key}");
+        }
+        assert_eq!(fill(EN.prompt_count, &[("n", "1")]), "1 character");
+        assert_eq!(fill(EN.prompt_count, &[("n", "0")]), "0 characters");
+        assert_eq!(fill(EN.prompt_count, &[("n", "1.0")]), "1.0 characters");
+        assert_eq!(fill(IT.prompt_count, &[("n", "1")]), "1 carattere");
+        assert_eq!(fill(IT.prompt_count, &[("n", "1.000")]), "1.000 caratteri");
+        assert_eq!(fill(ID.prompt_count, &[("n", "1")]), "1 karakter");
+        assert_eq!(
+            fill(EN.storage_skipped, &[("n", "1")]),
+            "1 saved entry could not be read and was skipped."
+        );
+        assert_eq!(fill("{x|a|b} {y}", &[]), "{x|a|b} {y}", "unknown stay");
     }
 
     #[test]

@@ -243,7 +243,7 @@ fn listen_to_parent(
         if !from_parent || event.origin() != parent {
             return;
         }
-        let Ok(message) = serde_wasm_bindgen::from_value::<serde_json::Value>(event.data()) else {
+        let Ok(message) = crate::js_json::read::<serde_json::Value>(&event.data()) else {
             return;
         };
         let Some(command) = host.with_options(|o| Command::read(&message, &o.instance)) else {

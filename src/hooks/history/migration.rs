@@ -34,14 +34,23 @@ pub(super) fn read_legacy(scope: &StorageScope) -> Option<(JobStore, usize)> {
     }
 }
 
-/// The old copy is moved aside only after IndexedDB holds every entry.
+/// The old copy is moved aside only after IndexedDB holds every entry, and in a way that
+/// cannot leave it in place: a legacy history still there would be moved again at the next
+/// start, bringing back jobs the person removed or cleared since. When the copy does not
+/// fit beside the original (localStorage keeps about 5 MB, and the original takes half),
+/// the original goes first and the copy is tried again in the room it leaves.
 pub(super) fn retire_legacy(scope: &StorageScope) {
     let Some(storage) = browser_storage(Kept::Always) else {
         return;
     };
-    if let Ok(Some(text)) = storage.get_item(&scope.key(HISTORY_KEY)) {
-        if storage.set_item(&scope.key(MIGRATED_KEY), &text).is_ok() {
-            let _ = storage.remove_item(&scope.key(HISTORY_KEY));
-        }
+    let (legacy, migrated) = (scope.key(HISTORY_KEY), scope.key(MIGRATED_KEY));
+    let Ok(Some(text)) = storage.get_item(&legacy) else {
+        return;
+    };
+    if storage.set_item(&migrated, &text).is_err() {
+        let _ = storage.remove_item(&legacy);
+        // IndexedDB holds every entry: without room for the copy, nothing is lost.
+        let _ = storage.set_item(&migrated, &text);
     }
+    let _ = storage.remove_item(&legacy);
 }

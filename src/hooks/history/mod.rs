@@ -10,7 +10,7 @@ mod use_history_files;
 mod use_job_history;
 
 pub use migration::HISTORY_KEY;
-pub use status::{History, StorageStatus};
+pub use status::{History, NotKept, StorageStatus};
 pub(crate) use use_history_files::preload_history_files;
 pub use use_history_files::{use_history_files, HistoryFiles};
 pub use use_job_history::use_job_history;

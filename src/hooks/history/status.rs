@@ -11,8 +11,17 @@ pub struct StorageStatus {
     pub loading: bool,
     /// The newest jobs are on screen while the rest is still being read.
     pub newest_shown: bool,
-    /// No storage here: the history lives in this tab only and a reload loses it.
+    /// IndexedDB is not open: the history lives in this tab (and, unless there is no
+    /// storage at all, in the journal a reload replays).
     pub in_memory_only: bool,
+    /// Why IndexedDB is not open: no storage here, a newer version's history, or an open
+    /// the browser has not answered yet (it is still awaited, and everything is saved once
+    /// it answers).
+    pub open_error: Option<StorageError>,
+    /// The journal (localStorage) refused its last lines, and IndexedDB does not hold
+    /// those changes either: a reload now would lose them. Cleared once either store
+    /// holds every change.
+    pub journal_failed: bool,
     /// Why the last write failed; `unsaved` changes wait for the next write.
     pub write_failed: Option<StorageError>,
     pub unsaved: usize,
@@ -30,6 +39,8 @@ impl Default for StorageStatus {
             loading: true,
             newest_shown: false,
             in_memory_only: false,
+            open_error: None,
+            journal_failed: false,
             write_failed: None,
             unsaved: 0,
             skipped: 0,
@@ -39,11 +50,32 @@ impl Default for StorageStatus {
     }
 }
 
+/// The jobs and submissions whose latest change neither IndexedDB nor the journal holds:
+/// their cards say a reload would lose them. Empty but while the browser refuses to store.
+#[derive(Clone, Copy)]
+pub struct NotKept(pub RwSignal<std::collections::BTreeSet<String>>);
+
+impl NotKept {
+    /// Whether the card for `id` (a job id or a submission key) must say it is not kept.
+    pub fn holds(self, id: &str) -> bool {
+        self.0.with(|ids| ids.contains(id))
+    }
+}
+
 /// The history and where it lives.
 #[derive(Clone, Copy)]
 pub struct History {
     pub jobs: LiveJobs,
     pub status: RwSignal<StorageStatus>,
+    pub not_kept: NotKept,
+}
+
+impl StorageStatus {
+    /// Whether changes are written into the journal: everywhere but where the browser keeps
+    /// no storage at all.
+    pub fn keeps_journal(&self) -> bool {
+        self.open_error != Some(StorageError::Unavailable)
+    }
 }
 
 impl History {

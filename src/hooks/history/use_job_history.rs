@@ -1,19 +1,25 @@
 use super::migration::{read_legacy, retire_legacy};
-use super::status::{History, StorageStatus};
+use super::status::{History, NotKept, StorageStatus};
 use super::storage_estimate::ask_for_persistence;
 use super::tab_sync::{listen_to_other_tabs, tell_other_tabs, Channel};
-use crate::history_db::HistoryDb;
+use crate::history_db::{HistoryDb, StorageError};
 use crate::history_journal::HistoryJournal;
-use crate::hooks::LiveJobs;
+use crate::hooks::{use_leave_warning, LiveJobs};
 use crate::jobs::journal;
 use crate::jobs::JobStore;
 use crate::storage_scope::StorageScope;
+use futures::future::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 /// How many of the newest jobs are read first: a screenful of the grid, and more.
 const NEWEST_FIRST: usize = crate::components::GRID_PAGE;
+/// How long the browser may take to open the history before the studio says it is not
+/// being saved and starts without it (it keeps waiting, and saves everything once the
+/// open answers). An open is blocked while a tab of an older version holds the history.
+const OPEN_PATIENCE_MS: u32 = 4_000;
 
 /// Every job and submission, one IndexedDB record each, written when it changes: a reload,
 /// tomorrow or another tab finds the history, and jobs in flight resume. A write that
@@ -24,14 +30,19 @@ pub fn use_job_history() -> History {
     let prefix = StoredValue::new(scope.journal_prefix());
     let store = LiveJobs::default();
     let status = RwSignal::new(StorageStatus::default());
+    let not_kept = NotKept(RwSignal::new(BTreeSet::new()));
     let history = History {
         jobs: store,
         status,
+        not_kept,
     };
     let db = StoredValue::new_local(None::<Rc<HistoryDb>>);
     let channel: Channel = StoredValue::new_local(None);
 
     let journal = StoredValue::new_local(HistoryJournal::open(prefix.get_value()));
+    // Whether the studio that owns this history is still there: a read, an open or a write
+    // can answer after it was removed, and then nothing is left to tell.
+    let alive = move || db.try_with_value(|_| ()).is_some();
 
     let save = move || {
         let Some(database) = db.get_value() else {
@@ -55,7 +66,11 @@ pub fn use_job_history() -> History {
             )
         });
         spawn_local(async move {
-            match database.write(writes).await {
+            let written = database.write(writes).await;
+            if !alive() {
+                return;
+            }
+            match written {
                 Ok(()) => {
                     journal.with_value(|j| j.as_ref().map(|j| j.settle(&lines)));
                     let unsaved = store.with_untracked(JobStore::unsaved);
@@ -63,8 +78,12 @@ pub fn use_job_history() -> History {
                         s.unsaved = unsaved;
                         if unsaved == 0 {
                             s.write_failed = None;
+                            s.journal_failed = false;
                         }
                     });
+                    if unsaved == 0 && not_kept.0.with_untracked(|ids| !ids.is_empty()) {
+                        not_kept.0.set(BTreeSet::new());
+                    }
                     tell_other_tabs(channel, &changes);
                 }
                 Err(error) => {
@@ -79,30 +98,76 @@ pub fn use_job_history() -> History {
         });
     };
 
+    // Without IndexedDB (for now or for good): the history in this tab, with whatever the
+    // old storage and the journal still hold.
+    let in_memory = move |error: StorageError, legacy: Option<(JobStore, usize)>| {
+        let left = journal.with_value(|j| j.as_ref().map(HistoryJournal::read));
+        store.update(|s| {
+            if let Some((old, _)) = legacy {
+                s.merge(old.entries().to_vec());
+            }
+            prefix.with_value(|p| journal::replay(p, s, left.unwrap_or_default()));
+            s.resume_submissions(js_sys::Date::now());
+        });
+        status.try_update(|s| {
+            s.loading = false;
+            s.in_memory_only = true;
+            s.open_error = Some(error);
+        });
+    };
+
     spawn_local(async move {
         let legacy = read_legacy(&scope);
-        let database = match HistoryDb::open(scope.database()).await {
-            Ok(database) => Rc::new(database),
-            Err(_) => {
-                // In memory only, but with whatever the old storage still holds.
-                let left = journal.with_value(|j| j.as_ref().map(HistoryJournal::read));
-                store.update(|s| {
-                    if let Some((old, _)) = legacy {
-                        s.merge(old.entries().to_vec());
+        let opening = Box::pin(HistoryDb::open(scope.database()));
+        let patience = gloo_timers::future::TimeoutFuture::new(OPEN_PATIENCE_MS);
+        let opened = match futures::future::select(opening, patience).await {
+            Either::Left((opened, _)) => opened,
+            Either::Right(((), still_opening)) => {
+                if !alive() {
+                    return;
+                }
+                // Say so and work meanwhile; the journal keeps every change for a reload.
+                in_memory(StorageError::NotOpened, legacy.clone());
+                let opened = still_opening.await;
+                if !alive() {
+                    if let Ok(database) = opened {
+                        database.close();
                     }
-                    prefix.with_value(|p| journal::replay(p, s, left.unwrap_or_default()));
-                    s.resume_submissions(js_sys::Date::now());
-                });
-                status.try_update(|s| {
-                    s.loading = false;
-                    s.in_memory_only = true;
-                });
+                    return;
+                }
+                if opened.is_ok() {
+                    status.try_update(|s| {
+                        s.in_memory_only = false;
+                        s.open_error = None;
+                        s.loading = true;
+                    });
+                }
+                opened
+            }
+        };
+        let database = match opened {
+            Ok(database) if !alive() => {
+                database.close();
+                return;
+            }
+            Ok(database) => Rc::new(database),
+            Err(_) if !alive() => return,
+            Err(error) => {
+                if status.with_untracked(|s| s.open_error.is_none()) {
+                    in_memory(error, legacy);
+                } else {
+                    status.try_update(|s| s.open_error = Some(error));
+                }
                 return;
             }
         };
         // The newest page first, shown while the rest is read: a long history opens as fast
         // as a short one. What the person does meanwhile is kept below.
         let newest = database.newest(NEWEST_FIRST).await.unwrap_or_default();
+        if !alive() {
+            database.close();
+            return;
+        }
         if !newest.is_empty() {
             store.update(|s| s.from_elsewhere().put_entries(newest.clone()));
             status.try_update(|s| s.newest_shown = true);
@@ -131,6 +196,10 @@ pub fn use_job_history() -> History {
                 }
             }
         }
+        if !alive() {
+            database.close();
+            return;
+        }
         // What a page that closed before its writes landed left in the journal.
         let left = journal.with_value(|j| j.as_ref().map(HistoryJournal::read));
         skipped += prefix.with_value(|p| journal::replay(p, &mut saved, left.unwrap_or_default()));
@@ -152,16 +221,43 @@ pub fn use_job_history() -> History {
     // Writes what changed, whenever something did: into the journal at once (this runs
     // in the same turn as the change, before a reload can happen), then into IndexedDB.
     Effect::new(move |_| {
-        let lines = store.with_all(|s| prefix.with_value(|p| journal::lines(p, s, s.changes())));
-        let (loading, in_memory_only) = status.with_untracked(|s| (s.loading, s.in_memory_only));
-        if !in_memory_only {
-            journal.with_value(|j| j.as_ref().map(|j| j.write(&lines)));
+        let (lines, touched) = store.with_all(|s| {
+            let changes = s.changes();
+            let touched: BTreeSet<String> = changes
+                .jobs
+                .iter()
+                .chain(&changes.submissions)
+                .cloned()
+                .collect();
+            (
+                prefix.with_value(|p| journal::lines(p, s, changes)),
+                touched,
+            )
+        });
+        let (loading, keeps_journal, failed) =
+            status.with_untracked(|s| (s.loading, s.keeps_journal(), s.journal_failed));
+        if keeps_journal && !lines.is_empty() {
+            // No journal at all (no localStorage) is a refusal too.
+            let kept = journal.with_value(|j| j.as_ref().is_some_and(|j| j.write(&lines)));
+            if kept == failed {
+                status.update(|s| s.journal_failed = !kept);
+            }
+            let not_kept_now = if kept { BTreeSet::new() } else { touched };
+            if not_kept.0.with_untracked(|ids| *ids != not_kept_now) {
+                not_kept.0.set(not_kept_now);
+            }
         }
         if !loading {
             save();
         }
     });
+    // Leaving now would lose changes no store holds: the browser asks first.
+    use_leave_warning(Signal::derive(move || status.with(|s| s.journal_failed)));
     on_cleanup(move || {
+        // Let go of the history, so a newer version's upgrade is not kept waiting.
+        if let Some(Some(database)) = db.try_get_value() {
+            database.close();
+        }
         if let Some((channel, _)) = channel.try_update_value(Option::take).flatten() {
             channel.set_onmessage(None);
             channel.close();
