@@ -46,6 +46,26 @@ fn entry(n: usize) -> JobEntry {
     }
 }
 
+/// An empty history, then `count` realistic jobs written into it.
+async fn database_with_jobs(count: usize) -> HistoryDb {
+    empty_database().await;
+    let db = HistoryDb::open(StorageScope::studio().database())
+        .await
+        .unwrap();
+    let mut store = JobStore::default();
+    for n in 0..count {
+        store.add(entry(n));
+    }
+    let changes = store.take_changes();
+    db.write(HistoryDb::writes(&store, &changes)).await.unwrap();
+    db
+}
+
+/// Imports `entries` as a history file, as a person would.
+fn import_jobs(root: &web_sys::Element, entries: &[JobEntry]) {
+    import(root, &krea_studio::jobs::history_file::export(entries));
+}
+
 async fn empty_database() {
     let db = HistoryDb::open(StorageScope::studio().database())
         .await
@@ -144,16 +164,7 @@ async fn two_thousand_jobs_are_two_thousand_records_that_read_back_the_same() {
 
 #[wasm_bindgen_test]
 async fn a_record_json_cannot_hold_does_not_hide_the_others() {
-    empty_database().await;
-    let db = HistoryDb::open(StorageScope::studio().database())
-        .await
-        .unwrap();
-    let mut store = JobStore::default();
-    for n in 0..3 {
-        store.add(entry(n));
-    }
-    let changes = store.take_changes();
-    db.write(HistoryDb::writes(&store, &changes)).await.unwrap();
+    let db = database_with_jobs(3).await;
     // IndexedDB holds a BigInt; JSON.stringify throws on one.
     let odd = js_sys::eval(
         r#"({"job": {"job_id": "4d0e5f97-9721-4422-b88c-eeeeeeeeeeee"}, "model_id": 10n})"#,
@@ -246,14 +257,7 @@ async fn a_write_the_browser_refuses_is_said_at_once_and_the_jobs_stay() {
     )
     .await;
     // An import is the quickest way to a large write.
-    let mut file = JobStore::default();
-    for n in 0..50 {
-        file.add(entry(n));
-    }
-    import(
-        &root,
-        &krea_studio::jobs::history_file::export(file.entries()),
-    );
+    import_jobs(&root, &(0..50).map(entry).collect::<Vec<_>>());
     eventually(10, "the imported cards", || {
         count(&root, "[data-testid=job-card]") == 50
     })
@@ -465,16 +469,7 @@ async fn a_schema_one_history_gains_the_created_index_and_loses_nothing() {
 
 #[wasm_bindgen_test]
 async fn a_record_that_contains_itself_is_skipped_and_the_studio_keeps_working() {
-    empty_database().await;
-    let db = HistoryDb::open(StorageScope::studio().database())
-        .await
-        .unwrap();
-    let mut store = JobStore::default();
-    for n in 0..3 {
-        store.add(entry(n));
-    }
-    let changes = store.take_changes();
-    db.write(HistoryDb::writes(&store, &changes)).await.unwrap();
+    let db = database_with_jobs(3).await;
     // Another script on the origin wrote an object that holds itself: IndexedDB keeps it.
     let cyclic = js_sys::eval(
         r#"(() => {
@@ -504,12 +499,7 @@ async fn a_record_that_contains_itself_is_skipped_and_the_studio_keeps_working()
     })
     .await;
     // Still alive: an import makes cards.
-    let mut file = JobStore::default();
-    file.add(entry(7));
-    import(
-        &root,
-        &krea_studio::jobs::history_file::export(file.entries()),
-    );
+    import_jobs(&root, &[entry(7)]);
     eventually(5, "the imported card", || {
         count(&root, "[data-testid=job-card]") == 4
     })
@@ -544,12 +534,7 @@ async fn an_open_the_browser_does_not_answer_is_said_and_the_journal_still_count
     })
     .await;
     // A change made meanwhile goes into the journal, for a reload.
-    let mut file = JobStore::default();
-    file.add(entry(3));
-    import(
-        &root,
-        &krea_studio::jobs::history_file::export(file.entries()),
-    );
+    import_jobs(&root, &[entry(3)]);
     eventually(5, "the imported card", || {
         count(&root, "[data-testid=job-card]") == 2
     })
@@ -618,12 +603,7 @@ async fn when_no_store_takes_a_change_its_card_says_so_and_leaving_asks_first() 
          };",
     )
     .await;
-    let mut file = JobStore::default();
-    file.add(entry(4));
-    import(
-        &root,
-        &krea_studio::jobs::history_file::export(file.entries()),
-    );
+    import_jobs(&root, &[entry(4)]);
     eventually(5, "the card that says it is not saved", || {
         count(&root, "[data-testid=not-kept]") == 1
     })
@@ -645,11 +625,7 @@ async fn when_no_store_takes_a_change_its_card_says_so_and_leaving_asks_first() 
     // Storage works again: the next change is saved, and leaving no longer asks.
     run("IDBObjectStore.prototype.put = window.realPut;
          Storage.prototype.setItem = window.realSetItem;");
-    file.add(entry(5));
-    import(
-        &root,
-        &krea_studio::jobs::history_file::export(file.entries()),
-    );
+    import_jobs(&root, &[entry(5)]);
     eventually(5, "the warnings to go", || {
         count(&root, "[data-testid=not-kept]") == 0 && notice(&root).is_empty()
     })
