@@ -274,17 +274,12 @@ async fn a_write_the_browser_refuses_is_said_at_once_and_the_jobs_stay() {
 
     // Room again: the next change writes everything that waited.
     run("IDBObjectStore.prototype.put = window.realPut;");
-    let remove = root
-        .query_selector("[data-testid=remove-job]")
-        .unwrap()
-        .unwrap()
-        .unchecked_into::<web_sys::HtmlElement>();
-    remove.click();
+    import_jobs(&root, &[entry(50)]);
     eventually(5, "the notice to clear", || notice(&root).is_empty()).await;
     let db = HistoryDb::open(StorageScope::studio().database())
         .await
         .unwrap();
-    assert_eq!(db.load().await.unwrap().store.entries().len(), 49);
+    assert_eq!(db.load().await.unwrap().store.entries().len(), 51);
     db.close();
     root.remove();
 }
@@ -684,5 +679,60 @@ async fn a_moved_history_whose_copy_does_not_fit_is_not_moved_again() {
         0,
         "no job came back"
     );
+    root.remove();
+}
+
+fn click(root: &web_sys::Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector}"))
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn a_removal_waits_for_undo_and_a_reload_meanwhile_keeps_the_job() {
+    empty_database().await;
+    let (root, mounted) = mount();
+    import_jobs(&root, &(0..3).map(entry).collect::<Vec<_>>());
+    let cards = || count(&root, "[data-testid=job-card]");
+    eventually(5, "the cards", || cards() == 3).await;
+
+    // Removed at once from sight, with Undo; Undo brings it back.
+    click(&root, "[data-testid=remove-job]");
+    eventually(2, "the card to go and the toast", || {
+        cards() == 2 && count(&root, "[data-testid=undo-toast]") == 1
+    })
+    .await;
+    click(&root, "[data-testid=undo]");
+    eventually(2, "the card back", || cards() == 3).await;
+
+    // Removed again, then the page reloads before Undo is over: the job is kept.
+    click(&root, "[data-testid=remove-job]");
+    eventually(2, "the card to go", || cards() == 2).await;
+    drop(mounted);
+    root.remove();
+    let (root, mounted) = mount();
+    let cards = || count(&root, "[data-testid=job-card]");
+    eventually(5, "every job after the reload", || cards() == 3).await;
+
+    // Clear finished: all go from sight, and from the history once Undo is over.
+    click(&root, "[data-testid=clear-finished]");
+    eventually(2, "the cards to go", || cards() == 0).await;
+    let db = HistoryDb::open(StorageScope::studio().database())
+        .await
+        .unwrap();
+    assert_eq!(
+        db.load().await.unwrap().store.entries().len(),
+        3,
+        "kept meanwhile"
+    );
+    eventually(15, "the toast to go", || {
+        count(&root, "[data-testid=undo-toast]") == 0
+    })
+    .await;
+    eventually_saved(&db, 0).await;
+    db.close();
+    drop(mounted);
     root.remove();
 }

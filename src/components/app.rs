@@ -1,6 +1,6 @@
 use super::{
     EmbedGate, EnhanceForm, GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel,
-    StorageNotice,
+    StorageNotice, UndoToast,
 };
 use crate::api::KreaClient;
 use crate::embed::Event;
@@ -10,8 +10,9 @@ use crate::hooks::{
     use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_idle_prefetch,
     use_job_actions, use_job_history, use_job_poller, use_limit_left, use_locale,
     use_matching_jobs, use_page_state, use_poll_leadership, use_proxy_session, use_push_stream,
-    use_ready_mark, use_runtime_config, use_settings, use_submit, use_texts, use_theme, EmbedHost,
-    EmbedMode, EmbedWiring, JobActionsContext, Kept, PollerInputs, UploadsAllowed,
+    use_ready_mark, use_removals, use_runtime_config, use_settings, use_submit, use_texts,
+    use_theme, EmbedHost, EmbedMode, EmbedWiring, JobActionsContext, Kept, PollerInputs,
+    UploadsAllowed,
 };
 use crate::hooks::{
     use_asset_library, use_image_actions, use_paste_images, use_style_library, use_uploads,
@@ -108,7 +109,10 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     provide_context(submitter);
     let form = use_form_draft();
     let viewing = RwSignal::new(None::<(String, usize)>);
+    let removals = use_removals(jobs);
+    provide_context(removals);
     let mut actions = use_job_actions(JobActionsContext {
+        removals,
         store: jobs,
         client,
         models,
@@ -162,7 +166,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     let files = use_history_files(jobs, texts);
     let filter = RwSignal::new(JobFilter::default());
     // Which jobs pass the filter: worked out once, read by the grid, its counts and the viewer.
-    let matching = use_matching_jobs(jobs, filter);
+    let matching = use_matching_jobs(jobs, filter, removals.waiting);
     let has_pending = Memo::new(move |_| {
         jobs.with_list(JobStore::has_pending)
             || jobs.with_submissions(|s| !s.submissions().is_empty())
@@ -233,6 +237,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
             />
             <div class="results">
                 <StorageNotice status=history.status />
+                <UndoToast removals />
                 <GridToolbar jobs filter matching files actions />
                 <JobGrid jobs filter matching now />
             </div>

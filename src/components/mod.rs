@@ -17,6 +17,7 @@ pub(crate) mod settings_panel;
 mod storage_notice;
 pub(crate) mod style_field;
 mod submission_card;
+mod undo_toast;
 
 pub use app::{App, Studio};
 pub use asset_picker::AssetPicker;
@@ -35,3 +36,4 @@ pub use settings_panel::SettingsPanel;
 pub use storage_notice::StorageNotice;
 pub use style_field::StyleField;
 pub use submission_card::SubmissionCard;
+pub use undo_toast::UndoToast;

@@ -221,6 +221,8 @@ super::texts! {
     storage_card_unsaved: "Not saved: a reload would lose this job.",
     storage_reason_newer: "a newer version of the studio saved it",
     storage_reason_not_opened: "the browser has not opened the history yet",
+    removed_jobs: "{n} {n|job|jobs} removed",
+    undo: "Undo",
     storage_skipped: "{n} saved {n|entry|entries} could not be read and {n|was|were} skipped.",
     storage_usage: "History storage: {used} MB of {quota} MB used",
     storage_persisted: "kept until you clear it",

@@ -223,6 +223,8 @@ pub const ID: Texts = Texts {
     storage_card_unsaved: "Belum tersimpan: memuat ulang akan menghilangkan pekerjaan ini.",
     storage_reason_newer: "versi studio yang lebih baru menyimpannya",
     storage_reason_not_opened: "browser belum membuka riwayat",
+    removed_jobs: "{n} tugas dihapus",
+    undo: "Urungkan",
     storage_skipped: "{n} entri tersimpan tidak terbaca dan dilewati.",
     storage_usage: "Penyimpanan riwayat: {used} MB dari {quota} MB terpakai",
     storage_persisted: "disimpan sampai Anda menghapusnya",

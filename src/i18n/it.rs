@@ -223,6 +223,8 @@ pub const IT: Texts = Texts {
     storage_card_unsaved: "Non salvato: un ricaricamento perderebbe questo lavoro.",
     storage_reason_newer: "l'ha salvata una versione più recente dello studio",
     storage_reason_not_opened: "il browser non ha ancora aperto la cronologia",
+    removed_jobs: "{n} {n|lavoro rimosso|lavori rimossi}",
+    undo: "Annulla",
     storage_skipped: "{n} {n|voce salvata non era leggibile ed è stata saltata|voci salvate non erano leggibili e sono state saltate}.",
     storage_usage: "Archivio della cronologia: {used} MB usati di {quota} MB",
     storage_persisted: "conservata finché non la cancelli",

@@ -168,6 +168,7 @@ mod tests {
         ("imported", "added"),
         ("imported", "updated"),
         ("imported", "unchanged"),
+        ("removed_jobs", "n"),
     ];
 
     /// Strings whose words do not change with the count in that language.

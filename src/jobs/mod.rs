@@ -13,6 +13,7 @@ pub mod lineage;
 pub mod poll_policy;
 pub mod pricing;
 pub mod progress;
+pub mod removals;
 pub mod safe_url;
 pub mod scheduler;
 pub mod sse;

@@ -124,6 +124,9 @@ fn test() -> Result<(), Failure> {
     wasm_tests
         .args(["test", "-p", "krea-studio", "--target", tools::WASM_TARGET])
         .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        // A file's tests share one page and one time limit (20 s by default); the storage
+        // tests wait out a removal's 10 s of Undo.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         .env("KREA_TEST_PROXY", &url);
     run::check(&mut wasm_tests, "wasm tests")?;
     drop(proxy);

@@ -1,5 +1,5 @@
 use crate::browser;
-use crate::hooks::LiveJobs;
+use crate::hooks::{LiveJobs, PendingRemovals};
 use crate::i18n::{fill, Texts};
 use crate::jobs::history_file::{self, ImportError, Imported, Refusal};
 use leptos::prelude::*;
@@ -26,11 +26,13 @@ pub fn use_history_files(store: LiveJobs, texts: Signal<&'static Texts>) -> Hist
             set_outcome.try_set(Some(words.unwrap_or_else(|_| t.part_missing.to_owned())));
         });
     });
+    // Jobs waiting for their removal that an imported file brings back stay.
+    let removals = use_context::<PendingRemovals>();
     let import = Callback::new(move |file: web_sys::File| {
         let t = texts.get_untracked();
         spawn_local(async move {
             let text = browser::read_text(&file).await;
-            let words = import_history(store, text, t).await;
+            let words = import_history(store, removals, text, t).await;
             set_outcome.try_set(Some(words.unwrap_or_else(|_| t.part_missing.to_owned())));
         });
     });
@@ -58,6 +60,7 @@ crate::lazy_part! { history_files, preload_import:
     /// what changed. A file that cannot be read changes nothing.
     pub(crate) fn import_history(
         store: LiveJobs,
+        removals: Option<PendingRemovals>,
         text: Result<String, String>,
         t: &'static Texts,
     ) -> String {
@@ -67,6 +70,17 @@ crate::lazy_part! { history_files, preload_import:
         {
             match parsed {
                 Ok(Imported { jobs, refused }) => {
+                    // Jobs whose removal was waiting come back as the file has them (and
+                    // count as new, as they were gone from sight).
+                    if let Some(removals) = removals {
+                        let back: Vec<String> = jobs
+                            .iter()
+                            .map(|job| job.id().to_owned())
+                            .filter(|id| removals.hides(id))
+                            .collect();
+                        removals.spare(&back);
+                        store.update(|s| s.remove_all(&back.into_iter().collect()));
+                    }
                     let report = store.update(|s| s.merge(jobs)).unwrap_or_default();
                     let mut words = fill(
                         t.imported,

@@ -5,10 +5,12 @@ mod live_jobs;
 mod use_announcements;
 mod use_job_actions;
 mod use_matching_jobs;
+mod use_removals;
 mod use_submit;
 
 pub use live_jobs::LiveJobs;
 pub use use_announcements::use_announcements;
 pub use use_job_actions::{use_job_actions, JobActions, JobActionsContext};
 pub use use_matching_jobs::use_matching_jobs;
+pub use use_removals::{use_removals, PendingRemovals};
 pub use use_submit::{use_submit, Submitter};

@@ -1,7 +1,7 @@
 use crate::api::{image_blob, KreaClient};
 use crate::browser;
 use crate::form::FormState;
-use crate::hooks::LiveJobs;
+use crate::hooks::{LiveJobs, PendingRemovals};
 use crate::i18n::{fill, Texts};
 use crate::jobs::download_name::download_name;
 use crate::jobs::variations::{random_seed, variations};
@@ -24,11 +24,11 @@ pub struct JobActions {
     pub vary_seed: Callback<String>,
     /// Fills the form with the job's model and settings.
     pub reuse: Callback<String>,
-    /// Takes the job out of the history (Krea keeps it).
+    /// Takes the job out of the history (Krea keeps it), after Undo's time.
     pub remove: Callback<String>,
     /// Follows a job again that Krea stopped answering for.
     pub check_again: Callback<String>,
-    /// Takes every finished job out of the history.
+    /// Takes every finished job out of the history, after Undo's time.
     pub clear_finished: Callback<()>,
     /// Puts a job's URL, prompt or seed on the clipboard: (job id, text).
     pub copy: Callback<(String, String)>,
@@ -52,6 +52,8 @@ pub struct JobActionsContext {
     pub form: RwSignal<FormState>,
     pub viewing: RwSignal<Option<(String, usize)>>,
     pub texts: Signal<&'static Texts>,
+    /// Remove and Clear finished wait here, with Undo.
+    pub removals: PendingRemovals,
 }
 
 pub fn use_job_actions(context: JobActionsContext) -> JobActions {
@@ -63,6 +65,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
         form,
         viewing,
         texts,
+        removals,
     } = context;
     let flash = RwSignal::new(HashMap::<String, String>::new());
     let say = move |id: &str, words: String| {
@@ -126,14 +129,14 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
             say(&id, texts.get_untracked().reused.to_owned());
         }
     });
-    let remove = Callback::new(move |id: String| {
-        store.update(|s| s.remove(&id));
-    });
+    let remove = Callback::new(move |id: String| removals.remove.run(vec![id]));
     let check_again = Callback::new(move |id: String| {
         store.update(|s| s.check_again(&id));
     });
     let clear_finished = Callback::new(move |()| {
-        store.update(JobStore::clear_finished);
+        removals
+            .remove
+            .run(store.with_untracked(JobStore::settled_ids));
     });
     let copy = Callback::new(move |(id, text): (String, String)| {
         let t = texts.get_untracked();

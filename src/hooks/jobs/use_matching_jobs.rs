@@ -1,19 +1,28 @@
 use crate::hooks::LiveJobs;
 use crate::jobs::filter::JobFilter;
+use crate::jobs::removals::Removals;
 use leptos::prelude::*;
 
 /// The ids of the jobs that pass `filter`, newest first: worked out once for the grid, its
 /// counts and the viewer, again only when the filter changes or jobs come, go or change
 /// status (never on a poll answer that leaves a job's status as it was).
-pub fn use_matching_jobs(jobs: LiveJobs, filter: RwSignal<JobFilter>) -> Memo<Vec<String>> {
+///
+/// Jobs whose removal waits for Undo (`removals`) are left out.
+pub fn use_matching_jobs(
+    jobs: LiveJobs,
+    filter: RwSignal<JobFilter>,
+    removals: RwSignal<Removals>,
+) -> Memo<Vec<String>> {
     Memo::new(move |_| {
-        filter.with(|filter| {
-            jobs.with_list(|s| {
-                s.entries()
-                    .iter()
-                    .filter(|entry| filter.matches(entry))
-                    .map(|entry| entry.id().to_owned())
-                    .collect()
+        removals.with(|removals| {
+            filter.with(|filter| {
+                jobs.with_list(|s| {
+                    s.entries()
+                        .iter()
+                        .filter(|entry| filter.matches(entry) && !removals.hides(entry.id()))
+                        .map(|entry| entry.id().to_owned())
+                        .collect()
+                })
             })
         })
     })

@@ -78,6 +78,27 @@ impl JobStore {
         self.changed_job(id);
     }
 
+    /// Takes `ids` out of the history at once.
+    pub fn remove_all(&mut self, ids: &std::collections::BTreeSet<String>) {
+        let before = self.entries.len();
+        self.entries.retain(|entry| !ids.contains(entry.id()));
+        if self.entries.len() != before {
+            self.reshaped();
+        }
+        for id in ids {
+            self.changed_job(id);
+        }
+    }
+
+    /// The finished jobs (what Clear finished takes).
+    pub fn settled_ids(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|entry| entry.is_settled())
+            .map(|entry| entry.id().to_owned())
+            .collect()
+    }
+
     /// Takes every finished job out of the history; jobs in flight stay. Returns how many
     /// went.
     pub fn clear_finished(&mut self) -> usize {
