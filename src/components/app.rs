@@ -236,7 +236,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
                 submit_errors=submitter.errors
             />
             <div class="results">
-                <StorageNotice status=history.status />
+                <StorageNotice status=history.status not_kept=history.not_kept />
                 <UndoToast removals />
                 <GridToolbar jobs filter matching files actions />
                 <JobGrid jobs filter matching now />

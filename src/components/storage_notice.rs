@@ -1,5 +1,5 @@
 use crate::history_db::StorageError;
-use crate::hooks::{use_texts, StorageStatus};
+use crate::hooks::{use_texts, NotKept, StorageStatus};
 use crate::i18n::{fill, Texts};
 use leptos::prelude::*;
 
@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// not saved (and how much is waiting), changes no store holds, or saved entries that could
 /// not be read.
 #[component]
-pub fn StorageNotice(status: RwSignal<StorageStatus>) -> impl IntoView {
+pub fn StorageNotice(status: RwSignal<StorageStatus>, not_kept: NotKept) -> impl IntoView {
     let t = use_texts();
     let lines = move || {
         let t = t.get();
@@ -23,7 +23,7 @@ pub fn StorageNotice(status: RwSignal<StorageStatus>) -> impl IntoView {
                     .to_owned(),
                 );
             }
-            if s.journal_failed {
+            if not_kept.any() {
                 lines.push(t.storage_journal_failed.to_owned());
             }
             if let Some(error) = &s.write_failed {

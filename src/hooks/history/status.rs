@@ -18,10 +18,6 @@ pub struct StorageStatus {
     /// the browser has not answered yet (it is still awaited, and everything is saved once
     /// it answers).
     pub open_error: Option<StorageError>,
-    /// The journal (localStorage) refused its last lines, and IndexedDB does not hold
-    /// those changes either: a reload now would lose them. Cleared once either store
-    /// holds every change.
-    pub journal_failed: bool,
     /// Why the last write failed; `unsaved` changes wait for the next write.
     pub write_failed: Option<StorageError>,
     pub unsaved: usize,
@@ -40,7 +36,6 @@ impl Default for StorageStatus {
             newest_shown: false,
             in_memory_only: false,
             open_error: None,
-            journal_failed: false,
             write_failed: None,
             unsaved: 0,
             skipped: 0,
@@ -56,6 +51,11 @@ impl Default for StorageStatus {
 pub struct NotKept(pub RwSignal<std::collections::BTreeSet<String>>);
 
 impl NotKept {
+    /// Some change is in neither store: a reload now would lose it.
+    pub fn any(self) -> bool {
+        self.0.with(|ids| !ids.is_empty())
+    }
+
     /// Whether the card for `id` (a job id or a submission key) must say it is not kept.
     pub fn holds(self, id: &str) -> bool {
         self.0.with(|ids| ids.contains(id))

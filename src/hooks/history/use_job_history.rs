@@ -78,7 +78,6 @@ pub fn use_job_history() -> History {
                         s.unsaved = unsaved;
                         if unsaved == 0 {
                             s.write_failed = None;
-                            s.journal_failed = false;
                         }
                     });
                     if unsaved == 0 && not_kept.0.with_untracked(|ids| !ids.is_empty()) {
@@ -130,9 +129,6 @@ pub fn use_job_history() -> History {
                 in_memory(StorageError::NotOpened, legacy.clone());
                 let opened = still_opening.await;
                 if !alive() {
-                    if let Ok(database) = opened {
-                        database.close();
-                    }
                     return;
                 }
                 if opened.is_ok() {
@@ -146,12 +142,9 @@ pub fn use_job_history() -> History {
             }
         };
         let database = match opened {
-            Ok(database) if !alive() => {
-                database.close();
-                return;
-            }
+            // Dropped, the connection closes.
+            _ if !alive() => return,
             Ok(database) => Rc::new(database),
-            Err(_) if !alive() => return,
             Err(error) => {
                 if status.with_untracked(|s| s.open_error.is_none()) {
                     in_memory(error, legacy);
@@ -165,7 +158,6 @@ pub fn use_job_history() -> History {
         // as a short one. What the person does meanwhile is kept below.
         let newest = database.newest(NEWEST_FIRST).await.unwrap_or_default();
         if !alive() {
-            database.close();
             return;
         }
         if !newest.is_empty() {
@@ -197,7 +189,6 @@ pub fn use_job_history() -> History {
             }
         }
         if !alive() {
-            database.close();
             return;
         }
         // What a page that closed before its writes landed left in the journal.
@@ -234,14 +225,10 @@ pub fn use_job_history() -> History {
                 touched,
             )
         });
-        let (loading, keeps_journal, failed) =
-            status.with_untracked(|s| (s.loading, s.keeps_journal(), s.journal_failed));
+        let (loading, keeps_journal) = status.with_untracked(|s| (s.loading, s.keeps_journal()));
         if keeps_journal && !lines.is_empty() {
             // No journal at all (no localStorage) is a refusal too.
             let kept = journal.with_value(|j| j.as_ref().is_some_and(|j| j.write(&lines)));
-            if kept == failed {
-                status.update(|s| s.journal_failed = !kept);
-            }
             let not_kept_now = if kept { BTreeSet::new() } else { touched };
             if not_kept.0.with_untracked(|ids| *ids != not_kept_now) {
                 not_kept.0.set(not_kept_now);
@@ -252,7 +239,7 @@ pub fn use_job_history() -> History {
         }
     });
     // Leaving now would lose changes no store holds: the browser asks first.
-    use_leave_warning(Signal::derive(move || status.with(|s| s.journal_failed)));
+    use_leave_warning(Signal::derive(move || not_kept.any()));
     on_cleanup(move || {
         // Let go of the history, so a newer version's upgrade is not kept waiting.
         if let Some(Some(database)) = db.try_get_value() {
