@@ -321,7 +321,9 @@ setInterval(() => parent.frames[0].postMessage(spoof, '*'), 200);
     site.host.page(
         "/frames.html",
         &format!(
-            r#"<!doctype html><iframe id="studio" src="{studio}/embed/#id=manual&parent={host}&proxy={api}"></iframe>
+            r#"<!doctype html><script>window.ready = false;
+addEventListener('message', (e) => {{ if (e.data && e.data.ns === 'krea-studio' && e.data.id === 'manual' && e.data.type === 'ready') window.ready = true; }});
+</script><iframe id="studio" src="{studio}/embed/#id=manual&parent={host}&proxy={api}"></iframe>
 <iframe src="{other}/spoof.html"></iframe><iframe id="nest" src="{other}/nest.html"></iframe>"#
         ),
         None,
@@ -336,7 +338,9 @@ setInterval(() => parent.frames[0].postMessage(spoof, '*'), 200);
     studio_frame.enter_frame().await.unwrap();
     site.stack.element("prompt-input").await;
     site.page().leave().await;
-    // The same command from the host page itself is taken.
+    // The same command from the host page itself is taken, once the studio said `ready` (before
+    // that it cannot take commands: `embed.js` queues them, a page posting by hand must wait).
+    site.page().eval_until("return window.ready;", json!(true)).await;
     let legit = format!(
         "document.getElementById('studio').contentWindow.postMessage({{ns: 'krea-studio', v: 1, \
          id: 'manual', type: 'prefill', payload: {{prompt: 'from the host'}}}}, '{studio}');"
