@@ -340,7 +340,9 @@ addEventListener('message', (e) => {{ if (e.data && e.data.ns === 'krea-studio' 
     site.page().leave().await;
     // The same command from the host page itself is taken, once the studio said `ready` (before
     // that it cannot take commands: `embed.js` queues them, a page posting by hand must wait).
-    site.page().eval_until("return window.ready;", json!(true)).await;
+    site.page()
+        .eval_until("return window.ready;", json!(true))
+        .await;
     let legit = format!(
         "document.getElementById('studio').contentWindow.postMessage({{ns: 'krea-studio', v: 1, \
          id: 'manual', type: 'prefill', payload: {{prompt: 'from the host'}}}}, '{studio}');"

@@ -142,6 +142,8 @@ mod tests {
             notice: None,
             lost: None,
             source: None,
+            starred: false,
+            boards: Default::default(),
         };
         let mut store = JobStore::default();
         store.from_elsewhere().put_entry(entry("completed"));

@@ -2,6 +2,7 @@
 //! jobs to poll when. Plain Rust, tested on the host.
 
 pub mod backoff;
+pub mod boards;
 pub mod deadline;
 pub mod describe;
 pub mod download_name;

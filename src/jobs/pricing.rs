@@ -74,6 +74,8 @@ mod tests {
             notice: None,
             lost: None,
             source: None,
+            starred: false,
+            boards: Default::default(),
         };
         let entries = [
             entry("krea/krea-2/medium", "completed"),

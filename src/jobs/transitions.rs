@@ -66,6 +66,8 @@ mod tests {
             notice: None,
             lost: None,
             source: None,
+            starred: false,
+            boards: Default::default(),
         }
     }
 

@@ -19,7 +19,9 @@ pub fn use_matching_jobs(
                 jobs.with_list(|s| {
                     s.entries()
                         .iter()
-                        .filter(|entry| filter.matches(entry) && !removals.hides(entry.id()))
+                        .filter(|entry| {
+                            matcher.matches(entry, &models) && !removals.hides(entry.id())
+                        })
                         .map(|entry| entry.id().to_owned())
                         .collect()
                 })

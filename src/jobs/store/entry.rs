@@ -3,6 +3,7 @@
 use krea_api::Models;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobEntry {
@@ -22,6 +23,12 @@ pub struct JobEntry {
     /// The job whose image this one started from, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<crate::jobs::lineage::Lineage>,
+    /// The person starred it (a favourite).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub starred: bool,
+    /// The boards it is on, by name (see [`crate::jobs::boards`]).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub boards: BTreeSet<String>,
 }
 
 /// Why a job that never finished is no longer followed.
@@ -64,6 +71,14 @@ impl JobEntry {
     /// Nothing more will happen without the person: finished at Krea, or lost.
     pub fn is_settled(&self) -> bool {
         self.job.is_finished() || self.lost.is_some()
+    }
+
+    /// Adds `other`'s star and boards to this copy's. Returns whether that changed anything.
+    pub fn take_marks_of(&mut self, other: &JobEntry) -> bool {
+        let before = (self.starred, self.boards.len());
+        self.starred |= other.starred;
+        self.boards.extend(other.boards.iter().cloned());
+        before != (self.starred, self.boards.len())
     }
 
     /// The model's name as `models` knows it, else its id.

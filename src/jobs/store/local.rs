@@ -126,10 +126,21 @@ impl JobStore {
                 Some(known) if progress_rank(&entry) > progress_rank(known) => {
                     self.changes.jobs.insert(entry.id().to_owned());
                     self.notices.all = true;
+                    let mut entry = entry;
+                    entry.take_marks_of(known);
                     *known = entry;
                     report.updated += 1;
                 }
-                Some(_) => report.unchanged += 1,
+                // Stars and boards from either copy are kept: an import never unstars.
+                Some(known) => {
+                    if known.take_marks_of(&entry) {
+                        self.changes.jobs.insert(entry.id().to_owned());
+                        self.notices.all = true;
+                        report.updated += 1;
+                    } else {
+                        report.unchanged += 1;
+                    }
+                }
                 None => {
                     self.changes.jobs.insert(entry.id().to_owned());
                     self.entries.push(entry);

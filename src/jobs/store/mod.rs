@@ -13,6 +13,7 @@ mod changes;
 mod elsewhere;
 mod entry;
 mod local;
+mod marks;
 mod submissions;
 
 use super::submission::Submission;

@@ -56,6 +56,8 @@ impl JobStore {
             notice: None,
             lost: None,
             source: submission.source,
+            starred: false,
+            boards: Default::default(),
         });
     }
 

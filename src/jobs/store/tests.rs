@@ -21,6 +21,8 @@ fn entry(id: &str) -> JobEntry {
         notice: None,
         lost: None,
         source: None,
+        starred: false,
+        boards: Default::default(),
     }
 }
 
@@ -410,4 +412,109 @@ fn a_saved_history_with_nothing_shown_early_is_taken_as_it_is() {
     page.add(entry("2"));
     page.adopt_saved(saved, &[], 0.0);
     assert_eq!(page.ids(), ["2", "1"]);
+}
+
+#[test]
+fn stars_and_boards_are_written_and_tell_the_list_and_the_card() {
+    let mut store = JobStore::default();
+    for id in ["1", "2", "3"] {
+        store.add(entry(id));
+    }
+    store.take_changes();
+    store.take_notices();
+
+    assert!(store.set_starred("2", true));
+    assert!(!store.set_starred("2", true), "already starred");
+    assert!(!store.set_starred("9", true), "no such job");
+    let notices = store.take_notices();
+    assert!(notices.list, "the favourites filter reads stars");
+    assert_eq!(notices.jobs.iter().collect::<Vec<_>>(), ["2"]);
+    assert_eq!(store.take_changes().jobs.len(), 1);
+    assert_eq!(store.starred_count(), 1);
+
+    assert_eq!(store.add_to_board(["1", "2", "9"], "Client X"), 2);
+    assert_eq!(
+        store.add_to_board(["2", "3"], "Client X"),
+        1,
+        "2 is on it already"
+    );
+    assert_eq!(store.add_to_board(["3"], "Moodboard"), 1);
+    assert_eq!(store.on_board("Client X"), ["3", "2", "1"]);
+    let boards = store.boards();
+    assert_eq!(boards.get("Client X"), Some(&3));
+    assert_eq!(boards.get("Moodboard"), Some(&1));
+    assert_eq!(store.take_changes().jobs.len(), 3);
+
+    // Renaming onto an existing board joins them; the job on both is on it once.
+    assert_eq!(store.rename_board("Moodboard", "Client X"), 1);
+    assert_eq!(
+        store.boards().into_iter().collect::<Vec<_>>(),
+        [("Client X".to_owned(), 3)]
+    );
+    assert_eq!(store.rename_board("Client X", "Client Y"), 3);
+    assert_eq!(store.remove_from_board(["1"], "Client Y"), 1);
+    assert_eq!(store.remove_from_board(["1"], "Client Y"), 0);
+
+    // Deleting a board removes no job.
+    store.take_changes();
+    assert_eq!(store.delete_board("Client Y"), 2);
+    assert!(store.boards().is_empty());
+    assert_eq!(store.ids(), ["3", "2", "1"]);
+    assert_eq!(store.take_changes().jobs.len(), 2);
+    assert!(
+        store.get("2").unwrap().starred,
+        "a board's end leaves the star"
+    );
+}
+
+#[test]
+fn an_import_keeps_the_stars_and_boards_of_both_copies() {
+    let mut here = JobStore::default();
+    here.add(with_status("1", "completed"));
+    here.add(with_status("2", "processing"));
+    here.set_starred("1", true);
+    here.add_to_board(["2"], "Here");
+    here.take_changes();
+
+    let mut theirs_1 = with_status("1", "completed");
+    theirs_1.boards.insert("There".into());
+    let mut theirs_2 = with_status("2", "completed");
+    theirs_2.starred = true;
+    let level = with_status("1", "completed");
+    let report = here.merge(vec![theirs_1, theirs_2]);
+    assert_eq!(report.updated, 2);
+    let one = here.get("1").unwrap();
+    assert!(one.starred, "an import never unstars");
+    assert_eq!(one.boards.iter().collect::<Vec<_>>(), ["There"]);
+    let two = here.get("2").unwrap();
+    assert_eq!(
+        two.job.status,
+        JobStatus::Completed,
+        "the further copy wins"
+    );
+    assert!(two.starred);
+    assert_eq!(
+        two.boards.iter().collect::<Vec<_>>(),
+        ["Here"],
+        "and keeps this copy's boards"
+    );
+    assert_eq!(here.take_changes().jobs.len(), 2);
+
+    assert_eq!(
+        here.merge(vec![level]).unchanged,
+        1,
+        "nothing new: nothing written"
+    );
+    assert!(here.take_changes().is_empty());
+}
+
+#[test]
+fn marks_round_trip_through_the_saved_form_and_are_left_out_when_unset() {
+    let mut starred = entry("1");
+    starred.starred = true;
+    starred.boards.insert("Città".into());
+    let text = serde_json::to_string(&starred).unwrap();
+    assert_eq!(serde_json::from_str::<JobEntry>(&text).unwrap(), starred);
+    let plain = serde_json::to_value(entry("2")).unwrap();
+    assert!(plain.get("starred").is_none() && plain.get("boards").is_none());
 }
