@@ -30,6 +30,8 @@ fn entry(id: &str) -> JobEntry {
         notice: None,
         lost: None,
         source: None,
+        starred: false,
+        boards: Default::default(),
     }
 }
 

@@ -43,6 +43,8 @@ fn entry(n: usize) -> JobEntry {
         notice: None,
         lost: None,
         source: None,
+        starred: false,
+        boards: Default::default(),
     }
 }
 

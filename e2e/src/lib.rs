@@ -741,6 +741,8 @@ pub fn seeded_history(
         notice: None,
         lost: None,
         source: None,
+        starred: false,
+        boards: Default::default(),
     };
     let done = (0..finished).map(|i| {
         let id = format!("00000000-0000-4000-8000-{i:012x}");

@@ -8,7 +8,7 @@ use crate::form::image_slot::ImageSlot;
 use crate::hooks::{
     browser_storage, embed_request, use_access_key, use_announcements, use_clock,
     use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_idle_prefetch,
-    use_job_actions, use_job_history, use_job_poller, use_limit_left, use_locale,
+    use_job_actions, use_job_history, use_job_poller, use_limit_left, use_locale, use_marks,
     use_matching_jobs, use_page_state, use_poll_leadership, use_proxy_session, use_push_stream,
     use_ready_mark, use_removals, use_runtime_config, use_settings, use_submit, use_texts,
     use_theme, EmbedHost, EmbedMode, EmbedWiring, JobActionsContext, Kept, PollerInputs,
@@ -111,6 +111,8 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     let viewing = RwSignal::new(None::<(String, usize)>);
     let removals = use_removals(jobs);
     provide_context(removals);
+    let marks = use_marks(jobs, removals);
+    provide_context(marks);
     let mut actions = use_job_actions(JobActionsContext {
         removals,
         store: jobs,
@@ -238,7 +240,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
             <div class="results">
                 <StorageNotice status=history.status not_kept=history.not_kept />
                 <UndoToast removals />
-                <GridToolbar jobs filter matching files actions />
+                <GridToolbar jobs filter matching files actions marks removals />
                 <JobGrid jobs filter matching now />
             </div>
         </main>

@@ -1,12 +1,13 @@
-use crate::hooks::{tr, use_texts, HistoryFiles, JobActions, LiveJobs};
+use super::{BoardFilter, MoreFilters};
+use crate::hooks::{tr, use_texts, HistoryFiles, JobActions, LiveJobs, Marks, PendingRemovals};
 use crate::i18n::fill;
 use crate::jobs::filter::{JobFilter, StatusFilter};
 use crate::jobs::JobStore;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Above the grid: which jobs to show (status, model, words in the prompt) and what to do
-/// with many at once (cancel what is pending, clear what is finished, export, import).
+/// Above the grid: which jobs to show (status, model, words in the prompt, favourites, board,
+/// and more) and what to do with many at once (cancel what is pending, clear what is finished, export, import).
 #[component]
 pub fn GridToolbar(
     jobs: LiveJobs,
@@ -15,6 +16,8 @@ pub fn GridToolbar(
     matching: Memo<Vec<String>>,
     files: HistoryFiles,
     actions: JobActions,
+    marks: Marks,
+    removals: PendingRemovals,
 ) -> impl IntoView {
     let t = use_texts();
     let models = expect_context::<ReadSignal<krea_api::Models>>();
@@ -102,6 +105,17 @@ pub fn GridToolbar(
                     prop:value=move || filter.with(|f| f.search.clone())
                     on:input=move |ev| filter.update(|f| f.search = event_target_value(&ev))
                 />
+                <BoardFilter filter marks removals />
+                <MoreFilters filter />
+                <Show when=move || filter.with(JobFilter::is_active)>
+                    <button
+                        type="button"
+                        data-testid="clear-filters"
+                        on:click=move |_| filter.set(JobFilter::default())
+                    >
+                        {tr(t, |t| t.clear_filters)}
+                    </button>
+                </Show>
                 <span class="count" data-testid="filter-count">
                     {move || {
                         let (shown, total) = counts.get();

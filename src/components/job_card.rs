@@ -1,6 +1,8 @@
-use super::NotKeptLine;
+use super::{JobMarks, NotKeptLine};
 use crate::form::image_slot::ImageSlot;
-use crate::hooks::{tr, use_locale_context, use_texts, ImageActions, JobActions, LiveJobs};
+use crate::hooks::{
+    is_typing, tr, use_locale_context, use_texts, ImageActions, JobActions, LiveJobs, Marks,
+};
 use crate::i18n::{fill, IntlFormat};
 use crate::jobs::deadline::deadline_secs;
 use crate::jobs::describe::{failure_text, status_label};
@@ -277,8 +279,20 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             </p>
         })
     };
+    // `f` stars the card the focus is in (not while typing in one of its fields).
+    let marks = use_context::<Marks>();
+    let keys = move |ev: leptos::ev::KeyboardEvent| {
+        let plain = !(ev.ctrl_key() || ev.meta_key() || ev.alt_key());
+        if let (Some(marks), "f", true) = (marks, ev.key().as_str(), plain) {
+            if !is_typing(&ev) {
+                ev.prevent_default();
+                marks.toggle_star.run(id_here.get_value());
+            }
+        }
+    };
     view! {
         <article
+            on:keydown=keys
             class="job-card"
             data-testid="job-card"
             data-job-id=id.clone()
@@ -300,6 +314,7 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
                 <span class="model">{move || entry.with(|e| e.as_ref().map(|e| models.with(|models| e.model_name(models).to_owned())))}</span>
                 <span class="price" data-testid="job-price">{price}</span>
                 <time class="when">{when}</time>
+                <JobMarks id=id.clone() jobs />
                 <p class="prompt" data-testid="job-prompt">
                     {move || entry.with(|e| e.as_ref().map(|e| e.prompt().to_owned()))}
                 </p>

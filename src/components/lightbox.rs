@@ -1,6 +1,8 @@
+use super::JobMarks;
 use super::LazyView;
 use crate::hooks::{
-    tr, use_keydown, use_locale_context, use_texts, ImageActions, KeyLayer, LiveJobs,
+    is_typing, tr, use_keydown, use_locale_context, use_texts, ImageActions, KeyLayer, LiveJobs,
+    Marks,
 };
 use crate::i18n::{field_label, fill};
 use krea_api::JobStatus;
@@ -93,14 +95,23 @@ fn LightboxDialog(
             </div>
         }
     });
+    let marks = use_context::<Marks>();
     use_keydown(KeyLayer::Dialog, move |ev| {
         if viewing.with_untracked(Option::is_none) {
             return false;
         }
         match ev.key().as_str() {
             "Escape" => close(),
+            // Letters are the fields' while the person types in one.
+            _ if is_typing(ev) => return false,
             "ArrowRight" => step(1),
             "ArrowLeft" => step(-1),
+            "f" if !(ev.ctrl_key() || ev.meta_key() || ev.alt_key()) => {
+                let (Some(marks), Some((id, _))) = (marks, viewing.get_untracked()) else {
+                    return false;
+                };
+                marks.toggle_star.run(id);
+            }
             _ => return false,
         }
         true
@@ -150,6 +161,7 @@ fn LightboxDialog(
                                 <aside class="details">
                                     <p class="model">{models.with(|models| entry.model_name(models).to_owned())}</p>
                                     <p class="prompt" data-testid="lightbox-prompt">{entry.prompt().to_owned()}</p>
+                                    <JobMarks id=entry.id().to_owned() jobs />
                                     <h2>{tr(t, |t| t.settings_used)}</h2>
                                     <dl>
                                         {settings

@@ -2,6 +2,7 @@
 
 mod app;
 mod asset_picker;
+mod board_filter;
 mod embed_gate;
 pub(crate) mod enhance_form;
 mod field_input;
@@ -9,8 +10,10 @@ mod grid_toolbar;
 pub(crate) mod image_field;
 mod job_card;
 mod job_grid;
+mod job_marks;
 pub(crate) mod lazy_view;
 pub(crate) mod lightbox;
+mod more_filters;
 mod not_kept_line;
 mod prompt_form;
 pub(crate) mod settings_panel;
@@ -21,6 +24,7 @@ mod undo_toast;
 
 pub use app::{App, Studio};
 pub use asset_picker::AssetPicker;
+pub use board_filter::BoardFilter;
 pub use embed_gate::EmbedGate;
 pub use enhance_form::EnhanceForm;
 pub use field_input::FieldInput;
@@ -28,8 +32,10 @@ pub use grid_toolbar::GridToolbar;
 pub use image_field::ImageField;
 pub use job_card::JobCard;
 pub use job_grid::{JobGrid, PAGE as GRID_PAGE};
+pub use job_marks::JobMarks;
 pub use lazy_view::LazyView;
 pub use lightbox::Lightbox;
+pub use more_filters::MoreFilters;
 pub use not_kept_line::NotKeptLine;
 pub use prompt_form::PromptForm;
 pub use settings_panel::SettingsPanel;

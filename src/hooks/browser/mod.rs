@@ -17,7 +17,7 @@ pub use use_after_paint::use_after_paint;
 pub use use_clock::use_clock;
 pub use use_idle_prefetch::{use_idle_prefetch, FirstScreenShown};
 pub use use_interval_while::use_interval_while;
-pub use use_keydown::{use_keydown, KeyLayer};
+pub use use_keydown::{is_typing, use_keydown, KeyLayer};
 pub use use_leave_warning::use_leave_warning;
 pub use use_page_state::{use_page_state, PageState};
 pub use use_ready_mark::{use_ready_mark, READY_MARK};

@@ -42,3 +42,14 @@ pub fn use_keydown(layer: KeyLayer, handler: impl Fn(&web_sys::KeyboardEvent) ->
         }
     });
 }
+
+/// Whether a key went to a field the person types in (where a one-letter shortcut must not
+/// fire). Read from the event's path, so it holds inside the studio's shadow root too.
+pub fn is_typing(event: &web_sys::Event) -> bool {
+    let origin = event.composed_path().get(0);
+    let Some(element) = origin.dyn_ref::<web_sys::HtmlElement>() else {
+        return false;
+    };
+    matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || element.is_content_editable()
+}

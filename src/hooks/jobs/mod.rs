@@ -4,6 +4,7 @@
 mod live_jobs;
 mod use_announcements;
 mod use_job_actions;
+mod use_marks;
 mod use_matching_jobs;
 mod use_removals;
 mod use_submit;
@@ -11,6 +12,7 @@ mod use_submit;
 pub use live_jobs::LiveJobs;
 pub use use_announcements::use_announcements;
 pub use use_job_actions::{use_job_actions, JobActions, JobActionsContext};
+pub use use_marks::{use_marks, Marks};
 pub use use_matching_jobs::use_matching_jobs;
 pub use use_removals::{use_removals, PendingRemovals};
 pub use use_submit::{use_submit, Submitter};

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 /// The ids of the jobs that pass `filter`, newest first: worked out once for the grid, its
 /// counts and the viewer, again only when the filter changes or jobs come, go or change
-/// status (never on a poll answer that leaves a job's status as it was).
+/// status or marks (never on a poll answer that leaves a job's status as it was).
 ///
 /// Jobs whose removal waits for Undo (`removals`) are left out.
 pub fn use_matching_jobs(
@@ -13,17 +13,21 @@ pub fn use_matching_jobs(
     filter: RwSignal<JobFilter>,
     removals: RwSignal<Removals>,
 ) -> Memo<Vec<String>> {
+    let models = expect_context::<ReadSignal<krea_api::Models>>();
     Memo::new(move |_| {
         removals.with(|removals| {
             filter.with(|filter| {
-                jobs.with_list(|s| {
-                    s.entries()
-                        .iter()
-                        .filter(|entry| {
-                            matcher.matches(entry, &models) && !removals.hides(entry.id())
-                        })
-                        .map(|entry| entry.id().to_owned())
-                        .collect()
+                let matcher = filter.matcher();
+                models.with(|models| {
+                    jobs.with_list(|s| {
+                        s.entries()
+                            .iter()
+                            .filter(|entry| {
+                                matcher.matches(entry, models) && !removals.hides(entry.id())
+                            })
+                            .map(|entry| entry.id().to_owned())
+                            .collect()
+                    })
                 })
             })
         })

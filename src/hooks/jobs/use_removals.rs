@@ -9,6 +9,8 @@ pub struct PendingRemovals {
     pub waiting: RwSignal<Removals>,
     /// Hides these jobs now and removes them once Undo is over.
     pub remove: Callback<Vec<String>>,
+    /// Hides a board now and takes it off its jobs once Undo is over.
+    pub delete_board: Callback<String>,
     /// Brings a batch back.
     pub undo: Callback<u64>,
 }
@@ -18,6 +20,13 @@ impl PendingRemovals {
     pub fn hides(&self, id: &str) -> bool {
         self.waiting
             .try_with_untracked(|w| w.hides(id))
+            .unwrap_or(false)
+    }
+
+    /// Whether this board's deletion is waiting (tracked: lists of boards follow it).
+    pub fn hides_board(&self, board: &str) -> bool {
+        self.waiting
+            .try_with(|w| w.hides_board(board))
             .unwrap_or(false)
     }
 
@@ -31,7 +40,7 @@ impl PendingRemovals {
 /// How often waiting removals are checked: a removal lands within this of its time.
 const CHECK_MS: u32 = 250;
 
-/// Owns the waiting removals of `store`: while any waits, a timer takes the due ones out of
+/// Owns the waiting removals (jobs and boards) of `store`: while any waits, a timer takes the due ones out of
 /// the store. A studio that goes away (or a page that reloads) first removes nothing.
 pub fn use_removals(store: LiveJobs) -> PendingRemovals {
     let waiting = RwSignal::new(Removals::default());
@@ -40,8 +49,13 @@ pub fn use_removals(store: LiveJobs) -> PendingRemovals {
         let due = waiting
             .try_update(|waiting| waiting.take_due(now))
             .unwrap_or_default();
-        if !due.is_empty() {
-            store.update(|s| s.remove_all(&due));
+        if !due.jobs.is_empty() || !due.boards.is_empty() {
+            store.update(|s| {
+                s.remove_all(&due.jobs);
+                for board in &due.boards {
+                    s.delete_board(board);
+                }
+            });
         }
     };
     let any_waiting = Signal::derive(move || waiting.with(|w| w.latest().is_some()));
@@ -51,6 +65,11 @@ pub fn use_removals(store: LiveJobs) -> PendingRemovals {
         remove: Callback::new(move |jobs: Vec<String>| {
             waiting.update(|w| {
                 w.start(jobs, js_sys::Date::now());
+            });
+        }),
+        delete_board: Callback::new(move |board: String| {
+            waiting.update(|w| {
+                w.start_board(board, js_sys::Date::now());
             });
         }),
         undo: Callback::new(move |batch: u64| {

@@ -1,0 +1,117 @@
+use crate::hooks::{tr, use_texts, LiveJobs, Marks, PendingRemovals};
+use crate::i18n::fill;
+use crate::jobs::boards::{board_name, BoardNameError, MAX_NAME_CHARS};
+use leptos::prelude::*;
+
+/// A job's star and its boards, on its card and in the viewer: the star toggles, a board's
+/// chip takes the job off it, and "Add to board" puts it on a board by name (an existing
+/// one is offered as the person types; a new name makes a new board).
+#[component]
+pub fn JobMarks(id: String, jobs: LiveJobs) -> impl IntoView {
+    let t = use_texts();
+    let Some(marks) = use_context::<Marks>() else {
+        return ().into_any();
+    };
+    let removals = use_context::<PendingRemovals>();
+    let id = StoredValue::new(id);
+    let marked = Memo::new(move |_| {
+        jobs.job(&id.get_value())
+            .map(|entry| (entry.starred, entry.boards))
+            .unwrap_or_default()
+    });
+    let starred = move || marked.with(|(starred, _)| *starred);
+    let boards = move || {
+        marked.with(|(_, boards)| {
+            boards
+                .iter()
+                .filter(|board| !removals.is_some_and(|r| r.hides_board(board)))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let typed = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<BoardNameError>);
+    let open = RwSignal::new(false);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match board_name(&typed.get_untracked()) {
+            Ok(board) => {
+                marks.add_to_board.run((vec![id.get_value()], board));
+                typed.set(String::new());
+                error.set(None);
+                open.set(false);
+            }
+            Err(why) => error.set(Some(why)),
+        }
+    };
+    let error_text = move || {
+        error.get().map(|why| match why {
+            BoardNameError::Empty => t.get().board_name_empty.to_owned(),
+            BoardNameError::TooLong => fill(
+                t.get().board_name_too_long,
+                &[("max", &MAX_NAME_CHARS.to_string())],
+            ),
+        })
+    };
+    view! {
+        <div class="marks" data-testid="job-marks">
+            <button
+                type="button"
+                class="star"
+                class:on=starred
+                data-testid="star-job"
+                aria-pressed=move || if starred() { "true" } else { "false" }
+                aria-label=move || if starred() { t.get().unstar } else { t.get().star }
+                title=move || if starred() { t.get().unstar } else { t.get().star }
+                on:click=move |_| marks.toggle_star.run(id.get_value())
+            >
+                {move || if starred() { "★" } else { "☆" }}
+            </button>
+            <ul class="boards">
+                <For each=boards key=|board| board.clone() let:board>
+                    <li class="board-chip" data-testid="job-board">
+                        <span>{board.clone()}</span>
+                        <button
+                            type="button"
+                            data-testid="take-off-board"
+                            aria-label={
+                                let board = board.clone();
+                                move || fill(t.get().take_off_board, &[("name", &board)])
+                            }
+                            on:click={
+                                let board = board.clone();
+                                move |_| marks.remove_from_board.run((id.get_value(), board.clone()))
+                            }
+                        >
+                            "×"
+                        </button>
+                    </li>
+                </For>
+            </ul>
+            <details class="board-add" prop:open=open on:toggle=move |ev| {
+                let details: web_sys::HtmlDetailsElement = event_target(&ev);
+                open.set(details.open());
+            }>
+                <summary data-testid="board-menu">{tr(t, |t| t.add_to_board)}</summary>
+                <form on:submit=add>
+                    <input
+                        type="text"
+                        list="krea-boards"
+                        data-testid="board-name"
+                        aria-label=tr(t, |t| t.board_name)
+                        placeholder=tr(t, |t| t.board_name)
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        prop:value=typed
+                        on:input=move |ev| {
+                            typed.set(event_target_value(&ev));
+                            error.set(None);
+                        }
+                    />
+                    <button type="submit" data-testid="add-to-board">{tr(t, |t| t.add)}</button>
+                    <p class="field-error" data-testid="board-error" role="alert">{error_text}</p>
+                </form>
+            </details>
+        </div>
+    }
+    .into_any()
+}
