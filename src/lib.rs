@@ -8,6 +8,7 @@ pub mod form;
 pub mod i18n;
 pub mod jobs;
 pub mod settings;
+pub mod shortcuts;
 pub mod storage_scope;
 
 #[cfg(target_arch = "wasm32")]

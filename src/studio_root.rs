@@ -65,6 +65,21 @@ impl StudioRoot {
             .and_then(|element| element.dyn_into().ok())
     }
 
+    /// Every element of the studio matching `selector`, in document order.
+    pub fn query_all(&self, selector: &str) -> Vec<web_sys::HtmlElement> {
+        let found = match self.element.get_value() {
+            Some(element) => element.query_selector_all(selector),
+            None => gloo_utils::document().query_selector_all(selector),
+        };
+        let Ok(found) = found else {
+            return Vec::new();
+        };
+        (0..found.length())
+            .filter_map(|i| found.get(i))
+            .filter_map(|node| node.dyn_into().ok())
+            .collect()
+    }
+
     /// Where key presses meant for the studio arrive: the window, or only the studio's
     /// own element (a key pressed elsewhere on a host page is not the studio's).
     pub fn key_target(&self) -> web_sys::EventTarget {

@@ -461,6 +461,33 @@ impl Stack {
             .unwrap_or_else(|e| panic!("no {test_id} inside: {e}"))
     }
 
+    /// Presses `keys` one after another on whatever has the focus, as a person at the
+    /// keyboard does (WebDriver key actions: no element is picked, nothing is clicked).
+    /// Special keys are WebDriver's code points (`\u{E007}` Enter, `\u{E00C}` Escape).
+    pub async fn press(&self, keys: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".to_owned());
+        for key in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.browser.perform_actions(actions).await.unwrap();
+    }
+
+    /// An attribute of the element that has the focus (`data-testid`, `data-job-id`…).
+    pub async fn focused(&self, attribute: &str) -> Option<String> {
+        self.browser
+            .execute(
+                "const a = document.activeElement; return a ? a.getAttribute(arguments[0]) : null",
+                vec![json!(attribute)],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .map(str::to_owned)
+    }
+
     /// How many elements match `selector` right now.
     pub async fn count(&self, selector: &str) -> usize {
         let found = self

@@ -1,7 +1,7 @@
 //! Favourites and boards, as a person uses them: star with a click and with a key, put jobs
 //! on a board by name, filter by either and both, rename the board, and delete it with Undo.
 //! Stars and boards are in the saved history: a reload keeps them, and a deleted board
-//! leaves every job in place.
+//! leaves every job in place. The folded filters (seed, days, price) narrow the grid too.
 
 use fantoccini::Locator;
 use krea_e2e::Stack;
@@ -48,7 +48,8 @@ async fn chips(stack: &Stack, n: usize) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn stars_and_boards_filter_the_grid_survive_a_reload_and_a_board_goes_with_undo() {
+async fn stars_boards_and_folded_filters_narrow_the_grid_survive_a_reload_and_a_board_goes_with_undo(
+) {
     let stack = Stack::start(600).await;
     stack.open().await;
     stack.seed_history(4, json!([]), "krea/krea-2/medium").await;
@@ -181,5 +182,38 @@ async fn stars_and_boards_filter_the_grid_survive_a_reload_and_a_board_goes_with
             .count(),
         2
     );
+
+    // The folded filters: a seed no job was made with, ranges of days, a price cap.
+    stack
+        .css("[data-testid='more-filters'] summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    stack.type_into("filter-seed", "12345\u{E007}").await;
+    stack.wait_for_count(CARD, 0).await;
+    stack.click("clear-filters").await;
+    stack.wait_for_count(CARD, 4).await;
+    assert_eq!(stack.value("filter-seed").await, "");
+    // Date inputs are typed differently in each locale: set as a picker sets them.
+    let pick = |test_id: &str, day: &str| {
+        format!(
+            "const input = document.querySelector(\"[data-testid='{test_id}']\");
+             input.value = '{day}';
+             input.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        )
+    };
+    // The jobs were made in the first minutes of 2026 (UTC): on 31 December or 1 January
+    // in any time zone.
+    stack.eval(&pick("filter-from", "2026-01-02")).await;
+    stack.wait_for_count(CARD, 0).await;
+    stack.eval(&pick("filter-from", "2025-12-31")).await;
+    stack.wait_for_count(CARD, 4).await;
+    stack.eval(&pick("filter-to", "2025-12-30")).await;
+    stack.wait_for_count(CARD, 0).await;
+    stack.eval(&pick("filter-to", "2026-01-01")).await;
+    stack.wait_for_count(CARD, 4).await;
+    stack.type_into("filter-max-usd", "0.0001\u{E007}").await;
+    stack.wait_for_count(CARD, 0).await;
     stack.close().await;
 }

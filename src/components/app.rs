@@ -1,18 +1,18 @@
 use super::{
-    EmbedGate, EnhanceForm, GridToolbar, JobGrid, Lightbox, PromptForm, SettingsPanel,
+    EmbedGate, EnhanceForm, GridToolbar, JobGrid, KeySheet, Lightbox, PromptForm, SettingsPanel,
     StorageNotice, UndoToast,
 };
 use crate::api::KreaClient;
 use crate::embed::Event;
 use crate::form::image_slot::ImageSlot;
 use crate::hooks::{
-    browser_storage, embed_request, use_access_key, use_announcements, use_clock,
+    browser_storage, embed_request, use_access_key, use_announcements, use_clock, use_culling_keys,
     use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_idle_prefetch,
     use_job_actions, use_job_history, use_job_poller, use_limit_left, use_locale, use_marks,
     use_matching_jobs, use_page_state, use_poll_leadership, use_proxy_session, use_push_stream,
     use_ready_mark, use_removals, use_runtime_config, use_settings, use_submit, use_texts,
-    use_theme, EmbedHost, EmbedMode, EmbedWiring, JobActionsContext, Kept, PollerInputs,
-    UploadsAllowed,
+    use_theme, CullingKeys, EmbedHost, EmbedMode, EmbedWiring, JobActionsContext, Kept,
+    PollerInputs, UploadsAllowed,
 };
 use crate::hooks::{
     use_asset_library, use_image_actions, use_paste_images, use_style_library, use_uploads,
@@ -165,6 +165,13 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
         })
     });
     provide_context(actions);
+    // Culling without a mouse: keys on the focused card, and `?` for the sheet of them.
+    let key_sheet = RwSignal::new(false);
+    use_culling_keys(CullingKeys {
+        jobs,
+        viewing,
+        sheet: key_sheet,
+    });
     let files = use_history_files(jobs, texts);
     let filter = RwSignal::new(JobFilter::default());
     // Which jobs pass the filter: worked out once, read by the grid, its counts and the viewer.
@@ -246,6 +253,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
         </main>
         <Lightbox jobs matching viewing />
         <EnhanceForm jobs />
+        <KeySheet open=key_sheet />
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
             {move || announcement.get()}
         </p>

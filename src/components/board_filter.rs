@@ -1,6 +1,6 @@
 use crate::hooks::{tr, use_texts, Marks, PendingRemovals};
-use crate::i18n::fill;
-use crate::jobs::boards::{board_name, BoardNameError, MAX_NAME_CHARS};
+use crate::i18n::{board_name_error_text, fill};
+use crate::jobs::boards::{board_name, BoardNameError};
 use crate::jobs::filter::JobFilter;
 use leptos::prelude::*;
 
@@ -44,15 +44,7 @@ pub fn BoardFilter(
             Err(why) => error.set(Some(why)),
         }
     };
-    let error_text = move || {
-        error.get().map(|why| match why {
-            BoardNameError::Empty => t.get().board_name_empty.to_owned(),
-            BoardNameError::TooLong => fill(
-                t.get().board_name_too_long,
-                &[("max", &MAX_NAME_CHARS.to_string())],
-            ),
-        })
-    };
+    let error_text = move || error.get().map(|why| board_name_error_text(why, t.get()));
     view! {
         <button
             type="button"

@@ -1,8 +1,6 @@
 use super::{JobMarks, NotKeptLine};
 use crate::form::image_slot::ImageSlot;
-use crate::hooks::{
-    is_typing, tr, use_locale_context, use_texts, ImageActions, JobActions, LiveJobs, Marks,
-};
+use crate::hooks::{tr, use_locale_context, use_texts, ImageActions, JobActions, LiveJobs};
 use crate::i18n::{fill, IntlFormat};
 use crate::jobs::deadline::deadline_secs;
 use crate::jobs::describe::{failure_text, status_label};
@@ -279,20 +277,32 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             </p>
         })
     };
-    // `f` stars the card the focus is in (not while typing in one of its fields).
-    let marks = use_context::<Marks>();
-    let keys = move |ev: leptos::ev::KeyboardEvent| {
-        let plain = !(ev.ctrl_key() || ev.meta_key() || ev.alt_key());
-        if let (Some(marks), "f", true) = (marks, ev.key().as_str(), plain) {
-            if !is_typing(&ev) {
-                ev.prevent_default();
-                marks.toggle_star.run(id_here.get_value());
-            }
-        }
+    // What a screen reader says when culling moves the focus onto the card.
+    let label = move || {
+        entry.with(|e| {
+            let e = e.as_ref()?;
+            let t = t.get();
+            let status = if e.job.finished_without_image() {
+                t.no_image.to_owned()
+            } else {
+                status_label(&e.job.status, t)
+            };
+            let model = models.with(|models| e.model_name(models).to_owned());
+            Some(fill(
+                t.card_label,
+                &[
+                    ("status", &status),
+                    ("model", &model),
+                    ("prompt", e.prompt()),
+                ],
+            ))
+        })
     };
     view! {
+        // Focusable, so culling keys (`use_culling_keys`) can move between cards.
         <article
-            on:keydown=keys
+            tabindex="0"
+            aria-label=label
             class="job-card"
             data-testid="job-card"
             data-job-id=id.clone()

@@ -1,7 +1,8 @@
 use crate::hooks::{tr, use_texts, LiveJobs, Marks, PendingRemovals};
-use crate::i18n::fill;
-use crate::jobs::boards::{board_name, BoardNameError, MAX_NAME_CHARS};
+use crate::i18n::{board_name_error_text, fill};
+use crate::jobs::boards::{board_name, BoardNameError};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// A job's star and its boards, on its card and in the viewer: the star toggles, a board's
 /// chip takes the job off it, and "Add to board" puts it on a board by name (an existing
@@ -40,19 +41,20 @@ pub fn JobMarks(id: String, jobs: LiveJobs) -> impl IntoView {
                 typed.set(String::new());
                 error.set(None);
                 open.set(false);
+                // The field folds away: the focus goes back to the card (culling goes on
+                // from there), not to the page.
+                let form = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let card = form.and_then(|f| f.closest("[data-testid='job-card']").ok().flatten());
+                if let Some(card) = card.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = card.focus();
+                }
             }
             Err(why) => error.set(Some(why)),
         }
     };
-    let error_text = move || {
-        error.get().map(|why| match why {
-            BoardNameError::Empty => t.get().board_name_empty.to_owned(),
-            BoardNameError::TooLong => fill(
-                t.get().board_name_too_long,
-                &[("max", &MAX_NAME_CHARS.to_string())],
-            ),
-        })
-    };
+    let error_text = move || error.get().map(|why| board_name_error_text(why, t.get()));
     view! {
         <div class="marks" data-testid="job-marks">
             <button

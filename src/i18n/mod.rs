@@ -17,7 +17,7 @@ pub use id::ID;
 #[cfg(target_arch = "wasm32")]
 pub use intl::IntlFormat;
 pub use it::IT;
-pub use wording::{field_label, limit_left_words, reason_text};
+pub use wording::{board_name_error_text, field_label, limit_left_words, reason_text};
 
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,8 @@
 //! Words for things that come from Krea's data rather than from the studio: why a value is
-//! refused, and what a model's fields are called.
+//! refused, and what a model's fields are called; and why a name the person typed is refused.
 
 use super::{fill, Locale, Texts};
+use crate::jobs::boards::{BoardNameError, MAX_NAME_CHARS};
 use krea_api::number::format_number;
 use krea_api::{Problem, Reason};
 
@@ -35,6 +36,17 @@ pub fn reason_text(problem: &Problem, t: &Texts) -> String {
         Reason::TooLong { max, length } => fill(
             t.too_long,
             &[("max", &max.to_string()), ("length", &length.to_string())],
+        ),
+    }
+}
+
+/// Why a board name is refused, as the person reads it.
+pub fn board_name_error_text(why: BoardNameError, t: &Texts) -> String {
+    match why {
+        BoardNameError::Empty => t.board_name_empty.to_owned(),
+        BoardNameError::TooLong => fill(
+            t.board_name_too_long,
+            &[("max", &MAX_NAME_CHARS.to_string())],
         ),
     }
 }

@@ -9,7 +9,9 @@ pub const PREFETCHED_MARK: &str = "parts:prefetched";
 /// polls), and says how many could not be fetched; those are fetched again on first use.
 /// Stops between parts once `still_wanted` says no (the studio was removed from the page).
 pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
-    use crate::components::{enhance_form, image_field, lightbox, settings_panel};
+    use crate::components::{
+        enhance_form, image_field, key_sheet, lightbox, more_filters, settings_panel,
+    };
     use crate::hooks::{preload_discovery, preload_history_files};
     let mut missing = 0;
     // Each preload is started only when its turn comes (the types differ by build, so a
@@ -30,6 +32,8 @@ pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
         enhance_form::preload_enhance(),
         preload_history_files(),
         preload_discovery(),
+        more_filters::preload_filters(),
+        key_sheet::preload_keys(),
     );
     if let Some(performance) = gloo_utils::window().performance() {
         let _ = performance.mark(PREFETCHED_MARK);

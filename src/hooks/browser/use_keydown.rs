@@ -10,6 +10,9 @@ pub enum KeyLayer {
     Dialog,
     /// A panel (settings): after any dialog.
     Panel,
+    /// The studio's one-key shortcuts (`crate::shortcuts`): last, for keys nothing above
+    /// used.
+    Shortcut,
 }
 
 /// Calls `handler` for every key pressed in the studio while the owner lives (a dialog's

@@ -1,8 +1,9 @@
 //! The job store's reactive face ([`LiveJobs`]: one signal per job) and what acts on it:
-//! submitting, the job actions, the matching jobs for the grid, announcements.
+//! submitting, the job actions, the matching jobs for the grid, announcements, the keys.
 
 mod live_jobs;
 mod use_announcements;
+mod use_culling_keys;
 mod use_job_actions;
 mod use_marks;
 mod use_matching_jobs;
@@ -11,6 +12,7 @@ mod use_submit;
 
 pub use live_jobs::LiveJobs;
 pub use use_announcements::use_announcements;
+pub use use_culling_keys::{use_culling_keys, CullingKeys};
 pub use use_job_actions::{use_job_actions, JobActions, JobActionsContext};
 pub use use_marks::{use_marks, Marks};
 pub use use_matching_jobs::use_matching_jobs;
