@@ -18,6 +18,10 @@ pub enum Shortcut {
     Up,
     /// The focused card's image in the viewer (Enter).
     Open,
+    /// Pick the focused card, or let it go (Space).
+    Select,
+    /// Let every picked card go (Esc).
+    Unselect,
     /// Star or unstar the focused card (`f`).
     Star,
     /// "Add to board" of the focused card (`b`).
@@ -62,6 +66,8 @@ pub fn shortcut(key: &str, held: Held) -> Option<Shortcut> {
         "ArrowDown" => Shortcut::Down,
         "ArrowUp" => Shortcut::Up,
         "Enter" => Shortcut::Open,
+        " " => Shortcut::Select,
+        "Escape" => Shortcut::Unselect,
         "f" => Shortcut::Star,
         "b" => Shortcut::Board,
         "x" | "Delete" => Shortcut::Remove,
@@ -83,6 +89,7 @@ impl Shortcut {
         matches!(
             self,
             Shortcut::Open
+                | Shortcut::Select
                 | Shortcut::Star
                 | Shortcut::Board
                 | Shortcut::Remove
@@ -109,6 +116,8 @@ impl Shortcut {
             Shortcut::Down => t.key_down,
             Shortcut::Up => t.key_up,
             Shortcut::Open => t.key_open,
+            Shortcut::Select => t.key_select,
+            Shortcut::Unselect => t.key_unselect,
             Shortcut::Star => t.key_star,
             Shortcut::Board => t.key_board,
             Shortcut::Remove => t.key_remove,
@@ -132,6 +141,8 @@ pub const SHEET: &[(&[&str], Shortcut)] = &[
     (&["↓"], Shortcut::Down),
     (&["↑"], Shortcut::Up),
     (&["Enter"], Shortcut::Open),
+    (&["Space"], Shortcut::Select),
+    (&["Esc"], Shortcut::Unselect),
     (&["f"], Shortcut::Star),
     (&["b"], Shortcut::Board),
     (&["x", "Delete"], Shortcut::Remove),
@@ -206,6 +217,8 @@ mod tests {
             "←" => "ArrowLeft",
             "↓" => "ArrowDown",
             "↑" => "ArrowUp",
+            "Space" => " ",
+            "Esc" => "Escape",
             other => other,
         }
     }
@@ -224,6 +237,8 @@ mod tests {
             "ArrowDown",
             "ArrowUp",
             "Enter",
+            " ",
+            "Escape",
             "f",
             "b",
             "x",

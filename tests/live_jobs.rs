@@ -32,6 +32,7 @@ fn entry(id: &str) -> JobEntry {
         source: None,
         starred: false,
         boards: Default::default(),
+        set: None,
     }
 }
 

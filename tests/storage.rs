@@ -45,6 +45,7 @@ fn entry(n: usize) -> JobEntry {
         source: None,
         starred: false,
         boards: Default::default(),
+        set: None,
     }
 }
 

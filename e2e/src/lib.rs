@@ -770,6 +770,7 @@ pub fn seeded_history(
         source: None,
         starred: false,
         boards: Default::default(),
+        set: None,
     };
     let done = (0..finished).map(|i| {
         let id = format!("00000000-0000-4000-8000-{i:012x}");

@@ -118,7 +118,7 @@ async fn a_keyboard_only_run_stars_boards_removes_with_undo_and_opens_the_viewer
 
     // `?` lists every key; Esc closes it and the focus is where it was.
     stack.press("?").await;
-    stack.wait_for_count("[data-testid='key-row']", 16).await;
+    stack.wait_for_count("[data-testid='key-row']", 18).await;
     assert!(stack.text("key-sheet").await.contains("Remove (with Undo)"));
     stack.press(ESCAPE).await;
     stack.wait_for_count("[data-testid='key-sheet']", 0).await;

@@ -1,6 +1,6 @@
 use super::{
-    EmbedGate, EnhanceForm, GridToolbar, JobGrid, KeySheet, Lightbox, PromptForm, SettingsPanel,
-    StorageNotice, UndoToast,
+    CompareView, EmbedGate, EnhanceForm, GridToolbar, JobGrid, KeySheet, Lightbox, PromptForm,
+    SelectionBar, SettingsPanel, StorageNotice, UndoToast,
 };
 use crate::api::KreaClient;
 use crate::embed::Event;
@@ -10,8 +10,8 @@ use crate::hooks::{
     use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_idle_prefetch,
     use_job_actions, use_job_history, use_job_poller, use_limit_left, use_locale, use_marks,
     use_matching_jobs, use_page_state, use_poll_leadership, use_proxy_session, use_push_stream,
-    use_ready_mark, use_removals, use_runtime_config, use_settings, use_submit, use_texts,
-    use_theme, CullingKeys, EmbedHost, EmbedMode, EmbedWiring, JobActionsContext, Kept,
+    use_ready_mark, use_removals, use_runtime_config, use_selection, use_settings, use_submit,
+    use_texts, use_theme, CullingKeys, EmbedHost, EmbedMode, EmbedWiring, JobActionsContext, Kept,
     PollerInputs, UploadsAllowed,
 };
 use crate::hooks::{
@@ -165,6 +165,12 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
         })
     });
     provide_context(actions);
+    let files = use_history_files(jobs, texts);
+    let filter = RwSignal::new(JobFilter::default());
+    // Which jobs pass the filter: worked out once, read by the grid, its counts and the viewer.
+    let matching = use_matching_jobs(jobs, filter, removals.waiting);
+    // Cards picked together, to act on at once or compare.
+    provide_context(use_selection(jobs, matching, removals));
     // Culling without a mouse: keys on the focused card, and `?` for the sheet of them.
     let key_sheet = RwSignal::new(false);
     use_culling_keys(CullingKeys {
@@ -172,10 +178,6 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
         viewing,
         sheet: key_sheet,
     });
-    let files = use_history_files(jobs, texts);
-    let filter = RwSignal::new(JobFilter::default());
-    // Which jobs pass the filter: worked out once, read by the grid, its counts and the viewer.
-    let matching = use_matching_jobs(jobs, filter, removals.waiting);
     let has_pending = Memo::new(move |_| {
         jobs.with_list(JobStore::has_pending)
             || jobs.with_submissions(|s| !s.submissions().is_empty())
@@ -248,12 +250,14 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
                 <StorageNotice status=history.status not_kept=history.not_kept />
                 <UndoToast removals />
                 <GridToolbar jobs filter matching files actions marks removals />
+                <SelectionBar jobs files />
                 <JobGrid jobs filter matching now />
             </div>
         </main>
         <Lightbox jobs matching viewing />
         <EnhanceForm jobs />
         <KeySheet open=key_sheet />
+        <CompareView jobs />
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
             {move || announcement.get()}
         </p>

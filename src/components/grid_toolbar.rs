@@ -140,7 +140,7 @@ pub fn GridToolbar(
                 >
                     {tr(t, |t| t.clear_finished)}
                 </button>
-                <button type="button" data-testid="export-history" on:click=move |_| files.export.run(())>
+                <button type="button" data-testid="export-history" on:click=move |_| files.export.run(None)>
                     {tr(t, |t| t.export)}
                 </button>
                 <button

@@ -1,6 +1,8 @@
 use super::{JobMarks, NotKeptLine};
 use crate::form::image_slot::ImageSlot;
-use crate::hooks::{tr, use_locale_context, use_texts, ImageActions, JobActions, LiveJobs};
+use crate::hooks::{
+    tr, use_locale_context, use_texts, ImageActions, JobActions, LiveJobs, SelectedJobs,
+};
 use crate::i18n::{fill, IntlFormat};
 use crate::jobs::deadline::deadline_secs;
 use crate::jobs::describe::{failure_text, status_label};
@@ -28,11 +30,17 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
     let status = move || entry.with(|e| e.as_ref().map(|e| e.job.status.clone()));
     let expired = RwSignal::new(BTreeSet::<usize>::new());
     let id_here = StoredValue::new(id.clone());
+    let selected = use_context::<SelectedJobs>();
+    let picked = Memo::new(move |_| selected.is_some_and(|s| s.has(&id_here.get_value())));
 
     let image = move |index: usize, url: String, prompt: String| {
-        let open = move |_| {
-            if let Some(actions) = actions {
-                actions.view.run((id_here.get_value(), index));
+        let open = move |ev: leptos::ev::MouseEvent| {
+            // Ctrl/⌘- or Shift-click picks the card instead (as in a file manager).
+            let picking = ev.ctrl_key() || ev.meta_key() || ev.shift_key();
+            match (picking, selected, actions) {
+                (true, Some(selected), _) => selected.pick(&id_here.get_value(), ev.shift_key()),
+                (false, _, Some(actions)) => actions.view.run((id_here.get_value(), index)),
+                _ => {}
             }
         };
         view! {
@@ -277,6 +285,49 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             </p>
         })
     };
+    // One of a set ("Compare models"): how many, and Compare for the set's images.
+    let set = move || {
+        let set = entry.with(|e| e.as_ref().and_then(|e| e.set.clone()))?;
+        let members = jobs.with_list(|s| s.set_members(&set));
+        let with_images: Vec<String> = members
+            .iter()
+            .filter(|id| {
+                jobs.with_list(|s| {
+                    s.get(id).is_some_and(|e| {
+                        e.job.status == JobStatus::Completed && !e.job.finished_without_image()
+                    })
+                })
+            })
+            .take(crate::jobs::selection::COMPARE_MAX)
+            .cloned()
+            .collect();
+        let n = members.len().to_string();
+        let compare = selected.filter(|_| with_images.len() >= 2).map(|selected| {
+            view! {
+                <button
+                    type="button"
+                    class="link"
+                    data-testid="compare-set"
+                    on:click=move |_| {
+                        selected.selection.update(|s| {
+                            s.clear();
+                            with_images.iter().for_each(|id| s.toggle(id));
+                        });
+                        selected.comparing.set(true);
+                    }
+                >
+                    {tr(t, |t| t.compare_set)}
+                </button>
+            }
+        });
+        Some(view! {
+            <p class="set" data-testid="job-set" data-set=set>
+                {move || fill(t.get().set_of, &[("n", &n)])}
+                " "
+                {compare}
+            </p>
+        })
+    };
     // What a screen reader says when culling moves the focus onto the card.
     let label = move || {
         entry.with(|e| {
@@ -304,12 +355,27 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             tabindex="0"
             aria-label=label
             class="job-card"
+            class:picked=picked
             data-testid="job-card"
             data-job-id=id.clone()
             data-status=move || status().map(|s| s.to_string())
             data-no-image=move || entry.with(|e| e.as_ref().is_some_and(|e| e.job.finished_without_image()).then_some("true"))
             data-lost=move || entry.with(|e| e.as_ref().and_then(|e| e.lost).map(|_| "true"))
         >
+            <input
+                type="checkbox"
+                class="pick"
+                data-testid="select-job"
+                aria-label=tr(t, |t| t.select_job)
+                prop:checked=picked
+                on:click=move |ev| {
+                    if let Some(selected) = selected {
+                        selected.pick(&id_here.get_value(), ev.shift_key());
+                        // A Shift-click on a picked card keeps it picked.
+                        event_target::<web_sys::HtmlInputElement>(&ev).set_checked(picked.get_untracked());
+                    }
+                }
+            />
             <div class="media">{media}</div>
             {progress_view}
             <NotKeptLine id=id.clone() />
@@ -329,6 +395,7 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
                     {move || entry.with(|e| e.as_ref().map(|e| e.prompt().to_owned()))}
                 </p>
                 {lineage}
+                {set}
                 <div class="actions">{buttons}</div>
                 {offer}
                 <p class="flash" data-testid="job-flash" aria-live="polite">

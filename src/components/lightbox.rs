@@ -4,7 +4,7 @@ use crate::hooks::{
     is_typing, tr, use_keydown, use_locale_context, use_texts, ImageActions, KeyLayer, LiveJobs,
     Marks,
 };
-use crate::i18n::{field_label, fill};
+use crate::i18n::{fill, request_settings};
 use krea_api::JobStatus;
 use leptos::prelude::*;
 
@@ -144,18 +144,7 @@ fn LightboxDialog(
                 {move || {
                     shown()
                         .map(|(entry, url)| {
-                            let settings: Vec<(String, String)> = entry
-                                .request
-                                .iter()
-                                .filter(|(key, _)| key.as_str() != "prompt")
-                                .map(|(key, value)| {
-                                    let text = value
-                                        .as_str()
-                                        .map(str::to_owned)
-                                        .unwrap_or_else(|| value.to_string());
-                                    (field_label(key, locale.get()), text)
-                                })
-                                .collect();
+                            let settings = request_settings(&entry.request, locale.get());
                             view! {
                                 <img class="large" data-testid="lightbox-image" src=url alt=entry.prompt().to_owned() />
                                 <aside class="details">

@@ -1,4 +1,4 @@
-use super::FieldInput;
+use super::{FieldInput, ModelSetForm};
 use crate::api::LimitLeft;
 use crate::form::{FormState, SIZE_PRESETS};
 use crate::hooks::{tr, use_locale_context, use_texts, EmbedMode};
@@ -240,6 +240,8 @@ pub fn PromptForm(
                     }}
                 </button>
             </div>
+            // Not in an embedded studio: a host page offers its own models.
+            {expect_context::<EmbedMode>().0.is_none().then(|| view! { <ModelSetForm form /> })}
             {move || {
                 limit_left
                     .get()

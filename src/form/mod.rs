@@ -7,6 +7,7 @@
 pub mod enhance;
 mod field_text;
 pub mod image_slot;
+pub mod model_set;
 mod problem;
 mod sizing;
 pub mod upload_check;

@@ -17,7 +17,9 @@ pub use id::ID;
 #[cfg(target_arch = "wasm32")]
 pub use intl::IntlFormat;
 pub use it::IT;
-pub use wording::{board_name_error_text, field_label, limit_left_words, reason_text};
+pub use wording::{
+    board_name_error_text, field_label, limit_left_words, reason_text, request_settings,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -169,6 +171,10 @@ mod tests {
         ("imported", "updated"),
         ("imported", "unchanged"),
         ("removed_jobs", "n"),
+        ("selected_count", "n"),
+        ("set_price", "n"),
+        ("set_unstated", "n"),
+        ("send_set", "n"),
     ];
 
     /// Strings whose words do not change with the count in that language.
@@ -177,8 +183,8 @@ mod tests {
             Locale::Id => true,
             // "unità" is the same word for one and many.
             Locale::It => key == "compute_units",
-            // "1 new, 1 updated, 1 already here" reads right.
-            Locale::En => key == "imported",
+            // "1 new, 1 updated, 1 already here" and "1 selected" read right.
+            Locale::En => matches!(key, "imported" | "selected_count"),
         }
     }
 

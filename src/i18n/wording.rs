@@ -40,6 +40,25 @@ pub fn reason_text(problem: &Problem, t: &Texts) -> String {
     }
 }
 
+/// A job's settings as the person reads them, each field's label and value; the prompt is
+/// left out (it is shown on its own).
+pub fn request_settings(
+    request: &serde_json::Map<String, serde_json::Value>,
+    locale: Locale,
+) -> Vec<(String, String)> {
+    request
+        .iter()
+        .filter(|(key, _)| key.as_str() != "prompt")
+        .map(|(key, value)| {
+            let text = value
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| value.to_string());
+            (field_label(key, locale), text)
+        })
+        .collect()
+}
+
 /// Why a board name is refused, as the person reads it.
 pub fn board_name_error_text(why: BoardNameError, t: &Texts) -> String {
     match why {

@@ -144,6 +144,7 @@ mod tests {
             source: None,
             starred: false,
             boards: Default::default(),
+            set: None,
         };
         let mut store = JobStore::default();
         store.from_elsewhere().put_entry(entry("completed"));

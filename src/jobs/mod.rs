@@ -17,6 +17,7 @@ pub mod progress;
 pub mod removals;
 pub mod safe_url;
 pub mod scheduler;
+pub mod selection;
 pub mod sse;
 pub mod store;
 pub mod submission;

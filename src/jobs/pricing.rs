@@ -76,6 +76,7 @@ mod tests {
             source: None,
             starred: false,
             boards: Default::default(),
+            set: None,
         };
         let entries = [
             entry("krea/krea-2/medium", "completed"),

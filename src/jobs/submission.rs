@@ -42,6 +42,9 @@ pub struct Submission {
     /// The job whose image this one starts from, handed on to the job it makes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<crate::jobs::lineage::Lineage>,
+    /// The set this one was sent with ("Compare models"), handed on to the job it makes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<String>,
 }
 
 /// How one try ended, as far as the submission cares.
@@ -70,12 +73,19 @@ impl Submission {
                 error: None,
             },
             source: None,
+            set: None,
         }
     }
 
     /// The same submission, starting from `source`'s image.
     pub fn from_source(mut self, source: Option<crate::jobs::lineage::Lineage>) -> Self {
         self.source = source;
+        self
+    }
+
+    /// The same submission, sent as one of the set `set` (one click, several models).
+    pub fn in_set(mut self, set: Option<String>) -> Self {
+        self.set = set;
         self
     }
 

@@ -68,6 +68,7 @@ mod tests {
             source: None,
             starred: false,
             boards: Default::default(),
+            set: None,
         }
     }
 

@@ -10,7 +10,8 @@ pub const PREFETCHED_MARK: &str = "parts:prefetched";
 /// Stops between parts once `still_wanted` says no (the studio was removed from the page).
 pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
     use crate::components::{
-        enhance_form, image_field, key_sheet, lightbox, more_filters, settings_panel,
+        compare_view, enhance_form, image_field, key_sheet, lightbox, model_set_form, more_filters,
+        selection_bar, settings_panel,
     };
     use crate::hooks::{preload_discovery, preload_history_files};
     let mut missing = 0;
@@ -34,6 +35,9 @@ pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
         preload_discovery(),
         more_filters::preload_filters(),
         key_sheet::preload_keys(),
+        selection_bar::preload_selection(),
+        compare_view::preload_compare(),
+        model_set_form::preload_model_set(),
     );
     if let Some(performance) = gloo_utils::window().performance() {
         let _ = performance.mark(PREFETCHED_MARK);

@@ -53,6 +53,13 @@ pub fn is_typing(event: &web_sys::Event) -> bool {
     let Some(element) = origin.dyn_ref::<web_sys::HtmlElement>() else {
         return false;
     };
-    matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-        || element.is_content_editable()
+    match element.tag_name().as_str() {
+        // A box or a button takes no letters.
+        "INPUT" => !matches!(
+            element.get_attribute("type").as_deref(),
+            Some("checkbox" | "radio" | "button" | "submit" | "reset")
+        ),
+        "TEXTAREA" | "SELECT" => true,
+        _ => element.is_content_editable(),
+    }
 }

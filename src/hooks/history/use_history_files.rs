@@ -8,7 +8,8 @@ use leptos::task::spawn_local;
 /// Saving the history to a file and merging one back in, with what happened in words.
 #[derive(Clone, Copy)]
 pub struct HistoryFiles {
-    pub export: Callback<()>,
+    /// Saves the whole history, or only these jobs (a selection).
+    pub export: Callback<Option<Vec<String>>>,
     /// Takes the file the person picked.
     pub import: Callback<web_sys::File>,
     /// What the last export or import did, or why it did nothing.
@@ -19,10 +20,10 @@ pub struct HistoryFiles {
 /// only holds what happened.
 pub fn use_history_files(store: LiveJobs, texts: Signal<&'static Texts>) -> HistoryFiles {
     let (outcome, set_outcome) = signal(None::<String>);
-    let export = Callback::new(move |()| {
+    let export = Callback::new(move |only: Option<Vec<String>>| {
         let t = texts.get_untracked();
         spawn_local(async move {
-            let words = export_history(store, t).await;
+            let words = export_history(store, only, t).await;
             set_outcome.try_set(Some(words.unwrap_or_else(|_| t.part_missing.to_owned())));
         });
     });
@@ -44,9 +45,20 @@ pub fn use_history_files(store: LiveJobs, texts: Signal<&'static Texts>) -> Hist
 }
 
 crate::lazy_part! { history_files, preload_history_files:
-    /// Saves the history to a file; says what was saved, or why nothing was.
-    pub(crate) fn export_history(store: LiveJobs, t: &'static Texts) -> String {
-        let text = store.with_untracked(|s| history_file::export(s.entries()));
+    /// Saves the history (or only the jobs `only` names) to a file; says what was saved,
+    /// or why nothing was.
+    pub(crate) fn export_history(
+        store: LiveJobs,
+        only: Option<Vec<String>>,
+        t: &'static Texts,
+    ) -> String {
+        let text = store.with_untracked(|s| match &only {
+            None => history_file::export(s.entries()),
+            Some(ids) => {
+                let picked: Vec<_> = ids.iter().filter_map(|id| s.get(id).cloned()).collect();
+                history_file::export(&picked)
+            }
+        });
         let name = history_file::file_name(&browser::today());
         match browser::save_text(&text, &name, "application/json") {
             Ok(()) => fill(t.downloaded, &[("name", &name)]),

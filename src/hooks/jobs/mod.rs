@@ -8,6 +8,7 @@ mod use_job_actions;
 mod use_marks;
 mod use_matching_jobs;
 mod use_removals;
+mod use_selection;
 mod use_submit;
 
 pub use live_jobs::LiveJobs;
@@ -17,4 +18,5 @@ pub use use_job_actions::{use_job_actions, JobActions, JobActionsContext};
 pub use use_marks::{use_marks, Marks};
 pub use use_matching_jobs::use_matching_jobs;
 pub use use_removals::{use_removals, PendingRemovals};
+pub use use_selection::{use_selection, SelectedJobs};
 pub use use_submit::{use_submit, Submitter};

@@ -1,4 +1,4 @@
-use super::{JobActions, LiveJobs, Marks, PendingRemovals};
+use super::{JobActions, LiveJobs, Marks, PendingRemovals, SelectedJobs};
 use crate::hooks::{is_typing, use_keydown, ImageActions, KeyLayer};
 use crate::shortcuts::{after_removal, columns, shortcut, step, Held, Shortcut};
 use crate::studio_root::StudioRoot;
@@ -34,9 +34,11 @@ pub fn use_culling_keys(keys: CullingKeys) {
     let marks = use_context::<Marks>();
     let removals = use_context::<PendingRemovals>();
     let images = use_context::<ImageActions>();
+    let selected = use_context::<SelectedJobs>();
     let dialog_open = move || {
         viewing.with_untracked(Option::is_some)
             || sheet.get_untracked()
+            || selected.is_some_and(|s| s.comparing.get_untracked())
             || images.is_some_and(|i| i.enhancing.with_untracked(Option::is_some))
     };
     // Whether the job has an image to open, vary, edit or enhance.
@@ -85,6 +87,13 @@ pub fn use_culling_keys(keys: CullingKeys) {
                 sheet.set(true);
                 true
             }
+            Shortcut::Unselect => match selected {
+                Some(selected) if selected.selection.with_untracked(|s| !s.is_empty()) => {
+                    selected.clear();
+                    true
+                }
+                _ => false,
+            },
             Shortcut::Undo => {
                 let latest = removals
                     .and_then(|r| r.waiting.with_untracked(|w| w.latest().map(|l| l.batch)));
@@ -114,6 +123,7 @@ pub fn use_culling_keys(keys: CullingKeys) {
                     actions,
                     marks,
                     images,
+                    selected,
                     has_image: &has_image,
                     next: after_removal(at, cards.len()).map(|n| cards[n].clone()),
                 })
@@ -152,6 +162,7 @@ struct OnCard<'a> {
     actions: JobActions,
     marks: Option<Marks>,
     images: Option<ImageActions>,
+    selected: Option<SelectedJobs>,
     has_image: &'a dyn Fn(&str) -> bool,
     /// Where the focus goes when this card is removed.
     next: Option<web_sys::HtmlElement>,
@@ -167,11 +178,17 @@ fn on_card(key: OnCard<'_>) -> bool {
         actions,
         marks,
         images,
+        selected,
         has_image,
         next,
     } = key;
     match does {
         Shortcut::Open if on_the_card_itself && has_image(&id) => actions.view.run((id, 0)),
+        // Space on one of the card's buttons presses that button.
+        Shortcut::Select if on_the_card_itself => match selected {
+            Some(selected) => selected.pick(&id, false),
+            None => return false,
+        },
         Shortcut::Star => match marks {
             Some(marks) => marks.toggle_star.run(id),
             None => return false,

@@ -11,6 +11,8 @@ pub struct Marks {
     pub starred: Memo<usize>,
     /// Stars the job, or takes its star away.
     pub toggle_star: Callback<String>,
+    /// Stars jobs (`true`) or takes their stars away.
+    pub set_starred: Callback<(Vec<String>, bool)>,
     /// Puts jobs on a board (a name [`crate::jobs::boards::board_name`] accepted).
     pub add_to_board: Callback<(Vec<String>, String)>,
     /// Takes one job off one board.
@@ -34,6 +36,13 @@ pub fn use_marks(jobs: LiveJobs, removals: PendingRemovals) -> Marks {
             jobs.update(|s| {
                 let starred = s.get(&id).is_some_and(|e| e.starred);
                 s.set_starred(&id, !starred);
+            });
+        }),
+        set_starred: Callback::new(move |(ids, starred): (Vec<String>, bool)| {
+            jobs.update(|s| {
+                for id in &ids {
+                    s.set_starred(id, starred);
+                }
             });
         }),
         add_to_board: Callback::new(move |(ids, board): (Vec<String>, String)| {

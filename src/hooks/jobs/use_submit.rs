@@ -19,6 +19,9 @@ pub struct Submitter {
     pub submit: Callback<ImageRequest>,
     /// Submits a request that starts from another job's image: (request, where from).
     pub submit_from: Callback<(ImageRequest, Option<Lineage>)>,
+    /// Sends one prompt to several models at once: each request its own submission and
+    /// key, all of one set ("Compare models").
+    pub submit_set: Callback<Vec<ImageRequest>>,
     /// A submission of the latest click is being sent for the first time.
     pub busy: Signal<bool>,
     /// Why submissions of the latest click failed, each said once; cleared by the next click.
@@ -96,9 +99,9 @@ pub fn use_submit(
     });
 
     let of_last_click = move |s: &Submission| s.asked_at == last_click.get();
-    let submit_from = Callback::new(move |(request, source): (ImageRequest, Option<Lineage>)| {
+    // Each submission its own key; several of one click (variations, a set) share its time.
+    let add = move |request: ImageRequest, source: Option<Lineage>, set: Option<String>| {
         let now = js_sys::Date::now();
-        // Several submissions of one click (variations) share its time.
         let same_click = now - last_click.get_untracked() < 50.0;
         if !same_click {
             last_click.set(now);
@@ -109,12 +112,23 @@ pub fn use_submit(
             request.body,
             last_click.get_untracked(),
         )
-        .from_source(source);
+        .from_source(source)
+        .in_set(set);
         store.update(|s| s.add_submission(submission));
+    };
+    let submit_from = Callback::new(move |(request, source): (ImageRequest, Option<Lineage>)| {
+        add(request, source, None)
+    });
+    let submit_set = Callback::new(move |requests: Vec<ImageRequest>| {
+        let set = Some(browser::new_uuid());
+        for request in requests {
+            add(request, None, set.clone());
+        }
     });
     Submitter {
         submit: Callback::new(move |request: ImageRequest| submit_from.run((request, None))),
         submit_from,
+        submit_set,
         busy: Signal::derive(move || {
             store.with_submissions(|s| {
                 s.submissions()

@@ -29,6 +29,10 @@ pub struct JobEntry {
     /// The boards it is on, by name (see [`crate::jobs::boards`]).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub boards: BTreeSet<String>,
+    /// The set it was made in: one prompt sent to several models at once ("Compare
+    /// models"); the set's jobs share this id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<String>,
 }
 
 /// Why a job that never finished is no longer followed.

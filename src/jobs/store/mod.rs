@@ -91,6 +91,15 @@ impl JobStore {
         self.position(id).map(|at| &self.entries[at])
     }
 
+    /// The jobs of one set ("Compare models"), in display order.
+    pub fn set_members(&self, set: &str) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|entry| entry.set.as_deref() == Some(set))
+            .map(|entry| entry.id().to_owned())
+            .collect()
+    }
+
     /// Ids in display order (newest first).
     pub fn ids(&self) -> Vec<String> {
         self.entries

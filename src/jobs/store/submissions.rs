@@ -58,6 +58,7 @@ impl JobStore {
             source: submission.source,
             starred: false,
             boards: Default::default(),
+            set: submission.set,
         });
     }
 

@@ -23,6 +23,7 @@ fn entry(id: &str) -> JobEntry {
         source: None,
         starred: false,
         boards: Default::default(),
+        set: None,
     }
 }
 
@@ -517,4 +518,29 @@ fn marks_round_trip_through_the_saved_form_and_are_left_out_when_unset() {
     assert_eq!(serde_json::from_str::<JobEntry>(&text).unwrap(), starred);
     let plain = serde_json::to_value(entry("2")).unwrap();
     assert!(plain.get("starred").is_none() && plain.get("boards").is_none());
+}
+
+#[test]
+fn a_submission_hands_its_set_to_its_job_and_the_set_lists_its_members() {
+    use crate::jobs::submission::Submission;
+    let mut store = JobStore::default();
+    let body = json!({"prompt": "one prompt"}).as_object().unwrap().clone();
+    for (key, model) in [("k1", "bfl/flux-1-dev"), ("k2", "krea/krea-2/medium")] {
+        store.add_submission(
+            Submission::new(key.into(), model.into(), body.clone(), 1.0)
+                .in_set(Some("set-a".into())),
+        );
+    }
+    store.add(entry("9"));
+    store.submission_made("k1", job("1", "queued"));
+    store.submission_made("k2", job("2", "queued"));
+    assert_eq!(store.get("1").unwrap().set.as_deref(), Some("set-a"));
+    assert_eq!(store.get("9").unwrap().set, None);
+    assert_eq!(store.set_members("set-a"), ["2", "1"]);
+    assert!(store.set_members("set-b").is_empty());
+    // Kept in the record, and read back.
+    let record = serde_json::to_value(store.get("2").unwrap()).unwrap();
+    assert_eq!(record["set"], "set-a");
+    let back: JobEntry = serde_json::from_value(record).unwrap();
+    assert_eq!(back.set.as_deref(), Some("set-a"));
 }
