@@ -1,7 +1,7 @@
 //! Picking several cards and acting on them at once, then comparing: a box and a
 //! Shift-click pick a range, the selection is starred, put on a board, exported and removed
-//! with Undo; Compare shows three side by side, and two with a slider that wipes one over
-//! the other; Esc lets the selection go.
+//! with Undo (a reload inside Undo's time keeps the job); Compare shows three side by side,
+//! and two with a slider that wipes one over the other; Esc lets the selection go.
 
 use fantoccini::Locator;
 use krea_e2e::Stack;
@@ -143,6 +143,20 @@ async fn a_selection_is_starred_boarded_exported_removed_with_undo_and_compared(
     assert!(stack.text("undo-toast").await.contains("2 jobs"));
     stack.click("undo").await;
     stack.wait_for_count(CARD, 5).await;
+
+    // Removed again, then the page reloads inside Undo's 10 seconds: nothing was dropped yet,
+    // so the job is still there (and no toast offers a stale Undo).
+    pick_box(&stack, 1).await.click().await.unwrap();
+    stack.click("remove-selected").await;
+    stack.wait_for_count(CARD, 4).await;
+    stack.open().await;
+    stack.wait_for_count(CARD, 5).await;
+    assert_eq!(
+        stack.stored_jobs().await.len(),
+        5,
+        "a reload keeps a job waiting for Undo's end"
+    );
+    assert_eq!(stack.count("[data-testid='undo-toast']").await, 0);
 
     // Space on a focused card picks it; Esc lets the selection go.
     stack.press("j ").await;
