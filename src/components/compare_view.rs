@@ -1,6 +1,6 @@
-use super::LazyView;
+use super::{LazyView, Modal};
 use crate::hooks::{
-    tr, use_keydown, use_locale_context, use_texts, KeyLayer, LiveJobs, SelectedJobs,
+    tr, use_keydown, use_locale_context, use_texts, FocusAfter, KeyLayer, LiveJobs, SelectedJobs,
 };
 use crate::i18n::{fill, request_settings};
 use leptos::prelude::*;
@@ -69,12 +69,6 @@ fn CompareDialog(jobs: LiveJobs, selected: SelectedJobs) -> impl IntoView {
         close();
         true
     });
-    let dialog = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
-            let _ = dialog.focus();
-        }
-    });
     let two = move || items.with(Vec::len) == 2;
     let side_by_side = move || {
         items
@@ -132,17 +126,13 @@ fn CompareDialog(jobs: LiveJobs, selected: SelectedJobs) -> impl IntoView {
         })
     };
     view! {
-        <div class="lightbox-backdrop" on:click=move |_| close()>
-            <div
-                class="compare"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="compare-title"
-                tabindex="-1"
-                data-testid="compare"
-                node_ref=dialog
-                on:click=|ev| ev.stop_propagation()
-            >
+        <Modal
+            class="compare"
+            test_id="compare"
+            labelled_by="compare-title"
+            focus_after=FocusAfter::GiveBack
+            on_close=Callback::new(move |()| close())
+        >
                 <header>
                     <h2 id="compare-title">
                         {move || fill(t.get().compare_title, &[("n", &items.with(Vec::len).to_string())])}
@@ -173,7 +163,6 @@ fn CompareDialog(jobs: LiveJobs, selected: SelectedJobs) -> impl IntoView {
                             .into_any()
                     }
                 }}
-            </div>
-        </div>
+        </Modal>
     }
 }

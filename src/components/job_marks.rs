@@ -1,6 +1,6 @@
+use super::BoardNameForm;
 use crate::hooks::{tr, use_texts, LiveJobs, Marks, PendingRemovals};
-use crate::i18n::{board_name_error_text, fill};
-use crate::jobs::boards::{board_name, BoardNameError};
+use crate::i18n::fill;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -30,33 +30,22 @@ pub fn JobMarks(id: String, jobs: LiveJobs) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let typed = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<BoardNameError>);
     let open = RwSignal::new(false);
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match board_name(&typed.get_untracked()) {
-            Ok(board) => {
-                marks.add_to_board.run((vec![id.get_value()], board));
-                typed.set(String::new());
-                error.set(None);
-                open.set(false);
-                // The field folds away: the focus goes back to the card (culling goes on
-                // from there), not to the page.
-                let form = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-                let card = form.and_then(|f| f.closest("[data-testid='job-card']").ok().flatten());
-                if let Some(card) = card.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()) {
-                    let _ = card.focus();
-                }
-            }
-            Err(why) => error.set(Some(why)),
+    let here = NodeRef::<leptos::html::Div>::new();
+    let add = Callback::new(move |board: String| {
+        marks.add_to_board.run((vec![id.get_value()], board));
+        open.set(false);
+        // The field folds away: the focus goes back to the card (culling goes on from
+        // there), not to the page.
+        let card = here
+            .get_untracked()
+            .and_then(|marks| marks.closest("[data-testid='job-card']").ok().flatten());
+        if let Some(card) = card.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = card.focus();
         }
-    };
-    let error_text = move || error.get().map(|why| board_name_error_text(why, t.get()));
+    });
     view! {
-        <div class="marks" data-testid="job-marks">
+        <div class="marks" data-testid="job-marks" node_ref=here>
             <button
                 type="button"
                 class="star"
@@ -95,23 +84,11 @@ pub fn JobMarks(id: String, jobs: LiveJobs) -> impl IntoView {
                 open.set(details.open());
             }>
                 <summary data-testid="board-menu">{tr(t, |t| t.add_to_board)}</summary>
-                <form on:submit=add>
-                    <input
-                        type="text"
-                        list="krea-boards"
-                        data-testid="board-name"
-                        aria-label=tr(t, |t| t.board_name)
-                        placeholder=tr(t, |t| t.board_name)
-                        aria-invalid=move || error.with(Option::is_some).then_some("true")
-                        prop:value=typed
-                        on:input=move |ev| {
-                            typed.set(event_target_value(&ev));
-                            error.set(None);
-                        }
-                    />
-                    <button type="submit" data-testid="add-to-board">{tr(t, |t| t.add)}</button>
-                    <p class="field-error" data-testid="board-error" role="alert">{error_text}</p>
-                </form>
+                <BoardNameForm
+                    on_add=add
+                    test_ids=["board-name", "add-to-board", "board-error"]
+                    placeholder=|t| t.board_name
+                />
             </details>
         </div>
     }

@@ -1,8 +1,7 @@
-use super::LazyView;
-use crate::hooks::{tr, use_keydown, use_texts, KeyLayer};
+use super::{LazyView, Modal};
+use crate::hooks::{tr, use_keydown, use_texts, FocusAfter, KeyLayer};
 use crate::shortcuts::SHEET;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// The sheet of every key (`?`), in the person's language. Its code loads the first time
 /// it is asked for.
@@ -32,20 +31,6 @@ fn KeySheetDialog(open: RwSignal<bool>) -> impl IntoView {
         close();
         true
     });
-    let dialog = NodeRef::<leptos::html::Div>::new();
-    // Focus moves into the sheet; it goes back where it was when the sheet closes.
-    let before = StoredValue::new_local(gloo_utils::document().active_element());
-    Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
-            let _ = dialog.focus();
-        }
-    });
-    on_cleanup(move || {
-        let before = before.try_update_value(Option::take).flatten();
-        if let Some(before) = before.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = before.focus();
-        }
-    });
     let rows = SHEET
         .iter()
         .map(|(keys, does)| {
@@ -63,17 +48,13 @@ fn KeySheetDialog(open: RwSignal<bool>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="lightbox-backdrop" on:click=move |_| close()>
-            <div
-                class="key-sheet"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="key-sheet-title"
-                tabindex="-1"
-                data-testid="key-sheet"
-                node_ref=dialog
-                on:click=|ev| ev.stop_propagation()
-            >
+        <Modal
+            class="key-sheet"
+            test_id="key-sheet"
+            labelled_by="key-sheet-title"
+            focus_after=FocusAfter::GiveBack
+            on_close=Callback::new(move |()| close())
+        >
                 <h2 id="key-sheet-title">{tr(t, |t| t.keys_title)}</h2>
                 <p>{tr(t, |t| t.keys_intro)}</p>
                 <table>
@@ -82,7 +63,6 @@ fn KeySheetDialog(open: RwSignal<bool>) -> impl IntoView {
                 <button type="button" data-testid="key-sheet-close" on:click=move |_| close()>
                     {tr(t, |t| t.close)}
                 </button>
-            </div>
-        </div>
+        </Modal>
     }
 }

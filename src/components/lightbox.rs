@@ -1,8 +1,8 @@
 use super::JobMarks;
-use super::LazyView;
+use super::{LazyView, Modal};
 use crate::hooks::{
-    is_typing, tr, use_keydown, use_locale_context, use_texts, ImageActions, KeyLayer, LiveJobs,
-    Marks,
+    is_typing, tr, use_keydown, use_locale_context, use_texts, FocusAfter, ImageActions, KeyLayer,
+    LiveJobs, Marks,
 };
 use crate::i18n::{fill, request_settings};
 use krea_api::JobStatus;
@@ -116,13 +116,6 @@ fn LightboxDialog(
         }
         true
     });
-    let dialog = NodeRef::<leptos::html::Div>::new();
-    // Focus moves into the dialog, so keyboard and screen-reader users land in it.
-    Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
-            let _ = dialog.focus();
-        }
-    });
     let shown = move || {
         let (id, index) = viewing.get()?;
         let entry = jobs.job(&id)?;
@@ -130,17 +123,14 @@ fn LightboxDialog(
         Some((entry, url))
     };
     view! {
-        <div class="lightbox-backdrop" on:click=move |_| close()>
-            <div
-                class="lightbox"
-                role="dialog"
-                aria-modal="true"
-                aria-label=tr(t, |t| t.viewer)
-                tabindex="-1"
-                data-testid="lightbox"
-                node_ref=dialog
-                on:click=|ev| ev.stop_propagation()
-            >
+        // Esc puts the focus on the card shown last (culling), not where it was.
+        <Modal
+            class="lightbox"
+            test_id="lightbox"
+            label=|t| t.viewer
+            focus_after=FocusAfter::Elsewhere
+            on_close=Callback::new(move |()| close())
+        >
                 {move || {
                     shown()
                         .map(|(entry, url)| {
@@ -181,7 +171,6 @@ fn LightboxDialog(
                         {tr(t, |t| t.close)}
                     </button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }

@@ -1,7 +1,6 @@
-use super::LazyView;
+use super::{BoardNameForm, LazyView};
 use crate::hooks::{tr, use_texts, HistoryFiles, LiveJobs, Marks, PendingRemovals, SelectedJobs};
-use crate::i18n::{board_name_error_text, fill};
-use crate::jobs::boards::{board_name, BoardNameError};
+use crate::i18n::fill;
 use leptos::prelude::*;
 
 /// What can be done with the picked cards at once, shown while any is picked: star them,
@@ -48,19 +47,7 @@ fn SelectionActions(jobs: LiveJobs, files: HistoryFiles, selected: SelectedJobs)
             })
         })
     };
-    let typed = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<BoardNameError>);
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match board_name(&typed.get_untracked()) {
-            Ok(board) => {
-                marks.add_to_board.run((ids(), board));
-                typed.set(String::new());
-                error.set(None);
-            }
-            Err(why) => error.set(Some(why)),
-        }
-    };
+    let add = Callback::new(move |board: String| marks.add_to_board.run((ids(), board)));
     let can_compare = move || selected.selection.with(|s| s.to_compare().is_some());
     view! {
         <div
@@ -79,25 +66,12 @@ fn SelectionActions(jobs: LiveJobs, files: HistoryFiles, selected: SelectedJobs)
             >
                 {move || if all_starred() { t.get().unstar_selected } else { t.get().star_selected }}
             </button>
-            <form class="selection-board" on:submit=add>
-                <input
-                    type="text"
-                    list="krea-boards"
-                    data-testid="selection-board-name"
-                    aria-label=tr(t, |t| t.board_name)
-                    placeholder=tr(t, |t| t.add_to_board)
-                    aria-invalid=move || error.with(Option::is_some).then_some("true")
-                    prop:value=typed
-                    on:input=move |ev| {
-                        typed.set(event_target_value(&ev));
-                        error.set(None);
-                    }
-                />
-                <button type="submit" data-testid="selection-add-board">{tr(t, |t| t.add)}</button>
-                <span class="field-error" data-testid="selection-board-error" role="alert">
-                    {move || error.get().map(|why| board_name_error_text(why, t.get()))}
-                </span>
-            </form>
+            <BoardNameForm
+                on_add=add
+                test_ids=["selection-board-name", "selection-add-board", "selection-board-error"]
+                placeholder=|t| t.add_to_board
+                class="selection-board"
+            />
             <button
                 type="button"
                 data-testid="export-selected"

@@ -4,6 +4,7 @@
 mod request_slot;
 mod use_after_paint;
 mod use_clock;
+mod use_dialog_focus;
 mod use_idle_prefetch;
 mod use_interval_while;
 mod use_keydown;
@@ -15,6 +16,7 @@ mod use_stored;
 pub use request_slot::RequestSlot;
 pub use use_after_paint::use_after_paint;
 pub use use_clock::use_clock;
+pub use use_dialog_focus::{use_dialog_focus, FocusAfter};
 pub use use_idle_prefetch::{use_idle_prefetch, FirstScreenShown};
 pub use use_interval_while::use_interval_while;
 pub use use_keydown::{is_typing, use_keydown, KeyLayer};
