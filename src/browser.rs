@@ -45,6 +45,15 @@ pub fn save_text(text: &str, name: &str, mime: &str) -> Result<(), String> {
     save_blob(&blob, name)
 }
 
+/// Saves `bytes` as a download called `name`; `mime` may be empty (the name then tells).
+pub fn save_bytes(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js_error)?;
+    save_blob(&blob, name)
+}
+
 /// Opens `url` in a new tab, without giving it a handle on this one.
 pub fn open_in_new_tab(url: &str) {
     let _ = gloo_utils::window().open_with_url_and_target_and_features(url, "_blank", "noopener");
@@ -63,6 +72,14 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
 pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
     let text = JsFuture::from(file.text()).await.map_err(js_error)?;
     text.as_string().ok_or_else(|| "not text".to_owned())
+}
+
+/// The bytes of a file the person picked or dropped.
+pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(js_error)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// The browser's preferred languages, most preferred first.

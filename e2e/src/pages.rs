@@ -157,6 +157,22 @@ impl Images<'_> {
             .await;
     }
 
+    /// Drops a file named `name` holding `bytes` (a file saved to disk, read back) on the
+    /// element `test_id`, as dragging it from a file manager does.
+    pub async fn drop_file(&self, test_id: &str, name: &str, mime: &str, bytes: &[u8]) {
+        let script = format!(
+            "const [name, mime, bytes] = arguments;
+             const data = new DataTransfer();
+             data.items.add(new File([new Uint8Array(bytes)], name, {{ type: mime }}));
+             document.querySelector('[data-testid={test_id}]')
+               .dispatchEvent(new DragEvent('drop', {{ dataTransfer: data, bubbles: true, cancelable: true }}));
+             return true;"
+        );
+        self.0
+            .browser_execute(&script, vec![name.into(), mime.into(), bytes.into()])
+            .await;
+    }
+
     /// Drops a file of `mime` holding `text` on the image field `field`.
     pub async fn drop_text_file(&self, field: &str, name: &str, mime: &str, text: &str) {
         let script = format!(

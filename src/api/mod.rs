@@ -9,7 +9,7 @@ pub mod upload;
 
 pub use client::{KreaClient, LimitLeft};
 pub use error::ApiError;
-pub use image::image_blob;
+pub use image::image_bytes;
 
 use crate::settings::RuntimeConfig;
 use gloo_net::http::Request;

@@ -15,7 +15,8 @@ use crate::hooks::{
     PollerInputs, UploadsAllowed,
 };
 use crate::hooks::{
-    use_asset_library, use_image_actions, use_paste_images, use_style_library, use_uploads,
+    use_asset_library, use_image_actions, use_paste_images, use_settings_drop, use_style_library,
+    use_uploads,
 };
 use crate::i18n::{IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
@@ -140,6 +141,9 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
             }
         });
     }
+    // An image the studio saved, dropped anywhere but on an image field, restores its settings.
+    let settings_drop = use_settings_drop(form, models, texts);
+    let dragging_file = RwSignal::new(false);
     // A job made from another's image names it, while the form still holds that image.
     let generate = Callback::new(move |request: krea_api::ImageRequest| {
         let source = image_actions
@@ -236,7 +240,36 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
             </p>
             <SettingsPanel settings access_key storage=history.status transport />
         </header>
-        <main class="studio">
+        <main
+            class="studio"
+            class:dropping=move || dragging_file.get()
+            on:dragover=move |ev: web_sys::DragEvent| {
+                if carries_files(&ev) {
+                    // Without this the browser opens the file in place of the studio.
+                    ev.prevent_default();
+                    dragging_file.set(true);
+                }
+            }
+            on:dragleave=move |_| dragging_file.set(false)
+            on:drop=move |ev: web_sys::DragEvent| {
+                dragging_file.set(false);
+                // An image field took it as an image.
+                if ev.default_prevented() {
+                    return;
+                }
+                let file = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+                if let Some(file) = file {
+                    ev.prevent_default();
+                    settings_drop.restore.run(file);
+                }
+            }
+        >
+            <p class="drop-hint" data-testid="drop-hint" hidden=move || !dragging_file.get()>
+                {move || texts.get().drop_to_restore}
+            </p>
+            <p class="restore-outcome" role="status" data-testid="restore-outcome">
+                {move || settings_drop.outcome.get()}
+            </p>
             <PromptForm
                 form
                 models
@@ -262,6 +295,15 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
             {move || announcement.get()}
         </p>
     }
+}
+
+/// Whether a drag carries files (not text or a link dragged from the page).
+fn carries_files(ev: &web_sys::DragEvent) -> bool {
+    ev.data_transfer().is_some_and(|data| {
+        data.types()
+            .iter()
+            .any(|kind| kind.as_string().as_deref() == Some("Files"))
+    })
 }
 
 crate::lazy_part! { embed_contract, preload_embed_contract:

@@ -9,6 +9,7 @@ pub mod download_name;
 pub mod filter;
 pub mod history_file;
 pub mod history_schema;
+pub mod image_settings;
 pub mod journal;
 pub mod lineage;
 pub mod poll_policy;

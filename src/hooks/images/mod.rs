@@ -1,15 +1,18 @@
 //! Images a person brings in: files uploaded to Krea's asset library with progress, the
-//! library itself ("Your uploads"), images pasted anywhere in the studio, and Krea's styles.
+//! library itself ("Your uploads"), images pasted anywhere in the studio, Krea's styles, and saved images dropped back
+//! to restore their settings.
 
 mod use_asset_library;
 mod use_image_actions;
 mod use_paste_images;
+mod use_settings_drop;
 mod use_style_library;
 mod use_uploads;
 
 pub use use_asset_library::{use_asset_library, AssetLibrary};
 pub use use_image_actions::{use_image_actions, ImageActions};
 pub use use_paste_images::use_paste_images;
+pub use use_settings_drop::{use_settings_drop, SettingsDrop};
 pub use use_style_library::{use_style_library, StyleLibrary};
 pub use use_uploads::{use_uploads, UploadItem, Uploads};
 

@@ -1,9 +1,10 @@
-use crate::api::{image_blob, KreaClient};
+use crate::api::{image_bytes, KreaClient};
 use crate::browser;
 use crate::form::FormState;
 use crate::hooks::{LiveJobs, PendingRemovals};
 use crate::i18n::{fill, Texts};
 use crate::jobs::download_name::download_name;
+use crate::jobs::image_settings::{self, ImageKind, ImageSettings, NotWritten};
 use crate::jobs::variations::{random_seed, variations};
 use crate::jobs::JobStore;
 use krea_api::{ImageRequest, Models};
@@ -150,21 +151,18 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
     });
     let download = Callback::new(move |(id, index): (String, usize)| {
         let t = texts.get_untracked();
-        let Some((url, name)) = store.with_untracked(|s| {
+        let Some((url, name, settings)) = store.with_untracked(|s| {
             let entry = s.get(&id)?;
             let url = entry.images().into_iter().nth(index)?;
             let name = download_name(entry.prompt(), &id, index, &url);
-            Some((url, name))
+            let settings = models.with_untracked(|models| ImageSettings::of(entry, models));
+            Some((url, name, settings))
         }) else {
             return;
         };
         spawn_local(async move {
-            let saved = match image_blob(&url).await {
-                Ok(blob) => browser::save_blob(&blob, &name),
-                Err(error) => Err(error),
-            };
-            let words = match saved {
-                Ok(()) => fill(t.downloaded, &[("name", &name)]),
+            let words = match image_bytes(&url).await {
+                Ok(bytes) => save_with_settings(bytes, settings, &name, t).await,
                 Err(_) => {
                     browser::open_in_new_tab(&url);
                     t.download_fallback.to_owned()
@@ -188,5 +186,56 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
         view,
         choose: None,
         flash,
+    }
+}
+
+/// Saves an image with its settings written inside (PNG and JPEG); any other file, or one
+/// the writer cannot read, is saved as it came and the person is told. Says what was saved.
+async fn save_with_settings(
+    bytes: Vec<u8>,
+    settings: ImageSettings,
+    name: &str,
+    t: &'static Texts,
+) -> String {
+    let mime = match ImageKind::of(&bytes) {
+        Some(ImageKind::Png) => "image/png",
+        Some(ImageKind::Jpeg) => "image/jpeg",
+        None => "",
+    };
+    // A copy, so that a writer that did not load still leaves the image to save.
+    let (bytes, missing) = match with_settings(bytes.clone(), settings).await {
+        Ok((written, None)) => (written, None),
+        Ok((bytes, Some(why))) => (
+            bytes,
+            Some(match why {
+                NotWritten::Unsupported => t.settings_unsupported,
+                NotWritten::Corrupt => t.settings_not_whole,
+                NotWritten::TooLong => t.settings_too_long,
+            }),
+        ),
+        Err(_) => (bytes, Some(t.part_missing)),
+    };
+    if let Err(reason) = browser::save_bytes(&bytes, name, mime) {
+        return reason;
+    }
+    match missing {
+        None => fill(t.downloaded, &[("name", name)]),
+        Some(reason) => fill(
+            t.saved_without_settings,
+            &[("name", name), ("reason", reason)],
+        ),
+    }
+}
+
+crate::lazy_part! { image_settings, preload_write_settings:
+    /// `bytes` with `settings` written in, or as they came with the reason they are.
+    pub(crate) fn with_settings(
+        bytes: Vec<u8>,
+        settings: ImageSettings,
+    ) -> (Vec<u8>, Option<NotWritten>) {
+        match image_settings::embed(&bytes, &settings) {
+            Ok(written) => (written, None),
+            Err(why) => (bytes, Some(why)),
+        }
     }
 }
