@@ -82,6 +82,25 @@ pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
+/// Today, counted from 1970-01-01 in the browser's time zone, and that zone now (minutes
+/// ahead of UTC).
+pub fn local_today() -> (i64, i32) {
+    let now = js_sys::Date::new_0();
+    let utc_offset_min = -(now.get_timezone_offset() as i32);
+    let minutes = (now.get_time() / 60_000.0).floor() as i64 + i64::from(utc_offset_min);
+    (minutes.div_euclid(1440), utc_offset_min)
+}
+
+/// A day (counted from 1970-01-01) as the locale writes a short date: `3 Dec`, `3 dic`.
+pub fn short_date(day: i64, locale_tag: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(day as f64 * 86_400_000.0));
+    let options = js_sys::Object::new();
+    for (key, value) in [("day", "numeric"), ("month", "short"), ("timeZone", "UTC")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_date_string(locale_tag, &options).into()
+}
+
 /// The browser's preferred languages, most preferred first.
 pub fn preferred_languages() -> Vec<String> {
     let navigator = gloo_utils::window().navigator();

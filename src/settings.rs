@@ -43,6 +43,10 @@ pub struct Settings {
     /// `None` follows the browser's language.
     #[serde(default)]
     pub language: Option<Locale>,
+    /// A personal monthly budget in USD: the studio warns at 80 % and 100 % of it and
+    /// refuses nothing (`jobs/spending`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_budget_usd: Option<f64>,
 }
 
 impl Default for Settings {
@@ -52,6 +56,7 @@ impl Default for Settings {
             poll_interval_secs: default_poll_secs(),
             theme: Theme::System,
             language: None,
+            monthly_budget_usd: None,
         }
     }
 }

@@ -382,7 +382,12 @@ impl Stack {
 
     /// Opens the settings panel, or closes it when open.
     pub async fn toggle_settings(&self) {
-        self.css("[data-testid='settings'] summary")
+        self.click_summary("settings").await;
+    }
+
+    /// Unfolds (or folds) the `<details>` element `test_id` by its summary.
+    pub async fn click_summary(&self, test_id: &str) {
+        self.css(&format!("[data-testid='{test_id}'] summary"))
             .await
             .click()
             .await

@@ -1,6 +1,6 @@
 use super::{
-    CompareView, EmbedGate, EnhanceForm, GridToolbar, JobGrid, KeySheet, Lightbox, PromptForm,
-    SelectionBar, SettingsPanel, StorageNotice, UndoToast,
+    BudgetWarning, CompareView, EmbedGate, EnhanceForm, GridToolbar, JobGrid, KeySheet, Lightbox,
+    PromptForm, SelectionBar, SettingsPanel, SpendingPanel, StorageNotice, UndoToast,
 };
 use crate::api::KreaClient;
 use crate::embed::Event;
@@ -238,6 +238,8 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
                     {move || spent.get().label(texts.get(), &*IntlFormat::of(locale.get()))}
                 </span>
             </p>
+            <BudgetWarning jobs models settings />
+            <SpendingPanel jobs models settings />
             <SettingsPanel settings access_key storage=history.status transport />
         </header>
         <main

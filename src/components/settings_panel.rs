@@ -2,6 +2,7 @@ use super::LazyView;
 use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, KeyLayer, StorageStatus};
 use crate::i18n::Locale;
 use crate::i18n::{fill, Formatter, IntlFormat};
+use crate::jobs::spending::parse_budget;
 use crate::jobs::transport::Transport;
 use crate::settings::{normalize_proxy_url, parse_poll_interval, Settings, Theme};
 use leptos::prelude::*;
@@ -60,6 +61,12 @@ pub(crate) fn settings_body(
         RwSignal::new(settings.with_untracked(|s| s.proxy_url.clone().unwrap_or_default()));
     let key_draft = RwSignal::new(access_key.get_untracked());
     let poll_draft = RwSignal::new(settings.with_untracked(|s| s.poll_interval_secs.to_string()));
+    let budget_draft = RwSignal::new(settings.with_untracked(|s| {
+        s.monthly_budget_usd
+            .map(|usd| usd.to_string())
+            .unwrap_or_default()
+    }));
+    let budget_error = RwSignal::new(false);
     let url_error = RwSignal::new(None::<&'static str>);
     let poll_error = RwSignal::new(false);
     let saved = RwSignal::new(false);
@@ -88,10 +95,13 @@ pub(crate) fn settings_body(
         let poll = parse_poll_interval(&poll_draft.get_untracked());
         url_error.set(url.as_ref().err().map(|e| e.message(t)));
         poll_error.set(poll.is_none());
-        if let (Ok(url), Some(poll)) = (url, poll) {
+        let budget = parse_budget(&budget_draft.get_untracked());
+        budget_error.set(budget.is_err());
+        if let (Ok(url), Some(poll), Ok(budget)) = (url, poll, budget) {
             settings.update(|s| {
                 s.proxy_url = url;
                 s.poll_interval_secs = poll;
+                s.monthly_budget_usd = budget;
             });
             access_key.set(key_draft.get_untracked().trim().to_owned());
             saved.set(true);
@@ -138,6 +148,19 @@ pub(crate) fn settings_body(
                 />
                 <p class="field-error" data-testid="poll-error" role="alert">
                     {move || poll_error.get().then(|| t.get().poll_range)}
+                </p>
+
+                <label for="monthly-budget">{tr(t, |t| t.monthly_budget)}</label>
+                <input
+                    id="monthly-budget"
+                    data-testid="monthly-budget"
+                    type="text"
+                    inputmode="decimal"
+                    prop:value=move || budget_draft.get()
+                    on:input=move |ev| budget_draft.set(event_target_value(&ev))
+                />
+                <p class="field-error" data-testid="budget-error" role="alert">
+                    {move || budget_error.get().then(|| t.get().budget_invalid)}
                 </p>
 
                 <button type="button" data-testid="save-settings" on:click=save>

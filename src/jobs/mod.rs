@@ -3,6 +3,7 @@
 
 pub mod backoff;
 pub mod boards;
+pub mod calendar;
 pub mod deadline;
 pub mod describe;
 pub mod download_name;
@@ -19,6 +20,7 @@ pub mod removals;
 pub mod safe_url;
 pub mod scheduler;
 pub mod selection;
+pub mod spending;
 pub mod sse;
 pub mod store;
 pub mod submission;
