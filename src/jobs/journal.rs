@@ -135,16 +135,12 @@ mod tests {
 
     #[test]
     fn a_job_line_never_takes_a_job_backwards_and_bad_lines_are_counted() {
-        let entry = |status| JobEntry {
-            job: job("7", status),
-            model_id: "bfl/flux-1-dev".into(),
-            request: Default::default(),
-            notice: None,
-            lost: None,
-            source: None,
-            starred: false,
-            boards: Default::default(),
-            set: None,
+        let entry = |status| {
+            JobEntry::new(
+                job("7", status),
+                "bfl/flux-1-dev".into(),
+                Default::default(),
+            )
         };
         let mut store = JobStore::default();
         store.from_elsewhere().put_entry(entry("completed"));

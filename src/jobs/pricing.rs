@@ -64,19 +64,15 @@ mod tests {
 
     #[test]
     fn only_completed_jobs_are_counted() {
-        let entry = |model: &str, status: &str| JobEntry {
-            job: serde_json::from_value(
-                json!({"job_id": status, "status": status, "created_at": "t"}),
+        let entry = |model: &str, status: &str| {
+            JobEntry::new(
+                serde_json::from_value(
+                    json!({"job_id": status, "status": status, "created_at": "t"}),
+                )
+                .unwrap(),
+                model.into(),
+                body(json!({"prompt": "p"})),
             )
-            .unwrap(),
-            model_id: model.into(),
-            request: body(json!({"prompt": "p"})),
-            notice: None,
-            lost: None,
-            source: None,
-            starred: false,
-            boards: Default::default(),
-            set: None,
         };
         let entries = [
             entry("krea/krea-2/medium", "completed"),

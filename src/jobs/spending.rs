@@ -198,21 +198,15 @@ mod tests {
     use serde_json::json;
 
     fn entry(model: &str, status: &str, completed: &str) -> JobEntry {
-        JobEntry {
-            job: serde_json::from_value(json!({
+        JobEntry::new(
+            serde_json::from_value(json!({
                 "job_id": completed, "status": status,
                 "created_at": "2026-11-01T00:00:00Z", "completed_at": completed
             }))
             .unwrap(),
-            model_id: model.into(),
-            request: json!({"prompt": "p"}).as_object().unwrap().clone(),
-            notice: None,
-            lost: None,
-            source: None,
-            starred: false,
-            boards: Default::default(),
-            set: None,
-        }
+            model.into(),
+            json!({"prompt": "p"}).as_object().unwrap().clone(),
+        )
     }
 
     fn usd(models: &Models, model: &str) -> f64 {

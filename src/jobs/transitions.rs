@@ -52,8 +52,8 @@ mod tests {
     use krea_api::{Job, JobStatus};
 
     fn entry(id: &str, status: JobStatus) -> JobEntry {
-        JobEntry {
-            job: Job {
+        JobEntry::new(
+            Job {
                 job_id: id.into(),
                 status,
                 created_at: "2026-01-01T00:00:00Z".into(),
@@ -61,15 +61,9 @@ mod tests {
                 result: None,
                 error: None,
             },
-            model_id: "bfl/flux-1-dev".into(),
-            request: Default::default(),
-            notice: None,
-            lost: None,
-            source: None,
-            starred: false,
-            boards: Default::default(),
-            set: None,
-        }
+            "bfl/flux-1-dev".into(),
+            Default::default(),
+        )
     }
 
     fn ids(news: &[(Transition, &JobEntry)]) -> Vec<(Transition, String)> {

@@ -47,6 +47,21 @@ pub enum Lost {
 }
 
 impl JobEntry {
+    /// A job as just asked for: nothing to tell yet, no star, no board, in no set.
+    pub fn new(job: krea_api::Job, model_id: String, request: Map<String, Value>) -> Self {
+        JobEntry {
+            job,
+            model_id,
+            request,
+            notice: None,
+            lost: None,
+            source: None,
+            starred: false,
+            boards: BTreeSet::new(),
+            set: None,
+        }
+    }
+
     pub fn id(&self) -> &str {
         &self.job.job_id
     }

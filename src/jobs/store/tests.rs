@@ -11,20 +11,14 @@ fn job(id: &str, status: &str) -> Job {
 }
 
 fn entry(id: &str) -> JobEntry {
-    JobEntry {
-        job: job(id, "queued"),
-        model_id: "bfl/flux-1-dev".into(),
-        request: json!({"prompt": format!("prompt {id}")})
+    JobEntry::new(
+        job(id, "queued"),
+        "bfl/flux-1-dev".into(),
+        json!({"prompt": format!("prompt {id}")})
             .as_object()
             .unwrap()
             .clone(),
-        notice: None,
-        lost: None,
-        source: None,
-        starred: false,
-        boards: Default::default(),
-        set: None,
-    }
+    )
 }
 
 #[test]
