@@ -24,7 +24,7 @@ mod not_kept_line;
 mod prompt_form;
 pub(crate) mod selection_bar;
 pub(crate) mod settings_panel;
-mod spending_panel;
+pub(crate) mod spending_panel;
 mod storage_notice;
 pub(crate) mod style_field;
 mod submission_card;

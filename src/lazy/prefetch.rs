@@ -11,9 +11,9 @@ pub const PREFETCHED_MARK: &str = "parts:prefetched";
 pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
     use crate::components::{
         compare_view, enhance_form, image_field, key_sheet, lightbox, model_set_form, more_filters,
-        selection_bar, settings_panel,
+        selection_bar, settings_panel, spending_panel,
     };
-    use crate::hooks::{preload_discovery, preload_history_files};
+    use crate::hooks::{preload_discovery, preload_history_files, preload_read_settings};
     let mut missing = 0;
     // Each preload is started only when its turn comes (the types differ by build, so a
     // macro rather than a list).
@@ -38,6 +38,9 @@ pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
         selection_bar::preload_selection(),
         compare_view::preload_compare(),
         model_set_form::preload_model_set(),
+        spending_panel::preload_spending(),
+        // The writer and reader of settings inside downloaded images.
+        preload_read_settings(),
     );
     if let Some(performance) = gloo_utils::window().performance() {
         let _ = performance.mark(PREFETCHED_MARK);

@@ -12,6 +12,7 @@ mod use_uploads;
 pub use use_asset_library::{use_asset_library, AssetLibrary};
 pub use use_image_actions::{use_image_actions, ImageActions};
 pub use use_paste_images::use_paste_images;
+pub(crate) use use_settings_drop::preload_read_settings;
 pub use use_settings_drop::{use_settings_drop, SettingsDrop};
 pub use use_style_library::{use_style_library, StyleLibrary};
 pub use use_uploads::{use_uploads, UploadItem, Uploads};
