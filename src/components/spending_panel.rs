@@ -97,10 +97,7 @@ fn SpendingBody(
                 .models
                 .iter()
                 .map(|m| {
-                    let name = models.with(|ms| {
-                        ms.find(&m.model_id)
-                            .map_or(m.model_id.clone(), |s| s.name.to_owned())
-                    });
+                    let name = models.with(|ms| ms.name_of(&m.model_id).to_owned());
                     let jobs = fill(t.spend_jobs, &[("n", &m.jobs.to_string())]);
                     format!(
                         "{name} {} ({jobs})",
@@ -173,10 +170,7 @@ fn SpendingBody(
             r.models
                 .iter()
                 .map(|m| {
-                    let name = models.with(|ms| {
-                        ms.find(&m.model_id)
-                            .map_or(m.model_id.clone(), |s| s.name.to_owned())
-                    });
+                    let name = models.with(|ms| ms.name_of(&m.model_id).to_owned());
                     let total = total_text(m.usd, m.compute_units, t, &*f);
                     let jobs = fill(t.spend_jobs, &[("n", &m.jobs.to_string())]);
                     let colour = colour_of(&m.model_id);

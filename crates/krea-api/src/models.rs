@@ -29,6 +29,11 @@ impl Models {
         catalogue::find(id).or_else(|| self.discovered.iter().find(|model| model.id == id).copied())
     }
 
+    /// A model's name as these models know it, else its id (a model no longer known).
+    pub fn name_of<'a>(&self, id: &'a str) -> &'a str {
+        self.find(id).map_or(id, |model| model.name)
+    }
+
     /// The models beyond the catalogue.
     pub fn discovered(&self) -> &[&'static ModelSpec] {
         &self.discovered

@@ -102,9 +102,7 @@ impl JobEntry {
 
     /// The model's name as `models` knows it, else its id.
     pub fn model_name(&self, models: &Models) -> &str {
-        models
-            .find(&self.model_id)
-            .map_or(self.model_id.as_str(), |model| model.name)
+        models.name_of(&self.model_id)
     }
 }
 
