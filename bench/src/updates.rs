@@ -159,6 +159,13 @@ pub async fn tabs(dist: &str, window: Duration) -> (f64, f64) {
             .await
             .expect("to the tab");
         stack.record_requests().await;
+        stack
+            .eval(
+                "window.__shown = [[Date.now(), !document.hidden]];
+                 document.addEventListener('visibilitychange',
+                   () => window.__shown.push([Date.now(), !document.hidden]));",
+            )
+            .await;
     }
     // Each tab brought into view takes the polling over, and one whose round was overdue
     // polls at once: the steady state is what is measured, from a round after the last.
@@ -167,12 +174,16 @@ pub async fn tabs(dist: &str, window: Duration) -> (f64, f64) {
     tokio::time::sleep(window).await;
     let end = page_clock(&stack).await;
     let mut times = Vec::new();
+    let mut seen = Vec::new();
     for tab in tabs {
         stack
             .browser
             .switch_to_window(tab)
             .await
             .expect("to the tab");
+        // When each tab came into view and left it, so a window with no polls shows
+        // which tab was in view.
+        seen.push(stack.eval("return window.__shown").await);
         times.extend(
             poll_times(&stack)
                 .await
@@ -182,7 +193,8 @@ pub async fn tabs(dist: &str, window: Duration) -> (f64, f64) {
     }
     times.sort_by(f64::total_cmp);
     println!(
-        "bench: three tabs, {} job polls between {start} and {end}: {times:?}",
+        "bench: three tabs, {} job polls between {start} and {end}: {times:?}; each tab's \
+         [time, in view]: {seen:?}",
         times.len()
     );
     stack.close().await;

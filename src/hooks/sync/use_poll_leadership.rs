@@ -50,18 +50,29 @@ pub fn use_poll_leadership(
         asked: StoredValue::new_local(0),
         release: StoredValue::new_local(None),
         waiting: StoredValue::new_local(None),
+        hidden: page.hidden,
+        shown_holding: StoredValue::new_local(None),
     };
     // Queues once at the start (taking over if this tab is in view), and takes over
     // whenever it comes into view.
     Effect::new(move |before: Option<()>| {
         let visible = !page.hidden.get();
-        if !lease.holds.get_untracked() && (visible || before.is_none()) {
+        let holds = lease.holds.get_untracked();
+        lease
+            .shown_holding
+            .set_value((visible && holds && before.is_some()).then(js_sys::Date::now));
+        if !holds && (visible || before.is_none()) {
             lease.ask(visible);
         }
     });
     on_cleanup(move || lease.give_up());
     Signal::derive(move || !shared.get() || lease.refused.get() || lease.holds.get())
 }
+
+/// How long after coming into view a takeover may have happened before it (its news was
+/// still on its way). Tabs hear of a takeover within milliseconds, a throttled background
+/// tab within a second or so.
+const NEWS_ON_ITS_WAY_MS: f64 = 2_000.0;
 
 /// This tab's place in the queue for the lock, or its hold on it.
 #[derive(Clone, Copy)]
@@ -77,6 +88,14 @@ struct Lease {
     release: StoredValue<Option<js_sys::Function>, LocalStorage>,
     /// Aborting it leaves the queue.
     waiting: StoredValue<Option<AbortController>, LocalStorage>,
+    hidden: ReadSignal<bool>,
+    /// This tab came into view while it held the lock, as far as it knew. The news that
+    /// another tab had just taken it over may have been on its way (seen in CI: switching
+    /// tabs quickly left the tab in view queued behind a hidden leader, which polls every
+    /// 30 s): when that news comes soon after, the tab in view takes the lock back instead
+    /// of queueing. Once per coming into view, and only then, so two tabs in view never
+    /// take turns.
+    shown_holding: StoredValue<Option<f64>, LocalStorage>,
 }
 
 /// Whether a rejection is the `AbortError` a lock taken over (or a request withdrawn) ends in.
@@ -132,8 +151,15 @@ impl Lease {
             self.release.try_set_value(None);
             match outcome {
                 Ok(_) => {}
-                // Taken over by a tab that came into view: wait for the next turn.
-                Err(error) if is_abort(&error) => self.ask(false),
+                // Taken over by a tab that came into view: wait for the next turn, unless
+                // this tab came into view itself meanwhile.
+                Err(error) if is_abort(&error) => {
+                    let shown = self.shown_holding.try_update_value(Option::take).flatten();
+                    let just_shown =
+                        shown.is_some_and(|at| js_sys::Date::now() - at < NEWS_ON_ITS_WAY_MS);
+                    let in_view = self.hidden.try_get_untracked() == Some(false);
+                    self.ask(just_shown && in_view);
+                }
                 // Refused outright (a `SecurityError` where site data is blocked): asking
                 // again would only be refused again, at once, forever.
                 Err(_) => {
