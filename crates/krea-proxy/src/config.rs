@@ -72,6 +72,10 @@ pub struct Config {
     /// ten seconds; quicker and slower models scale with Krea's typical durations (×0.5–×4).
     #[arg(long, default_value_t = 6000)]
     pub sim_job_ms: u64,
+    /// Simulator: milliseconds a finished job's image links keep working (0: for ever).
+    /// Krea does not document how long its links live.
+    #[arg(long, default_value_t = 0)]
+    pub sim_image_ttl_ms: u64,
     /// Simulator: milliseconds before a generate request is answered, as a real network and
     /// queue would take.
     #[arg(long, default_value_t = 0)]

@@ -19,6 +19,8 @@ pub fn upstream(config: &Config) -> Result<Upstream, String> {
                 delay: Duration::from_millis(config.sim_webhook_delay_ms),
                 loss_rate: config.sim_webhook_loss_rate,
             },
+            image_ttl: (config.sim_image_ttl_ms > 0)
+                .then(|| Duration::from_millis(config.sim_image_ttl_ms)),
         })));
     }
     let token = config.token.clone().ok_or_else(|| {

@@ -45,6 +45,7 @@ impl Krea {
             latency: Duration::ZERO,
             faults: Faults::none(),
             webhooks: Default::default(),
+            image_ttl: None,
         })
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             let mishap = (request.method() == Method::POST)

@@ -220,6 +220,7 @@ async fn the_simulator_itself_wants_a_bearer_token_like_krea() {
         latency: Duration::ZERO,
         faults: krea_proxy::simulator::faults::Faults::none(),
         webhooks: Default::default(),
+        image_ttl: None,
     }))
     .await;
     let anonymous = submit(&base, "bfl/flux-1-dev", json!({"prompt": "x"})).await;
@@ -424,4 +425,25 @@ async fn image_urls_follow_forwarded_headers_only_when_told_to_trust_them() {
     trusting.trust_forwarded_headers = true;
     let (_, url) = image_url(common::proxy(trusting).await).await;
     assert!(url.starts_with("https://evil.test/"), "{url}");
+}
+
+#[tokio::test]
+async fn with_an_image_ttl_a_finished_jobs_link_dies_as_krea_links_may() {
+    let mut config = krea_proxy::Config::simulated(200);
+    config.sim_image_ttl_ms = 1_500;
+    let base = common::proxy(config).await;
+    let job: Value = submit(&base, "bfl/flux-1-dev", json!({"prompt": "short-lived"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (done, _) = poll_until_done(&base, job["job_id"].as_str().unwrap()).await;
+    let url = done["result"]["urls"][0].as_str().unwrap().to_owned();
+    assert_eq!(get(&url).await.status(), 200, "alive right after finishing");
+    tokio::time::sleep(Duration::from_millis(2_000)).await;
+    let dead = get(&url).await;
+    assert_eq!(dead.status(), 404, "dead after its time");
+    assert!(dead.json::<Value>().await.unwrap()["error"].is_string());
+    let still = get_json(format!("{base}/jobs/{}", job["job_id"].as_str().unwrap())).await;
+    assert_eq!(still["result"]["urls"][0], url, "the job still names the dead link");
 }

@@ -17,6 +17,7 @@ async fn simulator() -> String {
         latency: Duration::ZERO,
         faults: Faults::none(),
         webhooks: Default::default(),
+        image_ttl: None,
     }))
     .await
 }

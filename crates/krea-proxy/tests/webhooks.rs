@@ -35,6 +35,7 @@ async fn simulator_with(webhooks: WebhookFaults) -> String {
         latency: Duration::ZERO,
         faults: simulator::faults::Faults::none(),
         webhooks,
+        image_ttl: None,
     }))
     .await
 }

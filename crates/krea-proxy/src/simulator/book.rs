@@ -114,13 +114,16 @@ pub struct Book {
     jobs: Mutex<Vec<SimJob>>,
     /// A typical job's duration, scaled per model.
     duration: Duration,
+    /// How long after finishing a job's pictures are served.
+    image_ttl: Option<Duration>,
 }
 
 impl Book {
-    pub fn new(duration: Duration) -> Self {
+    pub fn new(duration: Duration, image_ttl: Option<Duration>) -> Self {
         Book {
             jobs: Mutex::new(Vec::new()),
             duration,
+            image_ttl,
         }
     }
 
@@ -226,13 +229,17 @@ impl Book {
     }
 
     /// The picture of a job as a PNG, coarse while it is only a preview; none for a job
-    /// that ends without an image.
+    /// that ends without an image, or whose link has expired.
     pub fn picture(&self, id: &str, preview: bool) -> Option<Vec<u8>> {
         let jobs = self.jobs();
+        let expired = |job: &SimJob| {
+            self.image_ttl
+                .is_some_and(|ttl| job.started.elapsed() > job.duration + ttl)
+        };
         let job = jobs
             .iter()
             .find(|job| job.id.to_string() == id)
-            .filter(|job| !job.no_image)?;
+            .filter(|job| !job.no_image && !expired(job))?;
         Some(
             Picture {
                 prompt: &job.prompt,

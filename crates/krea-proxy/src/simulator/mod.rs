@@ -47,6 +47,9 @@ pub struct SimConfig {
     pub faults: faults::Faults,
     /// How webhook deliveries misbehave.
     pub webhooks: webhooks::WebhookFaults,
+    /// How long a finished job's pictures stay served; for ever when `None`. Krea does not
+    /// say how long its links live: this lets a test see one die.
+    pub image_ttl: Option<Duration>,
 }
 
 /// The simulated Krea: its jobs, and the models it publishes and accepts.
@@ -73,7 +76,7 @@ pub fn router(config: SimConfig) -> Router {
     }
     let document = Json(krea_api::openapi::document_of(models.iter().copied()));
     let simulator = Arc::new(Simulator {
-        book: Book::new(config.job_duration),
+        book: Book::new(config.job_duration, config.image_ttl),
         assets: assets::Assets::default(),
         models,
         latency: config.latency,
@@ -292,7 +295,7 @@ async fn image(
         // Public pictures, like Krea's: a page that embeds the studio with
         // `Cross-Origin-Embedder-Policy: require-corp` may still show them.
         Some(png) => library::image_file("image/png", png),
-        None => krea_error(StatusCode::NOT_FOUND, "Image not found"),
+        None => krea_error(StatusCode::NOT_FOUND, "Image not found or expired"),
     }
 }
 
