@@ -18,6 +18,8 @@ pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
+pub mod copy_cache;
+#[cfg(target_arch = "wasm32")]
 pub mod history_db;
 #[cfg(target_arch = "wasm32")]
 pub mod history_journal;

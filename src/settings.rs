@@ -47,6 +47,21 @@ pub struct Settings {
     /// refuses nothing (`jobs/spending`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_budget_usd: Option<f64>,
+    /// Keep a copy of each finished image in the browser (`jobs/local_copies`).
+    #[serde(default = "keep_copies_by_default")]
+    pub keep_local_copies: bool,
+    /// How much room the copies may take, in MB; the oldest non-favourites go first.
+    #[serde(default = "default_copy_limit_mb")]
+    pub local_copy_limit_mb: u32,
+}
+
+/// Krea's links do not last: a history is only whole with its images kept.
+fn keep_copies_by_default() -> bool {
+    true
+}
+
+fn default_copy_limit_mb() -> u32 {
+    crate::jobs::local_copies::DEFAULT_LIMIT_MB
 }
 
 impl Default for Settings {
@@ -57,6 +72,8 @@ impl Default for Settings {
             theme: Theme::System,
             language: None,
             monthly_budget_usd: None,
+            keep_local_copies: keep_copies_by_default(),
+            local_copy_limit_mb: default_copy_limit_mb(),
         }
     }
 }
@@ -225,6 +242,8 @@ mod tests {
     fn older_settings_load_with_defaults_and_the_interval_stays_in_range() {
         let old: Settings = serde_json::from_str(r#"{"proxy_url": null}"#).unwrap();
         assert_eq!(old, Settings::default());
+        assert!(old.keep_local_copies, "copies are kept unless the person says not to");
+        assert_eq!(old.local_copy_limit_mb, 1_000);
         let chosen: Settings =
             serde_json::from_str(r#"{"theme": "dark", "language": "it", "poll_interval_secs": 5}"#)
                 .unwrap();

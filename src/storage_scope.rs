@@ -44,6 +44,11 @@ impl StorageScope {
         self.key("history")
     }
 
+    /// The Cache Storage cache that holds the local copies of finished images.
+    pub fn copies_cache(&self) -> String {
+        self.key("copies")
+    }
+
     /// The Web Lock held by the one tab of this studio that follows jobs for all of them.
     pub fn poller_lock(&self) -> String {
         self.key("poller")

@@ -53,6 +53,16 @@ impl KreaClient {
     }
 
     /// The same client, sending this session.
+    /// The proxy's copy of a finished image, for an image host that refuses the page
+    /// (CORS): `GET /image-copy?url=…`, with the caller's headers.
+    pub fn image_copy_url(&self, url: &str) -> String {
+        format!(
+            "{}/image-copy?url={}",
+            self.base,
+            String::from(js_sys::encode_uri_component(url))
+        )
+    }
+
     pub fn with_session(mut self, session: Option<String>) -> Self {
         self.session = session;
         self

@@ -6,7 +6,7 @@ use crate::api::KreaClient;
 use crate::embed::Event;
 use crate::form::image_slot::ImageSlot;
 use crate::hooks::{
-    browser_storage, embed_request, use_access_key, use_announcements, use_clock, use_culling_keys,
+    browser_storage, embed_request, use_access_key, use_announcements, use_clock, use_local_copies, use_culling_keys,
     use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_idle_prefetch,
     use_job_actions, use_job_history, use_job_poller, use_limit_left, use_locale, use_marks,
     use_matching_jobs, use_page_state, use_poll_leadership, use_proxy_session, use_push_stream,
@@ -18,7 +18,7 @@ use crate::hooks::{
     use_asset_library, use_image_actions, use_paste_images, use_settings_drop, use_style_library,
     use_uploads,
 };
-use crate::i18n::{IntlFormat, Locale};
+use crate::i18n::{fill, IntlFormat, Locale};
 use crate::jobs::filter::JobFilter;
 use crate::jobs::poll_policy;
 use crate::jobs::pricing::Spent;
@@ -189,6 +189,15 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     let now = use_clock(has_pending.into());
     let loaded = Signal::derive(move || history.is_loaded());
     let announcement = use_announcements(jobs, loaded, texts);
+    let copies = use_local_copies(
+        expect_context::<StorageScope>().copies_cache(),
+        client,
+        jobs,
+        settings,
+        loaded,
+        following,
+    );
+    provide_context(copies);
     // Ready (and prefetching) once the studio shows its history, or the newest of a long one.
     let shown = Signal::derive(move || history.is_shown());
     use_ready_mark(shown);
@@ -283,6 +292,15 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
             />
             <div class="results">
                 <StorageNotice status=history.status not_kept=history.not_kept />
+                // A copy that could not be kept (a full disk, most often), said where the
+                // history's own storage troubles are.
+                {move || {
+                    copies.problem.get().map(|why| view! {
+                        <p class="storage-notice" data-testid="copy-problem" role="status">
+                            {move || fill(texts.get().local_copies_failed, &[("reason", &why)])}
+                        </p>
+                    })
+                }}
                 <UndoToast removals />
                 <GridToolbar jobs filter matching files actions marks removals />
                 <SelectionBar jobs files />

@@ -12,7 +12,9 @@ use crate::jobs::progress::Progress;
 use crate::jobs::{JobEntry, Lost};
 use krea_api::{JobStatus, Models};
 use leptos::prelude::*;
-use std::collections::BTreeSet;
+use crate::hooks::LocalCopies;
+use crate::jobs::local_copies::CopyKey;
+use std::collections::BTreeMap;
 
 /// One job: its state in words while it runs, with elapsed time against the model's typical
 /// time and the preview when Krea offers one; the image when it is done (or "expired" when
@@ -28,7 +30,18 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
         move |_| jobs.job(&id)
     });
     let status = move || entry.with(|e| e.as_ref().map(|e| e.job.status.clone()));
-    let expired = RwSignal::new(BTreeSet::<usize>::new());
+    // Images whose link no longer loads: shown from the local copy, or said to be gone.
+    let fallback = RwSignal::new(BTreeMap::<usize, Fallback>::new());
+    let copies = use_context::<LocalCopies>();
+    on_cleanup(move || {
+        fallback.try_with_untracked(|f| {
+            f.values().for_each(|shown| {
+                if let Fallback::Local(url) = shown {
+                    let _ = web_sys::Url::revoke_object_url(url);
+                }
+            })
+        });
+    });
     let id_here = StoredValue::new(id.clone());
     let selected = use_context::<SelectedJobs>();
     let picked = Memo::new(move |_| selected.is_some_and(|s| s.has(&id_here.get_value())));
@@ -43,9 +56,35 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
                 _ => {}
             }
         };
+        let link_died = move |_| {
+            let tried_copy = fallback.with_untracked(|f| f.contains_key(&index));
+            match copies {
+                Some(copies) if !tried_copy => {
+                    fallback.update(|f| _ = f.insert(index, Fallback::Looking));
+                    let key = CopyKey::new(&id_here.get_value(), index);
+                    let shown = Callback::new(move |url: Option<String>| {
+                        let now = url.map_or(Fallback::Gone, Fallback::Local);
+                        if fallback.try_update(|f| _ = f.insert(index, now.clone())).is_none() {
+                            // The card went away meanwhile.
+                            if let Fallback::Local(url) = now {
+                                let _ = web_sys::Url::revoke_object_url(&url);
+                            }
+                        }
+                    });
+                    copies.show(key, shown);
+                }
+                // No copy, or the copy itself did not load.
+                _ => fallback.update(|f| _ = f.insert(index, Fallback::Gone)),
+            }
+        };
+        let shown = move || fallback.with(|f| f.get(&index).cloned());
+        let src = move || match shown() {
+            Some(Fallback::Local(copy)) => copy,
+            _ => url.clone(),
+        };
         view! {
             <Show
-                when=move || expired.with(|e| !e.contains(&index))
+                when=move || shown() != Some(Fallback::Gone)
                 fallback=move || {
                     view! {
                         <div class="expired" data-testid="job-expired" role="note">
@@ -58,14 +97,17 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
                 <button type="button" class="thumb" on:click=open aria-label=move || t.get().view>
                     <img
                         data-testid="job-image"
-                        src=url.clone()
+                        src=src.clone()
                         alt=prompt.clone()
                         loading="lazy"
-                        on:error=move |_| expired.update(|e| {
-                            e.insert(index);
-                        })
+                        on:error=link_died
                     />
                 </button>
+                <Show when=move || matches!(shown(), Some(Fallback::Local(_)))>
+                    <p class="job-note local-copy" data-testid="job-local-copy" role="note">
+                        {tr(t, |t| t.local_copy_shown)}
+                    </p>
+                </Show>
             </Show>
         }
     };
@@ -507,4 +549,15 @@ fn card_buttons(
         .into_any(),
         _ => button(|t| t.cancel, "cancel-job", with_id(actions.cancel)).into_any(),
     }
+}
+
+/// What a card shows for an image whose link no longer loads.
+#[derive(Debug, Clone, PartialEq)]
+enum Fallback {
+    /// Asking the local copies.
+    Looking,
+    /// The local copy, as an object URL (revoked with the card).
+    Local(String),
+    /// Neither the link nor a copy.
+    Gone,
 }

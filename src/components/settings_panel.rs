@@ -1,4 +1,4 @@
-use super::LazyView;
+use super::{LazyView, LocalCopiesSettings};
 use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, KeyLayer, StorageStatus};
 use crate::i18n::Locale;
 use crate::i18n::{fill, Formatter, IntlFormat};
@@ -215,6 +215,7 @@ pub(crate) fn settings_body(
                         .map(|locale| view! { <option value=locale.tag()>{locale.native_name()}</option> })
                         .collect_view()}
                 </select>
+                <LocalCopiesSettings settings />
             </div>
             <p class="hint" data-testid="storage-usage">{usage}</p>
             <p class="hint" data-testid="transport">{move || transport.get().words(t.get())}</p>

@@ -175,6 +175,8 @@ mod tests {
         ("set_price", "n"),
         ("set_unstated", "n"),
         ("send_set", "n"),
+        ("local_copies_used", "n"),
+        ("local_copies_evicted", "n"),
     ];
 
     /// Strings whose words do not change with the count in that language.

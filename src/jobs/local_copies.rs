@@ -128,10 +128,13 @@ impl CopyIndex {
         let mut doubles = Vec::new();
         for address in addresses {
             if let Some((key, facts)) = CopyKey::parse(address) {
-                if index.copies.contains_key(&key) {
-                    doubles.push(address.to_owned());
-                } else {
-                    index.copies.insert(key, facts);
+                match index.copies.entry(key) {
+                    std::collections::btree_map::Entry::Occupied(_) => {
+                        doubles.push(address.to_owned())
+                    }
+                    std::collections::btree_map::Entry::Vacant(room) => {
+                        room.insert(facts);
+                    }
                 }
             }
         }

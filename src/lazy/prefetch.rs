@@ -13,7 +13,9 @@ pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
         compare_view, enhance_form, image_field, key_sheet, lightbox, model_set_form, more_filters,
         selection_bar, settings_panel, spending_panel,
     };
-    use crate::hooks::{preload_discovery, preload_history_files, preload_read_settings};
+    use crate::hooks::{
+        preload_discovery, preload_history_files, preload_local_copies, preload_read_settings,
+    };
     let mut missing = 0;
     // Each preload is started only when its turn comes (the types differ by build, so a
     // macro rather than a list).
@@ -41,6 +43,8 @@ pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
         spending_panel::preload_spending(),
         // The writer and reader of settings inside downloaded images.
         preload_read_settings(),
+        // The copies of finished images kept in the browser.
+        preload_local_copies(),
     );
     if let Some(performance) = gloo_utils::window().performance() {
         let _ = performance.mark(PREFETCHED_MARK);

@@ -1,9 +1,10 @@
-//! Images a person brings in: files uploaded to Krea's asset library with progress, the
+//! Images a person brings in, and the copies of finished ones kept in the browser: files uploaded to Krea's asset library with progress, the
 //! library itself ("Your uploads"), images pasted anywhere in the studio, Krea's styles, and saved images dropped back
 //! to restore their settings.
 
 mod use_asset_library;
 mod use_image_actions;
+mod use_local_copies;
 mod use_paste_images;
 mod use_settings_drop;
 mod use_style_library;
@@ -11,6 +12,8 @@ mod use_uploads;
 
 pub use use_asset_library::{use_asset_library, AssetLibrary};
 pub use use_image_actions::{use_image_actions, ImageActions};
+pub use use_local_copies::{use_local_copies, CopyWork, LocalCopies};
+pub(crate) use use_local_copies::preload_local_copies;
 pub use use_paste_images::use_paste_images;
 pub(crate) use use_settings_drop::preload_read_settings;
 pub use use_settings_drop::{use_settings_drop, SettingsDrop};

@@ -1,0 +1,299 @@
+use crate::api::KreaClient;
+use crate::copy_cache::{fetch_image, CopyCache, CopyError};
+use crate::hooks::LiveJobs;
+use crate::jobs::local_copies::{limit_bytes, CopyIndex, CopyKey, CopySummary};
+use crate::jobs::transitions::{Transition, Transitions};
+use crate::settings::Settings;
+use krea_api::JobStatus;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::VecDeque;
+
+/// The copies of finished images this studio keeps in the browser, and what the Settings
+/// line says of them. Provided as context by the studio.
+#[derive(Clone, Copy)]
+pub struct LocalCopies {
+    /// What the copies weigh, once counted (`None` before).
+    pub summary: RwSignal<Option<CopySummary>>,
+    /// The last copy that could not be kept, and why, in words.
+    pub problem: RwSignal<Option<String>>,
+    cache_name: StoredValue<String>,
+    client: Memo<KreaClient>,
+    jobs: LiveJobs,
+    settings: RwSignal<Settings>,
+    loaded: Signal<bool>,
+    /// The cache's own list of copies, read once (`None` before).
+    index: StoredValue<Option<CopyIndex>, LocalStorage>,
+    /// What is waiting to be done, one thing at a time, so two completions never read and
+    /// write the index at once.
+    queue: StoredValue<VecDeque<CopyWork>, LocalStorage>,
+    working: StoredValue<bool, LocalStorage>,
+}
+
+/// One thing for the copies' worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CopyWork {
+    /// Count the copies (and tidy: second copies, copies of jobs no longer kept).
+    Count,
+    /// Copy a finished job's images.
+    Keep { job_id: String, urls: Vec<String> },
+    /// Remove the oldest non-favourites until the copies fit the limit.
+    Fit,
+    /// Remove every copy.
+    Clear,
+}
+
+/// Copies each image of a job that finishes while this tab follows the jobs (polled or
+/// pushed, it is the same transition), when Settings says to. Other tabs hear of the job
+/// through the shared history and leave it to this one. The copying itself, and everything
+/// that touches Cache Storage, loads on first use (the `local_copies` part).
+pub fn use_local_copies(
+    cache_name: String,
+    client: Memo<KreaClient>,
+    jobs: LiveJobs,
+    settings: RwSignal<Settings>,
+    loaded: Signal<bool>,
+    following: Signal<bool>,
+) -> LocalCopies {
+    let copies = LocalCopies {
+        summary: RwSignal::new(None),
+        problem: RwSignal::new(None),
+        cache_name: StoredValue::new(cache_name),
+        client,
+        jobs,
+        settings,
+        loaded,
+        index: StoredValue::new_local(None),
+        queue: StoredValue::new_local(VecDeque::new()),
+        working: StoredValue::new_local(false),
+    };
+    let mut seen = Transitions::default();
+    Effect::new(move |_| {
+        // What was over when the saved history loaded is not new.
+        if !loaded.get() {
+            return;
+        }
+        let finished: Vec<(String, Vec<String>)> = jobs.with_list(|s| {
+            seen.observe(s.entries())
+                .into_iter()
+                .filter(|(change, entry)| {
+                    *change == Transition::Finished && entry.job.status == JobStatus::Completed
+                })
+                .map(|(_, entry)| (entry.id().to_owned(), entry.images()))
+                .filter(|(_, urls)| !urls.is_empty())
+                .collect()
+        });
+        let keeping = settings.with_untracked(|s| s.keep_local_copies);
+        if keeping && following.get_untracked() {
+            for (job_id, urls) in finished {
+                copies.ask(CopyWork::Keep { job_id, urls });
+            }
+        }
+    });
+    // A lower limit applies at once.
+    Effect::new(move |before: Option<u32>| {
+        let limit = settings.with(|s| s.local_copy_limit_mb);
+        if before.is_some_and(|b| limit < b) && copies.summary.get_untracked().is_some() {
+            copies.ask(CopyWork::Fit);
+        }
+        limit
+    });
+    copies
+}
+
+impl LocalCopies {
+    /// Queues `work`, and starts the worker if it is idle.
+    pub fn ask(self, work: CopyWork) {
+        let queued = self
+            .queue
+            .try_update_value(|queue| {
+                if !queue.contains(&work) {
+                    queue.push_back(work);
+                }
+            })
+            .is_some();
+        if queued && self.working.try_get_value() == Some(false) {
+            self.working.set_value(true);
+            spawn_local(async move {
+                if run_queue(self).await.is_err() {
+                    // The part could not be fetched: what was asked waits for the next ask.
+                    self.working.try_set_value(false);
+                }
+            });
+        }
+    }
+
+    /// Counts the copies, if they were not counted yet.
+    pub fn count(self) {
+        if self.summary.get_untracked().is_none() {
+            self.ask(CopyWork::Count);
+        }
+    }
+
+    /// The kept copy of one image of a job, as an object URL (which the caller revokes),
+    /// handed to `shown`; `None` when there is none.
+    pub fn show(self, key: CopyKey, shown: Callback<Option<String>>) {
+        let name = self.cache_name.get_value();
+        spawn_local(async move {
+            if show_copy(name, key, shown).await.is_err() {
+                shown.run(None);
+            }
+        });
+    }
+
+    fn take_work(self) -> Option<CopyWork> {
+        self.queue
+            .try_update_value(VecDeque::pop_front)
+            .flatten()
+    }
+
+    fn say(self, problem: Option<CopyError>) {
+        let words = problem.map(|e| e.to_string());
+        self.problem.try_set(words);
+    }
+
+    fn publish(self, evicted: usize, favourites_over_limit: bool) {
+        let Some((count, bytes)) = self
+            .index
+            .try_with_value(|index| index.as_ref().map(|i| (i.len(), i.bytes())))
+            .flatten()
+        else {
+            return;
+        };
+        self.summary.try_update(|summary| {
+            let before = summary.map(|s| s.evicted).unwrap_or_default();
+            *summary = Some(CopySummary {
+                count,
+                bytes,
+                evicted: before + evicted,
+                favourites_over_limit,
+            });
+        });
+    }
+}
+
+crate::lazy_part! { local_copies, preload_local_copies:
+    /// Works through the copies' queue until it is empty.
+    pub(crate) fn run_queue(copies: LocalCopies) -> () {
+        spawn_local(async move {
+            let name = copies.cache_name.get_value();
+            let cache = CopyCache::open(&name).await;
+            while let Some(work) = copies.take_work() {
+                match &cache {
+                    Ok(cache) => do_work(copies, cache, work).await,
+                    Err(why) => copies.say(Some(why.clone())),
+                }
+            }
+            copies.working.try_set_value(false);
+        });
+    }
+}
+
+crate::lazy_part! { local_copies, preload_show_copy:
+    pub(crate) fn show_copy(name: String, key: CopyKey, shown: Callback<Option<String>>) -> () {
+        spawn_local(async move {
+            let url = match CopyCache::open(&name).await {
+                Ok(cache) => cache.object_url(&key).await.ok().flatten(),
+                Err(_) => None,
+            };
+            shown.run(url);
+        });
+    }
+}
+
+async fn do_work(copies: LocalCopies, cache: &CopyCache, work: CopyWork) {
+    if work == CopyWork::Clear {
+        if let Ok(addresses) = cache.addresses().await {
+            for address in addresses {
+                let _ = cache.delete_address(&address).await;
+            }
+        }
+        copies.index.try_set_value(None);
+        copies.summary.try_set(None);
+        copies.say(None);
+        copies.ask(CopyWork::Count);
+        return;
+    }
+    if copies.index.try_with_value(Option::is_none) == Some(true) {
+        read_index(copies, cache).await;
+    }
+    if let CopyWork::Keep { job_id, urls } = work {
+        let client = copies.client.get_untracked();
+        for (image, url) in urls.iter().enumerate() {
+            let key = CopyKey::new(&job_id, image);
+            let kept = copies
+                .index
+                .try_with_value(|i| i.as_ref().is_some_and(|i| i.has(&key)));
+            if kept != Some(false) {
+                continue;
+            }
+            let stored = match fetch_image(url, &client).await {
+                Ok(blob) => cache.put(&key, &blob).await,
+                Err(why) => Err(why),
+            };
+            match stored {
+                Ok(facts) => {
+                    copies
+                        .index
+                        .try_update_value(|i| i.get_or_insert_default().insert(key, facts));
+                    copies.say(None);
+                }
+                Err(why) => copies.say(Some(why)),
+            }
+        }
+    }
+    fit(copies, cache).await;
+}
+
+/// Reads the cache's list of copies; removes second copies and copies of jobs the
+/// history no longer holds (once it is loaded: before, every job would look gone).
+async fn read_index(copies: LocalCopies, cache: &CopyCache) {
+    let addresses = match cache.addresses().await {
+        Ok(addresses) => addresses,
+        Err(why) => {
+            copies.say(Some(why));
+            Vec::new()
+        }
+    };
+    let (mut index, doubles) = CopyIndex::from_addresses(addresses.iter().map(String::as_str));
+    for address in doubles {
+        let _ = cache.delete_address(&address).await;
+    }
+    if copies.loaded.get_untracked() {
+        let orphans = copies
+            .jobs
+            .with_untracked(|s| index.orphans(|id| s.get(id).is_some()));
+        for key in orphans {
+            if cache.delete(&key).await.is_ok() {
+                index.remove(&key);
+            }
+        }
+    }
+    copies.index.try_set_value(Some(index));
+}
+
+/// Removes the oldest non-favourite copies until the rest fit the person's limit, and
+/// says what the copies weigh and how many went.
+async fn fit(copies: LocalCopies, cache: &CopyCache) {
+    let limit = limit_bytes(copies.settings.with_untracked(|s| s.local_copy_limit_mb));
+    let plan = copies.index.try_with_value(|index| {
+        index.as_ref().map(|index| {
+            copies.jobs.with_untracked(|s| {
+                index.to_evict(limit, |id| s.get(id).is_some_and(|e| e.starred))
+            })
+        })
+    });
+    let (gone, favourites_over_limit) = plan.flatten().unwrap_or_default();
+    let mut evicted = 0;
+    for key in gone {
+        if cache.delete(&key).await.is_ok() {
+            copies.index.try_update_value(|i| {
+                if let Some(i) = i {
+                    i.remove(&key);
+                }
+            });
+            evicted += 1;
+        }
+    }
+    copies.publish(evicted, favourites_over_limit);
+}
