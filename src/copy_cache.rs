@@ -95,8 +95,8 @@ impl CopyCache {
         };
         let init = ResponseInit::new();
         init.set_status(200);
-        let response = Response::new_with_opt_blob_and_init(Some(image), &init)
-            .map_err(CopyError::of)?;
+        let response =
+            Response::new_with_opt_blob_and_init(Some(image), &init).map_err(CopyError::of)?;
         settle(Ok(self.cache.put_with_str(&key.address(facts), &response))).await?;
         Ok(facts)
     }
@@ -105,8 +105,10 @@ impl CopyCache {
     pub async fn object_url(&self, key: &CopyKey) -> Result<Option<String>, CopyError> {
         let options = CacheQueryOptions::new();
         options.set_ignore_search(true);
-        let found =
-            settle(Ok(self.cache.match_with_str_and_options(&key.path(), &options))).await?;
+        let found = settle(Ok(self
+            .cache
+            .match_with_str_and_options(&key.path(), &options)))
+        .await?;
         let Ok(response) = found.dyn_into::<Response>() else {
             return Ok(None);
         };
@@ -129,7 +131,9 @@ impl CopyCache {
 
     /// Removes the entry stored at exactly `address`.
     pub async fn delete_address(&self, address: &str) -> Result<(), CopyError> {
-        settle(Ok(self.cache.delete_with_str(address))).await.map(|_| ())
+        settle(Ok(self.cache.delete_with_str(address)))
+            .await
+            .map(|_| ())
     }
 }
 

@@ -242,7 +242,10 @@ mod tests {
     fn older_settings_load_with_defaults_and_the_interval_stays_in_range() {
         let old: Settings = serde_json::from_str(r#"{"proxy_url": null}"#).unwrap();
         assert_eq!(old, Settings::default());
-        assert!(old.keep_local_copies, "copies are kept unless the person says not to");
+        assert!(
+            old.keep_local_copies,
+            "copies are kept unless the person says not to"
+        );
         assert_eq!(old.local_copy_limit_mb, 1_000);
         let chosen: Settings =
             serde_json::from_str(r#"{"theme": "dark", "language": "it", "poll_interval_secs": 5}"#)

@@ -1,5 +1,6 @@
 use super::{JobMarks, NotKeptLine};
 use crate::form::image_slot::ImageSlot;
+use crate::hooks::LocalCopies;
 use crate::hooks::{
     tr, use_locale_context, use_texts, ImageActions, JobActions, LiveJobs, SelectedJobs,
 };
@@ -7,13 +8,12 @@ use crate::i18n::{fill, IntlFormat};
 use crate::jobs::deadline::deadline_secs;
 use crate::jobs::describe::{failure_text, status_label};
 use crate::jobs::lineage::Derived;
+use crate::jobs::local_copies::CopyKey;
 use crate::jobs::pricing::{job_price, price_text};
 use crate::jobs::progress::Progress;
 use crate::jobs::{JobEntry, Lost};
 use krea_api::{JobStatus, Models};
 use leptos::prelude::*;
-use crate::hooks::LocalCopies;
-use crate::jobs::local_copies::CopyKey;
 use std::collections::BTreeMap;
 
 /// One job: its state in words while it runs, with elapsed time against the model's typical
@@ -64,7 +64,10 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
                     let key = CopyKey::new(&id_here.get_value(), index);
                     let shown = Callback::new(move |url: Option<String>| {
                         let now = url.map_or(Fallback::Gone, Fallback::Local);
-                        if fallback.try_update(|f| _ = f.insert(index, now.clone())).is_none() {
+                        if fallback
+                            .try_update(|f| _ = f.insert(index, now.clone()))
+                            .is_none()
+                        {
                             // The card went away meanwhile.
                             if let Fallback::Local(url) = now {
                                 let _ = web_sys::Url::revoke_object_url(&url);

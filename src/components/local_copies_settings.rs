@@ -16,8 +16,7 @@ pub fn LocalCopiesSettings(settings: RwSignal<Settings>) -> impl IntoView {
     if let Some(copies) = copies {
         copies.count();
     }
-    let limit_draft =
-        RwSignal::new(settings.with_untracked(|s| s.local_copy_limit_mb.to_string()));
+    let limit_draft = RwSignal::new(settings.with_untracked(|s| s.local_copy_limit_mb.to_string()));
     let limit_error = RwSignal::new(false);
     let apply_limit = move |ev| {
         let typed = event_target_value(&ev);

@@ -216,11 +216,7 @@ pub const LIMIT_MB: std::ops::RangeInclusive<u32> = 10..=100_000;
 
 /// A limit typed in Settings, in MB.
 pub fn parse_limit_mb(input: &str) -> Option<u32> {
-    input
-        .trim()
-        .parse()
-        .ok()
-        .filter(|mb| LIMIT_MB.contains(mb))
+    input.trim().parse().ok().filter(|mb| LIMIT_MB.contains(mb))
 }
 
 #[cfg(test)]
@@ -286,7 +282,10 @@ mod tests {
         let starred = |id: &str| id.ends_with("star");
         // 160 bytes against 100: 60 must go, the two oldest that are not starred.
         let (gone, still_over) = index.to_evict(100, starred);
-        assert_eq!(gone, vec![CopyKey::new("old", 0), CopyKey::new("middle", 0)]);
+        assert_eq!(
+            gone,
+            vec![CopyKey::new("old", 0), CopyKey::new("middle", 0)]
+        );
         assert!(!still_over);
         assert_eq!(index.to_evict(160, starred), (Vec::new(), false));
     }

@@ -30,6 +30,7 @@ fn expected(simulate: bool) -> Vec<(Access, &'static str)> {
         (Access::Keyed, "/openapi.json"),
         (Access::Keyed, "/limits"),
         (Access::Keyed, "/events"),
+        (Access::Keyed, "/image-copy"),
         (Access::Public, "/session"),
         (Access::Public, "/webhooks/{token}"),
         (Access::Public, "/embedders"),

@@ -445,5 +445,8 @@ async fn with_an_image_ttl_a_finished_jobs_link_dies_as_krea_links_may() {
     assert_eq!(dead.status(), 404, "dead after its time");
     assert!(dead.json::<Value>().await.unwrap()["error"].is_string());
     let still = get_json(format!("{base}/jobs/{}", job["job_id"].as_str().unwrap())).await;
-    assert_eq!(still["result"]["urls"][0], url, "the job still names the dead link");
+    assert_eq!(
+        still["result"]["urls"][0], url,
+        "the job still names the dead link"
+    );
 }

@@ -12,8 +12,8 @@ mod use_uploads;
 
 pub use use_asset_library::{use_asset_library, AssetLibrary};
 pub use use_image_actions::{use_image_actions, ImageActions};
-pub use use_local_copies::{use_local_copies, CopyWork, LocalCopies};
 pub(crate) use use_local_copies::preload_local_copies;
+pub use use_local_copies::{use_local_copies, CopyWork, LocalCopies};
 pub use use_paste_images::use_paste_images;
 pub(crate) use use_settings_drop::preload_read_settings;
 pub use use_settings_drop::{use_settings_drop, SettingsDrop};

@@ -142,9 +142,7 @@ impl LocalCopies {
     }
 
     fn take_work(self) -> Option<CopyWork> {
-        self.queue
-            .try_update_value(VecDeque::pop_front)
-            .flatten()
+        self.queue.try_update_value(VecDeque::pop_front).flatten()
     }
 
     fn say(self, problem: Option<CopyError>) {

@@ -7,6 +7,7 @@ pub mod access_log;
 pub mod bounds;
 pub mod caller;
 pub mod health;
+mod image_copy;
 mod jobs;
 mod library;
 mod meta;

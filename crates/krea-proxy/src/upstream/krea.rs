@@ -69,6 +69,17 @@ impl Krea {
     }
 }
 
+impl Krea {
+    /// A request for one of Krea's images at `url` (checked by the caller): without the
+    /// token, which is for the API alone, and following no redirect, as every request here.
+    pub fn image(&self, url: Url) -> RequestBuilder {
+        let client = self
+            .per_thread
+            .get_or(|| client(self.timeout).unwrap_or_else(|_| self.first.clone()));
+        client.get(url)
+    }
+}
+
 fn client(timeout: Duration) -> Result<Client, String> {
     super::install_crypto_provider();
     Client::builder()
