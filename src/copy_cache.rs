@@ -32,7 +32,7 @@ pub enum CopyError {
 }
 
 impl CopyError {
-    fn of(error: JsValue) -> CopyError {
+    pub fn of(error: JsValue) -> CopyError {
         let name = error
             .dyn_ref::<web_sys::DomException>()
             .map(|e| e.name())

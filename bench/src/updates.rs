@@ -194,8 +194,9 @@ pub async fn tabs(dist: &str, window: Duration) -> (f64, f64) {
     times.sort_by(f64::total_cmp);
     println!(
         "bench: three tabs, {} job polls between {start} and {end}: {times:?}; each tab's \
-         [time, in view]: {seen:?}",
-        times.len()
+         [time, in view]: {}",
+        times.len(),
+        serde_json::Value::Array(seen)
     );
     stack.close().await;
     (one, rate(&times))

@@ -439,7 +439,13 @@ async fn with_an_image_ttl_a_finished_jobs_link_dies_as_krea_links_may() {
         .unwrap();
     let (done, _) = poll_until_done(&base, job["job_id"].as_str().unwrap()).await;
     let url = done["result"]["urls"][0].as_str().unwrap().to_owned();
-    assert_eq!(get(&url).await.status(), 200, "alive right after finishing");
+    let alive = get(&url).await;
+    assert_eq!(alive.status(), 200, "alive right after finishing");
+    assert_eq!(
+        alive.headers()["cache-control"],
+        "public, no-cache",
+        "a browser asks again rather than keep a link that dies"
+    );
     tokio::time::sleep(Duration::from_millis(2_000)).await;
     let dead = get(&url).await;
     assert_eq!(dead.status(), 404, "dead after its time");

@@ -228,6 +228,11 @@ impl Book {
         Some((job.width, job.height))
     }
 
+    /// Whether finished jobs' pictures stop being served after a while.
+    pub fn links_expire(&self) -> bool {
+        self.image_ttl.is_some()
+    }
+
     /// The picture of a job as a PNG, coarse while it is only a preview; none for a job
     /// that ends without an image, or whose link has expired.
     pub fn picture(&self, id: &str, preview: bool) -> Option<Vec<u8>> {

@@ -294,7 +294,17 @@ async fn image(
     match sim.book.picture(id, query.preview == Some(1)) {
         // Public pictures, like Krea's: a page that embeds the studio with
         // `Cross-Origin-Embedder-Policy: require-corp` may still show them.
-        Some(png) => library::image_file("image/png", png),
+        Some(png) => {
+            let mut response = library::image_file("image/png", png);
+            // A link that dies must not be kept for a year by the browser's cache.
+            if sim.book.links_expire() {
+                response.headers_mut().insert(
+                    header::CACHE_CONTROL,
+                    axum::http::HeaderValue::from_static("public, no-cache"),
+                );
+            }
+            response
+        }
         None => krea_error(StatusCode::NOT_FOUND, "Image not found or expired"),
     }
 }
