@@ -1,7 +1,8 @@
 //! Local copies: a finished image is copied into the browser as soon as it completes, and
 //! when Krea's link dies (the simulator lets it, `--sim-image-ttl-ms`) the card shows the
 //! copy and says so; with the switch off, nothing is copied and a dead link is said to be
-//! gone; Settings counts the copies and removes them all on request.
+//! gone; the viewer and downloads use the copy too; Settings counts the copies and removes
+//! them all on request.
 
 use krea_e2e::Stack;
 use std::time::Duration;
@@ -99,6 +100,28 @@ async fn a_job_whose_link_dies_still_shows_its_image_from_the_local_copy() {
     assert_eq!(shown[0], "blob:", "the image comes from the copy: {shown}");
     assert!(shown[1].as_u64().unwrap() > 0, "and it draws: {shown}");
     assert_eq!(stack.count("[data-testid=job-expired]").await, 0);
+
+    // The viewer shows the copy too, and a download saves it (with its settings inside).
+    let card = stack.css(COMPLETED).await;
+    let id = card.attr("data-job-id").await.unwrap().unwrap();
+    stack.css("[data-testid=job-image]").await.click().await.unwrap();
+    assert_eq!(
+        stack.text("lightbox-local-copy").await,
+        "Krea's link has expired: this is the copy kept in this browser."
+    );
+    stack.press("\u{E00C}").await;
+    stack
+        .inside(&card, "download-job")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let short_id: String = id.chars().filter(|c| *c != '-').take(8).collect();
+    let file = stack.downloaded(&format!("-{short_id}.png")).await;
+    let saved = std::fs::read(&file).unwrap();
+    assert!(saved.starts_with(b"\x89PNG"), "a PNG was saved");
+    let settings = krea_studio::jobs::image_settings::read(&saved).expect("settings inside");
+    assert_eq!(settings.prompt(), "a lighthouse kept");
 
     // Switched off: the next image is not copied, and once its link dies it is gone.
     settings.toggle().await;

@@ -114,6 +114,17 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     provide_context(removals);
     let marks = use_marks(jobs, removals);
     provide_context(marks);
+    let loaded = Signal::derive(move || history.is_loaded());
+    // Before the job actions, whose downloads fall back on the copies.
+    let copies = use_local_copies(
+        expect_context::<StorageScope>().copies_cache(),
+        client,
+        jobs,
+        settings,
+        loaded,
+        following,
+    );
+    provide_context(copies);
     let mut actions = use_job_actions(JobActionsContext {
         removals,
         store: jobs,
@@ -187,17 +198,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
             || jobs.with_submissions(|s| !s.submissions().is_empty())
     });
     let now = use_clock(has_pending.into());
-    let loaded = Signal::derive(move || history.is_loaded());
     let announcement = use_announcements(jobs, loaded, texts);
-    let copies = use_local_copies(
-        expect_context::<StorageScope>().copies_cache(),
-        client,
-        jobs,
-        settings,
-        loaded,
-        following,
-    );
-    provide_context(copies);
     // Ready (and prefetching) once the studio shows its history, or the newest of a long one.
     let shown = Signal::derive(move || history.is_shown());
     use_ready_mark(shown);

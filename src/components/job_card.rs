@@ -1,9 +1,9 @@
 use super::{JobMarks, NotKeptLine};
 use crate::form::image_slot::ImageSlot;
-use crate::hooks::LocalCopies;
 use crate::hooks::{
     tr, use_locale_context, use_texts, ImageActions, JobActions, LiveJobs, SelectedJobs,
 };
+use crate::hooks::{use_copy_fallbacks, Fallback};
 use crate::i18n::{fill, IntlFormat};
 use crate::jobs::deadline::deadline_secs;
 use crate::jobs::describe::{failure_text, status_label};
@@ -14,7 +14,6 @@ use crate::jobs::progress::Progress;
 use crate::jobs::{JobEntry, Lost};
 use krea_api::{JobStatus, Models};
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 
 /// One job: its state in words while it runs, with elapsed time against the model's typical
 /// time and the preview when Krea offers one; the image when it is done (or "expired" when
@@ -31,17 +30,7 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
     });
     let status = move || entry.with(|e| e.as_ref().map(|e| e.job.status.clone()));
     // Images whose link no longer loads: shown from the local copy, or said to be gone.
-    let fallback = RwSignal::new(BTreeMap::<usize, Fallback>::new());
-    let copies = use_context::<LocalCopies>();
-    on_cleanup(move || {
-        fallback.try_with_untracked(|f| {
-            f.values().for_each(|shown| {
-                if let Fallback::Local(url) = shown {
-                    let _ = web_sys::Url::revoke_object_url(url);
-                }
-            })
-        });
-    });
+    let fallbacks = use_copy_fallbacks();
     let id_here = StoredValue::new(id.clone());
     let selected = use_context::<SelectedJobs>();
     let picked = Memo::new(move |_| selected.is_some_and(|s| s.has(&id_here.get_value())));
@@ -56,35 +45,10 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
                 _ => {}
             }
         };
-        let link_died = move |_| {
-            let tried_copy = fallback.with_untracked(|f| f.contains_key(&index));
-            match copies {
-                Some(copies) if !tried_copy => {
-                    fallback.update(|f| _ = f.insert(index, Fallback::Looking));
-                    let key = CopyKey::new(&id_here.get_value(), index);
-                    let shown = Callback::new(move |url: Option<String>| {
-                        let now = url.map_or(Fallback::Gone, Fallback::Local);
-                        if fallback
-                            .try_update(|f| _ = f.insert(index, now.clone()))
-                            .is_none()
-                        {
-                            // The card went away meanwhile.
-                            if let Fallback::Local(url) = now {
-                                let _ = web_sys::Url::revoke_object_url(&url);
-                            }
-                        }
-                    });
-                    copies.show(key, shown);
-                }
-                // No copy, or the copy itself did not load.
-                _ => fallback.update(|f| _ = f.insert(index, Fallback::Gone)),
-            }
-        };
-        let shown = move || fallback.with(|f| f.get(&index).cloned());
-        let src = move || match shown() {
-            Some(Fallback::Local(copy)) => copy,
-            _ => url.clone(),
-        };
+        let key = StoredValue::new(CopyKey::new(&id_here.get_value(), index));
+        let shown = move || key.with_value(|key| fallbacks.state(key));
+        let src = move || key.with_value(|key| fallbacks.src(key, &url));
+        let link_died = move |_| fallbacks.link_died(key.get_value());
         view! {
             <Show
                 when=move || shown() != Some(Fallback::Gone)
@@ -552,15 +516,4 @@ fn card_buttons(
         .into_any(),
         _ => button(|t| t.cancel, "cancel-job", with_id(actions.cancel)).into_any(),
     }
-}
-
-/// What a card shows for an image whose link no longer loads.
-#[derive(Debug, Clone, PartialEq)]
-enum Fallback {
-    /// Asking the local copies.
-    Looking,
-    /// The local copy, as an object URL (revoked with the card).
-    Local(String),
-    /// Neither the link nor a copy.
-    Gone,
 }

@@ -1,10 +1,11 @@
 use super::JobMarks;
 use super::{LazyView, Modal};
 use crate::hooks::{
-    is_typing, tr, use_keydown, use_locale_context, use_texts, FocusAfter, ImageActions, KeyLayer,
-    LiveJobs, Marks,
+    is_typing, tr, use_copy_fallbacks, use_keydown, use_locale_context, use_texts, Fallback,
+    FocusAfter, ImageActions, KeyLayer, LiveJobs, Marks,
 };
 use crate::i18n::{fill, request_settings};
+use crate::jobs::local_copies::CopyKey;
 use krea_api::JobStatus;
 use leptos::prelude::*;
 
@@ -116,11 +117,13 @@ fn LightboxDialog(
         }
         true
     });
+    // Krea's link may have died: the copy kept in the browser stands in.
+    let fallbacks = use_copy_fallbacks();
     let shown = move || {
         let (id, index) = viewing.get()?;
         let entry = jobs.job(&id)?;
         let url = entry.images().into_iter().nth(index)?;
-        Some((entry, url))
+        Some((entry, index, url))
     };
     view! {
         // Esc puts the focus on the card shown last (culling), not where it was.
@@ -133,10 +136,24 @@ fn LightboxDialog(
         >
                 {move || {
                     shown()
-                        .map(|(entry, url)| {
+                        .map(|(entry, index, url)| {
+                            let key = StoredValue::new(CopyKey::new(entry.id(), index));
                             let settings = request_settings(&entry.request, locale.get());
                             view! {
-                                <img class="large" data-testid="lightbox-image" src=url alt=entry.prompt().to_owned() />
+                                <img
+                                    class="large"
+                                    data-testid="lightbox-image"
+                                    src=move || key.with_value(|key| fallbacks.src(key, &url))
+                                    alt=entry.prompt().to_owned()
+                                    on:error=move |_| fallbacks.link_died(key.get_value())
+                                />
+                                <Show when=move || {
+                                    matches!(key.with_value(|key| fallbacks.state(key)), Some(Fallback::Local(_)))
+                                }>
+                                    <p class="job-note local-copy" data-testid="lightbox-local-copy" role="note">
+                                        {tr(t, |t| t.local_copy_shown)}
+                                    </p>
+                                </Show>
                                 <aside class="details">
                                     <p class="model">{models.with(|models| entry.model_name(models).to_owned())}</p>
                                     <p class="prompt" data-testid="lightbox-prompt">{entry.prompt().to_owned()}</p>

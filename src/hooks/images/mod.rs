@@ -3,6 +3,7 @@
 //! to restore their settings.
 
 mod use_asset_library;
+mod use_copy_fallbacks;
 mod use_image_actions;
 mod use_local_copies;
 mod use_paste_images;
@@ -11,6 +12,7 @@ mod use_style_library;
 mod use_uploads;
 
 pub use use_asset_library::{use_asset_library, AssetLibrary};
+pub use use_copy_fallbacks::{use_copy_fallbacks, CopyFallbacks, Fallback};
 pub use use_image_actions::{use_image_actions, ImageActions};
 pub(crate) use use_local_copies::preload_local_copies;
 pub use use_local_copies::{use_local_copies, CopyWork, LocalCopies};

@@ -141,6 +141,22 @@ impl LocalCopies {
         });
     }
 
+    /// The kept copy of one image of a job as an object URL (which the caller revokes),
+    /// if there is one.
+    pub async fn object_url(self, key: CopyKey) -> Option<String> {
+        let (send, answer) = futures::channel::oneshot::channel();
+        let send = std::sync::Arc::new(std::sync::Mutex::new(Some(send)));
+        self.show(
+            key,
+            Callback::new(move |url: Option<String>| {
+                if let Some(send) = send.lock().ok().and_then(|mut s| s.take()) {
+                    let _ = send.send(url);
+                }
+            }),
+        );
+        answer.await.ok().flatten()
+    }
+
     fn take_work(self) -> Option<CopyWork> {
         self.queue.try_update_value(VecDeque::pop_front).flatten()
     }

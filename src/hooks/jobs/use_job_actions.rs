@@ -1,10 +1,11 @@
 use crate::api::{image_bytes, KreaClient};
 use crate::browser;
 use crate::form::FormState;
-use crate::hooks::{LiveJobs, PendingRemovals};
+use crate::hooks::{LiveJobs, LocalCopies, PendingRemovals};
 use crate::i18n::{fill, Texts};
 use crate::jobs::download_name::download_name;
 use crate::jobs::image_settings::{self, ImageKind, ImageSettings, NotWritten};
+use crate::jobs::local_copies::CopyKey;
 use crate::jobs::variations::{random_seed, variations};
 use crate::jobs::JobStore;
 use krea_api::{ImageRequest, Models};
@@ -68,6 +69,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
         texts,
         removals,
     } = context;
+    let copies = use_context::<LocalCopies>();
     let flash = RwSignal::new(HashMap::<String, String>::new());
     let say = move |id: &str, words: String| {
         flash.try_update(|map| map.insert(id.to_owned(), words));
@@ -161,7 +163,15 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
             return;
         };
         spawn_local(async move {
-            let words = match image_bytes(&url).await {
+            // Krea's link may have died: the copy kept in the browser is the same file.
+            let bytes = match image_bytes(&url).await {
+                Ok(bytes) => Ok(bytes),
+                Err(why) => match copies {
+                    Some(copies) => kept_copy(copies, CopyKey::new(&id, index)).await.ok_or(why),
+                    None => Err(why),
+                },
+            };
+            let words = match bytes {
                 Ok(bytes) => save_with_settings(bytes, settings, &name, t).await,
                 Err(_) => {
                     browser::open_in_new_tab(&url);
@@ -225,6 +235,14 @@ async fn save_with_settings(
             &[("name", name), ("reason", reason)],
         ),
     }
+}
+
+/// The bytes of the kept copy of `key`, if there is one.
+async fn kept_copy(copies: LocalCopies, key: CopyKey) -> Option<Vec<u8>> {
+    let url = copies.object_url(key).await?;
+    let bytes = image_bytes(&url).await.ok();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    bytes
 }
 
 crate::lazy_part! { image_settings, preload_write_settings:
