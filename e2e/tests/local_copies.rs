@@ -104,7 +104,12 @@ async fn a_job_whose_link_dies_still_shows_its_image_from_the_local_copy() {
     // The viewer shows the copy too, and a download saves it (with its settings inside).
     let card = stack.css(COMPLETED).await;
     let id = card.attr("data-job-id").await.unwrap().unwrap();
-    stack.css("[data-testid=job-image]").await.click().await.unwrap();
+    stack
+        .css("[data-testid=job-image]")
+        .await
+        .click()
+        .await
+        .unwrap();
     assert_eq!(
         stack.text("lightbox-local-copy").await,
         "Krea's link has expired: this is the copy kept in this browser."

@@ -1,6 +1,7 @@
 //! Jobs on the client: the store the grid renders and the scheduler that decides which
 //! jobs to poll when. Plain Rust, tested on the host.
 
+pub mod archive;
 pub mod backoff;
 pub mod boards;
 pub mod calendar;

@@ -9,7 +9,7 @@
 //! formats (WebP) are saved as they came.
 
 mod jpeg_xmp;
-mod png_text;
+pub(crate) mod png_text;
 
 use super::pricing::job_price;
 use super::JobEntry;

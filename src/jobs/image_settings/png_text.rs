@@ -121,6 +121,20 @@ pub fn embed(bytes: &[u8], fields: &[(&str, String)], record: &str) -> Result<Ve
     Ok(out)
 }
 
+/// The size of the largest text chunk (`tEXt`, `zTXt`, `iTXt`) in a whole PNG, 0 when there is
+/// none; `None` when the file is not a whole PNG.
+pub fn largest_text(bytes: &[u8]) -> Option<usize> {
+    let chunks = chunks(bytes)?;
+    Some(
+        chunks
+            .iter()
+            .filter(|c| matches!(&c.kind, b"tEXt" | b"zTXt" | b"iTXt"))
+            .map(|c| c.data.len())
+            .max()
+            .unwrap_or_default(),
+    )
+}
+
 /// The record's text, as [`embed`] wrote it.
 pub fn read(bytes: &[u8]) -> Result<String, NotRead> {
     let chunks = chunks(bytes).ok_or(NotRead::Corrupt)?;
