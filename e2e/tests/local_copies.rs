@@ -122,11 +122,15 @@ async fn a_job_whose_link_dies_still_shows_its_image_from_the_local_copy() {
         .await
         .unwrap();
     let short_id: String = id.chars().filter(|c| *c != '-').take(8).collect();
+    eprintln!(
+        "DEBUG flash: {}",
+        stack.text_when("job-flash", |t| !t.is_empty()).await
+    );
     let file = stack.downloaded(&format!("-{short_id}.png")).await;
     let saved = std::fs::read(&file).unwrap();
     assert!(saved.starts_with(b"\x89PNG"), "a PNG was saved");
-    let settings = krea_studio::jobs::image_settings::read(&saved).expect("settings inside");
-    assert_eq!(settings.prompt(), "a lighthouse kept");
+    let inside = krea_studio::jobs::image_settings::read(&saved).expect("settings inside");
+    assert_eq!(inside.prompt(), "a lighthouse kept");
 
     // Switched off: the next image is not copied, and once its link dies it is gone.
     settings.toggle().await;

@@ -4,6 +4,7 @@ use crate::hooks::LiveJobs;
 use crate::jobs::local_copies::{limit_bytes, CopyIndex, CopyKey, CopySummary};
 use crate::jobs::transitions::{Transition, Transitions};
 use crate::settings::Settings;
+use futures::channel::oneshot::Sender;
 use krea_api::JobStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -133,27 +134,16 @@ impl LocalCopies {
     /// The kept copy of one image of a job, as an object URL (which the caller revokes),
     /// handed to `shown`; `None` when there is none.
     pub fn show(self, key: CopyKey, shown: Callback<Option<String>>) {
-        let name = self.cache_name.get_value();
-        spawn_local(async move {
-            if show_copy(name, key, shown).await.is_err() {
-                shown.run(None);
-            }
-        });
+        spawn_local(async move { shown.run(self.object_url(key).await) });
     }
 
     /// The kept copy of one image of a job as an object URL (which the caller revokes),
     /// if there is one.
     pub async fn object_url(self, key: CopyKey) -> Option<String> {
-        let (send, answer) = futures::channel::oneshot::channel();
-        let send = std::sync::Arc::new(std::sync::Mutex::new(Some(send)));
-        self.show(
-            key,
-            Callback::new(move |url: Option<String>| {
-                if let Some(send) = send.lock().ok().and_then(|mut s| s.take()) {
-                    let _ = send.send(url);
-                }
-            }),
-        );
+        let (found, answer) = futures::channel::oneshot::channel();
+        find_copy(self.cache_name.get_value(), key, found)
+            .await
+            .ok()?;
         answer.await.ok().flatten()
     }
 
@@ -203,14 +193,17 @@ crate::lazy_part! { local_copies, preload_local_copies:
     }
 }
 
-crate::lazy_part! { local_copies, preload_show_copy:
-    pub(crate) fn show_copy(name: String, key: CopyKey, shown: Callback<Option<String>>) -> () {
+crate::lazy_part! { local_copies, preload_find_copy:
+    pub(crate) fn find_copy(name: String, key: CopyKey, found: Sender<Option<String>>) -> () {
         spawn_local(async move {
             let url = match CopyCache::open(&name).await {
                 Ok(cache) => cache.object_url(&key).await.ok().flatten(),
                 Err(_) => None,
             };
-            shown.run(url);
+            if let Err(Some(unwanted)) = found.send(url) {
+                // Nobody waits for it any more.
+                let _ = web_sys::Url::revoke_object_url(&unwanted);
+            }
         });
     }
 }
