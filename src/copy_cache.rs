@@ -101,6 +101,14 @@ impl CopyCache {
         Ok(facts)
     }
 
+    /// Keeps `bytes` (an image from an imported archive) as the copy of `key`.
+    pub async fn put_bytes(&self, key: &CopyKey, bytes: &[u8]) -> Result<CopyFacts, CopyError> {
+        let data = js_sys::Uint8Array::from(bytes);
+        let blob =
+            Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&data)).map_err(CopyError::of)?;
+        self.put(key, &blob).await
+    }
+
     /// The copy of `key` as an object URL the caller must revoke, if there is one.
     pub async fn object_url(&self, key: &CopyKey) -> Result<Option<String>, CopyError> {
         let options = CacheQueryOptions::new();
@@ -160,4 +168,10 @@ async fn fetch_blob(url: &str, headers: Vec<(&'static str, String)>) -> Result<B
     }
     let blob = settle(web_sys::Response::from(response).blob()).await?;
     Ok(blob.unchecked_into())
+}
+
+/// A blob's bytes, in the page's memory.
+pub async fn blob_bytes(blob: &Blob) -> Result<Vec<u8>, CopyError> {
+    let buffer = settle(Ok(blob.array_buffer())).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

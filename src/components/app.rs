@@ -180,7 +180,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
         })
     });
     provide_context(actions);
-    let files = use_history_files(jobs, texts);
+    let files = use_history_files(jobs, client, texts);
     let filter = RwSignal::new(JobFilter::default());
     // Which jobs pass the filter: worked out once, read by the grid, its counts and the viewer.
     let matching = use_matching_jobs(jobs, filter, removals.waiting);

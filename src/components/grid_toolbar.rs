@@ -143,6 +143,19 @@ pub fn GridToolbar(
                 <button type="button" data-testid="export-history" on:click=move |_| files.export.run(None)>
                     {tr(t, |t| t.export)}
                 </button>
+                // What the grid shows, images included: the whole history, or a filter's result.
+                <button
+                    type="button"
+                    data-testid="export-archive"
+                    disabled=move || files.progress.with(Option::is_some)
+                    on:click=move |_| {
+                        let (shown, total) = counts.get_untracked();
+                        let only = (shown < total).then(|| matching.get_untracked());
+                        files.export_archive.run(only);
+                    }
+                >
+                    {tr(t, |t| t.export_archive)}
+                </button>
                 <button
                     type="button"
                     data-testid="import-history"
@@ -158,13 +171,31 @@ pub fn GridToolbar(
                     node_ref=import_input
                     class="visually-hidden"
                     type="file"
-                    accept="application/json,.json"
+                    accept="application/json,.json,application/zip,.zip"
                     data-testid="import-file"
                     tabindex="-1"
                     aria-hidden="true"
                     on:change=picked
                 />
             </div>
+            {move || {
+                files.progress.get().map(|(done, total)| {
+                    let words = fill(
+                        t.get().archive_progress,
+                        &[("done", &done.to_string()), ("total", &total.to_string())],
+                    );
+                    view! {
+                        <label class="files-progress">
+                            <progress
+                                data-testid="files-progress"
+                                max=total.max(1)
+                                value=done
+                            ></progress>
+                            <span>{words}</span>
+                        </label>
+                    }
+                })
+            }}
             <p class="files-outcome" data-testid="files-outcome" role="status">
                 {move || files.outcome.get()}
             </p>

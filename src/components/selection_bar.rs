@@ -81,6 +81,13 @@ fn SelectionActions(jobs: LiveJobs, files: HistoryFiles, selected: SelectedJobs)
             </button>
             <button
                 type="button"
+                data-testid="export-selected-archive"
+                on:click=move |_| files.export_archive.run(Some(ids()))
+            >
+                {tr(t, |t| t.export_selected_archive)}
+            </button>
+            <button
+                type="button"
                 data-testid="remove-selected"
                 on:click=move |_| {
                     removals.remove.run(ids());

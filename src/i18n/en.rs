@@ -333,4 +333,11 @@ super::texts! {
     local_copies_failed: "A local copy was not kept: {reason}",
     local_copies_clear: "Remove all local copies",
     local_copy_shown: "Krea's link has expired: this is the copy kept in this browser.",
+    export_archive: "Export with images",
+    export_selected_archive: "Export with images",
+    archive_progress: "Images: {done} of {total}",
+    archive_failed: "Nothing saved: {reason}",
+    archive_parts: "Saved in {n} parts, too large for one file in this browser: {names}",
+    archive_missing: "{n} {n|image was|images were} left out: {n|its link has|their links have} died and no copy was kept",
+    archive_no_copies: "this page keeps no images",
 }

@@ -335,4 +335,11 @@ pub const ID: Texts = Texts {
     local_copies_failed: "Salinan lokal tidak disimpan: {reason}",
     local_copies_clear: "Hapus semua salinan lokal",
     local_copy_shown: "Tautan Krea sudah kedaluwarsa: ini salinan yang disimpan di browser ini.",
+    export_archive: "Ekspor dengan gambar",
+    export_selected_archive: "Ekspor dengan gambar",
+    archive_progress: "Gambar: {done} dari {total}",
+    archive_failed: "Tidak ada yang disimpan: {reason}",
+    archive_parts: "Disimpan dalam {n} bagian, terlalu besar untuk satu file di browser ini: {names}",
+    archive_missing: "{n} gambar tidak disertakan: tautannya sudah kedaluwarsa dan tidak ada salinan",
+    archive_no_copies: "halaman ini tidak menyimpan gambar",
 };

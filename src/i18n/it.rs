@@ -335,4 +335,11 @@ pub const IT: Texts = Texts {
     local_copies_failed: "Una copia locale non è stata conservata: {reason}",
     local_copies_clear: "Rimuovi tutte le copie locali",
     local_copy_shown: "Il link di Krea è scaduto: questa è la copia conservata nel browser.",
+    export_archive: "Esporta con le immagini",
+    export_selected_archive: "Esporta con le immagini",
+    archive_progress: "Immagini: {done} di {total}",
+    archive_failed: "Non è stato salvato nulla: {reason}",
+    archive_parts: "Salvato in {n} parti, troppo grande per un solo file in questo browser: {names}",
+    archive_missing: "{n} {n|immagine è stata esclusa: il suo link è scaduto|immagini sono state escluse: i loro link sono scaduti} e non c'era una copia",
+    archive_no_copies: "questa pagina non conserva immagini",
 };

@@ -177,6 +177,9 @@ mod tests {
         ("send_set", "n"),
         ("local_copies_used", "n"),
         ("local_copies_evicted", "n"),
+        ("archive_parts", "n"),
+        ("archive_missing", "n"),
+        ("archive_progress", "total"),
     ];
 
     /// Strings whose words do not change with the count in that language.
@@ -184,9 +187,12 @@ mod tests {
         match locale {
             Locale::Id => true,
             // "unità" is the same word for one and many.
-            Locale::It => key == "compute_units",
+            Locale::It => matches!(key, "compute_units" | "archive_parts" | "archive_progress"),
             // "1 new, 1 updated, 1 already here" and "1 selected" read right.
-            Locale::En => matches!(key, "imported" | "selected_count"),
+            Locale::En => matches!(
+                key,
+                "imported" | "selected_count" | "archive_parts" | "archive_progress"
+            ),
         }
     }
 

@@ -234,12 +234,12 @@ fn check_image(data: &[u8], kind: ImageFile, shown: &str) -> Result<(), ArchiveE
     Ok(())
 }
 
-/// The name of part `n` of `of` of an export made on `date` (one part: no part number).
-pub fn file_name(date: &str, n: usize, of: usize) -> String {
-    if of <= 1 {
-        format!("krea-history-{date}.zip")
-    } else {
-        format!("krea-history-{date}-part-{n}-of-{of}.zip")
+/// The name of an export made on `date`: one file, or part `n` of several (each part is
+/// saved as it fills, before the number of parts is known).
+pub fn file_name(date: &str, part: Option<usize>) -> String {
+    match part {
+        None => format!("krea-history-{date}.zip"),
+        Some(n) => format!("krea-history-{date}-part-{n}.zip"),
     }
 }
 
@@ -423,10 +423,10 @@ mod tests {
 
     #[test]
     fn parts_are_named_only_when_there_are_several() {
-        assert_eq!(file_name("2026-12-04", 1, 1), "krea-history-2026-12-04.zip");
+        assert_eq!(file_name("2026-12-04", None), "krea-history-2026-12-04.zip");
         assert_eq!(
-            file_name("2026-12-04", 2, 3),
-            "krea-history-2026-12-04-part-2-of-3.zip"
+            file_name("2026-12-04", Some(2)),
+            "krea-history-2026-12-04-part-2.zip"
         );
     }
 }

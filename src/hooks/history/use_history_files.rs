@@ -1,7 +1,12 @@
+use crate::api::KreaClient;
 use crate::browser;
-use crate::hooks::{LiveJobs, PendingRemovals};
+use crate::copy_cache::{self, CopyCache};
+use crate::hooks::{CopyWork, LiveJobs, LocalCopies, PendingRemovals};
 use crate::i18n::{fill, Texts};
+use crate::jobs::archive::{self, ArchiveWriter};
 use crate::jobs::history_file::{self, ImportError, Imported, Refusal};
+use crate::jobs::local_copies::CopyKey;
+use crate::jobs::JobEntry;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -10,16 +15,41 @@ use leptos::task::spawn_local;
 pub struct HistoryFiles {
     /// Saves the whole history, or only these jobs (a selection).
     pub export: Callback<Option<Vec<String>>>,
-    /// Takes the file the person picked.
+    /// Saves the whole history, or only these jobs, as a ZIP with every image.
+    pub export_archive: Callback<Option<Vec<String>>>,
+    /// Takes the file the person picked: a history file, or a ZIP with images.
     pub import: Callback<web_sys::File>,
     /// What the last export or import did, or why it did nothing.
     pub outcome: ReadSignal<Option<String>>,
+    /// How far a long export or import is (done, of), while it runs.
+    pub progress: ReadSignal<Option<(usize, usize)>>,
 }
 
 /// Reading and writing history files loads on first use (`crate::lazy`); the hook itself
 /// only holds what happened.
-pub fn use_history_files(store: LiveJobs, texts: Signal<&'static Texts>) -> HistoryFiles {
+pub fn use_history_files(
+    store: LiveJobs,
+    client: Memo<KreaClient>,
+    texts: Signal<&'static Texts>,
+) -> HistoryFiles {
     let (outcome, set_outcome) = signal(None::<String>);
+    let (progress, set_progress) = signal(None::<(usize, usize)>);
+    let copies = use_context::<LocalCopies>();
+    let files = Files {
+        store,
+        client,
+        copies,
+        progress: set_progress,
+        outcome: set_outcome,
+    };
+    let export_archive = Callback::new(move |only: Option<Vec<String>>| {
+        let t = texts.get_untracked();
+        spawn_local(async move {
+            if export_archive(files, only, t).await.is_err() {
+                set_outcome.try_set(Some(t.part_missing.to_owned()));
+            }
+        });
+    });
     let export = Callback::new(move |only: Option<Vec<String>>| {
         let t = texts.get_untracked();
         spawn_local(async move {
@@ -32,16 +62,38 @@ pub fn use_history_files(store: LiveJobs, texts: Signal<&'static Texts>) -> Hist
     let import = Callback::new(move |file: web_sys::File| {
         let t = texts.get_untracked();
         spawn_local(async move {
-            let text = browser::read_text(&file).await;
+            let bytes = browser::read_bytes(&file).await;
+            // A ZIP starts `PK\x03\x04`, whatever the file is called.
+            let zipped = bytes.as_ref().is_ok_and(|b| b.starts_with(b"PK\x03\x04"));
+            if zipped {
+                let bytes = bytes.unwrap_or_default();
+                if import_archive(files, removals, bytes, t).await.is_err() {
+                    set_outcome.try_set(Some(t.part_missing.to_owned()));
+                }
+                return;
+            }
+            let text = bytes.and_then(|b| String::from_utf8(b).map_err(|_| "not text".into()));
             let words = import_history(store, removals, text, t).await;
             set_outcome.try_set(Some(words.unwrap_or_else(|_| t.part_missing.to_owned())));
         });
     });
     HistoryFiles {
         export,
+        export_archive,
         import,
         outcome,
+        progress,
     }
+}
+
+/// What the archive flows work with.
+#[derive(Clone, Copy)]
+pub(crate) struct Files {
+    store: LiveJobs,
+    client: Memo<KreaClient>,
+    copies: Option<LocalCopies>,
+    progress: WriteSignal<Option<(usize, usize)>>,
+    outcome: WriteSignal<Option<String>>,
 }
 
 crate::lazy_part! { history_files, preload_history_files:
@@ -81,37 +133,226 @@ crate::lazy_part! { history_files, preload_import:
             .and_then(|text| history_file::parse(&text));
         {
             match parsed {
-                Ok(Imported { jobs, refused }) => {
-                    // Jobs whose removal was waiting come back as the file has them (and
-                    // count as new, as they were gone from sight).
-                    if let Some(removals) = removals {
-                        let back: Vec<String> = jobs
-                            .iter()
-                            .map(|job| job.id().to_owned())
-                            .filter(|id| removals.hides(id))
-                            .collect();
-                        removals.spare(&back);
-                        store.update(|s| s.remove_all(&back.into_iter().collect()));
-                    }
-                    let report = store.update(|s| s.merge(jobs)).unwrap_or_default();
-                    let mut words = fill(
-                        t.imported,
-                        &[
-                            ("added", &report.added.to_string()),
-                            ("updated", &report.updated.to_string()),
-                            ("unchanged", &report.unchanged.to_string()),
-                        ],
-                    );
-                    if !refused.is_empty() {
-                        words.push_str(" · ");
-                        words.push_str(&refused_words(&refused, t));
-                    }
-                    words
-                }
+                Ok(imported) => merge_imported(store, removals, imported, t),
                 Err(error) => fill(t.import_failed, &[("reason", import_reason(&error, t))]),
             }
         }
     }
+}
+
+crate::lazy_part! { history_files, preload_export_archive:
+    /// Saves the history (or only the jobs `only` names) as ZIPs with every image the
+    /// studio can still get (its local copy, else Krea's link): one file, or parts of
+    /// [`archive::PART_BYTES`] saved as each fills, so a large history never sits in
+    /// memory whole. Says what was saved, and which images were not.
+    pub(crate) fn export_archive(
+        files: Files,
+        only: Option<Vec<String>>,
+        t: &'static Texts,
+    ) -> () {
+        spawn_local(async move {
+            let words = write_archives(files, only, t).await;
+            files.progress.try_set(None);
+            files.outcome.try_set(Some(words));
+        });
+    }
+}
+
+async fn write_archives(files: Files, only: Option<Vec<String>>, t: &'static Texts) -> String {
+    let entries: Vec<JobEntry> = files.store.with_untracked(|s| match &only {
+        None => s.entries().to_vec(),
+        Some(ids) => ids.iter().filter_map(|id| s.get(id).cloned()).collect(),
+    });
+    let images: usize = entries.iter().map(|e| finished_images(e).len()).sum();
+    let client = files.client.get_untracked();
+    let date = browser::today();
+    let mut writer = ArchiveWriter::default();
+    let mut in_part: Vec<JobEntry> = Vec::new();
+    let mut saved: Vec<String> = Vec::new();
+    let (mut done, mut missing) = (0, 0);
+    files.progress.try_set(Some((0, images)));
+    for entry in entries {
+        let mut kept = Vec::new();
+        for (image, url) in finished_images(&entry).into_iter().enumerate() {
+            let key = CopyKey::new(entry.id(), image);
+            match image_bytes_of(files, &client, &key, &url).await {
+                Some(bytes) => kept.push((key, bytes)),
+                None => missing += 1,
+            }
+            done += 1;
+            files.progress.try_set(Some((done, images)));
+        }
+        let size: u64 = kept.iter().map(|(_, b)| b.len() as u64).sum();
+        // This job's images would overflow the part: the part is saved first.
+        if writer.bytes() > 0 && writer.bytes() + size > archive::PART_BYTES {
+            let part = std::mem::take(&mut writer);
+            let name = archive::file_name(&date, Some(saved.len() + 1));
+            if let Err(why) = save_part(part, &in_part, &name) {
+                return fill(t.archive_failed, &[("reason", &why)]);
+            }
+            saved.push(name);
+            in_part.clear();
+        }
+        for (key, bytes) in &kept {
+            if writer.add_image(key, bytes).is_none() {
+                missing += 1;
+            }
+        }
+        in_part.push(entry);
+    }
+    let name = archive::file_name(&date, (!saved.is_empty()).then_some(saved.len() + 1));
+    if let Err(why) = save_part(writer, &in_part, &name) {
+        return fill(t.archive_failed, &[("reason", &why)]);
+    }
+    saved.push(name);
+    let mut words = if saved.len() == 1 {
+        fill(t.downloaded, &[("name", &saved[0])])
+    } else {
+        fill(
+            t.archive_parts,
+            &[
+                ("n", &saved.len().to_string()),
+                ("names", &saved.join(", ")),
+            ],
+        )
+    };
+    if missing > 0 {
+        words.push_str(" · ");
+        words.push_str(&fill(t.archive_missing, &[("n", &missing.to_string())]));
+    }
+    words
+}
+
+/// The images of a finished job (none for one that failed or was cancelled).
+fn finished_images(entry: &JobEntry) -> Vec<String> {
+    if entry.job.status == krea_api::JobStatus::Completed {
+        entry.images()
+    } else {
+        Vec::new()
+    }
+}
+
+/// An image's bytes: the copy kept in the browser, else from Krea's link (through the
+/// proxy when the host refuses the page).
+async fn image_bytes_of(
+    files: Files,
+    client: &KreaClient,
+    key: &CopyKey,
+    url: &str,
+) -> Option<Vec<u8>> {
+    if let Some(copies) = files.copies {
+        if let Some(bytes) = copies.bytes(key.clone()).await {
+            return Some(bytes);
+        }
+    }
+    let blob = copy_cache::fetch_image(url, client).await.ok()?;
+    copy_cache::blob_bytes(&blob).await.ok()
+}
+
+fn save_part(writer: ArchiveWriter, jobs: &[JobEntry], name: &str) -> Result<(), String> {
+    let bytes = writer.finish(&history_file::export(jobs))?;
+    browser::save_bytes(&bytes, name, "application/zip")
+}
+
+crate::lazy_part! { history_files, preload_import_archive:
+    /// Imports a ZIP made by [`export_archive`]: checks all of it first (anything not ours,
+    /// corrupt or hostile refuses the whole file), keeps its images as local copies, and
+    /// merges its jobs as a history file's. If an image cannot be kept, the ones kept
+    /// are taken back and nothing is merged.
+    pub(crate) fn import_archive(
+        files: Files,
+        removals: Option<PendingRemovals>,
+        bytes: Vec<u8>,
+        t: &'static Texts,
+    ) -> () {
+        spawn_local(async move {
+            let words = read_archive(files, removals, bytes, t).await;
+            files.progress.try_set(None);
+            files.outcome.try_set(Some(words));
+        });
+    }
+}
+
+async fn read_archive(
+    files: Files,
+    removals: Option<PendingRemovals>,
+    bytes: Vec<u8>,
+    t: &'static Texts,
+) -> String {
+    let refused = |reason: &str| fill(t.import_failed, &[("reason", reason)]);
+    let archive = match archive::read(&bytes) {
+        Ok(archive) => archive,
+        Err(why) => return refused(&why.to_string()),
+    };
+    drop(bytes);
+    let imported = match history_file::parse(&archive.history) {
+        Ok(imported) => imported,
+        Err(error) => return refused(import_reason(&error, t)),
+    };
+    // Only the images of jobs the file brings.
+    let images: Vec<_> = archive
+        .images
+        .into_iter()
+        .filter(|(key, _)| imported.jobs.iter().any(|job| job.id() == key.job_id))
+        .collect();
+    if !images.is_empty() {
+        let Some(copies) = files.copies else {
+            return refused(t.archive_no_copies);
+        };
+        let cache = match CopyCache::open(&copies.cache_name()).await {
+            Ok(cache) => cache,
+            Err(why) => return refused(&why.to_string()),
+        };
+        let total = images.len();
+        files.progress.try_set(Some((0, total)));
+        let mut kept: Vec<CopyKey> = Vec::new();
+        for (at, (key, data)) in images.into_iter().enumerate() {
+            if let Err(why) = cache.put_bytes(&key, &data).await {
+                for key in &kept {
+                    let _ = cache.delete(key).await;
+                }
+                return refused(&why.to_string());
+            }
+            kept.push(key);
+            files.progress.try_set(Some((at + 1, total)));
+        }
+        copies.ask(CopyWork::Count);
+    }
+    merge_imported(files.store, removals, imported, t)
+}
+
+/// Merges what a file held into the history; says what changed.
+fn merge_imported(
+    store: LiveJobs,
+    removals: Option<PendingRemovals>,
+    Imported { jobs, refused }: Imported,
+    t: &'static Texts,
+) -> String {
+    // Jobs whose removal was waiting come back as the file has them (and count as new, as
+    // they were gone from sight).
+    if let Some(removals) = removals {
+        let back: Vec<String> = jobs
+            .iter()
+            .map(|job| job.id().to_owned())
+            .filter(|id| removals.hides(id))
+            .collect();
+        removals.spare(&back);
+        store.update(|s| s.remove_all(&back.into_iter().collect()));
+    }
+    let report = store.update(|s| s.merge(jobs)).unwrap_or_default();
+    let mut words = fill(
+        t.imported,
+        &[
+            ("added", &report.added.to_string()),
+            ("updated", &report.updated.to_string()),
+            ("unchanged", &report.unchanged.to_string()),
+        ],
+    );
+    if !refused.is_empty() {
+        words.push_str(" · ");
+        words.push_str(&refused_words(&refused, t));
+    }
+    words
 }
 
 fn import_reason(error: &ImportError, t: &'static Texts) -> &'static str {

@@ -147,6 +147,19 @@ impl LocalCopies {
         answer.await.ok().flatten()
     }
 
+    /// The bytes of the kept copy of `key`, if there is one.
+    pub async fn bytes(self, key: CopyKey) -> Option<Vec<u8>> {
+        let url = self.object_url(key).await?;
+        let bytes = crate::api::image_bytes(&url).await.ok();
+        let _ = web_sys::Url::revoke_object_url(&url);
+        bytes
+    }
+
+    /// The Cache Storage cache the copies are in.
+    pub fn cache_name(self) -> String {
+        self.cache_name.get_value()
+    }
+
     fn take_work(self) -> Option<CopyWork> {
         self.queue.try_update_value(VecDeque::pop_front).flatten()
     }
@@ -209,6 +222,10 @@ crate::lazy_part! { local_copies, preload_find_copy:
 }
 
 async fn do_work(copies: LocalCopies, cache: &CopyCache, work: CopyWork) {
+    // Counting reads the cache again: an import may have added to it.
+    if work == CopyWork::Count {
+        copies.index.try_set_value(None);
+    }
     if work == CopyWork::Clear {
         if let Ok(addresses) = cache.addresses().await {
             for address in addresses {

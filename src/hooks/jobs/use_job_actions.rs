@@ -167,7 +167,7 @@ pub fn use_job_actions(context: JobActionsContext) -> JobActions {
             let bytes = match image_bytes(&url).await {
                 Ok(bytes) => Ok(bytes),
                 Err(why) => match copies {
-                    Some(copies) => kept_copy(copies, CopyKey::new(&id, index)).await.ok_or(why),
+                    Some(copies) => copies.bytes(CopyKey::new(&id, index)).await.ok_or(why),
                     None => Err(why),
                 },
             };
@@ -235,14 +235,6 @@ async fn save_with_settings(
             &[("name", name), ("reason", reason)],
         ),
     }
-}
-
-/// The bytes of the kept copy of `key`, if there is one.
-async fn kept_copy(copies: LocalCopies, key: CopyKey) -> Option<Vec<u8>> {
-    let url = copies.object_url(key).await?;
-    let bytes = image_bytes(&url).await.ok();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    bytes
 }
 
 crate::lazy_part! { image_settings, preload_write_settings:
