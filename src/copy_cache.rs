@@ -109,8 +109,8 @@ impl CopyCache {
         self.put(key, &blob).await
     }
 
-    /// The copy of `key` as an object URL the caller must revoke, if there is one.
-    pub async fn object_url(&self, key: &CopyKey) -> Result<Option<String>, CopyError> {
+    /// The copy of `key`, if there is one.
+    pub async fn blob(&self, key: &CopyKey) -> Result<Option<Blob>, CopyError> {
         let options = CacheQueryOptions::new();
         options.set_ignore_search(true);
         let found = settle(Ok(self
@@ -120,10 +120,18 @@ impl CopyCache {
         let Ok(response) = found.dyn_into::<Response>() else {
             return Ok(None);
         };
-        let blob: Blob = settle(response.blob()).await?.unchecked_into();
-        web_sys::Url::create_object_url_with_blob(&blob)
-            .map(Some)
-            .map_err(CopyError::of)
+        let blob = settle(response.blob()).await?;
+        Ok(Some(blob.unchecked_into()))
+    }
+
+    /// The copy of `key` as an object URL the caller must revoke, if there is one.
+    pub async fn object_url(&self, key: &CopyKey) -> Result<Option<String>, CopyError> {
+        match self.blob(key).await? {
+            Some(blob) => web_sys::Url::create_object_url_with_blob(&blob)
+                .map(Some)
+                .map_err(CopyError::of),
+            None => Ok(None),
+        }
     }
 
     /// Removes every copy of `key` (whatever its facts).

@@ -140,19 +140,23 @@ impl LocalCopies {
     /// The kept copy of one image of a job as an object URL (which the caller revokes),
     /// if there is one.
     pub async fn object_url(self, key: CopyKey) -> Option<String> {
+        let blob = self.blob(key).await?;
+        web_sys::Url::create_object_url_with_blob(&blob).ok()
+    }
+
+    /// The bytes of the kept copy of `key`, if there is one. Read from the blob itself: the
+    /// page's CSP (`connect-src`) rightly lets no `fetch` reach a `blob:` URL.
+    pub async fn bytes(self, key: CopyKey) -> Option<Vec<u8>> {
+        let blob = self.blob(key).await?;
+        crate::copy_cache::blob_bytes(&blob).await.ok()
+    }
+
+    async fn blob(self, key: CopyKey) -> Option<web_sys::Blob> {
         let (found, answer) = futures::channel::oneshot::channel();
         find_copy(self.cache_name.get_value(), key, found)
             .await
             .ok()?;
         answer.await.ok().flatten()
-    }
-
-    /// The bytes of the kept copy of `key`, if there is one.
-    pub async fn bytes(self, key: CopyKey) -> Option<Vec<u8>> {
-        let url = self.object_url(key).await?;
-        let bytes = crate::api::image_bytes(&url).await.ok();
-        let _ = web_sys::Url::revoke_object_url(&url);
-        bytes
     }
 
     /// The Cache Storage cache the copies are in.
@@ -207,16 +211,13 @@ crate::lazy_part! { local_copies, preload_local_copies:
 }
 
 crate::lazy_part! { local_copies, preload_find_copy:
-    pub(crate) fn find_copy(name: String, key: CopyKey, found: Sender<Option<String>>) -> () {
+    pub(crate) fn find_copy(name: String, key: CopyKey, found: Sender<Option<web_sys::Blob>>) -> () {
         spawn_local(async move {
-            let url = match CopyCache::open(&name).await {
-                Ok(cache) => cache.object_url(&key).await.ok().flatten(),
+            let blob = match CopyCache::open(&name).await {
+                Ok(cache) => cache.blob(&key).await.ok().flatten(),
                 Err(_) => None,
             };
-            if let Err(Some(unwanted)) = found.send(url) {
-                // Nobody waits for it any more.
-                let _ = web_sys::Url::revoke_object_url(&unwanted);
-            }
+            let _ = found.send(blob);
         });
     }
 }
