@@ -53,6 +53,16 @@ pub struct Settings {
     /// How much room the copies may take, in MB; the oldest non-favourites go first.
     #[serde(default = "default_copy_limit_mb")]
     pub local_copy_limit_mb: u32,
+    /// How many images a row of the grid holds on a wide screen (fewer on a narrow one).
+    #[serde(default = "default_per_row")]
+    pub images_per_row: u32,
+}
+
+/// From 3 large images a row to 12 small ones.
+pub const IMAGES_PER_ROW: std::ops::RangeInclusive<u32> = 3..=12;
+
+fn default_per_row() -> u32 {
+    4
 }
 
 /// Krea's links do not last: a history is only whole with its images kept.
@@ -74,6 +84,7 @@ impl Default for Settings {
             monthly_budget_usd: None,
             keep_local_copies: keep_copies_by_default(),
             local_copy_limit_mb: default_copy_limit_mb(),
+            images_per_row: default_per_row(),
         }
     }
 }
@@ -247,6 +258,7 @@ mod tests {
             "copies are kept unless the person says not to"
         );
         assert_eq!(old.local_copy_limit_mb, 1_000);
+        assert_eq!(old.images_per_row, 4);
         let chosen: Settings =
             serde_json::from_str(r#"{"theme": "dark", "language": "it", "poll_interval_secs": 5}"#)
                 .unwrap();

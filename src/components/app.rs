@@ -303,9 +303,9 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
                     })
                 }}
                 <UndoToast removals />
-                <GridToolbar jobs filter matching files actions marks removals />
+                <GridToolbar jobs filter matching files actions marks removals settings />
                 <SelectionBar jobs files />
-                <JobGrid jobs filter matching now />
+                <JobGrid jobs filter matching now per_row=Signal::derive(move || settings.with(|s| s.images_per_row)) />
             </div>
         </main>
         <Lightbox jobs matching viewing />

@@ -3,6 +3,7 @@ use crate::hooks::{tr, use_texts, HistoryFiles, JobActions, LiveJobs, Marks, Pen
 use crate::i18n::fill;
 use crate::jobs::filter::{JobFilter, StatusFilter};
 use crate::jobs::JobStore;
+use crate::settings::{Settings, IMAGES_PER_ROW};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -18,6 +19,7 @@ pub fn GridToolbar(
     actions: JobActions,
     marks: Marks,
     removals: PendingRemovals,
+    settings: RwSignal<Settings>,
 ) -> impl IntoView {
     let t = use_texts();
     let models = expect_context::<ReadSignal<krea_api::Models>>();
@@ -122,6 +124,25 @@ pub fn GridToolbar(
                         fill(t.get().showing, &[("shown", &shown.to_string()), ("total", &total.to_string())])
                     }}
                 </span>
+                // From 3 large images a row to 12 small ones; applies at once and is kept.
+                <label class="density">
+                    <span>{tr(t, |t| t.images_per_row)}</span>
+                    <input
+                        type="range"
+                        data-testid="grid-density"
+                        min=*IMAGES_PER_ROW.start()
+                        max=*IMAGES_PER_ROW.end()
+                        step="1"
+                        prop:value=move || settings.with(|s| s.images_per_row).to_string()
+                        on:input=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<u32>() {
+                                if IMAGES_PER_ROW.contains(&n) {
+                                    settings.update(|s| s.images_per_row = n);
+                                }
+                            }
+                        }
+                    />
+                </label>
             </div>
             <div class="bulk">
                 <button

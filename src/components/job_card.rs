@@ -337,6 +337,13 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             </p>
         })
     };
+    // The image's shape, known from the request before the image loads: the grid's row
+    // gives the card room by it.
+    let aspect = entry.with_untracked(|e| {
+        e.as_ref()
+            .map_or(1.0, |e| krea_api::aspect::aspect_of(&e.request))
+            .to_string()
+    });
     // What a screen reader says when culling moves the focus onto the card.
     let label = move || {
         entry.with(|e| {
@@ -367,6 +374,7 @@ pub fn JobCard(id: String, jobs: LiveJobs, now: ReadSignal<f64>) -> impl IntoVie
             class:picked=picked
             data-testid="job-card"
             data-job-id=id.clone()
+            style:--aspect=aspect
             data-status=move || status().map(|s| s.to_string())
             data-no-image=move || entry.with(|e| e.as_ref().is_some_and(|e| e.job.finished_without_image()).then_some("true"))
             data-lost=move || entry.with(|e| e.as_ref().and_then(|e| e.lost).map(|_| "true"))

@@ -15,8 +15,9 @@ pub const PAGE: usize = 96;
 /// shows as fast as a short one; the rest of the first page follows once it is painted.
 const FIRST_SCREEN: usize = 24;
 
-/// Every job that passes the filter, newest first, one card each, keyed by job id; cards for
-/// generations still being sent come first. Filters and search cover the whole history;
+/// Every job that passes the filter, newest first, one card each, keyed by job id, images
+/// first at their own shape, `per_row` to a row; cards for generations still being sent
+/// come first. Filters and search cover the whole history;
 /// only the first pages of the result are in the page, more as the person scrolls.
 #[component]
 pub fn JobGrid(
@@ -25,6 +26,8 @@ pub fn JobGrid(
     /// The jobs that pass the filter, newest first.
     matching: Memo<Vec<String>>,
     now: ReadSignal<f64>,
+    /// How many images a row holds on a wide screen (the grid takes fewer where narrow).
+    per_row: Signal<u32>,
 ) -> impl IntoView {
     let t = use_texts();
     let ids = matching;
@@ -67,7 +70,14 @@ pub fn JobGrid(
     );
     let empty = move || ids.with(Vec::is_empty) && submissions.with(Vec::is_empty);
     view! {
-        <section class="job-grid" data-testid="job-grid" aria-label=move || t.get().generations>
+        // Justified rows: each card grows by its image's aspect ratio, so the images of a row
+        // share one height and fill the width (style.css, `.job-grid`).
+        <section
+            class="job-grid"
+            data-testid="job-grid"
+            aria-label=move || t.get().generations
+            style:--chosen=move || per_row.get().to_string()
+        >
             <Show when=empty>
                 <p class="empty" data-testid="empty-grid">
                     {move || {

@@ -340,4 +340,5 @@ super::texts! {
     archive_parts: "Saved in {n} parts, too large for one file in this browser: {names}",
     archive_missing: "{n} {n|image was|images were} left out: {n|its link has|their links have} died and no copy was kept",
     archive_no_copies: "this page keeps no images",
+    images_per_row: "Images per row",
 }

@@ -342,4 +342,5 @@ pub const ID: Texts = Texts {
     archive_parts: "Disimpan dalam {n} bagian, terlalu besar untuk satu file di browser ini: {names}",
     archive_missing: "{n} gambar tidak disertakan: tautannya sudah kedaluwarsa dan tidak ada salinan",
     archive_no_copies: "halaman ini tidak menyimpan gambar",
+    images_per_row: "Gambar per baris",
 };

@@ -342,4 +342,5 @@ pub const IT: Texts = Texts {
     archive_parts: "Salvato in {n} parti, troppo grande per un solo file in questo browser: {names}",
     archive_missing: "{n} {n|immagine è stata esclusa: il suo link è scaduto|immagini sono state escluse: i loro link sono scaduti} e non c'era una copia",
     archive_no_copies: "questa pagina non conserva immagini",
+    images_per_row: "Immagini per riga",
 };

@@ -4,6 +4,7 @@
 //! No I/O and no async runtime: the browser app, the proxy and its simulator all share this
 //! crate, so a request the form accepts is exactly a request the simulator accepts.
 
+pub mod aspect;
 pub mod catalogue;
 pub mod discovery;
 pub mod error_body;

@@ -276,19 +276,13 @@ fn fail_reason(prompt: &str) -> Option<String> {
     })
 }
 
-/// Picture size from `width`/`height`, else from `aspect_ratio`, at about a megapixel.
+/// Picture size from `width`/`height`, else from `aspect_ratio` at about a megapixel.
 fn size(body: &Map<String, Value>) -> (u32, u32) {
     let number = |key: &str| body.get(key).and_then(Value::as_f64);
     if let (Some(w), Some(h)) = (number("width"), number("height")) {
         return (w.clamp(16.0, 4096.0) as u32, h.clamp(16.0, 4096.0) as u32);
     }
-    let ratio = body
-        .get("aspect_ratio")
-        .and_then(Value::as_str)
-        .and_then(|text| text.split_once(':'))
-        .and_then(|(w, h)| Some(w.parse::<f64>().ok()? / h.parse::<f64>().ok()?))
-        .filter(|ratio| ratio.is_finite() && *ratio > 0.0)
-        .unwrap_or(1.0);
+    let ratio = krea_api::aspect::aspect_of(body);
     let height = (1024.0 * 1024.0 / ratio).sqrt();
     ((height * ratio).round() as u32, height.round() as u32)
 }
