@@ -4,6 +4,9 @@
 use crate::cdp;
 use crate::stats::median;
 use krea_e2e::{Proxy, Stack};
+use krea_studio::jobs::local_copies::{CopyFacts, CopyKey};
+use krea_studio::storage_scope::StorageScope;
+use serde_json::json;
 
 use std::time::Duration;
 
@@ -242,7 +245,127 @@ impl Browsers {
         }
     }
 
+    /// A month or more of use: `jobs` finished jobs whose links have died (every tenth
+    /// starred, every seventh on a board), the newest `copies` of them kept as local copies
+    /// (a 320×320 PNG of noise each, as the studio stores them). The first render, the time
+    /// the grid takes to apply a favourite, a board and a search at once, and what the
+    /// browser's storage holds against the images' own bytes.
+    pub async fn with_copies(&self, jobs: usize, copies: usize) -> CopiesPoint {
+        let base = self.studio.base.as_str();
+        cdp::forget(&self.studio.browser, base).await;
+        self.load(base).await;
+        let mut records = krea_e2e::seeded_history(jobs, Vec::new(), MODEL, base);
+        for (at, record) in records.iter_mut().enumerate() {
+            record.starred = at % 10 == 0;
+            if at % 7 == 0 {
+                record.boards.insert(BOARD.to_owned());
+            }
+        }
+        let addresses: Vec<String> = records
+            .iter()
+            .rev()
+            .take(copies)
+            .map(|r| CopyKey::new(r.id(), 0).address(CopyFacts { bytes: 0, at: 0.0 }))
+            .collect();
+        self.studio.seed_entries(records).await;
+        let image_bytes = self
+            .studio
+            .eval_async(
+                KEEP_COPIES,
+                vec![
+                    json!(StorageScope::studio().copies_cache()),
+                    json!(addresses),
+                ],
+            )
+            .await
+            .as_f64()
+            .expect("the copies are kept");
+        let first_render_ms = self.load(base).await;
+        // Every card on the first page has asked for its copy (their links are dead).
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let filter_ms = self
+            .studio
+            .eval_async(APPLY_FILTERS, vec![json!(BOARD)])
+            .await
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        let used = self
+            .studio
+            .eval_async(
+                "const done = arguments[arguments.length - 1];
+                 navigator.storage.estimate().then(e => done(e.usage), () => done(null));",
+                vec![],
+            )
+            .await
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        CopiesPoint {
+            first_render_ms,
+            filter_ms,
+            storage_mib: used / (1024.0 * 1024.0),
+            images_mib: image_bytes / (1024.0 * 1024.0),
+        }
+    }
+
     pub async fn close(self) {
         self.studio.close().await;
     }
 }
+
+/// The board the copies' history puts every seventh job on.
+const BOARD: &str = "Bench";
+
+/// What a long history with local copies costs.
+#[derive(Debug, Clone, Copy)]
+pub struct CopiesPoint {
+    pub first_render_ms: f64,
+    pub filter_ms: f64,
+    pub storage_mib: f64,
+    pub images_mib: f64,
+}
+
+/// Puts one PNG of noise into the copies' cache under each address:
+/// `(cache, addresses, done)`; answers the images' bytes in all.
+const KEEP_COPIES: &str = "const [name, addresses, done] = arguments;
+(async () => {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 320;
+  const context = canvas.getContext('2d');
+  const pixels = context.createImageData(320, 320);
+  for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = (i % 4 == 3) ? 255 : Math.random() * 256;
+  context.putImageData(pixels, 0, 0);
+  const png = await new Promise(resolve => canvas.toBlob(resolve, 'image/png'));
+  const cache = await caches.open(name);
+  let bytes = 0;
+  for (const address of addresses) {
+    const kept = address.replace(/bytes=0/, 'bytes=' + png.size).replace(/at=0/, 'at=' + Date.now());
+    await cache.put(kept, new Response(png));
+    bytes += png.size;
+  }
+  return bytes;
+})().then(done, e => done(String(e)));";
+
+/// Turns on the favourites and the board, types a search, and answers the milliseconds
+/// from the last of them to the frame after the grid has changed: `(board, done)`.
+const APPLY_FILTERS: &str = "const [board, done] = arguments;
+const q = id => document.querySelector(`[data-testid=${id}]`);
+const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+(async () => {
+  const search = q('filter-search');
+  search.value = 'history 1';
+  search.dispatchEvent(new Event('input', {bubbles: true}));
+  const boards = q('filter-board');
+  boards.value = board;
+  boards.dispatchEvent(new Event('change', {bubbles: true}));
+  await new Promise(r => setTimeout(r, 500));
+  await frame();
+  const count = q('filter-count').textContent;
+  const start = performance.now();
+  q('filter-starred').click();
+  while (q('filter-count').textContent == count && performance.now() - start < 10000) {
+    await new Promise(r => setTimeout(r, 0));
+  }
+  if (q('filter-count').textContent == count) return null;
+  await frame();
+  return performance.now() - start;
+})().then(done, e => done(String(e)));";

@@ -187,8 +187,40 @@ async fn main() {
             println!("bench: history of {jobs}: {point:?}");
             curve.push(point);
         }
+        // A month of daily use and more, its links dead, the newest kept in the browser.
+        let (long, kept) = if quick { (1_000, 200) } else { (10_000, 2_000) };
+        let copies = browsers.with_copies(long, kept).await;
+        println!("bench: {long} jobs with {kept} local copies: {copies:?}");
         browsers.close().await;
         let (empty, largest) = (curve[0], curve[curve.len() - 1]);
+        rows.extend([
+            Row {
+                measure: format!("first render, {long} jobs with {kept} local copies"),
+                unit: "ms",
+                studio: copies.first_render_ms,
+                anchor: empty.first_render_ms,
+                against: "empty history",
+                target: Target::RatioAtMost(1.5),
+            },
+            Row {
+                measure: format!("filter: favourites + board + search, {long} jobs"),
+                unit: "ms",
+                studio: copies.filter_ms,
+                anchor: 100.0,
+                against: "target",
+                target: Target::AtMost(100.0),
+            },
+            // The history's own records and the cache's bookkeeping come on top of the
+            // images' bytes.
+            Row {
+                measure: format!("storage used, {long} jobs with {kept} local copies"),
+                unit: "MiB",
+                studio: copies.storage_mib,
+                anchor: copies.images_mib,
+                against: "the images' own bytes",
+                target: Target::RatioAtMost(1.5),
+            },
+        ]);
         // The first history past empty: node counts must not grow from there.
         let middle = curve[1.min(curve.len() - 1)];
         let jobs = largest.jobs;

@@ -570,7 +570,12 @@ impl Stack {
     /// been opened once, so the database exists; the next load shows the history.
     pub async fn seed_history(&self, finished: usize, pending: serde_json::Value, model: &str) {
         let pending: Vec<Job> = serde_json::from_value(pending).expect("jobs as Krea answers them");
-        let records = seeded_history(finished, pending, model, &self.base);
+        self.seed_entries(seeded_history(finished, pending, model, &self.base))
+            .await;
+    }
+
+    /// Replaces the saved history with `records` (see [`Stack::seed_history`]).
+    pub async fn seed_entries(&self, records: Vec<JobEntry>) {
         let seeded = self
             .browser
             .execute_async(

@@ -68,24 +68,42 @@ async fn images_keep_their_shape_in_justified_rows_and_the_density_is_kept() {
 
     // One row: the same top and height, widths as their shapes (16:9 against 1:1).
     let [wide, square] = <[[f64; 4]; 2]>::try_from(boxes(&stack).await).unwrap();
-    assert!((wide[1] - square[1]).abs() < 1.5, "one row: {wide:?} {square:?}");
-    assert!((wide[3] - square[3]).abs() < 1.5, "one height: {wide:?} {square:?}");
+    assert!(
+        (wide[1] - square[1]).abs() < 1.5,
+        "one row: {wide:?} {square:?}"
+    );
+    assert!(
+        (wide[3] - square[3]).abs() < 1.5,
+        "one height: {wide:?} {square:?}"
+    );
     let ratio = wide[2] / square[2];
-    assert!((ratio - 16.0 / 9.0).abs() < 0.06, "widths as shapes: {ratio}");
+    assert!(
+        (ratio - 16.0 / 9.0).abs() < 0.06,
+        "widths as shapes: {ratio}"
+    );
 
     // Fewer to a row: larger images; more: smaller. The choice survives a reload.
     let at_four = wide[2];
     set_density(&stack, 3).await;
     let at_three = width_becomes(&stack, |w| w > at_four * 1.2).await;
-    assert!(at_three > at_four * 1.2, "3 a row is larger: {at_three} vs {at_four}");
+    assert!(
+        at_three > at_four * 1.2,
+        "3 a row is larger: {at_three} vs {at_four}"
+    );
     set_density(&stack, 12).await;
     let at_twelve = width_becomes(&stack, |w| w < at_four * 0.5).await;
-    assert!(at_twelve < at_four * 0.5, "12 a row is smaller: {at_twelve} vs {at_four}");
+    assert!(
+        at_twelve < at_four * 0.5,
+        "12 a row is smaller: {at_twelve} vs {at_four}"
+    );
     stack.open().await;
     stack.wait_for_count(COMPLETED, 2).await;
     assert_eq!(stack.value("grid-density").await, "12");
     let after_reload = width_becomes(&stack, |w| (w - at_twelve).abs() < 2.0).await;
-    assert!((after_reload - at_twelve).abs() < 2.0, "{after_reload} vs {at_twelve}");
+    assert!(
+        (after_reload - at_twelve).abs() < 2.0,
+        "{after_reload} vs {at_twelve}"
+    );
 
     // The actions stay out of the image's way until the card has the focus (or the pointer).
     assert_eq!(actions_opacity(&stack).await, "0");

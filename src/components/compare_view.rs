@@ -1,8 +1,10 @@
 use super::{LazyView, Modal};
 use crate::hooks::{
-    tr, use_keydown, use_locale_context, use_texts, FocusAfter, KeyLayer, LiveJobs, SelectedJobs,
+    tr, use_copy_fallbacks, use_keydown, use_locale_context, use_texts, FocusAfter, KeyLayer,
+    LiveJobs, SelectedJobs,
 };
 use crate::i18n::{fill, request_settings};
+use crate::jobs::local_copies::CopyKey;
 use leptos::prelude::*;
 
 /// Compare: the picked images (2 to 4) side by side with their settings beneath; for two, a
@@ -61,6 +63,17 @@ fn CompareDialog(jobs: LiveJobs, selected: SelectedJobs) -> impl IntoView {
     });
     let wipe = RwSignal::new(false);
     let position = RwSignal::new(50.0_f64);
+    // Krea's link may have died: the copy kept in the browser stands in.
+    let fallbacks = use_copy_fallbacks();
+    let src = move |item: &Compared| {
+        let key = CopyKey::new(&item.id, 0);
+        let url = item.url.clone();
+        move || fallbacks.src(&key, &url)
+    };
+    let died = move |item: &Compared| {
+        let key = CopyKey::new(&item.id, 0);
+        move |_| fallbacks.link_died(key.clone())
+    };
     let close = move || selected.comparing.set(false);
     use_keydown(KeyLayer::Dialog, move |ev| {
         if !selected.comparing.get_untracked() || ev.key() != "Escape" {
@@ -77,7 +90,12 @@ fn CompareDialog(jobs: LiveJobs, selected: SelectedJobs) -> impl IntoView {
             .map(|item| {
                 view! {
                     <figure class="compared" data-testid="compared" data-job-id=item.id.clone()>
-                        <img src=item.url.clone() alt=item.prompt.clone() data-testid="compared-image" />
+                        <img
+                            src=src(&item)
+                            on:error=died(&item)
+                            alt=item.prompt.clone()
+                            data-testid="compared-image"
+                        />
                         <figcaption>
                             <p class="model">{item.model.clone()}</p>
                             <p class="prompt" data-testid="compared-prompt">{item.prompt.clone()}</p>
@@ -100,12 +118,13 @@ fn CompareDialog(jobs: LiveJobs, selected: SelectedJobs) -> impl IntoView {
         let (first, second) = (items.first()?.clone(), items.get(1)?.clone());
         Some(view! {
             <div class="wipe" data-testid="wipe">
-                <img src=second.url alt=second.prompt />
+                <img src=src(&second) on:error=died(&second) alt=second.prompt.clone() />
                 <img
                     class="over"
                     data-testid="wipe-over"
-                    src=first.url
-                    alt=first.prompt
+                    src=src(&first)
+                    on:error=died(&first)
+                    alt=first.prompt.clone()
                     style:clip-path=move || format!("inset(0 {}% 0 0)", 100.0 - position.get())
                 />
             </div>
