@@ -6,7 +6,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
-fn js_error(error: JsValue) -> String {
+/// What a JavaScript error says, in words.
+pub(crate) fn js_error(error: JsValue) -> String {
     error
         .as_string()
         .or_else(|| {

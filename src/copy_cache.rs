@@ -40,16 +40,7 @@ impl CopyError {
         match name.as_str() {
             "QuotaExceededError" => CopyError::Full,
             "SecurityError" => CopyError::Unavailable,
-            _ => CopyError::Refused(
-                error
-                    .as_string()
-                    .or_else(|| {
-                        error
-                            .dyn_ref::<js_sys::Error>()
-                            .map(|e| String::from(e.message()))
-                    })
-                    .unwrap_or(name),
-            ),
+            _ => CopyError::Refused(crate::browser::js_error(error)),
         }
     }
 }

@@ -16,6 +16,19 @@ impl Studio<'_> {
         self.0.click("generate-button").await;
     }
 
+    /// Presses Download on `card` and returns the file saved, named after its job id.
+    pub async fn download(&self, card: &fantoccini::elements::Element) -> std::path::PathBuf {
+        let id = card.attr("data-job-id").await.unwrap().expect("a job card");
+        self.0
+            .inside(card, "download-job")
+            .await
+            .click()
+            .await
+            .unwrap();
+        let short_id: String = id.chars().filter(|c| *c != '-').take(8).collect();
+        self.0.downloaded(&format!("-{short_id}.png")).await
+    }
+
     /// Waits until `count` cards show a completed job.
     pub async fn wait_for_completed(&self, count: usize) {
         self.0

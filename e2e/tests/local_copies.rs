@@ -103,7 +103,6 @@ async fn a_job_whose_link_dies_still_shows_its_image_from_the_local_copy() {
 
     // The viewer shows the copy too, and a download saves it (with its settings inside).
     let card = stack.css(COMPLETED).await;
-    let id = card.attr("data-job-id").await.unwrap().unwrap();
     stack
         .css("[data-testid=job-image]")
         .await
@@ -115,18 +114,7 @@ async fn a_job_whose_link_dies_still_shows_its_image_from_the_local_copy() {
         "Krea's link has expired: this is the copy kept in this browser."
     );
     stack.press("\u{E00C}").await;
-    stack
-        .inside(&card, "download-job")
-        .await
-        .click()
-        .await
-        .unwrap();
-    let short_id: String = id.chars().filter(|c| *c != '-').take(8).collect();
-    eprintln!(
-        "DEBUG flash: {}",
-        stack.text_when("job-flash", |t| !t.is_empty()).await
-    );
-    let file = stack.downloaded(&format!("-{short_id}.png")).await;
+    let file = stack.studio().download(&card).await;
     let saved = std::fs::read(&file).unwrap();
     assert!(saved.starts_with(b"\x89PNG"), "a PNG was saved");
     let inside = krea_studio::jobs::image_settings::read(&saved).expect("settings inside");

@@ -19,14 +19,7 @@ async fn a_downloaded_png_carries_its_settings_and_dropping_it_back_restores_the
     stack.wait_for_count(COMPLETED, 1).await;
     let card = stack.css(COMPLETED).await;
     let id = card.attr("data-job-id").await.unwrap().unwrap();
-    stack
-        .inside(&card, "download-job")
-        .await
-        .click()
-        .await
-        .unwrap();
-    let short_id: String = id.chars().filter(|c| *c != '-').take(8).collect();
-    let file = stack.downloaded(&format!("-{short_id}.png")).await;
+    let file = stack.studio().download(&card).await;
     let bytes = std::fs::read(&file).unwrap();
 
     // The file itself holds what made it.
