@@ -78,11 +78,13 @@ impl CopyCache {
             .collect())
     }
 
-    /// Keeps `image` (as fetched) as the copy of `key`; returns what its address says.
-    pub async fn put(&self, key: &CopyKey, image: &Blob) -> Result<CopyFacts, CopyError> {
+    /// Keeps `image` (as fetched) as the copy of `key`, made at `at` (ms since 1970: the
+    /// job's, so the oldest jobs' copies go first over the limit); returns what its
+    /// address says.
+    pub async fn put(&self, key: &CopyKey, image: &Blob, at: f64) -> Result<CopyFacts, CopyError> {
         let facts = CopyFacts {
             bytes: image.size() as u64,
-            at: js_sys::Date::now(),
+            at,
         };
         let init = ResponseInit::new();
         init.set_status(200);
@@ -92,12 +94,17 @@ impl CopyCache {
         Ok(facts)
     }
 
-    /// Keeps `bytes` (an image from an imported archive) as the copy of `key`.
-    pub async fn put_bytes(&self, key: &CopyKey, bytes: &[u8]) -> Result<CopyFacts, CopyError> {
+    /// Keeps `bytes` (an image from an imported archive) as the copy of `key`, made at `at`.
+    pub async fn put_bytes(
+        &self,
+        key: &CopyKey,
+        bytes: &[u8],
+        at: f64,
+    ) -> Result<CopyFacts, CopyError> {
         let data = js_sys::Uint8Array::from(bytes);
         let blob =
             Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&data)).map_err(CopyError::of)?;
-        self.put(key, &blob).await
+        self.put(key, &blob, at).await
     }
 
     /// The copy of `key`, if there is one.

@@ -32,11 +32,13 @@ async fn the_caches_list_is_the_index_and_a_limit_removes_the_oldest_non_favouri
     let jobs = ["old-star", "old", "newer", "newest"];
     for (n, job) in jobs.iter().enumerate() {
         cache
-            .put(&CopyKey::new(job, 0), &blob(1_000, n as u8))
+            .put(
+                &CopyKey::new(job, 0),
+                &blob(1_000, n as u8),
+                n as f64 * 1_000.0,
+            )
             .await
             .unwrap();
-        // Distinct times, oldest first.
-        gloo_timers::future::TimeoutFuture::new(5).await;
     }
     let addresses = cache.addresses().await.unwrap();
     let (index, doubles) = CopyIndex::from_addresses(addresses.iter().map(String::as_str));
@@ -60,7 +62,7 @@ async fn the_caches_list_is_the_index_and_a_limit_removes_the_oldest_non_favouri
 async fn a_copy_reads_back_as_the_same_bytes_and_a_missing_one_is_none() {
     let cache = fresh("test.copies.read").await;
     let key = CopyKey::new("4d0e5f97-9721-4422-b88c-000000000001", 1);
-    let facts = cache.put(&key, &blob(2_345, 7)).await.unwrap();
+    let facts = cache.put(&key, &blob(2_345, 7), 1.0).await.unwrap();
     assert_eq!(facts.bytes, 2_345);
     let url = cache.object_url(&key).await.unwrap().expect("a copy");
     assert!(url.starts_with("blob:"), "{url}");

@@ -1,7 +1,7 @@
 use crate::api::KreaClient;
 use crate::browser;
 use crate::copy_cache::{self, CopyCache};
-use crate::hooks::{CopyWork, LiveJobs, LocalCopies, PendingRemovals};
+use crate::hooks::{made_at, CopyWork, LiveJobs, LocalCopies, PendingRemovals};
 use crate::i18n::{fill, Texts};
 use crate::jobs::archive::{self, ArchiveWriter};
 use crate::jobs::history_file::{self, ImportError, Imported, Refusal};
@@ -293,7 +293,10 @@ async fn read_archive(
     let images: Vec<_> = archive
         .images
         .into_iter()
-        .filter(|(key, _)| imported.jobs.iter().any(|job| job.id() == key.job_id))
+        .filter_map(|(key, data)| {
+            let job = imported.jobs.iter().find(|job| job.id() == key.job_id)?;
+            Some((key, data, made_at(job)))
+        })
         .collect();
     if !images.is_empty() {
         let Some(copies) = files.copies else {
@@ -306,15 +309,15 @@ async fn read_archive(
         let total = images.len();
         files.progress.try_set(Some((0, total)));
         let mut kept: Vec<CopyKey> = Vec::new();
-        for (at, (key, data)) in images.into_iter().enumerate() {
-            if let Err(why) = cache.put_bytes(&key, &data).await {
+        for (done, (key, data, made)) in images.into_iter().enumerate() {
+            if let Err(why) = cache.put_bytes(&key, &data, made).await {
                 for key in &kept {
                     let _ = cache.delete(key).await;
                 }
                 return refused(&why.to_string());
             }
             kept.push(key);
-            files.progress.try_set(Some((at + 1, total)));
+            files.progress.try_set(Some((done + 1, total)));
         }
         copies.ask(CopyWork::Count);
     }

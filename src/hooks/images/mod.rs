@@ -15,7 +15,7 @@ pub use use_asset_library::{use_asset_library, AssetLibrary};
 pub use use_copy_fallbacks::{use_copy_fallbacks, CopyFallbacks, Fallback};
 pub use use_image_actions::{use_image_actions, ImageActions};
 pub(crate) use use_local_copies::preload_local_copies;
-pub use use_local_copies::{use_local_copies, CopyWork, LocalCopies};
+pub use use_local_copies::{made_at, use_local_copies, CopyWork, LocalCopies};
 pub use use_paste_images::use_paste_images;
 pub(crate) use use_settings_drop::preload_read_settings;
 pub use use_settings_drop::{use_settings_drop, SettingsDrop};

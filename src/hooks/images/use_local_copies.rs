@@ -37,7 +37,12 @@ pub enum CopyWork {
     /// Count the copies (and tidy: second copies, copies of jobs no longer kept).
     Count,
     /// Copy a finished job's images.
-    Keep { job_id: String, urls: Vec<String> },
+    Keep {
+        job_id: String,
+        urls: Vec<String>,
+        /// When the job was made (ms since 1970): its copies' age.
+        at: f64,
+    },
     /// Remove the oldest non-favourites until the copies fit the limit.
     Fit,
     /// Remove every copy.
@@ -74,20 +79,20 @@ pub fn use_local_copies(
         if !loaded.get() {
             return;
         }
-        let finished: Vec<(String, Vec<String>)> = jobs.with_list(|s| {
+        let finished: Vec<(String, Vec<String>, f64)> = jobs.with_list(|s| {
             seen.observe(s.entries())
                 .into_iter()
                 .filter(|(change, entry)| {
                     *change == Transition::Finished && entry.job.status == JobStatus::Completed
                 })
-                .map(|(_, entry)| (entry.id().to_owned(), entry.images()))
-                .filter(|(_, urls)| !urls.is_empty())
+                .map(|(_, entry)| (entry.id().to_owned(), entry.images(), made_at(entry)))
+                .filter(|(_, urls, _)| !urls.is_empty())
                 .collect()
         });
         let keeping = settings.with_untracked(|s| s.keep_local_copies);
         if keeping && following.get_untracked() {
-            for (job_id, urls) in finished {
-                copies.ask(CopyWork::Keep { job_id, urls });
+            for (job_id, urls, at) in finished {
+                copies.ask(CopyWork::Keep { job_id, urls, at });
             }
         }
     });
@@ -100,6 +105,16 @@ pub fn use_local_copies(
         limit
     });
     copies
+}
+
+/// When a job was made, in ms since 1970 (now, if its record does not say).
+pub fn made_at(entry: &crate::jobs::JobEntry) -> f64 {
+    let at = js_sys::Date::parse(&entry.job.created_at);
+    if at.is_nan() {
+        js_sys::Date::now()
+    } else {
+        at
+    }
 }
 
 impl LocalCopies {
@@ -242,7 +257,7 @@ async fn do_work(copies: LocalCopies, cache: &CopyCache, work: CopyWork) {
     if copies.index.try_with_value(Option::is_none) == Some(true) {
         read_index(copies, cache).await;
     }
-    if let CopyWork::Keep { job_id, urls } = work {
+    if let CopyWork::Keep { job_id, urls, at } = work {
         let client = copies.client.get_untracked();
         for (image, url) in urls.iter().enumerate() {
             let key = CopyKey::new(&job_id, image);
@@ -253,7 +268,7 @@ async fn do_work(copies: LocalCopies, cache: &CopyCache, work: CopyWork) {
                 continue;
             }
             let stored = match fetch_image(url, &client).await {
-                Ok(blob) => cache.put(&key, &blob).await,
+                Ok(blob) => cache.put(&key, &blob, at).await,
                 Err(why) => Err(why),
             };
             match stored {
