@@ -1,8 +1,8 @@
 //! Local copies: a finished image is copied into the browser as soon as it completes, and
 //! when Krea's link dies (the simulator lets it, `--sim-image-ttl-ms`) the card shows the
 //! copy and says so; with the switch off, nothing is copied and a dead link is said to be
-//! gone; the viewer and downloads use the copy too; Settings counts the copies and removes
-//! them all on request.
+//! gone; switched on again, what finished meanwhile is copied; the viewer and downloads use
+//! the copy too; Settings counts the copies and removes them all on request.
 
 use krea_e2e::Stack;
 use std::time::Duration;
@@ -134,11 +134,25 @@ async fn a_job_whose_link_dies_still_shows_its_image_from_the_local_copy() {
     assert_eq!(stack.count("[data-testid=job-expired]").await, 1);
     assert_eq!(stack.count("[data-testid=job-local-copy]").await, 1);
 
+    // Switched on again: what finished meanwhile is copied (the backfill), and an image whose
+    // link died first is said to be beyond copying.
+    stack.studio().generate("a lighthouse kept later").await;
+    stack.wait_for_count(COMPLETED, 3).await;
+    assert_eq!(copies_in_cache(&stack).await, 1, "still off");
+    settings.toggle().await;
+    stack.click("keep-local-copies").await;
+    let line = stack
+        .text_when("local-copies-used", |t| t.contains("2 images"))
+        .await;
+    assert!(
+        line.contains("1 older image could not be copied: its link had died."),
+        "{line}"
+    );
+    assert_eq!(copies_in_cache(&stack).await, 2);
+    settings.toggle().await;
+
     // Removing every copy is one click, and the line says so.
     settings.toggle().await;
-    stack
-        .text_when("local-copies-used", |t| t.contains("1 image"))
-        .await;
     stack.click("clear-local-copies").await;
     let emptied = stack
         .text_when("local-copies-used", |t| t.contains("0 images"))

@@ -12,7 +12,7 @@ use crate::hooks::{
     use_marks, use_matching_jobs, use_page_state, use_poll_leadership, use_proxy_session,
     use_push_stream, use_ready_mark, use_removals, use_runtime_config, use_selection, use_settings,
     use_submit, use_texts, use_theme, CullingKeys, EmbedHost, EmbedMode, EmbedWiring,
-    JobActionsContext, Kept, PollerInputs, UploadsAllowed,
+    FirstScreenShown, JobActionsContext, Kept, PollerInputs, UploadsAllowed,
 };
 use crate::hooks::{
     use_asset_library, use_image_actions, use_paste_images, use_settings_drop, use_style_library,
@@ -114,15 +114,21 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     provide_context(removals);
     let marks = use_marks(jobs, removals);
     provide_context(marks);
+    // Ready (and prefetching) once the studio shows its history, or the newest of a long one.
+    let shown = Signal::derive(move || history.is_shown());
+    use_ready_mark(shown);
+    provide_context(use_idle_prefetch(shown, prefetch_parts));
+    let first_screen = expect_context::<FirstScreenShown>().0;
     let loaded = Signal::derive(move || history.is_loaded());
     // Before the job actions, whose downloads fall back on the copies.
     let copies = use_local_copies(
-        expect_context::<StorageScope>().copies_cache(),
+        &expect_context::<StorageScope>(),
         client,
         jobs,
         settings,
         loaded,
         following,
+        first_screen,
     );
     provide_context(copies);
     let mut actions = use_job_actions(JobActionsContext {
@@ -199,10 +205,6 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     });
     let now = use_clock(has_pending.into());
     let announcement = use_announcements(jobs, loaded, texts);
-    // Ready (and prefetching) once the studio shows its history, or the newest of a long one.
-    let shown = Signal::derive(move || history.is_shown());
-    use_ready_mark(shown);
-    provide_context(use_idle_prefetch(shown, prefetch_parts));
     // Jobs of a model Krea added later need its spec to be named, priced and retried.
     Effect::new(move |_| {
         if loaded.get() && jobs.with_untracked(JobStore::has_uncatalogued_model) {

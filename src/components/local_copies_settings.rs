@@ -53,6 +53,13 @@ pub fn LocalCopiesSettings(settings: RwSignal<Settings>) -> impl IntoView {
                 &[("n", &format.number(summary.evicted as f64))],
             ));
         }
+        if summary.missed > 0 {
+            line.push(' ');
+            line.push_str(&fill(
+                t.local_copies_missed,
+                &[("n", &format.number(summary.missed as f64))],
+            ));
+        }
         if summary.favourites_over_limit {
             line.push(' ');
             line.push_str(t.local_copies_favourites_over);

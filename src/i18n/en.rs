@@ -341,4 +341,5 @@ super::texts! {
     archive_missing: "{n} {n|image was|images were} left out: {n|its link has|their links have} died and no copy was kept",
     archive_no_copies: "this page keeps no images",
     images_per_row: "Images per row",
+    local_copies_missed: "{n} older {n|image|images} could not be copied: {n|its link had|their links had} died.",
 }

@@ -343,4 +343,5 @@ pub const ID: Texts = Texts {
     archive_missing: "{n} gambar tidak disertakan: tautannya sudah kedaluwarsa dan tidak ada salinan",
     archive_no_copies: "halaman ini tidak menyimpan gambar",
     images_per_row: "Gambar per baris",
+    local_copies_missed: "{n} gambar lama tidak dapat disalin: tautannya sudah kedaluwarsa.",
 };

@@ -343,4 +343,5 @@ pub const IT: Texts = Texts {
     archive_missing: "{n} {n|immagine è stata esclusa: il suo link è scaduto|immagini sono state escluse: i loro link sono scaduti} e non c'era una copia",
     archive_no_copies: "questa pagina non conserva immagini",
     images_per_row: "Immagini per riga",
+    local_copies_missed: "{n} {n|immagine meno recente non è stata copiata: il suo link era scaduto|immagini meno recenti non sono state copiate: i loro link erano scaduti}.",
 };

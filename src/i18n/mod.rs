@@ -177,6 +177,7 @@ mod tests {
         ("send_set", "n"),
         ("local_copies_used", "n"),
         ("local_copies_evicted", "n"),
+        ("local_copies_missed", "n"),
         ("archive_parts", "n"),
         ("archive_missing", "n"),
         ("archive_progress", "total"),

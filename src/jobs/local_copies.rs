@@ -114,6 +114,8 @@ pub struct CopySummary {
     pub bytes: u64,
     /// Copies removed to stay under the limit since the studio opened.
     pub evicted: usize,
+    /// Older images that could not be copied since the studio opened: their links had died.
+    pub missed: usize,
     /// Favourites alone weigh more than the limit: they are kept anyway.
     pub favourites_over_limit: bool,
 }

@@ -19,6 +19,9 @@ pub struct LocalCopies {
     /// The last copy that could not be kept, and why, in words.
     pub problem: RwSignal<Option<String>>,
     cache_name: StoredValue<String>,
+    /// Where the backfill has got to: the time of the newest job it has not looked at yet
+    /// (localStorage, so a dead link is tried once, not on every visit).
+    backfill_key: StoredValue<String>,
     client: Memo<KreaClient>,
     jobs: LiveJobs,
     settings: RwSignal<Settings>,
@@ -47,24 +50,35 @@ pub enum CopyWork {
     Fit,
     /// Remove every copy.
     Clear,
+    /// Copy, newest first, the images of jobs that finished before copies were kept (or
+    /// while the switch was off), a few at a time.
+    Backfill,
 }
+
+/// How many images one turn of the backfill copies before letting other work through.
+const BACKFILL_TURN: usize = 12;
+/// And how long it waits before the next turn.
+const BACKFILL_PAUSE_MS: u32 = 1_000;
 
 /// Copies each image of a job that finishes while this tab follows the jobs (polled or
 /// pushed, it is the same transition), when Settings says to. Other tabs hear of the job
 /// through the shared history and leave it to this one. The copying itself, and everything
 /// that touches Cache Storage, loads on first use (the `local_copies` part).
 pub fn use_local_copies(
-    cache_name: String,
+    scope: &crate::storage_scope::StorageScope,
     client: Memo<KreaClient>,
     jobs: LiveJobs,
     settings: RwSignal<Settings>,
     loaded: Signal<bool>,
     following: Signal<bool>,
+    // The backfill waits for the first screen: a first visit loads no part before it.
+    first_screen: Signal<bool>,
 ) -> LocalCopies {
     let copies = LocalCopies {
         summary: RwSignal::new(None),
         problem: RwSignal::new(None),
-        cache_name: StoredValue::new(cache_name),
+        cache_name: StoredValue::new(scope.copies_cache()),
+        backfill_key: StoredValue::new(scope.key("copies.backfilled_before")),
         client,
         jobs,
         settings,
@@ -95,6 +109,18 @@ pub fn use_local_copies(
                 copies.ask(CopyWork::Keep { job_id, urls, at });
             }
         }
+    });
+    // Once the history is here and this tab follows the jobs, what finished before is
+    // copied too; switching copies on again starts that over from the newest job.
+    Effect::new(move |before: Option<bool>| {
+        let keeping = settings.with(|s| s.keep_local_copies);
+        if before == Some(false) && keeping {
+            copies.set_backfilled_before(None);
+        }
+        if keeping && loaded.get() && following.get() && first_screen.get() {
+            copies.ask(CopyWork::Backfill);
+        }
+        keeping
     });
     // A lower limit applies at once.
     Effect::new(move |before: Option<u32>| {
@@ -179,6 +205,24 @@ impl LocalCopies {
         self.cache_name.get_value()
     }
 
+    /// The time of the newest job the backfill has not looked at yet (`None`: all of them).
+    fn backfilled_before(self) -> Option<f64> {
+        let storage = crate::hooks::browser_storage(crate::hooks::Kept::Always)?;
+        let text = storage.get_item(&self.backfill_key.get_value()).ok()??;
+        text.parse().ok()
+    }
+
+    fn set_backfilled_before(self, at: Option<f64>) {
+        let Some(storage) = crate::hooks::browser_storage(crate::hooks::Kept::Always) else {
+            return;
+        };
+        let key = self.backfill_key.get_value();
+        let _ = match at {
+            Some(at) => storage.set_item(&key, &at.to_string()),
+            None => storage.remove_item(&key),
+        };
+    }
+
     fn take_work(self) -> Option<CopyWork> {
         self.queue.try_update_value(VecDeque::pop_front).flatten()
     }
@@ -188,7 +232,7 @@ impl LocalCopies {
         self.problem.try_set(words);
     }
 
-    fn publish(self, evicted: usize, favourites_over_limit: bool) {
+    fn publish(self, evicted: usize, missed: usize, favourites_over_limit: bool) {
         let Some((count, bytes)) = self
             .index
             .try_with_value(|index| index.as_ref().map(|i| (i.len(), i.bytes())))
@@ -197,11 +241,12 @@ impl LocalCopies {
             return;
         };
         self.summary.try_update(|summary| {
-            let before = summary.map(|s| s.evicted).unwrap_or_default();
+            let before = summary.unwrap_or_default();
             *summary = Some(CopySummary {
                 count,
                 bytes,
-                evicted: before + evicted,
+                evicted: before.evicted + evicted,
+                missed: before.missed + missed,
                 favourites_over_limit,
             });
         });
@@ -257,6 +302,10 @@ async fn do_work(copies: LocalCopies, cache: &CopyCache, work: CopyWork) {
     if copies.index.try_with_value(Option::is_none) == Some(true) {
         read_index(copies, cache).await;
     }
+    let mut missed = 0;
+    if work == CopyWork::Backfill {
+        missed = backfill(copies, cache).await;
+    }
     if let CopyWork::Keep { job_id, urls, at } = work {
         let client = copies.client.get_untracked();
         for (image, url) in urls.iter().enumerate() {
@@ -282,7 +331,69 @@ async fn do_work(copies: LocalCopies, cache: &CopyCache, work: CopyWork) {
             }
         }
     }
-    fit(copies, cache).await;
+    fit(copies, cache, missed).await;
+}
+
+/// One turn of the backfill: the next images, newest job first, of jobs older than where
+/// the last turn stopped, copied while they fit the limit (the backfill never pushes a copy
+/// out). Another turn is queued behind any other work while some remain. Returns how many
+/// could not be fetched (their links had died).
+async fn backfill(copies: LocalCopies, cache: &CopyCache) -> usize {
+    let before = copies.backfilled_before();
+    let todo: Vec<(String, Vec<String>, f64)> = copies.jobs.with_untracked(|s| {
+        s.entries()
+            .iter()
+            .filter(|e| e.job.status == JobStatus::Completed)
+            .map(|e| (e.id().to_owned(), e.images(), made_at(e)))
+            .filter(|(_, urls, at)| !urls.is_empty() && before.is_none_or(|b| *at < b))
+            .take(BACKFILL_TURN)
+            .collect()
+    });
+    let limit = limit_bytes(copies.settings.with_untracked(|s| s.local_copy_limit_mb));
+    let client = copies.client.get_untracked();
+    let mut missed = 0;
+    for (job_id, urls, at) in &todo {
+        let full = copies
+            .index
+            .try_with_value(|i| i.as_ref().is_some_and(|i| i.bytes() >= limit))
+            .unwrap_or(true);
+        if full || !copies.settings.with_untracked(|s| s.keep_local_copies) {
+            return missed;
+        }
+        for (image, url) in urls.iter().enumerate() {
+            let key = CopyKey::new(job_id, image);
+            let kept = copies
+                .index
+                .try_with_value(|i| i.as_ref().is_some_and(|i| i.has(&key)));
+            if kept != Some(false) {
+                continue;
+            }
+            let stored = match fetch_image(url, &client).await {
+                Ok(blob) => cache.put(&key, &blob, *at).await,
+                Err(why) => Err(why),
+            };
+            match stored {
+                Ok(facts) => {
+                    copies
+                        .index
+                        .try_update_value(|i| i.get_or_insert_default().insert(key, facts));
+                }
+                Err(CopyError::NotFetched(_)) => missed += 1,
+                // A full disk ends the turn, and says so.
+                Err(why) => {
+                    copies.say(Some(why));
+                    return missed;
+                }
+            }
+        }
+        copies.set_backfilled_before(Some(*at));
+    }
+    if todo.len() == BACKFILL_TURN {
+        // Gently: a long history's backfill is background work, not a burst.
+        gloo_timers::future::TimeoutFuture::new(BACKFILL_PAUSE_MS).await;
+        copies.ask(CopyWork::Backfill);
+    }
+    missed
 }
 
 /// Reads the cache's list of copies; removes second copies and copies of jobs the
@@ -314,7 +425,7 @@ async fn read_index(copies: LocalCopies, cache: &CopyCache) {
 
 /// Removes the oldest non-favourite copies until the rest fit the person's limit, and
 /// says what the copies weigh and how many went.
-async fn fit(copies: LocalCopies, cache: &CopyCache) {
+async fn fit(copies: LocalCopies, cache: &CopyCache, missed: usize) {
     let limit = limit_bytes(copies.settings.with_untracked(|s| s.local_copy_limit_mb));
     let plan = copies.index.try_with_value(|index| {
         index.as_ref().map(|index| {
@@ -335,5 +446,5 @@ async fn fit(copies: LocalCopies, cache: &CopyCache) {
             evicted += 1;
         }
     }
-    copies.publish(evicted, favourites_over_limit);
+    copies.publish(evicted, missed, favourites_over_limit);
 }
