@@ -83,18 +83,18 @@ async fn images_keep_their_shape_in_justified_rows_and_the_density_is_kept() {
     );
 
     // Fewer to a row: larger images; more: smaller. The choice survives a reload.
-    let at_four = wide[2];
+    let at_default = wide[2];
     set_density(&stack, 3).await;
-    let at_three = width_becomes(&stack, |w| w > at_four * 1.2).await;
+    let at_three = width_becomes(&stack, |w| w > at_default * 1.2).await;
     assert!(
-        at_three > at_four * 1.2,
-        "3 a row is larger: {at_three} vs {at_four}"
+        at_three > at_default * 1.2,
+        "3 a row is larger: {at_three} vs {at_default}"
     );
     set_density(&stack, 12).await;
-    let at_twelve = width_becomes(&stack, |w| w < at_four * 0.5).await;
+    let at_twelve = width_becomes(&stack, |w| w < at_default * 0.5).await;
     assert!(
-        at_twelve < at_four * 0.5,
-        "12 a row is smaller: {at_twelve} vs {at_four}"
+        at_twelve < at_default * 0.5,
+        "12 a row is smaller: {at_twelve} vs {at_default}"
     );
     stack.open().await;
     stack.wait_for_count(COMPLETED, 2).await;
