@@ -248,7 +248,7 @@ impl Browsers {
 
     /// A month or more of use: `jobs` finished jobs whose links have died (every tenth
     /// starred, every seventh on a board), the newest `copies` of them kept as local copies
-    /// (a 320×320 PNG of noise each, as the studio stores them). The first render, the time
+    /// (a 160×160 PNG of noise each, as the studio stores them). The first render, the time
     /// the grid takes to apply a favourite, a board and a search at once, and what the
     /// browser's storage holds against the images' own bytes.
     pub async fn with_copies(&self, jobs: usize, copies: usize) -> CopiesPoint {
@@ -341,9 +341,9 @@ pub struct CopiesPoint {
 const KEEP_COPIES: &str = "const [name, addresses, done] = arguments;
 (async () => {
   const canvas = document.createElement('canvas');
-  canvas.width = canvas.height = 320;
+  canvas.width = canvas.height = 160;
   const context = canvas.getContext('2d');
-  const pixels = context.createImageData(320, 320);
+  const pixels = context.createImageData(160, 160);
   for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = (i % 4 == 3) ? 255 : Math.random() * 256;
   context.putImageData(pixels, 0, 0);
   const png = await new Promise(resolve => canvas.toBlob(resolve, 'image/png'));
