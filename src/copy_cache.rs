@@ -151,12 +151,14 @@ impl CopyCache {
     }
 }
 
-/// The image at `url` as a blob: straight from its host when it allows it (CORS), else
-/// through the proxy's `GET /image-copy?url=…`, which fetches only from Krea's image hosts.
+/// The image at `url` as a blob: through the proxy's `GET /image-copy?url=…` first (a page's
+/// CSP lists the proxy in `connect-src`, rarely Krea's image host, and a fetch it blocks is
+/// reported as a violation), else straight from its host (an image the proxy will not fetch
+/// for it, from a host that allows the page).
 pub async fn fetch_image(url: &str, proxy: &KreaClient) -> Result<Blob, CopyError> {
-    match fetch_blob(url, Vec::new()).await {
+    match fetch_blob(&proxy.image_copy_url(url), proxy.caller_headers()).await {
         Ok(blob) => Ok(blob),
-        Err(_) => fetch_blob(&proxy.image_copy_url(url), proxy.caller_headers()).await,
+        Err(_) => fetch_blob(url, Vec::new()).await,
     }
 }
 

@@ -50,3 +50,23 @@ async fn nothing_but_kreas_images_is_reached_through_it() {
         .unwrap();
     assert_eq!(without.status(), 400, "no url");
 }
+
+#[tokio::test]
+async fn a_proxy_in_front_of_a_simulated_krea_fetches_the_pictures_it_serves_and_no_others() {
+    let krea = simulated_proxy(200).await;
+    let mut config = krea_proxy::Config::simulated(200);
+    config.simulate = false;
+    config.upstream = krea.clone();
+    config.token = Some(krea_proxy::secret::Secret::new("any-token"));
+    let base = common::proxy(config).await;
+    let job = generate(&base).json().await;
+    let (done, _) = poll_until_done(&base, job["job_id"].as_str().unwrap()).await;
+    let url = done["result"]["urls"][0].as_str().unwrap();
+    assert!(url.starts_with(&krea), "{url} is the upstream's");
+    let copied = copy(&base, url).await;
+    assert_eq!(copied.status(), 200);
+    assert_eq!(copied.bytes().await.unwrap(), get(url).await.bytes().await.unwrap());
+    // The proxy's own pictures route does not exist here, and other hosts stay refused.
+    assert_eq!(copy(&base, &format!("{base}/healthz")).await.status(), 403);
+    assert_eq!(copy(&base, "https://evil.example/a.png").await.status(), 403);
+}

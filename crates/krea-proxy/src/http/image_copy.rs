@@ -1,9 +1,11 @@
 //! `GET /image-copy?url=…`: a finished image, for a studio that keeps local copies and whose
 //! browser may not read Krea's image host itself (Krea does not say that host sends CORS
-//! headers; a plain `<img>` needs none, a `fetch` does). Only Krea's own image hosts are
-//! fetched, over HTTPS, without the token, following no redirect, and only an image comes
-//! back, at most [`MOST_BYTES`]: the route is not a way to reach anything else. Simulated,
-//! the simulator's pictures are served from the simulator itself, by path.
+//! headers; a plain `<img>` needs none, a `fetch` does; and a page's CSP lists the proxy,
+//! rarely Krea's image host). Only Krea's own image hosts are fetched, over HTTPS (or the
+//! upstream's own origin, where a simulator stands in for Krea), without the token,
+//! following no redirect, and only an image comes back, at most [`MOST_BYTES`]: the route
+//! is not a way to reach anything else. Simulated, the simulator's pictures are served from
+//! the simulator itself, by path.
 
 use super::{Proxy, Shared};
 use crate::error::ProxyError;
@@ -70,7 +72,16 @@ pub async fn image_copy(
         .url
         .ok_or_else(|| ProxyError::BadRequest("url is required".into()))?;
     let simulate = matches!(proxy.upstream, Upstream::Simulator(_));
-    match source_of(&url, simulate) {
+    let source = match (source_of(&url, simulate), &proxy.upstream) {
+        // What the upstream serves itself (a simulator standing in for Krea).
+        (Err(NotFetched::NotKreas), Upstream::Krea(krea)) => Url::parse(&url)
+            .ok()
+            .filter(|url| krea.serves(url))
+            .map(Source::Krea)
+            .ok_or(NotFetched::NotKreas),
+        (source, _) => source,
+    };
+    match source {
         Ok(Source::Simulator(path)) => Ok(proxy
             .upstream
             .send(proxy.forward(Method::GET, path, &headers, Bytes::new()))

@@ -70,6 +70,12 @@ impl Krea {
 }
 
 impl Krea {
+    /// Whether `url` is served by the upstream itself (a simulator run as Krea's stand-in
+    /// serves its pictures there).
+    pub fn serves(&self, url: &Url) -> bool {
+        url.origin() == self.base.origin()
+    }
+
     /// A request for one of Krea's images at `url` (checked by the caller): without the
     /// token, which is for the API alone, and following no redirect, as every request here.
     pub fn image(&self, url: Url) -> RequestBuilder {
@@ -106,6 +112,21 @@ mod tests {
         let krea = Krea::new(base, Secret::new("t"), Duration::from_secs(1)).unwrap();
         let request = krea.request(Method::GET, path_and_query).build().unwrap();
         request.url().to_string()
+    }
+
+    #[test]
+    fn the_upstream_serves_what_is_on_its_own_origin_only() {
+        let krea = Krea::new(
+            "http://127.0.0.1:9000/v1",
+            Secret::new("t"),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        let at = |url: &str| krea.serves(&reqwest::Url::parse(url).unwrap());
+        assert!(at("http://127.0.0.1:9000/simulator/images/a.png"));
+        assert!(!at("http://127.0.0.1:9001/simulator/images/a.png"));
+        assert!(!at("https://127.0.0.1:9000/simulator/images/a.png"));
+        assert!(!at("http://localhost:9000/simulator/images/a.png"));
     }
 
     #[test]
