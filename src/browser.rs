@@ -157,3 +157,82 @@ pub fn new_uuid() -> String {
         &hex[20..]
     )
 }
+
+/// A file the person chose, written as it goes: the File System Access API's writable
+/// stream (Chromium has it). Nothing waits in memory but what is being written.
+pub struct SaveStream {
+    writable: JsValue,
+    /// The file's name, as the person chose it.
+    pub name: String,
+}
+
+async fn call_promise(on: &JsValue, method: &str, args: &js_sys::Array) -> Result<JsValue, String> {
+    let function: js_sys::Function = js_sys::Reflect::get(on, &method.into())
+        .map_err(js_error)?
+        .dyn_into()
+        .map_err(|_| format!("{method} is not here"))?;
+    let promise: js_sys::Promise = function
+        .apply(on, args)
+        .map_err(js_error)?
+        .dyn_into()
+        .map_err(|_| format!("{method} gave no promise"))?;
+    JsFuture::from(promise).await.map_err(js_error)
+}
+
+impl SaveStream {
+    /// Asks where to save `suggested` (a ZIP): `None` where the browser cannot stream to a
+    /// file (then the caller saves another way); `Some(Err)` when the person cancelled or
+    /// the browser refused.
+    pub async fn choose(suggested: &str) -> Option<Result<SaveStream, String>> {
+        let window: JsValue = gloo_utils::window().into();
+        let picker = js_sys::Reflect::get(&window, &"showSaveFilePicker".into()).ok()?;
+        if !picker.is_function() {
+            return None;
+        }
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"suggestedName".into(), &suggested.into());
+        let handle = match call_promise(
+            &window,
+            "showSaveFilePicker",
+            &js_sys::Array::of1(&options),
+        )
+        .await
+        {
+            Ok(handle) => handle,
+            Err(why) => return Some(Err(why)),
+        };
+        Some(SaveStream::of_handle(&handle).await)
+    }
+
+    /// Writes into the file `handle` (a `FileSystemFileHandle`) from its start.
+    pub async fn of_handle(handle: &JsValue) -> Result<SaveStream, String> {
+        let writable = call_promise(handle, "createWritable", &js_sys::Array::new()).await?;
+        let name = js_sys::Reflect::get(handle, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .unwrap_or_default();
+        Ok(SaveStream { writable, name })
+    }
+
+    pub async fn write(&self, bytes: &[u8]) -> Result<(), String> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let data = js_sys::Uint8Array::from(bytes);
+        call_promise(&self.writable, "write", &js_sys::Array::of1(&data))
+            .await
+            .map(|_| ())
+    }
+
+    /// Ends the file: only now does it appear whole where the person chose.
+    pub async fn close(self) -> Result<(), String> {
+        call_promise(&self.writable, "close", &js_sys::Array::new())
+            .await
+            .map(|_| ())
+    }
+
+    /// Gives up: the file is left as it was before.
+    pub async fn abort(self) {
+        let _ = call_promise(&self.writable, "abort", &js_sys::Array::new()).await;
+    }
+}

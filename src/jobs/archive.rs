@@ -11,8 +11,10 @@
 use super::image_settings::png_text;
 use super::local_copies::CopyKey;
 use super::safe_url::is_job_id;
-use std::io::{Cursor, Read, Write};
-use zip::write::SimpleFileOptions;
+use std::cell::RefCell;
+use std::io::{Cursor, Read, Seek, Write};
+use std::rc::Rc;
+use zip::write::{SimpleFileOptions, StreamWriter};
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 pub const HISTORY_NAME: &str = "history.json";
@@ -89,9 +91,10 @@ fn parse_image_name(name: &str) -> Option<(CopyKey, ImageFile)> {
     ))
 }
 
-/// Builds one archive in memory.
-pub struct ArchiveWriter {
-    zip: ZipWriter<Cursor<Vec<u8>>>,
+/// Builds one archive: in memory (the default), or as it goes into a [`Sink`] whose bytes
+/// the caller hands on to a file after each image ([`ArchiveWriter::streaming`]).
+pub struct ArchiveWriter<W: Write + Seek = Cursor<Vec<u8>>> {
+    zip: ZipWriter<W>,
     bytes: u64,
 }
 
@@ -104,11 +107,45 @@ impl Default for ArchiveWriter {
     }
 }
 
+/// Where a streamed archive's bytes wait to be written out.
+#[derive(Clone, Default)]
+pub struct Sink(Rc<RefCell<Vec<u8>>>);
+
+impl Sink {
+    /// What was written since the last take.
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut self.0.borrow_mut())
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl ArchiveWriter<StreamWriter<Sink>> {
+    /// An archive written as it goes: never more than one image in memory.
+    pub fn streaming() -> (Self, Sink) {
+        let sink = Sink::default();
+        let writer = ArchiveWriter {
+            zip: ZipWriter::new_stream(sink.clone()),
+            bytes: 0,
+        };
+        (writer, sink)
+    }
+}
+
 fn stored() -> SimpleFileOptions {
     SimpleFileOptions::default().compression_method(CompressionMethod::Stored)
 }
 
-impl ArchiveWriter {
+impl<W: Write + Seek> ArchiveWriter<W> {
     /// Adds an image; its kind comes from its bytes (`None`: not an image, left out).
     pub fn add_image(&mut self, key: &CopyKey, bytes: &[u8]) -> Option<()> {
         let kind = ImageFile::of(bytes)?;
@@ -123,18 +160,22 @@ impl ArchiveWriter {
         self.bytes
     }
 
-    /// Adds `history.json` and returns the whole file.
-    pub fn finish(mut self, history: &str) -> Result<Vec<u8>, String> {
+    /// Adds `history.json` and ends the archive.
+    pub fn finish_into(mut self, history: &str) -> Result<W, String> {
         self.zip
             .start_file(HISTORY_NAME, stored())
             .map_err(|e| e.to_string())?;
         self.zip
             .write_all(history.as_bytes())
             .map_err(|e| e.to_string())?;
-        self.zip
-            .finish()
-            .map(Cursor::into_inner)
-            .map_err(|e| e.to_string())
+        self.zip.finish().map_err(|e| e.to_string())
+    }
+}
+
+impl ArchiveWriter {
+    /// Adds `history.json` and returns the whole file.
+    pub fn finish(self, history: &str) -> Result<Vec<u8>, String> {
+        self.finish_into(history).map(Cursor::into_inner)
     }
 }
 
@@ -309,6 +350,27 @@ mod tests {
                 "history.json".into()
             ]
         );
+    }
+
+    #[test]
+    fn an_archive_written_as_it_goes_reads_back_the_same() {
+        let (mut writer, sink) = ArchiveWriter::streaming();
+        let mut file = Vec::new();
+        for image in 0..3 {
+            writer
+                .add_image(&CopyKey::new(JOB, image), &png(10 * image))
+                .unwrap();
+            // Handed on after each image: what waits is never more than one image.
+            let ready = sink.take();
+            assert!(ready.len() < png(30).len() + 512, "{}", ready.len());
+            file.extend(ready);
+        }
+        writer.finish_into("{}").unwrap();
+        file.extend(sink.take());
+        let archive = read(&file).unwrap();
+        assert_eq!(archive.history, "{}");
+        assert_eq!(archive.images.len(), 3);
+        assert_eq!(archive.images[2], (CopyKey::new(JOB, 2), png(20)));
     }
 
     #[test]

@@ -65,8 +65,14 @@ async fn a_proxy_in_front_of_a_simulated_krea_fetches_the_pictures_it_serves_and
     assert!(url.starts_with(&krea), "{url} is the upstream's");
     let copied = copy(&base, url).await;
     assert_eq!(copied.status(), 200);
-    assert_eq!(copied.bytes().await.unwrap(), get(url).await.bytes().await.unwrap());
+    assert_eq!(
+        copied.bytes().await.unwrap(),
+        get(url).await.bytes().await.unwrap()
+    );
     // The proxy's own pictures route does not exist here, and other hosts stay refused.
     assert_eq!(copy(&base, &format!("{base}/healthz")).await.status(), 403);
-    assert_eq!(copy(&base, "https://evil.example/a.png").await.status(), 403);
+    assert_eq!(
+        copy(&base, "https://evil.example/a.png").await.status(),
+        403
+    );
 }

@@ -163,64 +163,145 @@ async fn write_archives(files: Files, only: Option<Vec<String>>, t: &'static Tex
         None => s.entries().to_vec(),
         Some(ids) => ids.iter().filter_map(|id| s.get(id).cloned()).collect(),
     });
-    let images: usize = entries.iter().map(|e| finished_images(e).len()).sum();
-    let client = files.client.get_untracked();
     let date = browser::today();
+    // Where the browser can write a file as it goes, one file of any size; elsewhere,
+    // parts that each fit in memory.
+    let outcome = match browser::SaveStream::choose(&archive::file_name(&date, None)).await {
+        Some(Ok(file)) => stream_archive(files, entries, file).await,
+        Some(Err(why)) => return fill(t.archive_failed, &[("reason", &why)]),
+        None => archive_in_parts(files, entries, &date).await,
+    };
+    match outcome {
+        Ok((saved, missing)) => {
+            let mut words = if saved.len() == 1 {
+                fill(t.downloaded, &[("name", &saved[0])])
+            } else {
+                fill(
+                    t.archive_parts,
+                    &[
+                        ("n", &saved.len().to_string()),
+                        ("names", &saved.join(", ")),
+                    ],
+                )
+            };
+            if missing > 0 {
+                words.push_str(" · ");
+                words.push_str(&fill(t.archive_missing, &[("n", &missing.to_string())]));
+            }
+            words
+        }
+        Err(why) => fill(t.archive_failed, &[("reason", &why)]),
+    }
+}
+
+/// Counts images for the progress bar as they are gathered.
+struct Gathering {
+    done: usize,
+    of: usize,
+    missing: usize,
+}
+
+impl Gathering {
+    fn start(files: Files, entries: &[JobEntry]) -> Gathering {
+        let of = entries.iter().map(|e| finished_images(e).len()).sum();
+        files.progress.try_set(Some((0, of)));
+        Gathering {
+            done: 0,
+            of,
+            missing: 0,
+        }
+    }
+
+    /// A job's images, as many as can still be had.
+    async fn images_of(
+        &mut self,
+        files: Files,
+        client: &KreaClient,
+        entry: &JobEntry,
+    ) -> Vec<(CopyKey, Vec<u8>)> {
+        let mut kept = Vec::new();
+        for (image, url) in finished_images(entry).into_iter().enumerate() {
+            let key = CopyKey::new(entry.id(), image);
+            match image_bytes_of(files, client, &key, &url).await {
+                Some(bytes) => kept.push((key, bytes)),
+                None => self.missing += 1,
+            }
+            self.done += 1;
+            files.progress.try_set(Some((self.done, self.of)));
+        }
+        kept
+    }
+}
+
+/// One file, written as it goes. Returns its name and how many images were left out.
+async fn stream_archive(
+    files: Files,
+    entries: Vec<JobEntry>,
+    file: browser::SaveStream,
+) -> Result<(Vec<String>, usize), String> {
+    let client = files.client.get_untracked();
+    let mut gathering = Gathering::start(files, &entries);
+    let (mut writer, sink) = ArchiveWriter::streaming();
+    for entry in &entries {
+        for (key, bytes) in gathering.images_of(files, &client, entry).await {
+            if writer.add_image(&key, &bytes).is_none() {
+                gathering.missing += 1;
+            }
+        }
+        if let Err(why) = file.write(&sink.take()).await {
+            file.abort().await;
+            return Err(why);
+        }
+    }
+    let ended = writer.finish_into(&history_file::export(&entries));
+    let last = sink.take();
+    let written = match ended {
+        Ok(_) => file.write(&last).await,
+        Err(why) => Err(why),
+    };
+    if let Err(why) = written {
+        file.abort().await;
+        return Err(why);
+    }
+    let name = file.name.clone();
+    file.close().await?;
+    Ok((vec![name], gathering.missing))
+}
+
+/// Parts of at most [`archive::PART_BYTES`], each saved (downloaded) as it fills. Returns
+/// their names and how many images were left out.
+async fn archive_in_parts(
+    files: Files,
+    entries: Vec<JobEntry>,
+    date: &str,
+) -> Result<(Vec<String>, usize), String> {
+    let client = files.client.get_untracked();
+    let mut gathering = Gathering::start(files, &entries);
     let mut writer = ArchiveWriter::default();
     let mut in_part: Vec<JobEntry> = Vec::new();
     let mut saved: Vec<String> = Vec::new();
-    let (mut done, mut missing) = (0, 0);
-    files.progress.try_set(Some((0, images)));
     for entry in entries {
-        let mut kept = Vec::new();
-        for (image, url) in finished_images(&entry).into_iter().enumerate() {
-            let key = CopyKey::new(entry.id(), image);
-            match image_bytes_of(files, &client, &key, &url).await {
-                Some(bytes) => kept.push((key, bytes)),
-                None => missing += 1,
-            }
-            done += 1;
-            files.progress.try_set(Some((done, images)));
-        }
+        let kept = gathering.images_of(files, &client, &entry).await;
         let size: u64 = kept.iter().map(|(_, b)| b.len() as u64).sum();
         // This job's images would overflow the part: the part is saved first.
         if writer.bytes() > 0 && writer.bytes() + size > archive::PART_BYTES {
             let part = std::mem::take(&mut writer);
-            let name = archive::file_name(&date, Some(saved.len() + 1));
-            if let Err(why) = save_part(part, &in_part, &name) {
-                return fill(t.archive_failed, &[("reason", &why)]);
-            }
+            let name = archive::file_name(date, Some(saved.len() + 1));
+            save_part(part, &in_part, &name)?;
             saved.push(name);
             in_part.clear();
         }
         for (key, bytes) in &kept {
             if writer.add_image(key, bytes).is_none() {
-                missing += 1;
+                gathering.missing += 1;
             }
         }
         in_part.push(entry);
     }
-    let name = archive::file_name(&date, (!saved.is_empty()).then_some(saved.len() + 1));
-    if let Err(why) = save_part(writer, &in_part, &name) {
-        return fill(t.archive_failed, &[("reason", &why)]);
-    }
+    let name = archive::file_name(date, (!saved.is_empty()).then_some(saved.len() + 1));
+    save_part(writer, &in_part, &name)?;
     saved.push(name);
-    let mut words = if saved.len() == 1 {
-        fill(t.downloaded, &[("name", &saved[0])])
-    } else {
-        fill(
-            t.archive_parts,
-            &[
-                ("n", &saved.len().to_string()),
-                ("names", &saved.join(", ")),
-            ],
-        )
-    };
-    if missing > 0 {
-        words.push_str(" · ");
-        words.push_str(&fill(t.archive_missing, &[("n", &missing.to_string())]));
-    }
-    words
+    Ok((saved, gathering.missing))
 }
 
 /// The images of a finished job (none for one that failed or was cancelled).
