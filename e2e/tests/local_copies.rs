@@ -102,13 +102,12 @@ async fn a_job_whose_link_dies_still_shows_its_image_from_the_local_copy() {
     assert_eq!(stack.count("[data-testid=job-expired]").await, 0);
 
     // The viewer shows the copy too, and a download saves it (with its settings inside).
+    // From the keyboard: the card in focus, Enter opens the viewer.
     let card = stack.css(COMPLETED).await;
     stack
-        .css("[data-testid=job-image]")
-        .await
-        .click()
-        .await
-        .unwrap();
+        .eval("document.querySelector(\"[data-testid=job-card][data-status=completed]\").focus()")
+        .await;
+    stack.press("\u{E007}").await;
     assert_eq!(
         stack.text("lightbox-local-copy").await,
         "Krea's link has expired: this is the copy kept in this browser."
