@@ -62,7 +62,7 @@ pub struct Settings {
 pub const IMAGES_PER_ROW: std::ops::RangeInclusive<u32> = 3..=12;
 
 fn default_per_row() -> u32 {
-    5
+    4
 }
 
 /// Krea's links do not last: a history is only whole with its images kept.
@@ -258,7 +258,7 @@ mod tests {
             "copies are kept unless the person says not to"
         );
         assert_eq!(old.local_copy_limit_mb, 1_000);
-        assert_eq!(old.images_per_row, 5);
+        assert_eq!(old.images_per_row, 4);
         let chosen: Settings =
             serde_json::from_str(r#"{"theme": "dark", "language": "it", "poll_interval_secs": 5}"#)
                 .unwrap();
