@@ -309,25 +309,19 @@ async fn do_work(copies: LocalCopies, cache: &CopyCache, work: CopyWork) {
     if let CopyWork::Keep { job_id, urls, at } = work {
         let client = copies.client.get_untracked();
         for (image, url) in urls.iter().enumerate() {
-            let key = CopyKey::new(&job_id, image);
-            let kept = copies
-                .index
-                .try_with_value(|i| i.as_ref().is_some_and(|i| i.has(&key)));
-            if kept != Some(false) {
-                continue;
-            }
-            let stored = match fetch_image(url, &client).await {
-                Ok(blob) => cache.put(&key, &blob, at).await,
-                Err(why) => Err(why),
-            };
-            match stored {
-                Ok(facts) => {
-                    copies
-                        .index
-                        .try_update_value(|i| i.get_or_insert_default().insert(key, facts));
-                    copies.say(None);
-                }
-                Err(why) => copies.say(Some(why)),
+            match copy_one(
+                copies,
+                cache,
+                &client,
+                CopyKey::new(&job_id, image),
+                url,
+                at,
+            )
+            .await
+            {
+                Some(Ok(())) => copies.say(None),
+                Some(Err(why)) => copies.say(Some(why)),
+                None => {}
             }
         }
     }
@@ -362,28 +356,14 @@ async fn backfill(copies: LocalCopies, cache: &CopyCache) -> usize {
         }
         for (image, url) in urls.iter().enumerate() {
             let key = CopyKey::new(job_id, image);
-            let kept = copies
-                .index
-                .try_with_value(|i| i.as_ref().is_some_and(|i| i.has(&key)));
-            if kept != Some(false) {
-                continue;
-            }
-            let stored = match fetch_image(url, &client).await {
-                Ok(blob) => cache.put(&key, &blob, *at).await,
-                Err(why) => Err(why),
-            };
-            match stored {
-                Ok(facts) => {
-                    copies
-                        .index
-                        .try_update_value(|i| i.get_or_insert_default().insert(key, facts));
-                }
-                Err(CopyError::NotFetched(_)) => missed += 1,
+            match copy_one(copies, cache, &client, key, url, *at).await {
+                Some(Err(CopyError::NotFetched(_))) => missed += 1,
                 // A full disk ends the turn, and says so.
-                Err(why) => {
+                Some(Err(why)) => {
                     copies.say(Some(why));
                     return missed;
                 }
+                Some(Ok(())) | None => {}
             }
         }
         copies.set_backfilled_before(Some(*at));
@@ -394,6 +374,32 @@ async fn backfill(copies: LocalCopies, cache: &CopyCache) -> usize {
         copies.ask(CopyWork::Backfill);
     }
     missed
+}
+
+/// Copies one image, made at `at`, unless it is kept already (`None` then).
+async fn copy_one(
+    copies: LocalCopies,
+    cache: &CopyCache,
+    client: &KreaClient,
+    key: CopyKey,
+    url: &str,
+    at: f64,
+) -> Option<Result<(), CopyError>> {
+    let kept = copies
+        .index
+        .try_with_value(|i| i.as_ref().is_some_and(|i| i.has(&key)));
+    if kept != Some(false) {
+        return None;
+    }
+    let stored = match fetch_image(url, client).await {
+        Ok(blob) => cache.put(&key, &blob, at).await,
+        Err(why) => Err(why),
+    };
+    Some(stored.map(|facts| {
+        copies
+            .index
+            .try_update_value(|i| i.get_or_insert_default().insert(key, facts));
+    }))
 }
 
 /// Reads the cache's list of copies; removes second copies and copies of jobs the
