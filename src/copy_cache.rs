@@ -122,16 +122,6 @@ impl CopyCache {
         Ok(Some(blob.unchecked_into()))
     }
 
-    /// The copy of `key` as an object URL the caller must revoke, if there is one.
-    pub async fn object_url(&self, key: &CopyKey) -> Result<Option<String>, CopyError> {
-        match self.blob(key).await? {
-            Some(blob) => web_sys::Url::create_object_url_with_blob(&blob)
-                .map(Some)
-                .map_err(CopyError::of),
-            None => Ok(None),
-        }
-    }
-
     /// Removes every copy of `key` (whatever its facts).
     pub async fn delete(&self, key: &CopyKey) -> Result<(), CopyError> {
         let options = CacheQueryOptions::new();

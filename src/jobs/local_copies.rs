@@ -155,10 +155,6 @@ impl CopyIndex {
         self.copies.contains_key(key)
     }
 
-    pub fn facts(&self, key: &CopyKey) -> Option<CopyFacts> {
-        self.copies.get(key).copied()
-    }
-
     pub fn len(&self) -> usize {
         self.copies.len()
     }

@@ -19,9 +19,9 @@ pub struct LocalCopies {
     /// The last copy that could not be kept, and why, in words.
     pub problem: RwSignal<Option<String>>,
     cache_name: StoredValue<String>,
-    /// Where the backfill has got to: the time of the newest job it has not looked at yet
-    /// (localStorage, so a dead link is tried once, not on every visit).
-    backfill_key: StoredValue<String>,
+    /// Where the backfill has got to: the time of the newest job it has not looked at yet,
+    /// `None` for all of them (kept, so a dead link is tried once, not on every visit).
+    backfilled_before: RwSignal<Option<f64>>,
     client: Memo<KreaClient>,
     jobs: LiveJobs,
     settings: RwSignal<Settings>,
@@ -78,7 +78,11 @@ pub fn use_local_copies(
         summary: RwSignal::new(None),
         problem: RwSignal::new(None),
         cache_name: StoredValue::new(scope.copies_cache()),
-        backfill_key: StoredValue::new(scope.key("copies.backfilled_before")),
+        backfilled_before: crate::hooks::use_stored(
+            crate::hooks::Kept::Always,
+            "copies.backfilled_before",
+            Option::flatten,
+        ),
         client,
         jobs,
         settings,
@@ -115,7 +119,7 @@ pub fn use_local_copies(
     Effect::new(move |before: Option<bool>| {
         let keeping = settings.with(|s| s.keep_local_copies);
         if before == Some(false) && keeping {
-            copies.set_backfilled_before(None);
+            copies.backfilled_before.set(None);
         }
         if keeping && loaded.get() && following.get() && first_screen.get() {
             copies.ask(CopyWork::Backfill);
@@ -203,24 +207,6 @@ impl LocalCopies {
     /// The Cache Storage cache the copies are in.
     pub fn cache_name(self) -> String {
         self.cache_name.get_value()
-    }
-
-    /// The time of the newest job the backfill has not looked at yet (`None`: all of them).
-    fn backfilled_before(self) -> Option<f64> {
-        let storage = crate::hooks::browser_storage(crate::hooks::Kept::Always)?;
-        let text = storage.get_item(&self.backfill_key.get_value()).ok()??;
-        text.parse().ok()
-    }
-
-    fn set_backfilled_before(self, at: Option<f64>) {
-        let Some(storage) = crate::hooks::browser_storage(crate::hooks::Kept::Always) else {
-            return;
-        };
-        let key = self.backfill_key.get_value();
-        let _ = match at {
-            Some(at) => storage.set_item(&key, &at.to_string()),
-            None => storage.remove_item(&key),
-        };
     }
 
     fn take_work(self) -> Option<CopyWork> {
@@ -333,7 +319,7 @@ async fn do_work(copies: LocalCopies, cache: &CopyCache, work: CopyWork) {
 /// out). Another turn is queued behind any other work while some remain. Returns how many
 /// could not be fetched (their links had died).
 async fn backfill(copies: LocalCopies, cache: &CopyCache) -> usize {
-    let before = copies.backfilled_before();
+    let before = copies.backfilled_before.get_untracked();
     let todo: Vec<(String, Vec<String>, f64)> = copies.jobs.with_untracked(|s| {
         s.entries()
             .iter()
@@ -366,7 +352,7 @@ async fn backfill(copies: LocalCopies, cache: &CopyCache) -> usize {
                 Some(Ok(())) | None => {}
             }
         }
-        copies.set_backfilled_before(Some(*at));
+        copies.backfilled_before.try_set(Some(*at));
     }
     if todo.len() == BACKFILL_TURN {
         // Gently: a long history's backfill is background work, not a burst.
