@@ -8,7 +8,7 @@
 //! ZIP bombs expand, too many entries, a PNG carrying a text chunk of megabytes) is refused
 //! whole, with the reason, before anything is imported.
 
-use super::image_settings::png_text;
+use super::image_settings::{png_text, ImageKind};
 use super::local_copies::CopyKey;
 use super::safe_url::is_job_id;
 use std::cell::RefCell;
@@ -41,15 +41,15 @@ pub enum ImageFile {
 }
 
 impl ImageFile {
+    /// PNG and JPEG as the settings writer reads them; WebP besides.
     pub fn of(bytes: &[u8]) -> Option<ImageFile> {
-        if bytes.starts_with(&png_text::SIGNATURE) {
-            Some(ImageFile::Png)
-        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(ImageFile::Jpeg)
-        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            Some(ImageFile::Webp)
-        } else {
-            None
+        match ImageKind::of(bytes) {
+            Some(ImageKind::Png) => Some(ImageFile::Png),
+            Some(ImageKind::Jpeg) => Some(ImageFile::Jpeg),
+            None if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" => {
+                Some(ImageFile::Webp)
+            }
+            None => None,
         }
     }
 

@@ -198,7 +198,7 @@ impl LocalCopies {
 
     async fn blob(self, key: CopyKey) -> Option<web_sys::Blob> {
         let (found, answer) = futures::channel::oneshot::channel();
-        find_copy(self.cache_name.get_value(), key, found)
+        find_copy(self.cache_name.try_get_value()?, key, found)
             .await
             .ok()?;
         answer.await.ok().flatten()
@@ -207,6 +207,12 @@ impl LocalCopies {
     /// The Cache Storage cache the copies are in.
     pub fn cache_name(self) -> String {
         self.cache_name.get_value()
+    }
+
+    /// Whether the studio that owns the copies is still on the page. The worker asks after
+    /// every wait: a studio removed meanwhile (an embed taken out) has no signals to read.
+    fn alive(self) -> bool {
+        self.working.try_get_value().is_some()
     }
 
     fn take_work(self) -> Option<CopyWork> {
@@ -243,7 +249,9 @@ crate::lazy_part! { local_copies, preload_local_copies:
     /// Works through the copies' queue until it is empty.
     pub(crate) fn run_queue(copies: LocalCopies) -> () {
         spawn_local(async move {
-            let name = copies.cache_name.get_value();
+            let Some(name) = copies.cache_name.try_get_value() else {
+                return;
+            };
             let cache = CopyCache::open(&name).await;
             while let Some(work) = copies.take_work() {
                 match &cache {
@@ -287,6 +295,9 @@ async fn do_work(copies: LocalCopies, cache: &CopyCache, work: CopyWork) {
     }
     if copies.index.try_with_value(Option::is_none) == Some(true) {
         read_index(copies, cache).await;
+    }
+    if !copies.alive() {
+        return;
     }
     let mut missed = 0;
     if work == CopyWork::Backfill {
@@ -333,6 +344,9 @@ async fn backfill(copies: LocalCopies, cache: &CopyCache) -> usize {
     let client = copies.client.get_untracked();
     let mut missed = 0;
     for (job_id, urls, at) in &todo {
+        if !copies.alive() {
+            return missed;
+        }
         let full = copies
             .index
             .try_with_value(|i| i.as_ref().is_some_and(|i| i.bytes() >= limit))
@@ -402,6 +416,9 @@ async fn read_index(copies: LocalCopies, cache: &CopyCache) {
     for address in doubles {
         let _ = cache.delete_address(&address).await;
     }
+    if !copies.alive() {
+        return;
+    }
     if copies.loaded.get_untracked() {
         let orphans = copies
             .jobs
@@ -418,6 +435,9 @@ async fn read_index(copies: LocalCopies, cache: &CopyCache) {
 /// Removes the oldest non-favourite copies until the rest fit the person's limit, and
 /// says what the copies weigh and how many went.
 async fn fit(copies: LocalCopies, cache: &CopyCache, missed: usize) {
+    if !copies.alive() {
+        return;
+    }
     let limit = limit_bytes(copies.settings.with_untracked(|s| s.local_copy_limit_mb));
     let plan = copies.index.try_with_value(|index| {
         index.as_ref().map(|index| {
