@@ -534,21 +534,33 @@ impl Stack {
     /// Waits (up to 30 s) for a downloaded file whose name ends with `suffix`, and returns
     /// its path once Chromium has finished writing it.
     pub async fn downloaded(&self, suffix: &str) -> PathBuf {
+        self.downloaded_where(suffix, |name| name.ends_with(suffix))
+            .await
+    }
+
+    /// Waits (up to 30 s) for a finished download whose file name passes `wanted`
+    /// (`described` names it if none comes).
+    pub async fn downloaded_where(
+        &self,
+        described: &str,
+        wanted: impl Fn(&str) -> bool,
+    ) -> PathBuf {
         for _ in 0..300 {
             let found = std::fs::read_dir(&self.downloads)
                 .unwrap()
                 .filter_map(Result::ok)
                 .map(|entry| entry.path())
-                .find(|path| path.to_string_lossy().ends_with(suffix));
+                .find(|path| {
+                    let name = path.to_string_lossy();
+                    // Chromium writes into `.crdownload` and renames when done.
+                    !name.ends_with(".crdownload") && wanted(&name)
+                });
             if let Some(path) = found {
                 return path;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!(
-            "no download ending in {suffix} in {}",
-            self.downloads.display()
-        );
+        panic!("no download {described} in {}", self.downloads.display());
     }
 
     /// Every job record the studio keeps in this browser's IndexedDB.

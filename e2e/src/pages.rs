@@ -16,7 +16,8 @@ impl Studio<'_> {
         self.0.click("generate-button").await;
     }
 
-    /// Presses Download on `card` and returns the file saved, named after its job id.
+    /// Presses Download on `card` and returns the file saved, named after its job id (with
+    /// the extension of the image's type).
     pub async fn download(&self, card: &fantoccini::elements::Element) -> std::path::PathBuf {
         let id = card.attr("data-job-id").await.unwrap().expect("a job card");
         self.0
@@ -26,7 +27,10 @@ impl Studio<'_> {
             .await
             .unwrap();
         let short_id: String = id.chars().filter(|c| *c != '-').take(8).collect();
-        self.0.downloaded(&format!("-{short_id}.png")).await
+        let named = format!("-{short_id}.");
+        self.0
+            .downloaded_where(&format!("named *{named}*"), |name| name.contains(&named))
+            .await
     }
 
     /// Waits until `count` cards show a completed job.

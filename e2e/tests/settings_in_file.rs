@@ -88,3 +88,45 @@ async fn a_downloaded_png_carries_its_settings_and_dropping_it_back_restores_the
         .starts_with("damaged.png"));
     stack.close().await;
 }
+
+#[tokio::test]
+async fn a_downloaded_jpeg_carries_its_settings_in_xmp() {
+    let stack = Stack::start(300).await;
+    stack.open().await;
+    // Luma UNI-1 answers JPEG when asked to, as Krea documents.
+    stack.select("model-select", "luma/uni-1").await;
+    let prompt = "Sentiero di montagna, nebbia";
+    stack.type_into("prompt-input", prompt).await;
+    stack.select("field-output_format", "jpeg").await;
+    stack.click("generate-button").await;
+    stack.wait_for_count(COMPLETED, 1).await;
+    let card = stack.css(COMPLETED).await;
+    let id = card.attr("data-job-id").await.unwrap().unwrap();
+    let file = stack.studio().download(&card).await;
+    assert!(
+        file.to_string_lossy().ends_with(".jpg"),
+        "saved as {}",
+        file.display()
+    );
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(&bytes[..3], b"\xff\xd8\xff", "a JPEG file");
+    let settings = image_settings::read(&bytes).expect("settings inside the JPEG");
+    assert_eq!(settings.prompt(), prompt);
+    assert_eq!(settings.model_id, "luma/uni-1");
+    assert_eq!(settings.job_id, id);
+
+    // Dropped back on the form, the JPEG restores what made it.
+    stack.select("model-select", "bfl/flux-1-dev").await;
+    stack.erase("prompt-input").await;
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    stack
+        .images()
+        .drop_file("prompt-form", &name, "image/jpeg", &bytes)
+        .await;
+    let said = stack.text_when("restore-outcome", |t| !t.is_empty()).await;
+    assert_eq!(said, format!("Settings restored from {name}"));
+    assert_eq!(stack.value("model-select").await, "luma/uni-1");
+    assert_eq!(stack.value("prompt-input").await, prompt);
+    assert_eq!(stack.value("field-output_format").await, "jpeg");
+    stack.close().await;
+}

@@ -66,12 +66,12 @@ pub fn is_name_segment(segment: &str) -> bool {
 
 pub use krea_api::is_job_id;
 
-/// A file the simulator serves: a job's picture (`/simulator/images/{uuid}.png`), an
+/// A file the simulator serves: a job's picture (`/simulator/images/{uuid}.{png,jpg,webp}`), an
 /// upload (`/simulator/assets/{uuid}.{jpg,png,webp,heic}`) or a style's thumbnail
 /// (`/simulator/styles/{style id}.png`).
 pub fn is_simulator_file(path: &str) -> bool {
     let in_folder = |folder: &str| path.strip_prefix(folder)?.rsplit_once('.');
-    if let Some((id, "png")) = in_folder("/simulator/images/") {
+    if let Some((id, "png" | "jpg" | "webp")) = in_folder("/simulator/images/") {
         return is_job_id(id);
     }
     if let Some((id, extension)) = in_folder("/simulator/assets/") {

@@ -67,6 +67,68 @@ async fn a_job_walks_through_the_states_and_completes_with_an_image() {
 }
 
 #[tokio::test]
+async fn pictures_come_in_the_format_asked_for_or_the_models_default() {
+    let base = simulated_proxy(200).await;
+    let cases = [
+        // Luma UNI-1 answers JPEG when asked; Flux has no choice and answers PNG.
+        (
+            "luma/uni-1",
+            json!({"prompt": "a fox", "width": 640, "height": 512, "output_format": "jpeg"}),
+            "jpg",
+            "image/jpeg",
+        ),
+        (
+            "bfl/flux-1-dev",
+            json!({"prompt": "a fox", "width": 640, "height": 512}),
+            "png",
+            "image/png",
+        ),
+    ];
+    for (model, body, extension, mime) in cases {
+        let job: Value = submit(&base, model, body).await.json().await.unwrap();
+        let id = job["job_id"].as_str().unwrap().to_owned();
+        let (done, _) = poll_until_done(&base, &id).await;
+        let url = done["result"]["urls"][0].as_str().unwrap();
+        assert!(
+            url.ends_with(&format!("{id}.{extension}")),
+            "{model}: {url}"
+        );
+        let image = get(url).await;
+        assert_eq!(image.headers()["content-type"], mime, "{model}");
+        let bytes = image.bytes().await.unwrap();
+        let size = imagesize::blob_size(&bytes).unwrap();
+        assert_eq!((size.width, size.height), (640, 512), "{model}");
+        // The same picture under another format's name is not a file Krea would serve.
+        let other = if extension == "png" { "jpg" } else { "png" };
+        let wrong = get(&url.replace(&format!(".{extension}"), &format!(".{other}"))).await;
+        assert_eq!(wrong.status(), 404, "{model}");
+    }
+
+    // Topaz answers JPEG unless told otherwise: Krea's spec gives `output_format` "jpg".
+    let enhance = |body: Value| {
+        client()
+            .post(format!("{base}/generate/enhance/topaz/standard-enhance"))
+            .json(&body)
+            .send()
+    };
+    let source = "https://gen.krea.ai/images/a.png";
+    for (asked, mime) in [(None, "image/jpeg"), (Some("webp"), "image/webp")] {
+        let mut body =
+            json!({"image_url": source, "width": 800, "height": 600, "model": "Standard V2"});
+        if let Some(format) = asked {
+            body["output_format"] = json!(format);
+        }
+        let job: Value = enhance(body).await.unwrap().json().await.unwrap();
+        let id = job["job_id"].as_str().unwrap().to_owned();
+        let (done, _) = poll_until_done(&base, &id).await;
+        let image = get(done["result"]["urls"][0].as_str().unwrap()).await;
+        assert_eq!(image.headers()["content-type"], mime, "{asked:?}");
+        let size = imagesize::blob_size(&image.bytes().await.unwrap()).unwrap();
+        assert_eq!((size.width, size.height), (800, 600), "{asked:?}");
+    }
+}
+
+#[tokio::test]
 async fn krea_2_paths_have_three_segments() {
     let base = simulated_proxy(200).await;
     let reply = submit(

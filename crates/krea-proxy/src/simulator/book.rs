@@ -1,6 +1,6 @@
 //! The simulator's jobs: what was asked for, when, and what happened to it since.
 
-use super::picture::Picture;
+use super::picture::{Format, Picture};
 use super::timeline::{duration_for, phase_at, Events, Phase};
 use krea_api::{Job, JobStatus, ModelSpec};
 use serde_json::{json, Map, Value};
@@ -27,6 +27,8 @@ struct SimJob {
     seed: u64,
     width: u32,
     height: u32,
+    /// What the model returns: PNG, or JPEG or WebP when asked for or by default.
+    format: Format,
     fail_reason: Option<String>,
     /// Ends `completed` without an image ([`NO_IMAGE_TRIGGER`]).
     no_image: bool,
@@ -44,7 +46,11 @@ impl SimJob {
 
     fn to_job(&self, origin: &str) -> Job {
         let phase = self.phase();
-        let image = format!("{origin}/simulator/images/{}.png", self.id);
+        let image = format!(
+            "{origin}/simulator/images/{}.{}",
+            self.id,
+            self.format.kind().extension()
+        );
         let result = match phase.status {
             // As Krea's shadow fail: `completed`, and a result with nothing in it.
             JobStatus::Completed if self.no_image => Some(json!({})),
@@ -159,6 +165,7 @@ impl Book {
             seed: seed.abs() as u64,
             width,
             height,
+            format: Format::asked(model, body),
             fail_reason: fail_reason(prompt),
             no_image: prompt.contains(NO_IMAGE_TRIGGER),
             cancelled_after: None,
@@ -219,12 +226,19 @@ impl Book {
         }
     }
 
+    /// The job whose picture is the file `file` (`{id}.{extension}`), in its own format.
+    fn job_of<'a>(jobs: &'a [SimJob], file: &str) -> Option<&'a SimJob> {
+        let (id, extension) = file.rsplit_once('.')?;
+        jobs.iter()
+            .find(|job| job.id.to_string() == id)
+            .filter(|job| job.format.kind().extension() == extension)
+    }
+
     /// The pixel size of the job picture served at `url`, if it is one of these.
     pub fn size_of(&self, url: &str) -> Option<(u32, u32)> {
         let file = url.split('?').next()?.rsplit('/').next()?;
-        let id = file.strip_suffix(".png")?;
         let jobs = self.jobs();
-        let job = jobs.iter().find(|job| job.id.to_string() == id)?;
+        let job = Self::job_of(&jobs, file)?;
         Some((job.width, job.height))
     }
 
@@ -233,28 +247,24 @@ impl Book {
         self.image_ttl.is_some()
     }
 
-    /// The picture of a job as a PNG, coarse while it is only a preview; none for a job
-    /// that ends without an image, or whose link has expired.
-    pub fn picture(&self, id: &str, preview: bool) -> Option<Vec<u8>> {
+    /// The picture file `file` (`{job id}.{extension}`) in its job's format, coarse while it
+    /// is only a preview; none for a job that ends without an image, or whose link has
+    /// expired.
+    pub fn picture(&self, file: &str, preview: bool) -> Option<(Format, Vec<u8>)> {
         let jobs = self.jobs();
         let expired = |job: &SimJob| {
             self.image_ttl
                 .is_some_and(|ttl| job.started.elapsed() > job.duration + ttl)
         };
-        let job = jobs
-            .iter()
-            .find(|job| job.id.to_string() == id)
-            .filter(|job| !job.no_image && !expired(job))?;
-        Some(
-            Picture {
-                prompt: &job.prompt,
-                seed: job.seed,
-                width: job.width,
-                height: job.height,
-                preview,
-            }
-            .png(),
-        )
+        let job = Self::job_of(&jobs, file).filter(|job| !job.no_image && !expired(job))?;
+        let picture = Picture {
+            prompt: &job.prompt,
+            seed: job.seed,
+            width: job.width,
+            height: job.height,
+            preview,
+        };
+        Some((job.format, picture.file(job.format)))
     }
 }
 

@@ -290,12 +290,11 @@ async fn image(
     Path(file): Path<String>,
     Query(query): Query<ImageQuery>,
 ) -> Response {
-    let id = file.strip_suffix(".png").unwrap_or_default();
-    match sim.book.picture(id, query.preview == Some(1)) {
+    match sim.book.picture(&file, query.preview == Some(1)) {
         // Public pictures, like Krea's: a page that embeds the studio with
         // `Cross-Origin-Embedder-Policy: require-corp` may still show them.
-        Some(png) => {
-            let mut response = library::image_file("image/png", png);
+        Some((format, bytes)) => {
+            let mut response = library::image_file(format.kind().mime(), bytes);
             // A link that dies must not be kept for a year by the browser's cache.
             if sim.book.links_expire() {
                 response.headers_mut().insert(

@@ -1,10 +1,15 @@
-//! The simulator's "generated" pictures: real PNGs, as Krea's models return, drawn
+//! The simulator's "generated" pictures: real raster files in the format each model returns
+//! (PNG unless the request or the model's default says JPEG or WebP), drawn
 //! deterministically from the prompt and seed, so the same request always yields the same
 //! picture and nothing leaves the machine.
 //!
 //! A small picture (a gradient and a few discs on a grid of cells) is drawn and scaled to the
 //! requested size by repeating each cell: the file has the size a model would return while
 //! its long flat runs compress to a few kilobytes, and a 2K picture encodes in milliseconds.
+
+use crate::image_kind::ImageKind;
+use krea_api::{Literal, ModelSpec};
+use serde_json::{Map, Value};
 
 /// FNV-1a: tiny, and stable across Rust versions (unlike `DefaultHasher`).
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -18,6 +23,48 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 const CELLS: u32 = 48;
 const PREVIEW_CELLS: u32 = 8;
 
+/// The file formats Krea's models answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Jpeg,
+    Webp,
+}
+
+impl Format {
+    /// What a request asks for in `output_format`, else the model's default, else PNG (what
+    /// Krea's image models return when they have no such field).
+    pub fn asked(model: &ModelSpec, body: &Map<String, Value>) -> Format {
+        let default = match model.field("output_format").and_then(|field| field.default) {
+            Some(Literal::Text(name)) => Some(name),
+            _ => None,
+        };
+        body.get("output_format")
+            .and_then(Value::as_str)
+            .or(default)
+            .and_then(Format::named)
+            .unwrap_or(Format::Png)
+    }
+
+    fn named(name: &str) -> Option<Format> {
+        match name {
+            "png" => Some(Format::Png),
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            "webp" => Some(Format::Webp),
+            _ => None,
+        }
+    }
+
+    /// The type, for the file's extension and `Content-Type`.
+    pub fn kind(self) -> ImageKind {
+        match self {
+            Format::Png => ImageKind::Png,
+            Format::Jpeg => ImageKind::Jpeg,
+            Format::Webp => ImageKind::Webp,
+        }
+    }
+}
+
 pub struct Picture<'a> {
     pub prompt: &'a str,
     pub seed: u64,
@@ -30,6 +77,11 @@ pub struct Picture<'a> {
 impl Picture<'_> {
     /// The picture as a PNG file.
     pub fn png(&self) -> Vec<u8> {
+        self.file(Format::Png)
+    }
+
+    /// The picture as a file of `format`.
+    pub fn file(&self, format: Format) -> Vec<u8> {
         let (w, h) = (self.width.max(1), self.height.max(1));
         let long = w.max(h);
         let cells = if self.preview { PREVIEW_CELLS } else { CELLS }.min(long);
@@ -44,7 +96,11 @@ impl Picture<'_> {
                 rgb.extend_from_slice(&small[at]);
             }
         }
-        encode(w, h, &rgb)
+        match format {
+            Format::Png => png_file(w, h, &rgb),
+            Format::Jpeg => jpeg_file(w, h, &rgb),
+            Format::Webp => webp_file(w, h, &rgb),
+        }
     }
 
     /// One colour per cell: a diagonal gradient between two hues and seven translucent discs.
@@ -89,7 +145,7 @@ impl Picture<'_> {
     }
 }
 
-fn encode(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
+fn png_file(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
@@ -102,6 +158,24 @@ fn encode(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
         .write_image_data(rgb)
         .expect("a whole picture's rows in memory");
     writer.finish().expect("a PNG written to memory");
+    out
+}
+
+fn jpeg_file(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Krea's sizes stay far below JPEG's 65,535-pixel side (the simulator clamps to 4,096).
+    let side = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
+    jpeg_encoder::Encoder::new(&mut out, 85)
+        .encode(rgb, side(width), side(height), jpeg_encoder::ColorType::Rgb)
+        .expect("a JPEG written to memory");
+    out
+}
+
+fn webp_file(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    image_webp::WebPEncoder::new(&mut out)
+        .encode(rgb, width, height, image_webp::ColorType::Rgb8)
+        .expect("a WebP written to memory");
     out
 }
 
@@ -125,6 +199,7 @@ fn hsl(hue: f32, saturation: f32, lightness: f32) -> [f32; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn picture(prompt: &str, seed: u64, width: u32, height: u32) -> Vec<u8> {
         Picture {
@@ -151,6 +226,45 @@ mod tests {
         let size = imagesize::blob_size(&png).unwrap();
         assert_eq!((size.width, size.height), (1365, 768));
         assert!(png.len() < 64 * 1024, "{} bytes", png.len());
+    }
+
+    #[test]
+    fn each_format_is_a_real_file_of_the_asked_size() {
+        let picture = Picture {
+            prompt: "a fox",
+            seed: 1,
+            width: 640,
+            height: 360,
+            preview: false,
+        };
+        for format in [Format::Png, Format::Jpeg, Format::Webp] {
+            let file = picture.file(format);
+            assert_eq!(ImageKind::sniff(&file), Some(format.kind()), "{format:?}");
+            let size = imagesize::blob_size(&file).unwrap();
+            assert_eq!((size.width, size.height), (640, 360), "{format:?}");
+        }
+    }
+
+    #[test]
+    fn the_format_is_the_asked_one_else_the_models_default_else_png() {
+        let body = |v: Value| v.as_object().unwrap().clone();
+        let topaz = krea_api::catalogue::find("topaz/standard-enhance").unwrap();
+        let luma = krea_api::catalogue::find("luma/uni-1").unwrap();
+        let flux = krea_api::catalogue::find("bfl/flux-1-dev").unwrap();
+        assert_eq!(Format::asked(topaz, &body(json!({}))), Format::Jpeg);
+        assert_eq!(
+            Format::asked(topaz, &body(json!({"output_format": "webp"}))),
+            Format::Webp
+        );
+        assert_eq!(
+            Format::asked(luma, &body(json!({"output_format": "jpeg"}))),
+            Format::Jpeg
+        );
+        assert_eq!(
+            Format::asked(luma, &body(json!({"output_format": null}))),
+            Format::Png
+        );
+        assert_eq!(Format::asked(flux, &body(json!({}))), Format::Png);
     }
 
     #[test]
