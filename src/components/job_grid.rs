@@ -39,22 +39,30 @@ pub fn JobGrid(
                 .collect::<Vec<_>>()
         })
     });
-    let shown = RwSignal::new(FIRST_SCREEN);
+    // How many of the matching jobs the page holds, and for which filter: a new filter or
+    // search starts again from its first screen, in the same update as its result (never a
+    // page of the old length built and then cut), and the rest of its first page follows
+    // once that screen is painted.
+    let shown = RwSignal::new((filter.get_untracked(), FIRST_SCREEN));
+    let limit = Memo::new(move |_| {
+        shown.with(|(shown_for, n)| {
+            if filter.with(|f| f == shown_for) {
+                *n
+            } else {
+                FIRST_SCREEN
+            }
+        })
+    });
+    let show = move |n: usize| shown.set((filter.get_untracked(), n));
     use_after_paint(
-        Signal::derive(move || ids.with(Vec::len) > FIRST_SCREEN),
-        move || shown.update(|n| *n = (*n).max(PAGE)),
-    );
-    // A new filter or search starts again from its first page.
-    Effect::watch(
-        move || filter.track(),
-        move |_, _, _| shown.set(PAGE),
-        false,
+        Signal::derive(move || limit.get() < PAGE && ids.with(Vec::len) > limit.get()),
+        move || show(limit.get_untracked().max(PAGE)),
     );
     let on_page = Memo::new(move |_| {
-        let shown = shown.get();
-        ids.with(|ids| ids.iter().take(shown).cloned().collect::<Vec<_>>())
+        let limit = limit.get();
+        ids.with(|ids| ids.iter().take(limit).cloned().collect::<Vec<_>>())
     });
-    let more = move || ids.with(Vec::len) > shown.get();
+    let more = move || ids.with(Vec::len) > limit.get();
     // Near the end (within a screen or so), the next page comes in. The marker is made anew
     // for each page, so a marker still in view after a page is added is seen again.
     let end = NodeRef::<Div>::new();
@@ -63,7 +71,7 @@ pub fn JobGrid(
         move |entries, _| {
             if entries.iter().any(|e| e.is_intersecting()) && more() {
                 // To the end of the next whole page, from the first screen too.
-                shown.update(|n| *n = (*n / PAGE + 1) * PAGE);
+                show((limit.get_untracked() / PAGE + 1) * PAGE);
             }
         },
         UseIntersectionObserverOptions::default().root_margin("1200px".to_owned()),
@@ -96,7 +104,7 @@ pub fn JobGrid(
                 <JobCard id jobs now />
             </For>
             {move || {
-                let _page = shown.get();
+                let _page = limit.get();
                 more().then(|| view! { <div class="grid-end" data-testid="grid-more" node_ref=end></div> })
             }}
         </section>

@@ -111,11 +111,14 @@ fn app_stem(dist: &Path) -> Result<String, Failure> {
 }
 
 /// wasm-opt, as Trunk runs it for the unsplit app: smallest size, repeated until it stops
-/// paying.
+/// paying. `KREA_WASM_NAMES=1` keeps the functions' names, so that a profile taken in
+/// DevTools names what costs (a bigger file, for profiling only).
 fn optimize(wasm: &Path) -> Result<(), Failure> {
+    let keep_names = std::env::var_os("KREA_WASM_NAMES").is_some_and(|v| v == "1");
     check(
         command("wasm-opt")
             .args(["-Oz", "--converge"])
+            .args(keep_names.then_some("-g"))
             .arg(wasm)
             .arg("-o")
             .arg(wasm),

@@ -17,6 +17,10 @@ pub fn use_idle_prefetch(ready: Signal<bool>, wanted: bool) -> FirstScreenShown 
     // Disposed with the owner: a prefetch under way stops at the next part.
     let alive = StoredValue::new(());
     super::use_after_paint(ready, move || {
+        // Once: the first screen is shown only once.
+        if shown.get_untracked() {
+            return;
+        }
         shown.set(true);
         if !wanted || save_data() {
             return;
