@@ -9,18 +9,39 @@
 //! Keys are compared in constant time: each configured key's SHA-256 digest against the
 //! given key's, all of them every time, so neither timing nor which key matched leaks.
 
+pub use crate::limits::KeyPolicy;
 use crate::secret::{hex, random_hex, Secret};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 /// The caller of one request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Caller {
     /// Under which the caller's jobs and limits are kept: `local`, or `key:NAME`.
     pub id: String,
-    /// Sees and acts on every job of the Krea account (a proxy with one user), rather than
-    /// only the jobs it made here.
+    /// Sees and acts on every job of the Krea account (a proxy with one user, or an admin
+    /// key), rather than only the jobs it made here.
     pub sees_all: bool,
+    /// What the keys file says this caller may do; the proxy's flags where it says nothing.
+    pub policy: Arc<KeyPolicy>,
+}
+
+/// One caller of a keys file (`crate::keys_file`): its name, its key's digest and what it may do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyEntry {
+    pub name: String,
+    pub digest: [u8; 32],
+    pub policy: KeyPolicy,
+}
+
+/// A key's name: 1–64 letters, digits, `-` or `_`.
+pub fn is_key_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 impl Caller {
@@ -38,10 +59,11 @@ impl Caller {
     }
 }
 
-/// A configured access key: its name and the digest of its secret.
+/// A configured access key: its name, the digest of its secret, and its rules.
 pub struct NamedKey {
     name: String,
     digest: [u8; 32],
+    policy: Arc<KeyPolicy>,
 }
 
 /// How callers are told apart.
@@ -53,6 +75,25 @@ pub enum Identity {
     Keys(Vec<NamedKey>),
     /// Every request must carry a session this proxy issued.
     Sessions(Sessions),
+}
+
+/// The identity in use. The keys file's reload replaces it whole; a request keeps the one
+/// it started with.
+pub struct LiveIdentity(std::sync::RwLock<Arc<Identity>>);
+
+impl LiveIdentity {
+    pub fn new(identity: Identity) -> Self {
+        LiveIdentity(std::sync::RwLock::new(Arc::new(identity)))
+    }
+
+    pub fn current(&self) -> Arc<Identity> {
+        // A panic while replacing leaves the old or the new one, both whole.
+        Arc::clone(&self.0.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    pub fn replace(&self, identity: Identity) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(identity);
+    }
 }
 
 /// Issues and checks anonymous sessions: `id.mac`, both hex, the MAC an HMAC-SHA256 of the
@@ -126,12 +167,7 @@ impl Identity {
                         ));
                     };
                     let (name, key) = (name.trim(), key.trim());
-                    let name_ok = !name.is_empty()
-                        && name.len() <= 64
-                        && name
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-                    if !name_ok {
+                    if !is_key_name(name) {
                         return Err(format!(
                             "{}: the name {name:?} is not 1–64 letters, digits, - or _",
                             crate::config::ACCESS_KEYS_ENV
@@ -165,9 +201,32 @@ impl Identity {
                 .map(|(name, key)| NamedKey {
                     name,
                     digest: Sha256::digest(key.as_bytes()).into(),
+                    policy: Arc::default(),
                 })
                 .collect(),
         ))
+    }
+
+    /// The callers of a keys file (`--keys`).
+    pub fn from_entries(entries: Vec<KeyEntry>) -> Self {
+        Identity::Keys(
+            entries
+                .into_iter()
+                .map(|entry| NamedKey {
+                    name: entry.name,
+                    digest: entry.digest,
+                    policy: Arc::new(entry.policy),
+                })
+                .collect(),
+        )
+    }
+
+    /// How many keys there are (for the log).
+    pub fn key_count(&self) -> usize {
+        match self {
+            Identity::Keys(keys) => keys.len(),
+            _ => 0,
+        }
     }
 
     /// Whether callers must show a key.
@@ -186,6 +245,7 @@ impl Identity {
                 return Ok(Caller {
                     id: "local".to_owned(),
                     sees_all: true,
+                    policy: Arc::default(),
                 })
             }
             Identity::Sessions(sessions) => {
@@ -195,6 +255,7 @@ impl Identity {
                 return Ok(Caller {
                     id: format!("session:{id}"),
                     sees_all: false,
+                    policy: Arc::default(),
                 });
             }
             Identity::Keys(keys) => keys,
@@ -214,7 +275,8 @@ impl Identity {
         let key = &keys[index as usize];
         Ok(Caller {
             id: format!("key:{}", key.name),
-            sees_all: keys.len() == 1,
+            sees_all: keys.len() == 1 || key.policy.admin,
+            policy: Arc::clone(&key.policy),
         })
     }
 }

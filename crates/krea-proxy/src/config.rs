@@ -142,6 +142,15 @@ pub struct Config {
     /// Listen on a public address with no access key and no limits anyway.
     #[arg(long)]
     pub allow_unlimited: bool,
+    /// Callers from a TOML file: each `[[key]]` with its name, its key's SHA-256
+    /// (`key_sha256`), and optionally its own `rate`, `max_in_flight`,
+    /// `budget_usd_per_day`, `budget_usd_per_month`, `models` and `admin`. `SIGHUP`
+    /// reloads it; a file with a mistake keeps the keys in use.
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<std::path::PathBuf>,
+    /// Rewrite the keys file's plain `key = "…"` entries as `key_sha256` before starting.
+    #[arg(long, requires = "keys")]
+    pub hash_keys: bool,
     #[arg(skip)]
     pub token: Option<Secret>,
     #[arg(skip)]
@@ -209,6 +218,14 @@ impl Config {
             daily_budget_usd: self.daily_budget_usd,
             usd_per_compute_unit: self.usd_per_compute_unit,
             allow_models: &self.allow_models,
+            per_key: self.keys.is_some(),
+        }
+    }
+
+    /// What prices jobs against budgets.
+    pub fn charges(&self) -> crate::limits::charges::Charges {
+        crate::limits::charges::Charges {
+            usd_per_compute_unit: self.usd_per_compute_unit,
         }
     }
 

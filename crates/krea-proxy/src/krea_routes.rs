@@ -25,6 +25,12 @@ pub fn model_path(raw_path: &str) -> Option<(Endpoint, &str)> {
     })
 }
 
+/// A model id as a generate path names it (`provider/model[/variant]`, plain segments).
+pub fn is_model_id(id: &str) -> bool {
+    let segments: Vec<&str> = id.split('/').collect();
+    (2..=3).contains(&segments.len()) && segments.iter().all(|s| is_name_segment(s))
+}
+
 /// Krea's job routes, defined once for the proxy and the simulator: generating (two or
 /// three path segments; Krea 2 has three) and enhancing, which make jobs, listing, and one
 /// job (`GET` and `DELETE`).

@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod image_kind;
+pub mod keys_file;
 pub mod krea_routes;
 pub mod limits;
 pub mod ownership;

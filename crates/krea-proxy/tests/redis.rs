@@ -242,3 +242,54 @@ async fn a_result_reaches_its_owner_s_stream_whichever_replica_holds_it() {
     }
     assert_eq!(again, [heard[1].0, heard[2].0]);
 }
+
+/// Redis goes away in the middle of traffic: every request that needs it is refused with
+/// 503 "cannot check the limits" within about a second (none waits for a gateway's
+/// timeout), a job already made can still be asked after, and when Redis is back the
+/// replica serves again by itself.
+#[tokio::test]
+async fn a_redis_outage_refuses_quickly_and_traffic_recovers_by_itself() {
+    let mut redis = start_redis();
+    let krea = simulated_proxy(60_000).await;
+    let config = replica_config(&krea);
+    let base = replica(&config, &redis).await;
+    assert_eq!(generate(&base, ALICE, Some("before")).await.status(), 200);
+
+    redis.stop();
+    for n in 0..5 {
+        let started = std::time::Instant::now();
+        let reply = generate(&base, ALICE, Some(&format!("during-{n}"))).await;
+        let took = started.elapsed();
+        let status = reply.status();
+        let body: Value = reply.json().await.unwrap();
+        assert_eq!(
+            status, 503,
+            "request {n} during the outage: {body} after {took:?}"
+        );
+        let said = body["error"].as_str().unwrap_or_default();
+        assert!(said.contains("cannot check its limits"), "{body}");
+        assert!(
+            took < Duration::from_millis(1500),
+            "request {n} took {took:?} to be refused"
+        );
+    }
+    assert_eq!(
+        jobs_at_krea(&krea).await,
+        1,
+        "nothing went to Krea unchecked"
+    );
+
+    redis.start_again();
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let status = generate(&base, ALICE, Some("after")).await.status();
+        if status == 200 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {status} 15 s after Redis came back"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use common::redis_server::{start_redis, Redis};
 use krea_proxy::idempotency::{fingerprint, Claim, IdempotencyStore, Outcome, Window};
 use krea_proxy::limits::window::DAY_MS;
-use krea_proxy::limits::{Ask, LimitStore, RatePolicy, Refusal, Rules};
+use krea_proxy::limits::{Ask, Budget, LimitStore, Period, RatePolicy, Refusal, Rules};
 use krea_proxy::ownership::{OwnedPage, Ownership};
 use krea_proxy::push::{PushRecords, Recorded};
 use krea_proxy::stores::Stores;
@@ -96,6 +96,7 @@ async fn keeps_every_contract(backend: Backend) {
     jobs_in_flight_are_capped_until_they_end_or_lapse(&*stores.limits).await;
     let stores = backend.fresh(next()).await;
     the_budget_is_shared_refunded_once_and_resets_at_midnight(&*stores.limits).await;
+    a_key_s_budgets_count_its_own_spend_by_day_and_month(&*stores.limits).await;
     let stores = backend.fresh(next()).await;
     a_delivery_is_recorded_once_for_its_own_job_and_kept_for_a_resuming_stream(&*stores.push).await;
 }
@@ -268,11 +269,20 @@ async fn jobs_in_flight_are_capped_until_they_end_or_lapse(limits: &dyn LimitSto
         .is_ok());
 }
 
-async fn the_budget_is_shared_refunded_once_and_resets_at_midnight(limits: &dyn LimitStore) {
-    let rules = Rules {
-        daily_budget_micros: Some(100_000), // $0.10
+/// The proxy-wide daily budget of `usd_micros`.
+fn proxy_day(limit_micros: u64) -> Rules {
+    Rules {
+        budgets: vec![Budget {
+            scope: String::new(),
+            period: Period::Day,
+            limit_micros,
+        }],
         ..Rules::default()
-    };
+    }
+}
+
+async fn the_budget_is_shared_refunded_once_and_resets_at_midnight(limits: &dyn LimitStore) {
+    let rules = proxy_day(100_000); // $0.10
     let noon = 20_000 * DAY_MS + DAY_MS / 2;
     for (n, caller) in ["a", "b", "a"].iter().enumerate() {
         let ticket = limits
@@ -282,8 +292,11 @@ async fn the_budget_is_shared_refunded_once_and_resets_at_midnight(limits: &dyn 
         limits.settle(&ticket, Some(&format!("job-{n}"))).await;
     }
     match limits.admit(&rules, ask("b", 30_000, noon)).await {
-        Err(Refusal::Budget { resets_in }) => {
-            assert_eq!(resets_in, Duration::from_millis(DAY_MS / 2))
+        Err(Refusal::Budget {
+            resets_in, scope, ..
+        }) => {
+            assert_eq!(resets_in, Duration::from_millis(DAY_MS / 2));
+            assert_eq!(scope, "");
         }
         other => panic!("{other:?}"),
     }
@@ -295,6 +308,92 @@ async fn the_budget_is_shared_refunded_once_and_resets_at_midnight(limits: &dyn 
     assert!(limits.admit(&rules, ask("b", 30_000, noon)).await.is_err());
     assert!(limits
         .admit(&rules, ask("b", 30_000, noon + DAY_MS / 2))
+        .await
+        .is_ok());
+}
+
+/// Alice's key has $0.10 a day and $0.14 a month on top of the proxy's $1 a day: her jobs
+/// count against all three, Bob's only against the proxy's; the day's refusal names her
+/// day, the next day's names her month, and a refund comes back to every budget it took.
+async fn a_key_s_budgets_count_its_own_spend_by_day_and_month(limits: &dyn LimitStore) {
+    let month_start = 20_454 * DAY_MS; // 2026-01-01, a Thursday
+    let alice = |proxy: u64| {
+        let mut rules = proxy_day(proxy);
+        for (period, limit_micros) in [(Period::Day, 100_000), (Period::Month, 140_000)] {
+            rules.budgets.push(Budget {
+                scope: "key:alice".to_owned(),
+                period,
+                limit_micros,
+            });
+        }
+        rules
+    };
+    let bob = proxy_day(1_000_000);
+    let day_one = month_start + DAY_MS / 2;
+    for n in 0..3 {
+        let ticket = limits
+            .admit(&alice(1_000_000), ask("key:alice", 30_000, day_one))
+            .await
+            .unwrap();
+        limits.settle(&ticket, Some(&format!("alice-{n}"))).await;
+    }
+    // $0.09 spent: a fourth $0.03 would pass $0.10.
+    match limits
+        .admit(&alice(1_000_000), ask("key:alice", 30_000, day_one))
+        .await
+    {
+        Err(Refusal::Budget { scope, period, .. }) => {
+            assert_eq!((scope.as_str(), period), ("key:alice", Period::Day))
+        }
+        other => panic!("{other:?}"),
+    }
+    // Bob is not held back by Alice's budget; his job counts against the proxy's day only.
+    let ticket = limits
+        .admit(&bob, ask("key:bob", 30_000, day_one))
+        .await
+        .unwrap();
+    limits.settle(&ticket, Some("bob-0")).await;
+    // The next day: $0.09 of her month is spent; two more pass $0.14.
+    let day_two = day_one + DAY_MS;
+    let ticket = limits
+        .admit(&alice(1_000_000), ask("key:alice", 30_000, day_two))
+        .await
+        .unwrap();
+    limits.settle(&ticket, Some("alice-3")).await;
+    match limits
+        .admit(&alice(1_000_000), ask("key:alice", 30_000, day_two))
+        .await
+    {
+        Err(Refusal::Budget {
+            scope,
+            period,
+            resets_in,
+        }) => {
+            assert_eq!((scope.as_str(), period), ("key:alice", Period::Month));
+            assert_eq!(resets_in, Duration::from_millis(30 * DAY_MS - DAY_MS / 2));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A failed job's price comes back to her month (and day): one more fits.
+    limits.ended("alice-3", true).await;
+    let ticket = limits
+        .admit(&alice(1_000_000), ask("key:alice", 30_000, day_two))
+        .await
+        .unwrap();
+    limits.settle(&ticket, Some("alice-4")).await;
+    // The proxy's own day counted everybody: $0.12 on day one, so a $0.12 cap is full.
+    assert!(limits
+        .admit(&proxy_day(120_000), ask("key:carol", 0, day_one))
+        .await
+        .is_ok());
+    assert!(matches!(
+        limits.admit(&proxy_day(120_000), ask("key:carol", 1, day_one)).await,
+        Err(Refusal::Budget { scope, .. }) if scope.is_empty()
+    ));
+    // A new month: her month's budget is whole again.
+    let next_month = month_start + 31 * DAY_MS + 1000;
+    assert!(limits
+        .admit(&alice(1_000_000), ask("key:alice", 30_000, next_month))
         .await
         .is_ok());
 }
@@ -360,10 +459,7 @@ async fn the_state_file_keeps_keys_owners_spend_tokens_and_the_session_secret_ac
     let dir = tempdir::TempDir::new("restart");
     let path = state_file(&dir);
     let a = fingerprint("m/x", b"{}");
-    let budget = Rules {
-        daily_budget_micros: Some(50_000),
-        ..Rules::default()
-    };
+    let budget = proxy_day(50_000);
     let now = krea_proxy::state::now_ms();
     let secret;
     {

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 pub async fn identify(State(proxy): Shared, mut request: Request, next: Next) -> Response {
     let given = request.headers().get(ACCESS_KEY_HEADER);
     let session = request.headers().get(SESSION_HEADER);
-    match proxy.identity.identify(
+    match proxy.identity.current().identify(
         given.map(HeaderValue::as_bytes),
         session.map(HeaderValue::as_bytes),
     ) {
@@ -57,6 +57,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 /// How callers are told apart: named keys; anonymous sessions on a public proxy without
 /// keys (or with `--sessions`); else the one local person.
 pub fn identity(config: &Config, shared_secret: Option<Vec<u8>>) -> Result<Identity, String> {
+    if let Some(path) = &config.keys {
+        if config.access_key.is_some() || config.access_keys.is_some() {
+            return Err(format!(
+                "give the keys in --keys or in {} / {}, not both",
+                crate::config::ACCESS_KEY_ENV,
+                crate::config::ACCESS_KEYS_ENV
+            ));
+        }
+        if config.hash_keys {
+            let hashed = crate::keys_file::hash_file(path)?;
+            tracing::info!(
+                "--hash-keys: {hashed} plain key(s) in {} now kept as SHA-256",
+                path.display()
+            );
+        }
+        let entries = crate::keys_file::load(path, &config.charges(), &config.allow_models)?;
+        return Ok(Identity::from_entries(entries));
+    }
     let keyed = Identity::from_keys(config.access_key.as_ref(), config.access_keys.as_ref())?;
     let public = config.sessions || !config.listen.ip().is_loopback();
     if keyed.needs_key() || !public {

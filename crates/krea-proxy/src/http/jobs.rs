@@ -39,6 +39,11 @@ fn checked_generate<'a>(
             format!("This proxy does not allow the model {model}").into(),
         ));
     }
+    if !caller.policy.allows(model) {
+        return Err(ProxyError::Forbidden(
+            format!("Your key may not use the model {model}").into(),
+        ));
+    }
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -93,7 +98,10 @@ pub async fn generate(
     // Runs to the end even if the caller hangs up: the key's outcome must be recorded (or
     // the caller's retry would wait on it forever), and what admission took settled.
     let submitted = tokio::spawn(async move {
-        let ticket = proxy.gate.admit(&caller.id, &model, &forward.body).await?;
+        let ticket = proxy
+            .gate
+            .admit(&caller.id, &caller.policy, &model, &forward.body)
+            .await?;
         let key = key.as_deref().map(|key| (key, fingerprint));
         let submitted = proxy.submits.submit(&proxy.upstream, key, forward).await;
         let job = submitted.as_ref().ok().map(|submitted| &submitted.job);
@@ -113,7 +121,7 @@ pub async fn generate(
             Err(SubmitError::NotMade(_)) => Made::Nothing,
             Err(SubmitError::Unknown) => Made::Unknown,
         };
-        let rates = proxy.gate.settle(ticket, made).await;
+        let rates = proxy.gate.settle(&caller.policy, ticket, made).await;
         let mut answer = match submitted {
             Ok(submitted) => submitted.into_response(),
             Err(failed) => failed.into_response(),

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 /// `GET /limits`: where the caller stands under the rate limits.
 pub async fn limits(State(proxy): Shared, caller: Caller) -> Response {
-    proxy.gate.standing(&caller.id).await
+    proxy.gate.standing(&caller.id, &caller.policy).await
 }
 
 /// `GET /embedders`: the sites this proxy lets embed the studio.

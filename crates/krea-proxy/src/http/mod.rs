@@ -16,7 +16,7 @@ mod push;
 pub mod routes;
 mod session;
 
-use crate::callers::Identity;
+use crate::callers::LiveIdentity;
 use crate::config::Config;
 use crate::error::ProxyError;
 use crate::limits::admission::Gate;
@@ -46,7 +46,7 @@ pub struct Proxy {
     readiness: health::Readiness,
     state: StateKind,
     redis: Option<crate::state::redis::RedisState>,
-    identity: Arc<Identity>,
+    identity: Arc<LiveIdentity>,
     allow_models: Vec<String>,
     trust_forwarded: bool,
     /// With `--public-url`: webhooks in, pushed results out.
@@ -92,7 +92,18 @@ pub fn router(config: &Config, upstream: Upstream) -> Result<Router, String> {
 
 /// The proxy's routes, with its state where `stores` keep it.
 pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Result<Router, String> {
-    let identity = Arc::new(caller::identity(config, stores.session_secret.clone())?);
+    let identity = Arc::new(LiveIdentity::new(caller::identity(
+        config,
+        stores.session_secret.clone(),
+    )?));
+    if let Some(path) = &config.keys {
+        crate::keys_file::reload_on_hangup(
+            path.clone(),
+            config.charges(),
+            config.allow_models.clone(),
+            Arc::clone(&identity),
+        );
+    }
     let push = config
         .public_url
         .as_deref()

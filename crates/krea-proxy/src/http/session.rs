@@ -16,7 +16,8 @@ pub async fn session(
     connect: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
 ) -> Response {
-    let Identity::Sessions(sessions) = &*proxy.identity else {
+    let identity = proxy.identity.current();
+    let Identity::Sessions(sessions) = &*identity else {
         return ProxyError::NotFound("This proxy does not issue sessions".into()).into_response();
     };
     let given = headers.get(SESSION_HEADER).map(HeaderValue::as_bytes);

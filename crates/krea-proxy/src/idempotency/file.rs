@@ -36,8 +36,8 @@ impl IdempotencyStore for FileState {
         let key = key.to_owned();
         let opened = self.opened_ms;
         let sweep_due = self.sweep_due();
-        // Unsure is "being handled": the caller retries, never a second job.
-        self.run("an idempotency claim", Claim::InFlight, move |db| {
+        // Unreadable: refuse, so the caller retries; never a second job.
+        self.run("an idempotency claim", Claim::Unavailable, move |db| {
             let now = now_ms();
             let tx = db.begin_write()?;
             if sweep_due {

@@ -65,6 +65,9 @@ pub enum Claim {
     Replay(Bytes),
     /// Another request with this key is being handled right now.
     InFlight,
+    /// The store did not answer: nobody can tell whether the key made a job, so nothing is
+    /// sent (never a second job).
+    Unavailable,
     /// The key was used for a different request.
     Mismatch,
     /// Krea's answer was lost (or the request's process died) and the proxy could not tell

@@ -5,7 +5,7 @@ use super::REMEMBER_FOR;
 use super::{stale_before, BoxFuture, Claim, Fingerprint, IdempotencyStore, Outcome, Window};
 use crate::state::keys;
 use crate::state::now_ms;
-use crate::state::redis::{run_script, RedisState};
+use crate::state::redis::{run_script, within_deadline, RedisState};
 use axum::body::Bytes;
 use redis::Script;
 use std::sync::LazyLock;
@@ -25,8 +25,8 @@ impl IdempotencyStore for RedisState {
             });
             let answer: redis::RedisResult<Vec<Vec<u8>>> = run_script(self, &CLAIM, args).await;
             let Ok(parts) = answer else {
-                // Redis is away: say "being handled" so the caller retries, never a second job.
-                return Claim::InFlight;
+                // Redis is away: refuse, so the caller retries; never a second job.
+                return Claim::Unavailable;
             };
             let text = |at: usize| {
                 parts
@@ -82,30 +82,35 @@ impl IdempotencyStore for RedisState {
                     pipe.del(&key);
                 }
             }
-            let _: redis::RedisResult<()> = pipe.query_async(&mut connection).await;
+            let _: redis::RedisResult<()> =
+                within_deadline(pipe.query_async(&mut connection)).await;
         })
     }
 
     fn remember_job<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, ()> {
         Box::pin(async move {
-            let _: redis::RedisResult<()> = redis::cmd("SET")
-                .arg(keys::handed_out(job_id))
-                .arg(1)
-                .arg("PX")
-                .arg(REMEMBER_FOR.as_millis() as u64)
-                .query_async(&mut self.conn())
-                .await;
+            let _: redis::RedisResult<()> = within_deadline(
+                redis::cmd("SET")
+                    .arg(keys::handed_out(job_id))
+                    .arg(1)
+                    .arg("PX")
+                    .arg(REMEMBER_FOR.as_millis() as u64)
+                    .query_async(&mut self.conn()),
+            )
+            .await;
         })
     }
 
     fn knows_job<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, bool> {
         Box::pin(async move {
-            redis::cmd("EXISTS")
-                .arg(keys::handed_out(job_id))
-                .query_async::<bool>(&mut self.conn())
-                .await
-                // Unsure counts as known: a lookup then says "cannot tell", never "this one".
-                .unwrap_or(true)
+            within_deadline(
+                redis::cmd("EXISTS")
+                    .arg(keys::handed_out(job_id))
+                    .query_async::<bool>(&mut self.conn()),
+            )
+            .await
+            // Unsure counts as known: a lookup then says "cannot tell", never "this one".
+            .unwrap_or(true)
         })
     }
 }

@@ -6,13 +6,16 @@
 
 use crate::error::ProxyError;
 use crate::limits::charges::Charges;
-use crate::limits::{Ask, LimitStore, RatePolicy, RateState, Refusal, Rules, Ticket};
+use crate::limits::{
+    Ask, Budget, KeyPolicy, LimitStore, Period, RatePolicy, RateState, Refusal, Rules, Ticket,
+};
 use crate::state::now_ms;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use krea_api::{Job, JobStatus};
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 pub const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
@@ -36,6 +39,8 @@ pub struct LimitSettings<'a> {
     pub daily_budget_usd: Option<f64>,
     pub usd_per_compute_unit: Option<f64>,
     pub allow_models: &'a [String],
+    /// Callers come from a keys file, which may give each its own rules.
+    pub per_key: bool,
 }
 
 /// What a generate request made, as the limits settle it.
@@ -50,7 +55,10 @@ pub enum Made<'a> {
 }
 
 pub struct Gate {
+    /// The proxy's own rules; a key's own (from the keys file) take their place or add to
+    /// them ([`Gate::rules_for`]).
     rules: Rules,
+    per_key: bool,
     charges: Charges,
     store: Box<dyn LimitStore>,
     /// What the rate rules count, in words: "generate requests" or "uploads".
@@ -64,13 +72,17 @@ impl Gate {
         let charges = Charges {
             usd_per_compute_unit: settings.usd_per_compute_unit,
         };
-        let daily_budget_micros = match settings.daily_budget_usd {
+        let budgets = match settings.daily_budget_usd {
             Some(usd) if usd.is_finite() && usd > 0.0 => {
                 charges.check(settings.allow_models)?;
-                Some((usd * 1_000_000.0).round() as u64)
+                vec![Budget {
+                    scope: String::new(),
+                    period: Period::Day,
+                    limit_micros: (usd * 1_000_000.0).round() as u64,
+                }]
             }
             Some(_) => return Err("--daily-budget-usd must be a positive amount".to_owned()),
-            None => None,
+            None => Vec::new(),
         };
         if settings.max_in_flight == Some(0) {
             return Err("--max-in-flight must be at least 1".to_owned());
@@ -79,8 +91,9 @@ impl Gate {
             rules: Rules {
                 rates: settings.rates.to_vec(),
                 max_in_flight: settings.max_in_flight,
-                daily_budget_micros,
+                budgets,
             },
+            per_key: settings.per_key,
             charges,
             store,
             counts: "generate requests",
@@ -95,6 +108,7 @@ impl Gate {
                 rates: rates.to_vec(),
                 ..Rules::default()
             },
+            per_key: false,
             charges: Charges {
                 usd_per_compute_unit: None,
             },
@@ -105,7 +119,8 @@ impl Gate {
 
     /// Admits one upload of `caller`, or answers the refusal.
     pub async fn admit_upload(&self, caller: &str) -> Result<Option<Ticket>, ProxyError> {
-        self.admit(&upload_caller(caller), "", &Bytes::new()).await
+        self.admit_under(&self.rules, &upload_caller(caller), "", &Bytes::new())
+            .await
     }
 
     /// An upload that made an asset keeps its place in the window; one that did not gives
@@ -120,9 +135,38 @@ impl Gate {
         }
     }
 
-    /// Whether any limit is configured.
+    /// Whether any limit is configured, for the proxy or for a key.
     pub fn is_active(&self) -> bool {
-        !self.rules.is_empty()
+        !self.rules.is_empty() || self.per_key
+    }
+
+    /// The rules for `caller`: its key's own rates and jobs in flight (`policy`) instead of
+    /// the proxy's, and its key's budgets as well as the proxy's.
+    pub fn rules_for(&self, caller: &str, policy: &KeyPolicy) -> Cow<'_, Rules> {
+        if *policy == KeyPolicy::default() {
+            return Cow::Borrowed(&self.rules);
+        }
+        let mut rules = self.rules.clone();
+        if let Some(rates) = &policy.rates {
+            rules.rates = rates.clone();
+        }
+        if let Some(cap) = policy.max_in_flight {
+            rules.max_in_flight = Some(cap);
+        }
+        let own = [
+            (Period::Day, policy.day_budget_micros),
+            (Period::Month, policy.month_budget_micros),
+        ];
+        for (period, limit) in own {
+            if let Some(limit_micros) = limit {
+                rules.budgets.push(Budget {
+                    scope: caller.to_owned(),
+                    period,
+                    limit_micros,
+                });
+            }
+        }
+        Cow::Owned(rules)
     }
 
     /// Admits one generate request of `caller` for `model` with `body`, or answers the
@@ -130,22 +174,33 @@ impl Gate {
     pub async fn admit(
         &self,
         caller: &str,
+        policy: &KeyPolicy,
         model: &str,
         body: &Bytes,
     ) -> Result<Option<Ticket>, ProxyError> {
-        if !self.is_active() {
+        let rules = self.rules_for(caller, policy);
+        self.admit_under(&rules, caller, model, body).await
+    }
+
+    async fn admit_under(
+        &self,
+        rules: &Rules,
+        caller: &str,
+        model: &str,
+        body: &Bytes,
+    ) -> Result<Option<Ticket>, ProxyError> {
+        if rules.is_empty() {
             return Ok(None);
         }
-        let price_micros = match self.rules.daily_budget_micros {
-            None => 0,
-            Some(_) => {
-                let fields = serde_json::from_slice(body).unwrap_or_default();
-                self.charges.micros(model, &fields).ok_or_else(|| {
-                    ProxyError::Forbidden(
-                        format!("This proxy cannot price {model} against its daily budget").into(),
-                    )
-                })?
-            }
+        let price_micros = if rules.budgets.is_empty() {
+            0
+        } else {
+            let fields = serde_json::from_slice(body).unwrap_or_default();
+            self.charges.micros(model, &fields).ok_or_else(|| {
+                ProxyError::Forbidden(
+                    format!("This proxy cannot price {model} against its budget").into(),
+                )
+            })?
         };
         let ask = Ask {
             caller,
@@ -153,7 +208,7 @@ impl Gate {
             now_ms: now_ms(),
             in_flight_for: IN_FLIGHT_AT_MOST,
         };
-        match self.store.admit(&self.rules, ask).await {
+        match self.store.admit(rules, ask).await {
             Ok(ticket) => Ok(Some(ticket)),
             Err(refusal) => Err(self.refused(refusal)),
         }
@@ -162,7 +217,12 @@ impl Gate {
     /// After the answer: a job made keeps what it took (its slot and charge now follow the
     /// job); a request that made no new job gives it all back; an unknown outcome keeps it
     /// (the job may exist). Returns the caller's standing, for the answer's rate headers.
-    pub async fn settle(&self, ticket: Option<Ticket>, made: Made<'_>) -> Vec<RateState> {
+    pub async fn settle(
+        &self,
+        policy: &KeyPolicy,
+        ticket: Option<Ticket>,
+        made: Made<'_>,
+    ) -> Vec<RateState> {
         let Some(ticket) = ticket else {
             return Vec::new();
         };
@@ -172,7 +232,11 @@ impl Gate {
             Made::Unknown => {}
         }
         self.store
-            .rates(&self.rules, &ticket.caller, now_ms())
+            .rates(
+                &self.rules_for(&ticket.caller, policy),
+                &ticket.caller,
+                now_ms(),
+            )
             .await
     }
 
@@ -225,8 +289,9 @@ impl Gate {
     }
 
     /// `GET /limits`: where the caller stands.
-    pub async fn standing(&self, caller: &str) -> Response {
-        let states = self.store.rates(&self.rules, caller, now_ms()).await;
+    pub async fn standing(&self, caller: &str, policy: &KeyPolicy) -> Response {
+        let rules = self.rules_for(caller, policy);
+        let states = self.store.rates(&rules, caller, now_ms()).await;
         let rates: Vec<serde_json::Value> = states
             .iter()
             .map(|s| {
@@ -240,8 +305,13 @@ impl Gate {
             .collect();
         let mut answer = Json(serde_json::json!({
             "rates": rates,
-            "max_in_flight": self.rules.max_in_flight,
-            "daily_budget": self.rules.daily_budget_micros.is_some(),
+            "max_in_flight": rules.max_in_flight,
+            "daily_budget": rules.budgets.iter().any(|b| b.scope.is_empty()),
+            "budgets": rules.budgets.iter().map(|b| serde_json::json!({
+                "scope": if b.scope.is_empty() { "proxy" } else { "key" },
+                "period": match b.period { Period::Day => "day", Period::Month => "month" },
+                "limit_usd": b.limit_micros as f64 / 1_000_000.0,
+            })).collect::<Vec<_>>(),
         }))
         .into_response();
         rate_headers(&states, answer.headers_mut());
@@ -286,7 +356,11 @@ impl Gate {
                 retry_after: IN_FLIGHT_RETRY,
                 rate_headers: Box::default(),
             },
-            Refusal::Budget { resets_in } => {
+            Refusal::Budget {
+                scope,
+                period,
+                resets_in,
+            } => {
                 let secs = resets_in.as_secs().max(1);
                 let resets_at = SystemTime::now() + resets_in;
                 let at = time::OffsetDateTime::from(resets_at)
@@ -297,9 +371,17 @@ impl Gate {
                             .ok()
                     })
                     .unwrap_or_default();
+                let whose = match scope.strip_prefix("key:") {
+                    Some(name) => format!("for the key {name}"),
+                    None => "on this proxy".to_owned(),
+                };
+                let (which, when) = match period {
+                    Period::Day => ("Today's", "at midnight UTC"),
+                    Period::Month => ("This month's", "on the 1st at midnight UTC"),
+                };
                 ProxyError::BudgetSpent {
                     message: format!(
-                        "Today's budget on this proxy is spent; it resets at midnight UTC, in {}",
+                        "{which} budget {whose} is spent; it resets {when}, in {}",
                         duration_words(secs)
                     ),
                     retry_after: resets_in,
@@ -362,6 +444,7 @@ fn duration_words(secs: u64) -> String {
     match secs {
         0..=59 => format!("{secs} s"),
         60..=3599 => format!("{} min", secs.div_ceil(60)),
-        _ => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
+        3600..=172_799 => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
+        _ => format!("{} days {} h", secs / 86_400, (secs % 86_400) / 3600),
     }
 }

@@ -7,6 +7,6 @@ if not fields then return 0 end
 redis.call('DEL', a.job_hold)
 redis.call('ZREM', a.in_flight_prefix .. fields['caller'], a.job)
 if a.refund then
-  redis.call('DECRBY', a.spent_prefix .. fields['day'], tonumber(fields['micros']))
+  refund_hold(fields, a.spent_prefix)
 end
 return 1

@@ -1,9 +1,11 @@
-//! Limits in the state file: each caller's standing and the money spent per day, kept
-//! across restarts, so a restart neither resets the day's spend nor frees its slots.
+//! Limits in the state file: each caller's standing and the money spent per budget counter,
+//! kept across restarts, so a restart neither resets a budget's spend nor frees its slots.
 
-use super::window::{day_of, new_ticket_id, CallerLimits, Refund};
+use super::window::{new_ticket_id, CallerLimits, Refund};
 use super::{Ask, BoxFuture, LimitStore, RateState, Refusal, Rules, Ticket};
-use crate::state::file::{decode, encode, FileState, HOLDERS, LIMIT_CALLERS, SPENT};
+use crate::state::file::{
+    decode, encode, FileState, HOLDERS, LIMIT_CALLERS, SPENT, SPENT_BY_COUNTER,
+};
 use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 
 fn read_caller(tx: &WriteTransaction, caller: &str) -> Result<CallerLimits, redb::Error> {
@@ -28,13 +30,28 @@ fn write_caller(
     Ok(())
 }
 
+/// What a budget counter has spent. A file written before budgets had scopes kept the
+/// proxy-wide day's spend by day number, in its own table: read from there until the
+/// counter is first written.
+fn spent(tx: &WriteTransaction, counter: &str) -> Result<u64, redb::Error> {
+    if let Some(micros) = tx.open_table(SPENT_BY_COUNTER)?.get(counter)? {
+        return Ok(micros.value());
+    }
+    let Ok(day) = counter.parse::<u64>() else {
+        return Ok(0);
+    };
+    Ok(tx.open_table(SPENT)?.get(day)?.map_or(0, |v| v.value()))
+}
+
 fn refund(tx: &WriteTransaction, refund: Option<Refund>) -> Result<(), redb::Error> {
-    let Some(Refund { day, micros }) = refund else {
+    let Some(Refund { counters, micros }) = refund else {
         return Ok(());
     };
-    let mut spent = tx.open_table(SPENT)?;
-    let now = spent.get(day)?.map_or(0, |v| v.value());
-    spent.insert(day, now.saturating_sub(micros))?;
+    for counter in counters {
+        let now = spent(tx, &counter)?;
+        tx.open_table(SPENT_BY_COUNTER)?
+            .insert(counter.as_str(), now.saturating_sub(micros))?;
+    }
     Ok(())
 }
 
@@ -56,12 +73,18 @@ impl LimitStore for FileState {
                 in_flight_for,
             };
             let tx = db.begin_write()?;
-            let day = day_of(now);
-            let spent = tx.open_table(SPENT)?.get(day)?.map_or(0, |v| v.value());
+            let counters: Vec<String> = rules.budgets.iter().map(|b| b.counter(now)).collect();
+            let so_far = counters
+                .iter()
+                .map(|counter| spent(&tx, counter))
+                .collect::<Result<Vec<u64>, _>>()?;
             let mut limits = read_caller(&tx, &caller)?;
-            let admitted = limits.admit(&rules, &ask, spent, new_ticket_id());
+            let admitted = limits.admit(&rules, &ask, &so_far, new_ticket_id());
             if admitted.is_ok() {
-                tx.open_table(SPENT)?.insert(day, spent + price)?;
+                let mut table = tx.open_table(SPENT_BY_COUNTER)?;
+                for (counter, before) in counters.iter().zip(so_far) {
+                    table.insert(counter.as_str(), before + price)?;
+                }
             }
             // Written either way: the refusal forgot what had expired.
             write_caller(&tx, &caller, &limits)?;

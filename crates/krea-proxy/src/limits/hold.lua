@@ -8,3 +8,14 @@ local function read_hold(key)
   for i = 1, #hold, 2 do fields[hold[i]] = hold[i + 1] end
   return fields
 end
+
+-- Gives a hold's money back to every budget counter it charged. A hold written before
+-- budgets had scopes names none: it charged the proxy-wide day, `day`.
+local function refund_hold(fields, spent_prefix)
+  local counters = {}
+  if fields['counters'] then counters = cjson.decode(fields['counters']) end
+  if #counters == 0 and tonumber(fields['micros'] or '0') > 0 then counters = {fields['day']} end
+  for _, counter in ipairs(counters) do
+    redis.call('DECRBY', spent_prefix .. counter, tonumber(fields['micros']))
+  end
+end

@@ -1,6 +1,6 @@
 //! Limits in this process's memory: one proxy's view, forgotten when it stops.
 
-use super::window::{day_of, new_ticket_id, CallerLimits, Refund};
+use super::window::{new_ticket_id, CallerLimits, Refund};
 use super::{Ask, BoxFuture, LimitStore, RateState, Refusal, Rules, Ticket};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -10,17 +10,30 @@ struct State {
     callers: HashMap<String, CallerLimits>,
     /// Whose hold each job id is (a ticket's caller is on the ticket).
     holders: HashMap<String, String>,
-    /// Money taken per UTC day number.
-    spent: HashMap<u64, u64>,
+    /// Money taken per budget counter, and when the counter may be forgotten.
+    spent: HashMap<String, Spent>,
+}
+
+struct Spent {
+    micros: u64,
+    until_ms: u64,
 }
 
 impl State {
     fn refund(&mut self, refund: Option<Refund>) {
-        if let Some(Refund { day, micros }) = refund {
-            if let Some(spent) = self.spent.get_mut(&day) {
-                *spent = spent.saturating_sub(micros);
+        let Some(Refund { counters, micros }) = refund else {
+            return;
+        };
+        for counter in counters {
+            if let Some(spent) = self.spent.get_mut(&counter) {
+                spent.micros = spent.micros.saturating_sub(micros);
             }
         }
+    }
+
+    /// Counters whose periods are long over go, so a proxy that runs for months stays small.
+    fn forget_old_counters(&mut self, now_ms: u64) {
+        self.spent.retain(|_, spent| spent.until_ms > now_ms);
     }
 }
 
@@ -41,11 +54,23 @@ impl LimitStore for MemoryLimits {
     ) -> BoxFuture<'a, Result<Ticket, Refusal>> {
         Box::pin(async move {
             let mut state = self.state();
-            let day = day_of(ask.now_ms);
-            let spent = state.spent.get(&day).copied().unwrap_or(0);
+            let now = ask.now_ms;
+            state.forget_old_counters(now);
+            let counters: Vec<String> = rules.budgets.iter().map(|b| b.counter(now)).collect();
+            let spent: Vec<u64> = counters
+                .iter()
+                .map(|c| state.spent.get(c).map_or(0, |s| s.micros))
+                .collect();
             let caller = state.callers.entry(ask.caller.to_owned()).or_default();
-            let ticket = caller.admit(rules, &ask, spent, new_ticket_id())?;
-            *state.spent.entry(day).or_default() += ask.price_micros;
+            let ticket = caller.admit(rules, &ask, &spent, new_ticket_id())?;
+            for (counter, budget) in counters.into_iter().zip(&rules.budgets) {
+                let until_ms = now + budget.keep_for().as_millis() as u64;
+                let spent = state.spent.entry(counter).or_insert(Spent {
+                    micros: 0,
+                    until_ms,
+                });
+                spent.micros += ask.price_micros;
+            }
             Ok(ticket)
         })
     }

@@ -1,7 +1,7 @@
 //! What a caller may spend: generate requests per minute, hour or day (`--rate`), jobs in
-//! flight at once (`--max-in-flight`), and, across all callers, a daily budget in USD
-//! (`--daily-budget-usd`), each job charged its catalogue price when submitted and refunded
-//! when the proxy sees it fail or be cancelled.
+//! flight at once (`--max-in-flight`), and budgets in USD per day or per month (across all
+//! callers with `--daily-budget-usd`, per key in the keys file), each job charged its
+//! catalogue price when submitted and refunded when the proxy sees it fail or be cancelled.
 //!
 //! A generate request is first *admitted* (every rule checked and provisionally taken in one
 //! step, so concurrent requests cannot slip past a limit together), then *settled* with the
@@ -16,11 +16,13 @@
 pub mod admission;
 pub mod charges;
 mod file;
+mod key_policy;
 mod memory;
 mod redis;
 pub mod window;
 
 pub use crate::state::BoxFuture;
+pub use key_policy::KeyPolicy;
 pub use memory::MemoryLimits;
 use std::time::Duration;
 
@@ -66,18 +68,34 @@ impl RatePolicy {
     }
 }
 
-/// The rules, as configured.
+/// A budget's period: the UTC day, or the UTC calendar month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    Month,
+}
+
+/// At most `limit_micros` (millionths of a dollar) spent per `period` by `scope`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    /// Who spends it: empty for everybody on this proxy, else a caller (`key:NAME`).
+    pub scope: String,
+    pub period: Period,
+    pub limit_micros: u64,
+}
+
+/// The rules one admission is checked against.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rules {
     pub rates: Vec<RatePolicy>,
     pub max_in_flight: Option<u32>,
-    /// Across all callers, per UTC day, in millionths of a dollar.
-    pub daily_budget_micros: Option<u64>,
+    /// Every budget the request counts against; all must have room for its price.
+    pub budgets: Vec<Budget>,
 }
 
 impl Rules {
     pub fn is_empty(&self) -> bool {
-        self.rates.is_empty() && self.max_in_flight.is_none() && self.daily_budget_micros.is_none()
+        self.rates.is_empty() && self.max_in_flight.is_none() && self.budgets.is_empty()
     }
 }
 
@@ -100,8 +118,13 @@ pub enum Refusal {
     },
     /// The caller has this many jobs in flight already.
     InFlight { cap: u32 },
-    /// Today's budget would be exceeded; it resets at the next UTC midnight.
-    Budget { resets_in: Duration },
+    /// The budget of `scope` for `period` would be exceeded; it is whole again in
+    /// `resets_in`.
+    Budget {
+        scope: String,
+        period: Period,
+        resets_in: Duration,
+    },
     /// The shared store did not answer: nobody can check the limits, so nothing is spent.
     Unavailable,
 }

@@ -64,16 +64,28 @@ impl LimitStore for RedisState {
         Box::pin(async move {
             let ticket = new_ticket_id();
             let day = day_of(ask.now_ms);
+            let budgets: Vec<serde_json::Value> = rules
+                .budgets
+                .iter()
+                .map(|budget| {
+                    let counter = budget.counter(ask.now_ms);
+                    serde_json::json!([
+                        keys::spent(&counter),
+                        counter,
+                        budget.limit_micros,
+                        budget.keep_for().as_millis() as u64
+                    ])
+                })
+                .collect();
             let args = serde_json::json!({
                 "stamps": keys::rate_stamps(ask.caller),
                 "in_flight": keys::in_flight(ask.caller),
-                "spent": keys::spent(day),
+                "budgets": budgets,
                 "hold": keys::hold(&ticket),
                 "now": ask.now_ms,
                 "ticket": ticket,
                 "until": ask.now_ms + ask.in_flight_for.as_millis() as u64,
                 "cap": rules.max_in_flight.unwrap_or(0),
-                "budget": rules.daily_budget_micros.map_or(-1, |b| b as i64),
                 "price": ask.price_micros,
                 "day": day,
                 "caller": ask.caller,
@@ -106,7 +118,14 @@ impl LimitStore for RedisState {
                     caller: ask.caller.to_owned(),
                 }),
                 "rate" => Err(Refusal::rate(read_states(rules, &numbers))),
-                "budget" => Err(Refusal::budget(ask.now_ms)),
+                "budget" => {
+                    // Lua counts from 1.
+                    let at = numbers.first().map_or(0, |n| (*n).max(1) as usize - 1);
+                    match rules.budgets.get(at) {
+                        Some(budget) => Err(Refusal::budget(budget, ask.now_ms)),
+                        None => Err(Refusal::Unavailable),
+                    }
+                }
                 "inflight" => Err(Refusal::InFlight {
                     cap: rules.max_in_flight.unwrap_or(0),
                 }),

@@ -8,11 +8,12 @@ redis.call('DEL', a.ticket_hold)
 if a.job ~= '' then
   redis.call('ZREM', a.in_flight, a.ticket)
   redis.call('ZADD', a.in_flight, tonumber(fields['until']), a.job)
-  redis.call('HSET', a.job_hold, 'day', fields['day'], 'micros', fields['micros'], 'caller', fields['caller'])
+  redis.call('HSET', a.job_hold, 'day', fields['day'], 'micros', fields['micros'], 'caller', fields['caller'],
+    'counters', fields['counters'] or '[]')
   redis.call('PEXPIRE', a.job_hold, 2 * 86400000)
 else
   redis.call('ZREM', a.stamps, a.ticket)
   redis.call('ZREM', a.in_flight, a.ticket)
-  redis.call('DECRBY', a.spent_prefix .. fields['day'], tonumber(fields['micros']))
+  refund_hold(fields, a.spent_prefix)
 end
 return 1

@@ -3,7 +3,7 @@
 
 use super::{BoxFuture, OwnedPage, Ownership, OWNED_FOR};
 use crate::state::keys;
-use crate::state::redis::{run_script, RedisState};
+use crate::state::redis::{run_script, within_deadline, RedisState};
 use redis::Script;
 use std::sync::LazyLock;
 
@@ -40,13 +40,15 @@ impl Ownership for RedisState {
 
     fn owner<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Option<String>> {
         Box::pin(async move {
-            redis::cmd("HGET")
-                .arg(keys::owners())
-                .arg(job_id)
-                .query_async::<Option<String>>(&mut self.conn())
-                .await
-                .ok()
-                .flatten()
+            within_deadline(
+                redis::cmd("HGET")
+                    .arg(keys::owners())
+                    .arg(job_id)
+                    .query_async::<Option<String>>(&mut self.conn()),
+            )
+            .await
+            .ok()
+            .flatten()
         })
     }
 
@@ -61,16 +63,18 @@ impl Ownership for RedisState {
                 Some(at) => format!("({at}"),
                 None => "+inf".to_owned(),
             };
-            let members: Vec<String> = redis::cmd("ZREVRANGEBYSCORE")
-                .arg(keys::owned_jobs(caller))
-                .arg(max)
-                .arg("-inf")
-                .arg("LIMIT")
-                .arg(0)
-                .arg(limit + 1)
-                .query_async(&mut self.conn())
-                .await
-                .unwrap_or_default();
+            let members: Vec<String> = within_deadline(
+                redis::cmd("ZREVRANGEBYSCORE")
+                    .arg(keys::owned_jobs(caller))
+                    .arg(max)
+                    .arg("-inf")
+                    .arg("LIMIT")
+                    .arg(0)
+                    .arg(limit + 1)
+                    .query_async(&mut self.conn()),
+            )
+            .await
+            .unwrap_or_default();
             let more = members.len() > limit;
             let jobs = members
                 .into_iter()

@@ -7,7 +7,7 @@ use super::{
     hand_out, BoxFuture, LiveStreams, PushEvent, PushRecords, Recorded, KEPT_EVENTS, TOKEN_LIFETIME,
 };
 use crate::state::keys::{self, event_sequence, events as events_key, hook as hook_key};
-use crate::state::redis::{run_script, RedisState};
+use crate::state::redis::{run_script, within_deadline, RedisState};
 use futures_util::StreamExt;
 use redis::{AsyncCommands, Script};
 use std::sync::LazyLock;
@@ -21,14 +21,16 @@ impl PushRecords for RedisState {
     fn issue<'a>(&'a self, token: &'a str, caller: &'a str) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             let key = hook_key(token);
-            let _: redis::RedisResult<()> = redis::pipe()
-                .atomic()
-                .hset(&key, "caller", caller)
-                .ignore()
-                .expire(&key, TOKEN_LIFETIME.as_secs() as i64)
-                .ignore()
-                .query_async(&mut self.conn())
-                .await;
+            let _: redis::RedisResult<()> = within_deadline(
+                redis::pipe()
+                    .atomic()
+                    .hset(&key, "caller", caller)
+                    .ignore()
+                    .expire(&key, TOKEN_LIFETIME.as_secs() as i64)
+                    .ignore()
+                    .query_async(&mut self.conn()),
+            )
+            .await;
         })
     }
 
@@ -37,19 +39,18 @@ impl PushRecords for RedisState {
             let key = hook_key(token);
             let mut connection = self.conn();
             let _: redis::RedisResult<()> = match job_id {
-                Some(id) => connection.hset(&key, "job", id).await,
-                None => connection.del(&key).await,
+                Some(id) => within_deadline(connection.hset(&key, "job", id)).await,
+                None => within_deadline(connection.del(&key)).await,
             };
         })
     }
 
     fn expected<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Option<(String, String)>> {
         Box::pin(async move {
-            let (caller, job): (Option<String>, Option<String>) = self
-                .conn()
-                .hget(hook_key(token), &["caller", "job"])
-                .await
-                .ok()?;
+            let (caller, job): (Option<String>, Option<String>) =
+                within_deadline(self.conn().hget(hook_key(token), &["caller", "job"]))
+                    .await
+                    .ok()?;
             Some((caller?, job?))
         })
     }

@@ -28,7 +28,11 @@ pub const LIMIT_CALLERS: TableDefinition<&str, &[u8]> = TableDefinition::new("li
 /// Job id → the caller whose hold it is.
 pub const HOLDERS: TableDefinition<&str, &str> = TableDefinition::new("limit_holders");
 /// UTC day number → money taken (millionths of a dollar).
+/// The proxy-wide spend per UTC day, as files written before budgets had scopes kept it
+/// (read, never written: see `limits::file`).
 pub const SPENT: TableDefinition<u64, u64> = TableDefinition::new("spent");
+/// The spend per budget counter (`limits::Budget::counter`).
+pub const SPENT_BY_COUNTER: TableDefinition<&str, u64> = TableDefinition::new("spent_by_counter");
 /// Webhook token → `Hook` (JSON).
 pub const HOOKS: TableDefinition<&str, &[u8]> = TableDefinition::new("push_hooks");
 /// Caller → `Kept` events (JSON).
@@ -86,6 +90,7 @@ impl FileState {
         write.open_table(LIMIT_CALLERS)?;
         write.open_table(HOLDERS)?;
         write.open_table(SPENT)?;
+        write.open_table(SPENT_BY_COUNTER)?;
         write.open_table(HOOKS)?;
         write.open_table(KEPT)?;
         write.open_table(META)?;

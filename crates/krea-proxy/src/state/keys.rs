@@ -44,12 +44,13 @@ pub fn in_flight_prefix() -> String {
     format!("{PREFIX}inflight:")
 }
 
-/// The money taken on one UTC day, in millionths of a dollar.
-pub fn spent(day: u64) -> String {
-    format!("{}{day}", spent_prefix())
+/// The money one budget counter has taken (`limits::Budget::counter`), in millionths of
+/// a dollar.
+pub fn spent(counter: &str) -> String {
+    format!("{}{counter}", spent_prefix())
 }
 
-/// [`spent`] without the day, for a script that learns the day from a hold.
+/// [`spent`] without the counter, for a script that learns the counters from a hold.
 pub fn spent_prefix() -> String {
     format!("{PREFIX}spent:")
 }

@@ -21,11 +21,13 @@ impl RedisState {
     /// Connects, and fails at start (saying where) when Redis does not answer.
     pub async fn connect(url: &str) -> Result<Self, String> {
         let client = redis::Client::open(url).map_err(|e| format!("--state {url}: {e}"))?;
-        // A Redis that went away must not hold requests for long: they are refused instead.
+        // A Redis that went away must not hold requests for long: they are refused instead
+        // (and every operation has its own deadline, `within_deadline`).
         let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Duration::from_secs(2))
-            .set_response_timeout(Duration::from_secs(2))
-            .set_number_of_retries(2);
+            .set_connection_timeout(DEADLINE)
+            .set_response_timeout(DEADLINE)
+            .set_number_of_retries(1)
+            .set_max_delay(500);
         let connection = tokio::time::timeout(
             Duration::from_secs(5),
             ConnectionManager::new_with_config(client.clone(), config),
@@ -82,6 +84,25 @@ impl RedisState {
     }
 }
 
+/// How long one Redis operation may take before the request it serves is refused (503):
+/// Redis answers in well under a millisecond when it is there, and a caller must not wait
+/// for a gateway's timeout when it is not.
+pub(crate) const DEADLINE: Duration = Duration::from_millis(700);
+
+/// `operation`, or an error once [`DEADLINE`] has passed.
+pub(crate) async fn within_deadline<T>(
+    operation: impl std::future::Future<Output = redis::RedisResult<T>>,
+) -> redis::RedisResult<T> {
+    tokio::time::timeout(DEADLINE, operation)
+        .await
+        .unwrap_or_else(|_| {
+            Err(redis::RedisError::from((
+                redis::ErrorKind::IoError,
+                "Redis did not answer in time",
+            )))
+        })
+}
+
 /// Runs a Lua script whose one argument is a JSON object (`cjson.decode(ARGV[1])`): its
 /// fields are read by name, so a new one cannot shift the others.
 pub(crate) async fn run_script<T: redis::FromRedisValue>(
@@ -89,8 +110,5 @@ pub(crate) async fn run_script<T: redis::FromRedisValue>(
     script: &redis::Script,
     args: serde_json::Value,
 ) -> redis::RedisResult<T> {
-    script
-        .arg(args.to_string())
-        .invoke_async(&mut state.conn())
-        .await
+    within_deadline(script.arg(args.to_string()).invoke_async(&mut state.conn())).await
 }

@@ -143,6 +143,13 @@ impl Submits {
                         retry_after: Duration::from_secs(1),
                     })
                 }
+                Claim::Unavailable => {
+                    return refused(ProxyError::Unavailable(
+                        "The proxy cannot check its limits right now (its state store does \
+                         not answer); nothing was sent, try again in a moment"
+                            .into(),
+                    ))
+                }
                 Claim::Mismatch => {
                     return refused(ProxyError::Unprocessable(
                         "This Idempotency-Key was already used for a different request".into(),

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 pub struct Redis {
     child: Child,
+    port: u16,
     pub url: String,
 }
 
@@ -21,6 +22,28 @@ pub fn start_redis() -> Redis {
         .local_addr()
         .unwrap()
         .port();
+    Redis {
+        child: spawn(port),
+        port,
+        url: format!("redis://127.0.0.1:{port}"),
+    }
+}
+
+impl Redis {
+    /// Stops the server, as an outage would (its memory goes with it).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts a server again on the same port.
+    pub fn start_again(&mut self) {
+        self.child = spawn(self.port);
+    }
+}
+
+/// `redis-server` on `port`, once it takes connections.
+fn spawn(port: u16) -> Child {
     let child = Command::new("redis-server")
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
         .args(["--save", "", "--appendonly", "no"])
@@ -32,8 +55,5 @@ pub fn start_redis() -> Redis {
         assert!(Instant::now() < deadline, "redis-server did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
-    Redis {
-        child,
-        url: format!("redis://127.0.0.1:{port}"),
-    }
+    child
 }
