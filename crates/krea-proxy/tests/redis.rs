@@ -293,3 +293,52 @@ async fn a_redis_outage_refuses_quickly_and_traffic_recovers_by_itself() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// A key's own budget in a keys file, shared by two replicas through Redis: 50 parallel
+/// submits at the edge of it, and not one cent goes over.
+#[tokio::test]
+async fn fifty_parallel_submits_on_two_replicas_spend_a_key_s_budget_to_the_cent() {
+    let redis = start_redis();
+    let krea = simulated_proxy(60_000).await;
+    let mut config = replica_config(&krea);
+    config.access_keys = None;
+    let digest: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(ALICE.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let dir = std::env::temp_dir().join(format!("krea-proxy-redis-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let keys = dir.join("keys.toml");
+    // Krea 2 Medium is $0.03: $0.30 is ten jobs; a month of $0.50 is not reached.
+    std::fs::write(
+        &keys,
+        format!(
+            "[[key]]\nname = \"alice\"\nkey_sha256 = \"{digest}\"\nbudget_usd_per_day = 0.30\n\
+             budget_usd_per_month = 0.50\nmodels = [\"krea/krea-2/medium\"]\n"
+        ),
+    )
+    .unwrap();
+    config.keys = Some(keys);
+    let replicas = [
+        replica(&config, &redis).await,
+        replica(&config, &redis).await,
+    ];
+    let mut requests = Vec::new();
+    for n in 0..50 {
+        let base = replicas[n % 2].clone();
+        requests.push(tokio::spawn(async move {
+            generate(&base, ALICE, None).await.status().as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for request in requests {
+        statuses.push(request.await.unwrap());
+    }
+    let made = statuses.iter().filter(|s| **s == 200).count();
+    let refused = statuses.iter().filter(|s| **s == 402).count();
+    assert_eq!((made, refused), (10, 40), "{statuses:?}");
+    assert_eq!(jobs_at_krea(&krea).await, 10, "exactly the key's budget");
+}
