@@ -129,6 +129,12 @@ async fn each_key_has_its_own_budget_models_and_sight_of_the_account() {
     assert_eq!(limits["budgets"][0]["scope"], "key");
     assert_eq!(limits["budgets"][0]["period"], "day");
     assert_eq!(limits["budgets"][0]["limit_usd"], 0.10);
+    let spent = limits["budgets"][0]["spent_usd"].as_f64().unwrap();
+    let left = limits["budgets"][0]["left_usd"].as_f64().unwrap();
+    assert!(
+        (spent - 0.09).abs() < 1e-9 && (left - 0.01).abs() < 1e-9,
+        "{limits}"
+    );
 }
 
 /// The binary with `--keys`, in front of the simulator, its stderr kept.

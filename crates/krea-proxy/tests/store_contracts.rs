@@ -390,6 +390,12 @@ async fn a_key_s_budgets_count_its_own_spend_by_day_and_month(limits: &dyn Limit
         limits.admit(&proxy_day(120_000), ask("key:carol", 1, day_one)).await,
         Err(Refusal::Budget { scope, .. }) if scope.is_empty()
     ));
+    // What her budgets have spent, read without taking: $0.12 of her month, day two's $0.03.
+    let counters: Vec<String> = alice(1_000_000).budgets[1..]
+        .iter()
+        .map(|b| b.counter(day_two))
+        .collect();
+    assert_eq!(limits.spent(&counters).await, Some(vec![30_000, 120_000]));
     // A new month: her month's budget is whole again.
     let next_month = month_start + 31 * DAY_MS + 1000;
     assert!(limits

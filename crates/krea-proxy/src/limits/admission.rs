@@ -291,7 +291,10 @@ impl Gate {
     /// `GET /limits`: where the caller stands.
     pub async fn standing(&self, caller: &str, policy: &KeyPolicy) -> Response {
         let rules = self.rules_for(caller, policy);
-        let states = self.store.rates(&rules, caller, now_ms()).await;
+        let now = now_ms();
+        let states = self.store.rates(&rules, caller, now).await;
+        let counters: Vec<String> = rules.budgets.iter().map(|b| b.counter(now)).collect();
+        let spent = self.store.spent(&counters).await;
         let rates: Vec<serde_json::Value> = states
             .iter()
             .map(|s| {
@@ -307,11 +310,19 @@ impl Gate {
             "rates": rates,
             "max_in_flight": rules.max_in_flight,
             "daily_budget": rules.budgets.iter().any(|b| b.scope.is_empty()),
-            "budgets": rules.budgets.iter().map(|b| serde_json::json!({
-                "scope": if b.scope.is_empty() { "proxy" } else { "key" },
-                "period": match b.period { Period::Day => "day", Period::Month => "month" },
-                "limit_usd": b.limit_micros as f64 / 1_000_000.0,
-            })).collect::<Vec<_>>(),
+            "budgets": rules.budgets.iter().enumerate().map(|(at, b)| {
+                let usd = |micros: u64| micros as f64 / 1_000_000.0;
+                let spent = spent.as_ref().and_then(|s| s.get(at).copied());
+                serde_json::json!({
+                    "scope": if b.scope.is_empty() { "proxy" } else { "key" },
+                    "period": match b.period { Period::Day => "day", Period::Month => "month" },
+                    "limit_usd": usd(b.limit_micros),
+                    // Unknown when the store does not answer.
+                    "spent_usd": spent.map(usd),
+                    "left_usd": spent.map(|s| usd(b.limit_micros.saturating_sub(s))),
+                    "resets_in_secs": b.resets_in(now).as_secs(),
+                })
+            }).collect::<Vec<_>>(),
         }))
         .into_response();
         rate_headers(&states, answer.headers_mut());

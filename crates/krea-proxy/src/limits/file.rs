@@ -34,13 +34,23 @@ fn write_caller(
 /// proxy-wide day's spend by day number, in its own table: read from there until the
 /// counter is first written.
 fn spent(tx: &WriteTransaction, counter: &str) -> Result<u64, redb::Error> {
-    if let Some(micros) = tx.open_table(SPENT_BY_COUNTER)?.get(counter)? {
+    let by_counter = tx.open_table(SPENT_BY_COUNTER)?;
+    let by_day = tx.open_table(SPENT)?;
+    spent_in(&by_counter, &by_day, counter)
+}
+
+fn spent_in(
+    by_counter: &impl ReadableTable<&'static str, u64>,
+    by_day: &impl ReadableTable<u64, u64>,
+    counter: &str,
+) -> Result<u64, redb::Error> {
+    if let Some(micros) = by_counter.get(counter)? {
         return Ok(micros.value());
     }
     let Ok(day) = counter.parse::<u64>() else {
         return Ok(0);
     };
-    Ok(tx.open_table(SPENT)?.get(day)?.map_or(0, |v| v.value()))
+    Ok(by_day.get(day)?.map_or(0, |v| v.value()))
 }
 
 fn refund(tx: &WriteTransaction, refund: Option<Refund>) -> Result<(), redb::Error> {
@@ -127,6 +137,20 @@ impl LimitStore for FileState {
             }
             tx.commit()?;
             Ok(())
+        })
+    }
+
+    fn spent<'a>(&'a self, counters: &'a [String]) -> BoxFuture<'a, Option<Vec<u64>>> {
+        let counters = counters.to_vec();
+        self.run("reading what budgets spent", None, move |db| {
+            let tx = db.begin_read()?;
+            let by_counter = tx.open_table(SPENT_BY_COUNTER)?;
+            let by_day = tx.open_table(SPENT)?;
+            let spent = counters
+                .iter()
+                .map(|counter| spent_in(&by_counter, &by_day, counter))
+                .collect::<Result<Vec<u64>, _>>()?;
+            Ok(Some(spent))
         })
     }
 

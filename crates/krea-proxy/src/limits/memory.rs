@@ -105,6 +105,18 @@ impl LimitStore for MemoryLimits {
         })
     }
 
+    fn spent<'a>(&'a self, counters: &'a [String]) -> BoxFuture<'a, Option<Vec<u64>>> {
+        Box::pin(async move {
+            let state = self.state();
+            Some(
+                counters
+                    .iter()
+                    .map(|c| state.spent.get(c).map_or(0, |s| s.micros))
+                    .collect(),
+            )
+        })
+    }
+
     fn rates<'a>(
         &'a self,
         rules: &'a Rules,

@@ -159,6 +159,9 @@ pub trait LimitStore: Send + Sync {
     /// The proxy saw the job end; a failed or cancelled job (`refund`) is given its money back,
     /// once.
     fn ended<'a>(&'a self, job_id: &'a str, refund: bool) -> BoxFuture<'a, ()>;
+    /// What each of these budget counters ([`Budget::counter`]) has spent, without taking
+    /// anything; `None` when the store cannot tell.
+    fn spent<'a>(&'a self, counters: &'a [String]) -> BoxFuture<'a, Option<Vec<u64>>>;
     /// Where the caller stands under the rate rules, without taking anything.
     fn rates<'a>(
         &'a self,

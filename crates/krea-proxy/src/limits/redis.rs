@@ -4,7 +4,7 @@
 use super::window::{day_of, new_ticket_id};
 use super::{Ask, BoxFuture, LimitStore, RateState, Refusal, Rules, Ticket};
 use crate::state::keys;
-use crate::state::redis::{run_script, RedisState};
+use crate::state::redis::{run_script, within_deadline, RedisState};
 use redis::Script;
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -160,6 +160,25 @@ impl LimitStore for RedisState {
                 "in_flight_prefix": keys::in_flight_prefix(),
             });
             let _: redis::RedisResult<i64> = run_script(self, &ENDED, args).await;
+        })
+    }
+
+    fn spent<'a>(&'a self, counters: &'a [String]) -> BoxFuture<'a, Option<Vec<u64>>> {
+        Box::pin(async move {
+            if counters.is_empty() {
+                return Some(Vec::new());
+            }
+            let keys: Vec<String> = counters.iter().map(|c| keys::spent(c)).collect();
+            let values: Vec<Option<i64>> =
+                within_deadline(redis::cmd("MGET").arg(&keys).query_async(&mut self.conn()))
+                    .await
+                    .ok()?;
+            Some(
+                values
+                    .into_iter()
+                    .map(|v| v.unwrap_or(0).max(0) as u64)
+                    .collect(),
+            )
         })
     }
 
