@@ -1,4 +1,5 @@
 use super::ApiError;
+use crate::jobs::limit_left::{limit_left_of, LimitLeft};
 use crate::jobs::scheduler::retry_after_seconds;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use krea_api::{ErrorBody, ImageRequest, Job, JobList};
@@ -16,14 +17,6 @@ pub struct KreaClient {
     access_key: Option<String>,
     /// The anonymous session a public proxy issued this browser.
     session: Option<String>,
-}
-
-/// Where a caller stands under the proxy's rate limit closest to running out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LimitLeft {
-    pub remaining: u32,
-    pub limit: u32,
-    pub window_secs: u64,
 }
 
 impl KreaClient {
@@ -133,7 +126,8 @@ impl KreaClient {
         Ok(response.body())
     }
 
-    /// `GET /limits`: the rate limit closest to running out, or `None` without limits.
+    /// `GET /limits`: the rate limit and the budget closest to running out, or `None`
+    /// without limits.
     pub async fn limit_left(
         &self,
         abort: Option<&AbortSignal>,
@@ -148,17 +142,7 @@ impl KreaClient {
             return Ok(None);
         }
         let body: Value = read_json(response).await?;
-        let number = |rate: &Value, key: &str| rate[key].as_u64().unwrap_or(0);
-        Ok(body["rates"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|rate| LimitLeft {
-                remaining: number(rate, "remaining") as u32,
-                limit: number(rate, "limit") as u32,
-                window_secs: number(rate, "window_secs"),
-            })
-            .min_by_key(|left| (left.remaining, std::cmp::Reverse(left.window_secs))))
+        Ok(limit_left_of(&body))
     }
 
     fn prepare(&self, builder: RequestBuilder, abort: Option<&AbortSignal>) -> RequestBuilder {

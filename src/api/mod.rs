@@ -7,7 +7,8 @@ mod image;
 pub mod library;
 pub mod upload;
 
-pub use client::{KreaClient, LimitLeft};
+pub use crate::jobs::limit_left::LimitLeft;
+pub use client::KreaClient;
 pub use error::ApiError;
 pub use image::image_bytes;
 

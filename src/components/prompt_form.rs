@@ -2,7 +2,7 @@ use super::{FieldInput, ModelSetForm};
 use crate::api::LimitLeft;
 use crate::form::{FormState, SIZE_PRESETS};
 use crate::hooks::{tr, use_locale_context, use_texts, EmbedMode};
-use crate::i18n::{field_label, fill, limit_left_words, IntlFormat, Texts};
+use crate::i18n::{budget_left_words, field_label, fill, limit_left_words, IntlFormat, Texts};
 use crate::jobs::pricing::price_text;
 use crate::jobs::variations::{random_seed, variations, MAX_VARIATIONS};
 use krea_api::{ImageRequest, ModelSpec, Models, MODELS};
@@ -245,10 +245,26 @@ pub fn PromptForm(
             {move || {
                 limit_left
                     .get()
+                    .and_then(|left| left.rate)
                     .map(|left| {
                         view! {
                             <p class="limit-left" data-testid="limit-left">
                                 {move || limit_left_words(left.remaining, left.limit, left.window_secs, t.get())}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                limit_left
+                    .get()
+                    .and_then(|left| left.budget)
+                    .map(|left| {
+                        view! {
+                            <p class="limit-left" data-testid="budget-left">
+                                {move || {
+                                    let format = IntlFormat::of(locale.get());
+                                    budget_left_words(left.left_usd, left.limit_usd, left.monthly, &*format, t.get())
+                                }}
                             </p>
                         }
                     })

@@ -16,6 +16,8 @@ super::texts! {
     limit_left_minute: "{n} of {limit} {limit|image|images} left this minute",
     limit_left_hour: "{n} of {limit} {limit|image|images} left this hour",
     limit_left_day: "{n} of {limit} {limit|image|images} left today",
+    budget_left_day: "{left} of {limit} left today",
+    budget_left_month: "{left} of {limit} left this month",
     about_secs: "about {secs} s",
     typical_secs: "~{secs} s",
     prompt: "Prompt",

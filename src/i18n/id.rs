@@ -18,6 +18,8 @@ pub const ID: Texts = Texts {
     limit_left_minute: "{n} dari {limit} gambar tersisa menit ini",
     limit_left_hour: "{n} dari {limit} gambar tersisa jam ini",
     limit_left_day: "{n} dari {limit} gambar tersisa hari ini",
+    budget_left_day: "{left} dari {limit} tersisa hari ini",
+    budget_left_month: "{left} dari {limit} tersisa bulan ini",
     about_secs: "sekitar {secs} dtk",
     typical_secs: "~{secs} dtk",
     prompt: "Prompt",

@@ -18,6 +18,8 @@ pub const IT: Texts = Texts {
     limit_left_minute: "{n} di {limit} {limit|immagine|immagini} {n|ancora disponibile|ancora disponibili} in questo minuto",
     limit_left_hour: "{n} di {limit} {limit|immagine|immagini} {n|ancora disponibile|ancora disponibili} in quest'ora",
     limit_left_day: "{n} di {limit} {limit|immagine|immagini} {n|ancora disponibile|ancora disponibili} oggi",
+    budget_left_day: "{left} di {limit} ancora disponibili oggi",
+    budget_left_month: "{left} di {limit} ancora disponibili questo mese",
     about_secs: "circa {secs} s",
     typical_secs: "~{secs} s",
     prompt: "Prompt",

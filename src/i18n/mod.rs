@@ -18,7 +18,8 @@ pub use id::ID;
 pub use intl::IntlFormat;
 pub use it::IT;
 pub use wording::{
-    board_name_error_text, field_label, limit_left_words, reason_text, request_settings,
+    board_name_error_text, budget_left_words, field_label, limit_left_words, reason_text,
+    request_settings,
 };
 
 use serde::{Deserialize, Serialize};

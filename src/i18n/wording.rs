@@ -177,6 +177,28 @@ const FIELD_LABELS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// "7 of 10 images left this hour": where the person stands under a proxy's rate limit.
+/// "$3.20 of $5.00 left today": what is left of a budget, with `format`'s dollars.
+pub fn budget_left_words(
+    left_usd: f64,
+    limit_usd: f64,
+    monthly: bool,
+    format: &impl super::Formatter,
+    t: &Texts,
+) -> String {
+    let template = if monthly {
+        t.budget_left_month
+    } else {
+        t.budget_left_day
+    };
+    fill(
+        template,
+        &[
+            ("left", &format.usd(left_usd)),
+            ("limit", &format.usd(limit_usd)),
+        ],
+    )
+}
+
 pub fn limit_left_words(remaining: u32, limit: u32, window_secs: u64, t: &Texts) -> String {
     let template = match window_secs {
         0..=60 => t.limit_left_minute,
@@ -191,6 +213,23 @@ pub fn limit_left_words(remaining: u32, limit: u32, window_secs: u64, t: &Texts)
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_budget_reads_in_dollars_by_its_period_in_each_language() {
+        let plain = crate::i18n::Plain;
+        assert_eq!(
+            budget_left_words(3.2, 5.0, false, &plain, Locale::En.texts()),
+            "$3.20 of $5.00 left today"
+        );
+        assert_eq!(
+            budget_left_words(12.0, 50.0, true, &plain, Locale::En.texts()),
+            "$12.00 of $50.00 left this month"
+        );
+        assert!(budget_left_words(1.0, 5.0, false, &plain, Locale::It.texts()).ends_with("oggi"));
+        assert!(
+            budget_left_words(1.0, 5.0, true, &plain, Locale::Id.texts()).ends_with("bulan ini")
+        );
+    }
 
     #[test]
     fn a_rate_limit_reads_by_its_window_in_each_language() {

@@ -13,6 +13,7 @@ pub mod history_file;
 pub mod history_schema;
 pub mod image_settings;
 pub mod journal;
+pub mod limit_left;
 pub mod lineage;
 pub mod local_copies;
 pub mod poll_policy;
