@@ -86,6 +86,8 @@ fn dev() -> Result<(), Failure> {
 fn test() -> Result<(), Failure> {
     let tools = tools::ensure(true)?;
     tools::ensure_redis()?;
+    // The static-hosting tests serve the app with nginx, as the README's recipe does.
+    tools::ensure_bench_tools()?;
     let root = workspace_root();
     step("formatting");
     cargo(&["fmt", "--all", "--", "--check"])?;

@@ -110,7 +110,8 @@ fn ensure_chromium() -> Result<(), Failure> {
     apt_install(&["chromium", "chromium-driver"])
 }
 
-/// nginx (the forwarding yardstick) and wrk (the load generator), from Debian.
+/// nginx (the static-hosting tests' server and the forwarding yardstick) and wrk (the load
+/// generator), from Debian.
 pub fn ensure_bench_tools() -> Result<(), Failure> {
     let have = |path: &str| std::path::Path::new(path).exists();
     if have("/usr/sbin/nginx") && have("/usr/bin/wrk") {
