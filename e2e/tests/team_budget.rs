@@ -19,7 +19,8 @@ async fn a_key_s_budget_is_shown_counted_down_and_its_end_said() {
     std::fs::write(
         &keys,
         format!(
-            "[[key]]\nname = \"designer\"\nkey_sha256 = \"{digest}\"\nbudget_usd_per_day = 0.10\n"
+            "[[key]]\nname = \"designer\"\nkey_sha256 = \"{digest}\"\nbudget_usd_per_day = 0.10\n\
+             models = [\"krea/krea-2/medium\"]\n"
         ),
     )
     .unwrap();
