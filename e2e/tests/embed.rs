@@ -250,7 +250,8 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
     let chosen = site.page().event("image:chosen", "s1").await;
     assert_eq!(
         chosen,
-        json!({"url": url, "jobId": job_id, "prompt": "a lighthouse at dusk", "source": null}),
+        json!({"url": url, "jobId": job_id, "prompt": "a lighthouse at dusk", "source": null,
+               "receipt": null}),
         "an image made from no other names no source"
     );
 

@@ -9,6 +9,8 @@ use web_sys::AbortSignal;
 
 /// The header carrying a public proxy's anonymous session.
 const SESSION_HEADER: &str = "x-krea-session";
+/// Names the site an embedded studio is in, when it asks for a session.
+const SITE_HEADER: &str = "x-krea-site";
 
 /// Talks to a Krea-compatible base URL: the proxy, or `""` for this origin.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,16 +64,21 @@ impl KreaClient {
     }
 
     /// `POST /session`: the proxy's session for this browser (the one sent back while it is
-    /// still good), or `None` when the proxy issues none (a private proxy).
+    /// still good), or `None` when the proxy issues none (a private proxy). An embedded
+    /// studio names the `site` it is embedded in, whose visitors' allowance it then spends.
     pub async fn session(
         &self,
         current: Option<&str>,
+        site: Option<&str>,
         abort: Option<&AbortSignal>,
     ) -> Result<Option<String>, ApiError> {
         let url = format!("{}/session", self.base);
         let mut builder = self.prepare(Request::post(&url), abort);
         if let Some(current) = current {
             builder = builder.header(SESSION_HEADER, current);
+        }
+        if let Some(site) = site {
+            builder = builder.header(SITE_HEADER, site);
         }
         let response = builder.send().await.map_err(|e| self.network(e))?;
         if response.status() == 404 {
@@ -143,6 +150,25 @@ impl KreaClient {
         }
         let body: Value = read_json(response).await?;
         Ok(limit_left_of(&body))
+    }
+
+    /// `POST /receipts`: the proxy's signed receipt for a completed job of this embedded
+    /// visitor, for the host page's server to check; `None` when the proxy signs none.
+    pub async fn receipt(
+        &self,
+        job_id: &str,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Option<Value>, ApiError> {
+        let url = format!("{}/receipts", self.base);
+        let built = self
+            .prepare(Request::post(&url), abort)
+            .json(&serde_json::json!({ "job_id": job_id }))
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        let response = built.send().await.map_err(|e| self.network(e))?;
+        if response.status() == 404 {
+            return Ok(None);
+        }
+        read_json(response).await.map(Some)
     }
 
     fn prepare(&self, builder: RequestBuilder, abort: Option<&AbortSignal>) -> RequestBuilder {

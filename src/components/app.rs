@@ -3,10 +3,10 @@ use super::{
     PromptForm, SelectionBar, SettingsPanel, SpendingPanel, StorageNotice, UndoToast,
 };
 use crate::api::KreaClient;
-use crate::embed::Event;
 use crate::form::image_slot::ImageSlot;
 use crate::hooks::{
-    browser_storage, embed_request, use_access_key, use_announcements, use_clock, use_culling_keys,
+    browser_storage, embed_request, use_access_key, use_announcements, use_chosen_image, use_clock,
+    use_culling_keys,
     use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_idle_prefetch,
     use_job_actions, use_job_history, use_job_poller, use_limit_left, use_local_copies, use_locale,
     use_marks, use_matching_jobs, use_page_state, use_poll_leadership, use_proxy_session,
@@ -72,7 +72,9 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
     });
     // Without the session: asks a public proxy for one.
     let plain_client = Memo::new(move |_| KreaClient::new(base.get(), Some(access_key.get())));
-    let session = use_proxy_session(plain_client, base);
+    // Embedded: the visitor spends the allowance of the site the studio is in.
+    let site = embed.map(|host| host.with_options(|o| o.parent.clone()));
+    let session = use_proxy_session(plain_client, base, site);
     let client = Memo::new(move |_| plain_client.get().with_session(session.get()));
     let history = use_job_history();
     provide_context(history.not_kept);
@@ -169,22 +171,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
             .filter(|source| source.holds(&request.body));
         submitter.submit_from.run((request, source));
     });
-    actions.choose = embed.map(|host| {
-        Callback::new(move |(id, index): (String, usize)| {
-            let chosen = jobs.with_untracked(|s| {
-                let entry = s.get(&id)?;
-                Some(Event::ImageChosen {
-                    url: entry.images().get(index)?.clone(),
-                    job_id: id.clone(),
-                    prompt: entry.prompt().to_owned(),
-                    source: entry.source.clone(),
-                })
-            });
-            if let Some(event) = chosen {
-                host.post(&event);
-            }
-        })
-    });
+    actions.choose = embed.map(|host| use_chosen_image(host, jobs, client));
     provide_context(actions);
     let files = use_history_files(jobs, client, texts);
     let filter = RwSignal::new(JobFilter::default());

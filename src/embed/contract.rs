@@ -44,6 +44,8 @@ pub enum Event {
         prompt: String,
         /// The job this image started from, when it did.
         source: Option<crate::jobs::lineage::Lineage>,
+        /// The proxy's signed receipt for the job (`{claims, sig}`), when it gives one.
+        receipt: Option<Value>,
     },
     Error {
         code: &'static str,
@@ -95,6 +97,7 @@ impl Event {
                 job_id,
                 prompt,
                 source,
+                receipt,
             } => (
                 "image:chosen",
                 json!({
@@ -102,6 +105,7 @@ impl Event {
                     "source": source.as_ref().map(|s| json!({
                         "kind": s.kind, "jobId": s.job_id, "url": s.image_url,
                     })),
+                    "receipt": receipt,
                 }),
             ),
             Event::Error { code, message } => ("error", json!({"code": code, "message": message})),
@@ -205,6 +209,7 @@ mod tests {
             job_id: "j2".into(),
             prompt: "bluer".into(),
             source,
+            receipt: None,
         };
         assert_eq!(
             chosen(Some(crate::jobs::lineage::Lineage {
@@ -214,7 +219,8 @@ mod tests {
             }))
             .envelope("x")["payload"],
             json!({"url": "https://x/2.png", "jobId": "j2", "prompt": "bluer",
-                   "source": {"kind": "edited", "jobId": "j1", "url": "https://x/1.png"}}),
+                   "source": {"kind": "edited", "jobId": "j1", "url": "https://x/1.png"},
+                   "receipt": null}),
             "a chosen image says where it came from"
         );
         assert_eq!(chosen(None).envelope("x")["payload"]["source"], Value::Null);

@@ -14,6 +14,8 @@ pub mod models;
 pub mod number;
 pub mod openapi;
 pub mod pricing;
+#[cfg(feature = "receipts")]
+pub mod receipt;
 pub mod request;
 pub mod validation;
 

@@ -11,6 +11,7 @@
 
 pub use crate::limits::KeyPolicy;
 use crate::secret::{hex, random_hex, Secret};
+use crate::site::embed_sites::EmbedSite;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
@@ -25,6 +26,8 @@ pub struct Caller {
     pub sees_all: bool,
     /// What the keys file says this caller may do; the proxy's flags where it says nothing.
     pub policy: Arc<KeyPolicy>,
+    /// The embedding site a visitor's session was issued for (`--allow-embed`).
+    pub site: Option<String>,
 }
 
 /// One caller of a keys file (`crate::keys_file`): its name, its key's digest and what it may do.
@@ -96,16 +99,46 @@ impl LiveIdentity {
     }
 }
 
-/// Issues and checks anonymous sessions: `id.mac`, both hex, the MAC an HMAC-SHA256 of the
-/// id under the proxy's secret (shared by replicas through `--state redis://…` or
-/// `KREA_PROXY_SESSION_SECRET`).
+/// Issues and checks anonymous sessions: `id.mac`, both hex, or `id.site.mac` for a
+/// visitor of an embedding site (the site's origin in base64url); the MAC an HMAC-SHA256 of
+/// what precedes it under the proxy's secret (shared by replicas through
+/// `--state redis://…` or `KREA_PROXY_SESSION_SECRET`).
 pub struct Sessions {
     secret: Vec<u8>,
+    /// The sites that may embed the studio (`--allow-embed`), each with its visitors' rules.
+    sites: Vec<EmbedSite>,
+}
+
+/// A session this proxy issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: String,
+    /// The embedding site it was issued for, if any.
+    pub site: Option<String>,
 }
 
 impl Sessions {
     pub fn new(secret: Vec<u8>) -> Self {
-        Sessions { secret }
+        Sessions {
+            secret,
+            sites: Vec::new(),
+        }
+    }
+
+    /// Sessions may be bound to these sites, whose visitors spend their site's allowance.
+    pub fn with_sites(mut self, sites: Vec<EmbedSite>) -> Self {
+        self.sites = sites;
+        self
+    }
+
+    /// Whether `origin` is a site this proxy lets embed the studio.
+    pub fn lists(&self, origin: &str) -> bool {
+        self.site(origin).is_some()
+    }
+
+    /// The listed site `origin` is, if it is one.
+    fn site(&self, origin: &str) -> Option<&EmbedSite> {
+        self.sites.iter().find(|site| site.origin == origin)
     }
 
     fn mac(&self, id: &str) -> [u8; 32] {
@@ -116,22 +149,53 @@ impl Sessions {
         mac.finalize().into_bytes().into()
     }
 
-    /// A new session: 128 bits from the system's secure random source.
-    pub fn issue(&self) -> String {
+    /// A new session (128 bits from the system's secure random source), bound to `site`
+    /// when that is a site this proxy lets embed the studio.
+    pub fn issue(&self, site: Option<&str>) -> String {
+        use base64::Engine;
         let id = random_hex(16);
-        let mac = hex(&self.mac(&id));
-        format!("{id}.{mac}")
+        let signed = match site.and_then(|origin| self.site(origin)) {
+            Some(site) => format!(
+                "{id}.{}",
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&site.origin)
+            ),
+            None => id,
+        };
+        let mac = hex(&self.mac(&signed));
+        format!("{signed}.{mac}")
     }
 
-    /// The session's id, if this proxy issued it.
-    pub fn verify(&self, token: &[u8]) -> Option<String> {
+    /// The session, if this proxy issued it.
+    pub fn verify(&self, token: &[u8]) -> Option<Session> {
+        use base64::Engine;
         let token = std::str::from_utf8(token).ok()?;
-        let (id, mac) = token.split_once('.')?;
+        let (signed, mac) = token.rsplit_once('.')?;
+        let (id, site) = match signed.split_once('.') {
+            Some((id, site)) => (id, Some(site)),
+            None => (signed, None),
+        };
         if id.len() != 32 || mac.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
-        let expected = hex(&self.mac(id));
-        bool::from(expected.as_bytes().ct_eq(mac.as_bytes())).then(|| id.to_owned())
+        let expected = hex(&self.mac(signed));
+        if !bool::from(expected.as_bytes().ct_eq(mac.as_bytes())) {
+            return None;
+        }
+        let site = match site {
+            Some(encoded) => Some(
+                String::from_utf8(
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD
+                        .decode(encoded)
+                        .ok()?,
+                )
+                .ok()?,
+            ),
+            None => None,
+        };
+        Some(Session {
+            id: id.to_owned(),
+            site,
+        })
     }
 }
 
@@ -246,16 +310,23 @@ impl Identity {
                     id: "local".to_owned(),
                     sees_all: true,
                     policy: Arc::default(),
+                    site: None,
                 })
             }
             Identity::Sessions(sessions) => {
-                let id = given_session
+                let session = given_session
                     .and_then(|token| sessions.verify(token))
                     .ok_or(Unidentified::NoSession)?;
+                // A site no longer listed leaves its sessions with the proxy's own rules.
+                let site = session
+                    .site
+                    .as_deref()
+                    .and_then(|origin| sessions.site(origin));
                 return Ok(Caller {
-                    id: format!("session:{id}"),
+                    id: format!("session:{}", session.id),
                     sees_all: false,
-                    policy: Arc::default(),
+                    policy: site.map(|s| Arc::clone(&s.policy)).unwrap_or_default(),
+                    site: site.map(|s| s.origin.clone()),
                 });
             }
             Identity::Keys(keys) => keys,
@@ -277,6 +348,7 @@ impl Identity {
             id: format!("key:{}", key.name),
             sees_all: keys.len() == 1 || key.policy.admin,
             policy: Arc::clone(&key.policy),
+            site: None,
         })
     }
 }
@@ -327,7 +399,7 @@ mod tests {
         let Identity::Sessions(issuer) = &sessions else {
             unreachable!()
         };
-        let token = issuer.issue();
+        let token = issuer.issue(None);
         let caller = sessions.identify(None, Some(token.as_bytes())).unwrap();
         assert!(caller.id.starts_with("session:") && !caller.sees_all);
         assert!(caller.name().starts_with("session#"));
@@ -335,7 +407,7 @@ mod tests {
             !caller.name().contains(&token[..32]),
             "the log never shows the id"
         );
-        let other = issuer.issue();
+        let other = issuer.issue(None);
         assert_ne!(
             sessions.identify(None, Some(other.as_bytes())).unwrap(),
             caller
@@ -349,6 +421,34 @@ mod tests {
         let elsewhere = Sessions::new(b"another proxy".to_vec());
         assert!(elsewhere.verify(token.as_bytes()).is_none());
         assert_eq!(sessions.identify(None, None), Err(Unidentified::NoSession));
+    }
+
+    #[test]
+    fn a_site_s_session_carries_its_site_s_allowance_and_the_site_cannot_be_changed() {
+        let sites =
+            crate::site::embed_sites::parse_all(&["https://blog.example,budget=10".to_owned()])
+                .unwrap();
+        let sessions = Sessions::new(b"secret-of-this-proxy".to_vec()).with_sites(sites);
+        let token = sessions.issue(Some("https://blog.example"));
+        let session = sessions.verify(token.as_bytes()).unwrap();
+        assert_eq!(session.site.as_deref(), Some("https://blog.example"));
+        let identity = Identity::Sessions(sessions);
+        let caller = identity.identify(None, Some(token.as_bytes())).unwrap();
+        let shared = caller.policy.shared.as_ref().unwrap();
+        assert_eq!(shared.scope, "site:https://blog.example");
+        // Another site's name under the same MAC is nobody.
+        let parts: Vec<&str> = token.split('.').collect();
+        let moved = format!("{}.aHR0cHM6Ly9ldmlsLmV4YW1wbGU.{}", parts[0], parts[2]);
+        assert_eq!(
+            identity.identify(None, Some(moved.as_bytes())),
+            Err(Unidentified::NoSession)
+        );
+        // A site the proxy does not list gets a plain session.
+        let Identity::Sessions(sessions) = &identity else {
+            unreachable!()
+        };
+        let unlisted = sessions.issue(Some("https://other.example"));
+        assert_eq!(sessions.verify(unlisted.as_bytes()).unwrap().site, None);
     }
 
     #[test]

@@ -29,8 +29,9 @@ pub struct Config {
     pub serve: Option<PathBuf>,
     /// A site allowed to embed the studio (repeatable): with --serve, it may frame `/embed/`;
     /// and an embedded studio using this proxy talks to that site only if it is listed here
-    /// (`GET /embedders`).
-    #[arg(long = "allow-embed", value_name = "ORIGIN")]
+    /// (`GET /embedders`). `ORIGIN,budget=USD[/day|/month],rate=COUNT/min` gives the site's
+    /// visitors one allowance they share.
+    #[arg(long = "allow-embed", value_name = "ORIGIN[,budget=USD][,rate=N/min]")]
     pub allow_embed: Vec<String>,
     /// A browser origin allowed to call the proxy (repeatable); `*` allows any origin.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
@@ -124,6 +125,17 @@ pub struct Config {
     /// compute units against the daily budget.
     #[arg(long, value_name = "USD")]
     pub usd_per_compute_unit: Option<f64>,
+    /// Where to post budget alerts (at 50 %, 80 % and 100 % of any budget, once each per
+    /// period): a Slack or Discord incoming webhook, or any URL taking JSON. Such a URL is a
+    /// credential: better given in the environment than on the command line.
+    #[arg(
+        long,
+        env = "KREA_PROXY_ALERT_WEBHOOK",
+        hide_env_values = true,
+        value_name = "URL",
+        value_parser = webhook_url
+    )]
+    pub alert_webhook: Option<Secret>,
     /// Where idempotency records, job ownership, limits and push tokens live: `file:PATH`
     /// (one process, kept across restarts; the default in front of Krea, at
     /// `~/.local/state/krea-proxy/state.redb`), `memory` (this process only; the default
@@ -160,6 +172,13 @@ pub struct Config {
     pub access_keys: Option<Secret>,
     #[arg(skip)]
     pub session_secret: Option<Secret>,
+    /// Signs receipts for embedding sites (`POST /receipts`); each site's secret is derived
+    /// from it (`krea-proxy receipt-secret --site ORIGIN`).
+    #[arg(skip)]
+    pub receipt_secret: Option<Secret>,
+    /// What budgets count days and months by: the system's clock, which tests move.
+    #[arg(skip)]
+    pub clock: crate::limits::clock::Clock,
 }
 
 /// Krea's API, the default upstream.
@@ -174,8 +193,14 @@ pub const ACCESS_KEYS_ENV: &str = "KREA_PROXY_ACCESS_KEYS";
 /// characters; shared by replicas). Without it, replicas share one through `--state redis`,
 /// or a lone proxy makes one at start.
 pub const SESSION_SECRET_ENV: &str = "KREA_PROXY_SESSION_SECRET";
+/// The environment variable holding the secret receipts are signed with (32+ characters,
+/// the same on every replica).
+pub const RECEIPT_SECRET_ENV: &str = "KREA_PROXY_RECEIPT_SECRET";
 /// The header in which callers send their session.
 pub const SESSION_HEADER: &str = "x-krea-session";
+/// The header in which an embedded studio names the site it is embedded in when it asks
+/// for a session (`POST /session`), so its visitor spends that site's allowance.
+pub const SITE_HEADER: &str = "x-krea-site";
 /// The header in which callers send the access key.
 pub const ACCESS_KEY_HEADER: &str = "x-proxy-key";
 
@@ -187,7 +212,18 @@ impl Config {
         config.access_key = Secret::from_env(ACCESS_KEY_ENV);
         config.access_keys = Secret::from_env(ACCESS_KEYS_ENV);
         config.session_secret = Secret::from_env(SESSION_SECRET_ENV);
+        config.receipt_secret = Secret::from_env(RECEIPT_SECRET_ENV);
         config
+    }
+
+    /// The receipt secret, if set, when it is long enough to sign with.
+    pub fn checked_receipt_secret(&self) -> Result<Option<Secret>, String> {
+        match &self.receipt_secret {
+            Some(secret) if secret.expose().len() < 32 => Err(format!(
+                "{RECEIPT_SECRET_ENV} must be at least 32 characters"
+            )),
+            other => Ok(other.clone()),
+        }
     }
 
     /// Defaults suitable for tests: simulator upstream, fast jobs, any free port.
@@ -219,6 +255,8 @@ impl Config {
             usd_per_compute_unit: self.usd_per_compute_unit,
             allow_models: &self.allow_models,
             per_key: self.keys.is_some(),
+            clock: self.clock.clone(),
+            alert_webhook: self.alert_webhook.clone(),
         }
     }
 
@@ -256,6 +294,15 @@ impl Config {
 
     pub fn upstream_timeout(&self) -> Duration {
         Duration::from_secs(self.upstream_timeout_secs)
+    }
+}
+
+fn webhook_url(text: &str) -> Result<Secret, String> {
+    match reqwest::Url::parse(text.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(Secret::new(text.trim()))
+        }
+        _ => Err("give an http(s) URL, like https://hooks.slack.com/services/…".to_owned()),
     }
 }
 

@@ -162,6 +162,7 @@ fn entry(key: KeyToml, charges: &Charges, allow_models: &[String]) -> Result<Key
             month_budget_micros,
             models: key.models,
             admin: key.admin,
+            shared: None,
         },
     })
 }

@@ -16,6 +16,7 @@ pub mod krea_routes;
 pub mod limits;
 pub mod ownership;
 pub mod push;
+pub mod receipt_secret;
 pub mod secret;
 pub mod serving;
 pub mod simulator;

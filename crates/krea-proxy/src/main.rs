@@ -15,6 +15,17 @@ fn main() {
                 .unwrap_or_else(|_| "krea_proxy=info".into()),
         )
         .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(krea_proxy::receipt_secret::COMMAND) {
+        match krea_proxy::receipt_secret::run(&args[1..]) {
+            Ok(secret) => println!("{secret}"),
+            Err(message) => {
+                eprintln!("krea-proxy receipt-secret: {message}");
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
     let config = Config::from_env_and_args();
     // The proxy's background work and the first accept loop share this thread; each other
     // serving thread runs its own (`krea_proxy::serving`).

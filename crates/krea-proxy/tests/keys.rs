@@ -8,8 +8,6 @@ mod common;
 use common::{client, serve, simulated_proxy};
 use krea_proxy::{http, startup, Config};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -17,20 +15,7 @@ const LEAD: &str = "lead-key-000001";
 const INTERN: &str = "intern-key-0001";
 const DESIGNER: &str = "designer-key-01";
 
-fn sha(key: &str) -> String {
-    Sha256::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn keys_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("krea-proxy-keys-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("keys.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use common::keys_file::{sha, write as keys_file};
 
 fn team() -> String {
     format!(

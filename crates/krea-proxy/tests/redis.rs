@@ -302,26 +302,15 @@ async fn fifty_parallel_submits_on_two_replicas_spend_a_key_s_budget_to_the_cent
     let krea = simulated_proxy(60_000).await;
     let mut config = replica_config(&krea);
     config.access_keys = None;
-    let digest: String = {
-        use sha2::Digest;
-        sha2::Sha256::digest(ALICE.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
-    let dir = std::env::temp_dir().join(format!("krea-proxy-redis-keys-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let keys = dir.join("keys.toml");
     // Krea 2 Medium is $0.03: $0.30 is ten jobs; a month of $0.50 is not reached.
-    std::fs::write(
-        &keys,
-        format!(
-            "[[key]]\nname = \"alice\"\nkey_sha256 = \"{digest}\"\nbudget_usd_per_day = 0.30\n\
-             budget_usd_per_month = 0.50\nmodels = [\"krea/krea-2/medium\"]\n"
+    config.keys = Some(common::keys_file::write(
+        "redis-fifty",
+        &common::keys_file::entry(
+            "alice",
+            ALICE,
+            "budget_usd_per_day = 0.30\nbudget_usd_per_month = 0.50\nmodels = [\"krea/krea-2/medium\"]",
         ),
-    )
-    .unwrap();
-    config.keys = Some(keys);
+    ));
     let replicas = [
         replica(&config, &redis).await,
         replica(&config, &redis).await,

@@ -30,6 +30,7 @@ fn expected(simulate: bool) -> Vec<(Access, &'static str)> {
         (Access::Keyed, "/openapi.json"),
         (Access::Keyed, "/limits"),
         (Access::Keyed, "/events"),
+        (Access::Keyed, "/receipts"),
         (Access::Keyed, "/image-copy"),
         (Access::Public, "/session"),
         (Access::Public, "/webhooks/{token}"),
@@ -65,7 +66,7 @@ fn request(pattern: &str) -> (reqwest::Method, String) {
         .replace("{id}", "4d0e5f97-9721-4422-b88c-73a9032d7de1")
         .replace("{token}", "0123456789abcdef")
         .replace("{file}", "4d0e5f97-9721-4422-b88c-73a9032d7de1.png");
-    let posts = ["/generate/", "/session", "/webhooks/"];
+    let posts = ["/generate/", "/session", "/webhooks/", "/receipts"];
     let method = if posts.iter().any(|p| path.starts_with(p)) {
         reqwest::Method::POST
     } else {

@@ -12,10 +12,12 @@ const STORAGE_KEY: &str = "krea-studio.sessions";
 /// The anonymous session a public proxy issues this browser (`None` for a private proxy,
 /// which needs none): the one kept from before when the proxy still takes it, else a new
 /// one, kept for next time. Asked again whenever the proxy changes (the question about the
-/// proxy before is abandoned).
+/// proxy before is abandoned). An embedded studio's session is its embedding `site`'s: the
+/// proxy replaces a kept one of another site.
 pub fn use_proxy_session(
     client: Memo<KreaClient>,
     base: Memo<String>,
+    site: Option<String>,
 ) -> ReadSignal<Option<String>> {
     let (session, set_session) = signal(None::<String>);
     let request = RequestSlot::owned();
@@ -27,9 +29,12 @@ pub fn use_proxy_session(
             .and_then(|v| v.as_str().map(str::to_owned));
         set_session.set(kept.clone());
         let signal = request.start();
+        let site = site.clone();
         spawn_local(async move {
             // Unreachable now (or abandoned): the kept one goes on being sent.
-            let Ok(issued) = client.session(kept.as_deref(), signal.as_ref()).await else {
+            let Ok(issued) = client
+                .session(kept.as_deref(), site.as_deref(), signal.as_ref())
+                .await else {
                 return;
             };
             let mut all = kept_sessions();

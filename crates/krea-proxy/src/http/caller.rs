@@ -2,6 +2,7 @@
 //! and handlers take the [`Caller`] as an extractor.
 
 use super::Shared;
+use crate::site::embed_sites::EmbedSite;
 use crate::callers::{Caller, Identity, Sessions, Unidentified};
 use crate::config::Config;
 use crate::config::{ACCESS_KEY_HEADER, SESSION_HEADER};
@@ -91,5 +92,12 @@ pub fn identity(config: &Config, shared_secret: Option<Vec<u8>>) -> Result<Ident
         (None, Some(shared)) => shared,
         (None, None) => crate::secret::random_hex(32).into_bytes(),
     };
-    Ok(Identity::Sessions(Sessions::new(secret)))
+    let sites = crate::site::embed_sites::parse_all(&config.allow_embed)?;
+    if sites.iter().any(EmbedSite::has_budget) {
+        config
+            .charges()
+            .check(&config.allow_models)
+            .map_err(|why| why.replacen("--daily-budget-usd", "--allow-embed budget=", 1))?;
+    }
+    Ok(Identity::Sessions(Sessions::new(secret).with_sites(sites)))
 }

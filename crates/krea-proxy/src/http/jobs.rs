@@ -94,6 +94,10 @@ pub async fn generate(
     if let Some(url) = webhook_url {
         forward.headers.insert("x-webhook-url", url);
     }
+    // A visitor of an embedding site may ask for a receipt, which states the price.
+    let price = (caller.site.is_some() && proxy.receipt_secret.is_some())
+        .then(|| proxy.gate.price(&model, &forward.body))
+        .flatten();
     let proxy = Arc::clone(&proxy);
     // Runs to the end even if the caller hangs up: the key's outcome must be recorded (or
     // the caller's retry would wait on it forever), and what admission took settled.
@@ -110,6 +114,9 @@ pub async fn generate(
                 .ownership
                 .record(&job.job_id, &caller.id, &job.created_at)
                 .await;
+            if let Some(micros) = price {
+                proxy.ownership.note_price(&job.job_id, micros).await;
+            }
         }
         if let (Some(push), Some((token, _))) = (&proxy.push, &hook) {
             push.bind(token, job.map(|job| job.job_id.as_str())).await;

@@ -1,7 +1,7 @@
 //! Layers of the request path: a sane request head for every request, no HEAD on the API,
 //! and CORS for the configured origins.
 
-use crate::config::{ACCESS_KEY_HEADER, SESSION_HEADER};
+use crate::config::{ACCESS_KEY_HEADER, SESSION_HEADER, SITE_HEADER};
 use crate::error::ProxyError;
 use crate::error::OUTCOME_HEADER;
 use crate::limits::admission::{RATE_LIMIT, RATE_LIMIT_POLICY};
@@ -60,6 +60,7 @@ pub fn cors(origins: &[String]) -> CorsLayer {
             HeaderName::from_static("x-api-zero-data-retention"),
             HeaderName::from_static(ACCESS_KEY_HEADER),
             HeaderName::from_static(SESSION_HEADER),
+            HeaderName::from_static(SITE_HEADER),
             HeaderName::from_static(crate::idempotency::HEADER),
         ])
         .expose_headers([

@@ -13,6 +13,7 @@ mod library;
 mod meta;
 mod middleware;
 mod push;
+mod receipts;
 pub mod routes;
 mod session;
 
@@ -56,6 +57,8 @@ pub struct Proxy {
     simulates_webhooks: bool,
     /// The sites that may embed the studio, for `GET /embedders`.
     embedders: Vec<String>,
+    /// What receipts for embedding sites are signed with (`KREA_PROXY_RECEIPT_SECRET`).
+    receipt_secret: Option<crate::secret::Secret>,
 }
 
 impl Proxy {
@@ -108,12 +111,16 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
         .public_url
         .as_deref()
         .map(|url| Push::start(url, stores.push, stores.redis.as_ref()));
-    let embedders = crate::site::headers::embedder_origins(&config.allow_embed)?;
+    let sites = crate::site::embed_sites::parse_all(&config.allow_embed)?;
+    let embedders: Vec<String> = sites.iter().map(|site| site.origin.clone()).collect();
+    let mut limits = config.limit_settings();
+    // Sessions of a site with an allowance have rules of their own.
+    limits.per_key |= sites.iter().any(|site| site.has_allowance());
     let proxy = Arc::new(Proxy {
         upstream,
         submits: Submits::new(stores.idempotency),
         ownership: stores.ownership,
-        gate: Gate::new(config.limit_settings(), stores.limits)?,
+        gate: Gate::new(limits, stores.limits)?,
         upload_gate: Gate::for_uploads(&config.upload_rates, stores.upload_limits),
         upload_rules: config.upload_rules(),
         redis: stores.redis,
@@ -125,6 +132,7 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
         push,
         simulates_webhooks: config.simulate && config.public_url.is_none(),
         embedders: embedders.clone(),
+        receipt_secret: config.checked_receipt_secret()?,
     });
     let keyed = routes::keyed_routes().router.layer(
         ServiceBuilder::new()

@@ -3,7 +3,7 @@
 //! routes is read from the same groups the router is built from (`tests/routes.rs` checks
 //! it against what the router answers).
 
-use super::{image_copy, jobs, library, meta, push, session, Proxy};
+use super::{image_copy, jobs, library, meta, push, receipts, session, Proxy};
 use crate::krea_routes::{job_routes, JOB_PATHS};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
@@ -64,6 +64,8 @@ pub fn keyed_routes() -> RouteGroup {
         .route("/openapi.json", get(jobs::passthrough))
         .route("/limits", get(meta::limits))
         .route("/events", get(push::events))
+        // What an embedding site's server checks an image by.
+        .route("/receipts", post(receipts::receipt))
         // A finished image for the studio's local copies, from Krea's image hosts only.
         .route("/image-copy", get(image_copy::image_copy))
 }

@@ -2,7 +2,7 @@
 
 use super::Shared;
 use crate::callers::Identity;
-use crate::config::SESSION_HEADER;
+use crate::config::{SESSION_HEADER, SITE_HEADER};
 use crate::error::ProxyError;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue};
@@ -10,7 +10,14 @@ use axum::response::{IntoResponse, Response};
 
 /// `POST /session`: the session a caller sent back when it is still good, else a new one.
 /// New sessions are rationed per client address, so nobody mints identities to escape the
-/// per-caller limits (the daily budget caps them all anyway).
+/// per-caller limits (the daily budget caps them all anyway). An embedded studio names the
+/// site it is in (`x-krea-site`): its session is that site's, if the site is listed with
+/// `--allow-embed`, and a kept session of another site is replaced.
+///
+/// The site is what the visitor's browser says the frame's parent is: it tells an honest
+/// studio's visitors apart by site, it is not proof of where a request came from (nothing
+/// anonymous is). Someone calling the API by hand may claim a site and spend its allowance,
+/// which is why an allowance is a cap.
 pub async fn session(
     State(proxy): Shared,
     connect: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
@@ -20,8 +27,17 @@ pub async fn session(
     let Identity::Sessions(sessions) = &*identity else {
         return ProxyError::NotFound("This proxy does not issue sessions".into()).into_response();
     };
+    let site = headers
+        .get(SITE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|origin| sessions.lists(origin));
     let given = headers.get(SESSION_HEADER).map(HeaderValue::as_bytes);
-    if let Some(token) = given.filter(|token| sessions.verify(token).is_some()) {
+    let still_good = |token: &&[u8]| {
+        sessions
+            .verify(token)
+            .is_some_and(|session| session.site.as_deref() == site)
+    };
+    if let Some(token) = given.filter(still_good) {
         let token = String::from_utf8_lossy(token).into_owned();
         return axum::Json(serde_json::json!({ "session": token })).into_response();
     }
@@ -29,7 +45,7 @@ pub async fn session(
     if let Err(refused) = proxy.gate.ration_sessions(&address).await {
         return refused.into_response();
     }
-    axum::Json(serde_json::json!({ "session": sessions.issue() })).into_response()
+    axum::Json(serde_json::json!({ "session": sessions.issue(site) })).into_response()
 }
 
 /// The client's address: the socket's, or the first `X-Forwarded-For` hop behind a reverse

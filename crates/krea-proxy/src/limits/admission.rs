@@ -5,18 +5,19 @@
 //! see where it stands before it asks. Without limits configured, none of this runs.
 
 use crate::error::ProxyError;
+use crate::limits::alerts::{Alert, Alerts};
 use crate::limits::charges::Charges;
+use crate::limits::clock::Clock;
 use crate::limits::{
     Ask, Budget, KeyPolicy, LimitStore, Period, RatePolicy, RateState, Refusal, Rules, Ticket,
 };
-use crate::state::now_ms;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use krea_api::{Job, JobStatus};
 use std::borrow::Cow;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 pub const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
 pub const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
@@ -41,6 +42,10 @@ pub struct LimitSettings<'a> {
     pub allow_models: &'a [String],
     /// Callers come from a keys file, which may give each its own rules.
     pub per_key: bool,
+    /// What budgets count days and months by.
+    pub clock: Clock,
+    /// Where budget alerts are posted (`--alert-webhook`).
+    pub alert_webhook: Option<crate::secret::Secret>,
 }
 
 /// What a generate request made, as the limits settle it.
@@ -63,6 +68,8 @@ pub struct Gate {
     store: Box<dyn LimitStore>,
     /// What the rate rules count, in words: "generate requests" or "uploads".
     counts: &'static str,
+    clock: Clock,
+    alerts: Alerts,
 }
 
 impl Gate {
@@ -97,6 +104,8 @@ impl Gate {
             charges,
             store,
             counts: "generate requests",
+            clock: settings.clock,
+            alerts: Alerts::new(settings.alert_webhook),
         })
     }
 
@@ -114,6 +123,8 @@ impl Gate {
             },
             store,
             counts: "uploads",
+            clock: Clock::default(),
+            alerts: Alerts::new(None),
         }
     }
 
@@ -157,16 +168,34 @@ impl Gate {
             (Period::Day, policy.day_budget_micros),
             (Period::Month, policy.month_budget_micros),
         ];
-        for (period, limit) in own {
-            if let Some(limit_micros) = limit {
-                rules.budgets.push(Budget {
-                    scope: caller.to_owned(),
-                    period,
-                    limit_micros,
-                });
+        let shared = policy.shared.as_ref().map(|shared| {
+            (
+                shared.scope.as_str(),
+                [
+                    (Period::Day, shared.day_budget_micros),
+                    (Period::Month, shared.month_budget_micros),
+                ],
+            )
+        });
+        for (scope, budgets) in [(caller, own)].into_iter().chain(shared) {
+            for (period, limit) in budgets {
+                if let Some(limit_micros) = limit {
+                    rules.budgets.push(Budget {
+                        scope: scope.to_owned(),
+                        period,
+                        limit_micros,
+                    });
+                }
             }
         }
         Cow::Owned(rules)
+    }
+
+    /// The catalogue price of a generate request for `model` with `body`, in millionths of
+    /// a dollar, if it can be priced.
+    pub fn price(&self, model: &str, body: &Bytes) -> Option<u64> {
+        let fields = serde_json::from_slice(body).unwrap_or_default();
+        self.charges.micros(model, &fields)
     }
 
     /// Admits one generate request of `caller` for `model` with `body`, or answers the
@@ -179,7 +208,32 @@ impl Gate {
         body: &Bytes,
     ) -> Result<Option<Ticket>, ProxyError> {
         let rules = self.rules_for(caller, policy);
-        self.admit_under(&rules, caller, model, body).await
+        let shared_rates = policy.shared.as_ref().filter(|shared| !shared.rates.is_empty());
+        let Some(shared) = shared_rates else {
+            return self.admit_under(&rules, caller, model, body).await;
+        };
+        // The rate all the allowance's callers share is a turn of its own, taken first and
+        // given back when the caller's own rules refuse.
+        let together = Rules {
+            rates: shared.rates.clone(),
+            ..Rules::default()
+        };
+        let turn = self
+            .admit_under(&together, &shared.scope, "", &Bytes::new())
+            .await
+            .map_err(|refused| for_everyone(refused, &shared.scope))?;
+        let own = self.admit_under(&rules, caller, model, body).await;
+        if let Some(turn) = turn {
+            // Nothing of the turn follows a job: only its place in the window stays.
+            let kept = own.is_ok();
+            self.store
+                .settle(&turn, kept.then_some(turn.id.as_str()))
+                .await;
+            if kept {
+                self.store.ended(&turn.id, false).await;
+            }
+        }
+        own
     }
 
     async fn admit_under(
@@ -195,23 +249,47 @@ impl Gate {
         let price_micros = if rules.budgets.is_empty() {
             0
         } else {
-            let fields = serde_json::from_slice(body).unwrap_or_default();
-            self.charges.micros(model, &fields).ok_or_else(|| {
+            self.price(model, body).ok_or_else(|| {
                 ProxyError::Forbidden(
                     format!("This proxy cannot price {model} against its budget").into(),
                 )
             })?
         };
+        let now = self.clock.now_ms();
         let ask = Ask {
             caller,
             price_micros,
-            now_ms: now_ms(),
+            now_ms: now,
             in_flight_for: IN_FLIGHT_AT_MOST,
         };
-        match self.store.admit(rules, ask).await {
-            Ok(ticket) => Ok(Some(ticket)),
-            Err(refusal) => Err(self.refused(refusal)),
+        let admitted = self.store.admit(rules, ask).await;
+        let refused_budget = match &admitted {
+            Err(Refusal::Budget { scope, period, .. }) => Some((scope.clone(), *period)),
+            _ => None,
+        };
+        if !rules.budgets.is_empty() && !matches!(admitted, Err(Refusal::Unavailable)) {
+            self.alert(rules, refused_budget, now).await;
         }
+        match admitted {
+            Ok(ticket) => Ok(Some(ticket)),
+            Err(refusal) => Err(self.refused(refusal, now)),
+        }
+    }
+
+    /// Raises the alerts the budgets' spend has reached (a budget that just refused a job
+    /// has reached its 100 %).
+    async fn alert(&self, rules: &Rules, refused: Option<(String, Period)>, now: u64) {
+        let counters: Vec<String> = rules.budgets.iter().map(|b| b.counter(now)).collect();
+        let Some(spent) = self.store.spent(&counters).await else {
+            return;
+        };
+        let reached = rules.budgets.iter().zip(spent).flat_map(|(budget, spent)| {
+            let refused_here = refused
+                .as_ref()
+                .is_some_and(|(scope, period)| *scope == budget.scope && *period == budget.period);
+            Alert::reached(budget, spent, refused_here, now)
+        });
+        self.alerts.raise(&*self.store, reached, now).await;
     }
 
     /// After the answer: a job made keeps what it took (its slot and charge now follow the
@@ -235,7 +313,7 @@ impl Gate {
             .rates(
                 &self.rules_for(&ticket.caller, policy),
                 &ticket.caller,
-                now_ms(),
+                self.clock.now_ms(),
             )
             .await
     }
@@ -264,7 +342,7 @@ impl Gate {
         let ask = Ask {
             caller: &format!("address:{address}"),
             price_micros: 0,
-            now_ms: now_ms(),
+            now_ms: self.clock.now_ms(),
             in_flight_for: Duration::ZERO,
         };
         match self.store.admit(&rules, ask).await {
@@ -284,14 +362,14 @@ impl Gate {
                     rate_headers: Box::default(),
                 })
             }
-            Err(refusal) => Err(self.refused(refusal)),
+            Err(refusal) => Err(self.refused(refusal, self.clock.now_ms())),
         }
     }
 
     /// `GET /limits`: where the caller stands.
     pub async fn standing(&self, caller: &str, policy: &KeyPolicy) -> Response {
         let rules = self.rules_for(caller, policy);
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let states = self.store.rates(&rules, caller, now).await;
         let counters: Vec<String> = rules.budgets.iter().map(|b| b.counter(now)).collect();
         let spent = self.store.spent(&counters).await;
@@ -314,7 +392,7 @@ impl Gate {
                 let usd = |micros: u64| micros as f64 / 1_000_000.0;
                 let spent = spent.as_ref().and_then(|s| s.get(at).copied());
                 serde_json::json!({
-                    "scope": if b.scope.is_empty() { "proxy" } else { "key" },
+                    "scope": budget_scope(&b.scope),
                     "period": match b.period { Period::Day => "day", Period::Month => "month" },
                     "limit_usd": usd(b.limit_micros),
                     // Unknown when the store does not answer.
@@ -329,7 +407,7 @@ impl Gate {
         answer
     }
 
-    fn refused(&self, refusal: Refusal) -> ProxyError {
+    fn refused(&self, refusal: Refusal, now_ms: u64) -> ProxyError {
         match refusal {
             Refusal::Rate {
                 states,
@@ -373,18 +451,11 @@ impl Gate {
                 resets_in,
             } => {
                 let secs = resets_in.as_secs().max(1);
-                let resets_at = SystemTime::now() + resets_in;
-                let at = time::OffsetDateTime::from(resets_at)
-                    .replace_nanosecond(0)
-                    .ok()
-                    .and_then(|t| {
-                        t.format(&time::format_description::well_known::Rfc3339)
-                            .ok()
-                    })
-                    .unwrap_or_default();
-                let whose = match scope.strip_prefix("key:") {
-                    Some(name) => format!("for the key {name}"),
-                    None => "on this proxy".to_owned(),
+                let at = crate::state::rfc3339(now_ms + resets_in.as_millis() as u64);
+                let (what, whose) = match (scope.strip_prefix("key:"), scope.strip_prefix("site:")) {
+                    (Some(name), _) => ("budget", format!("for the key {name}")),
+                    (_, Some(site)) => ("allowance", format!("for visitors of {site}")),
+                    _ => ("budget", "on this proxy".to_owned()),
                 };
                 let (which, when) = match period {
                     Period::Day => ("Today's", "at midnight UTC"),
@@ -392,7 +463,7 @@ impl Gate {
                 };
                 ProxyError::BudgetSpent {
                     message: format!(
-                        "{which} budget {whose} is spent; it resets {when}, in {}",
+                        "{which} {what} {whose} is spent; it resets {when}, in {}",
                         duration_words(secs)
                     ),
                     retry_after: resets_in,
@@ -403,9 +474,41 @@ impl Gate {
     }
 }
 
+/// A rate refusal of an allowance callers share says whose it is.
+fn for_everyone(refused: ProxyError, scope: &str) -> ProxyError {
+    let whose = scope.strip_prefix("site:").unwrap_or(scope);
+    match refused {
+        ProxyError::TooManyRequests {
+            message,
+            retry_after,
+            rate_headers,
+        } => ProxyError::TooManyRequests {
+            message: message.replacen(
+                "Rate limit reached (",
+                &format!("Rate limit reached for every visitor of {whose} ("),
+                1,
+            ),
+            retry_after,
+            rate_headers,
+        },
+        other => other,
+    }
+}
+
 /// A caller's uploads, under their own name in the limits store.
 fn upload_caller(caller: &str) -> String {
     format!("uploads\u{1e}{caller}")
+}
+
+/// What kind of spender a budget's scope is, as `GET /limits` says it.
+fn budget_scope(scope: &str) -> &'static str {
+    if scope.is_empty() {
+        "proxy"
+    } else if scope.starts_with("site:") {
+        "site"
+    } else {
+        "key"
+    }
 }
 
 /// `RateLimit-Policy` lists every rule; `RateLimit` says the one closest to running out

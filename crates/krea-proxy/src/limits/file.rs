@@ -4,7 +4,7 @@
 use super::window::{new_ticket_id, CallerLimits, Refund};
 use super::{Ask, BoxFuture, LimitStore, RateState, Refusal, Rules, Ticket};
 use crate::state::file::{
-    decode, encode, FileState, HOLDERS, LIMIT_CALLERS, SPENT, SPENT_BY_COUNTER,
+    decode, encode, FileState, HOLDERS, LIMIT_CALLERS, MARKS, SPENT, SPENT_BY_COUNTER,
 };
 use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 
@@ -151,6 +151,25 @@ impl LimitStore for FileState {
                 .map(|counter| spent_in(&by_counter, &by_day, counter))
                 .collect::<Result<Vec<u64>, _>>()?;
             Ok(Some(spent))
+        })
+    }
+
+    fn first_time<'a>(&'a self, mark: &'a str, now_ms: u64, until_ms: u64) -> BoxFuture<'a, bool> {
+        let mark = mark.to_owned();
+        self.run("marking something done once", false, move |db| {
+            let tx = db.begin_write()?;
+            let first = {
+                let mut marks = tx.open_table(MARKS)?;
+                let taken = marks
+                    .get(mark.as_str())?
+                    .is_some_and(|until| until.value() > now_ms);
+                if !taken {
+                    marks.insert(mark.as_str(), until_ms)?;
+                }
+                !taken
+            };
+            tx.commit()?;
+            Ok(first)
         })
     }
 

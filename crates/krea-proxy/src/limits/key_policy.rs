@@ -1,4 +1,5 @@
-//! One key's own limits, from the keys file (`crate::keys_file`).
+//! One caller's own limits: a key's, from the keys file (`crate::keys_file`), or those of
+//! an embedding site's visitors (`--allow-embed ORIGIN,budget=…,rate=…`).
 
 use super::RatePolicy;
 
@@ -16,6 +17,19 @@ pub struct KeyPolicy {
     pub models: Option<Vec<String>>,
     /// Sees every job of the account.
     pub admin: bool,
+    /// What every caller with this policy shares: an embedding site's allowance.
+    pub shared: Option<SharedAllowance>,
+}
+
+/// Limits several callers spend together: every anonymous visitor of one embedding site.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SharedAllowance {
+    /// Whose allowance it is, in the limits store and in words: `site:https://blog.example`.
+    pub scope: String,
+    /// Generate requests of all of them together, on top of each one's own `--rate`.
+    pub rates: Vec<RatePolicy>,
+    pub day_budget_micros: Option<u64>,
+    pub month_budget_micros: Option<u64>,
 }
 
 impl KeyPolicy {

@@ -12,6 +12,8 @@ struct State {
     holders: HashMap<String, String>,
     /// Money taken per budget counter, and when the counter may be forgotten.
     spent: HashMap<String, Spent>,
+    /// Marks taken ([`LimitStore::first_time`]), until when.
+    marks: HashMap<String, u64>,
 }
 
 struct Spent {
@@ -34,6 +36,7 @@ impl State {
     /// Counters whose periods are long over go, so a proxy that runs for months stays small.
     fn forget_old_counters(&mut self, now_ms: u64) {
         self.spent.retain(|_, spent| spent.until_ms > now_ms);
+        self.marks.retain(|_, until_ms| *until_ms > now_ms);
     }
 }
 
@@ -114,6 +117,19 @@ impl LimitStore for MemoryLimits {
                     .map(|c| state.spent.get(c).map_or(0, |s| s.micros))
                     .collect(),
             )
+        })
+    }
+
+    fn first_time<'a>(&'a self, mark: &'a str, now_ms: u64, until_ms: u64) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            let mut state = self.state();
+            match state.marks.get(mark) {
+                Some(until) if *until > now_ms => false,
+                _ => {
+                    state.marks.insert(mark.to_owned(), until_ms);
+                    true
+                }
+            }
         })
     }
 

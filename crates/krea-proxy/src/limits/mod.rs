@@ -14,7 +14,9 @@
 //! Redis's scripts follow them in one atomic step each.
 
 pub mod admission;
+pub mod alerts;
 pub mod charges;
+pub mod clock;
 mod file;
 mod key_policy;
 mod memory;
@@ -22,7 +24,7 @@ mod redis;
 pub mod window;
 
 pub use crate::state::BoxFuture;
-pub use key_policy::KeyPolicy;
+pub use key_policy::{KeyPolicy, SharedAllowance};
 pub use memory::MemoryLimits;
 use std::time::Duration;
 
@@ -78,7 +80,8 @@ pub enum Period {
 /// At most `limit_micros` (millionths of a dollar) spent per `period` by `scope`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Budget {
-    /// Who spends it: empty for everybody on this proxy, else a caller (`key:NAME`).
+    /// Who spends it: empty for everybody on this proxy, else a caller (`key:NAME`) or
+    /// the callers who share an allowance (`site:ORIGIN`).
     pub scope: String,
     pub period: Period,
     pub limit_micros: u64,
@@ -162,6 +165,10 @@ pub trait LimitStore: Send + Sync {
     /// What each of these budget counters ([`Budget::counter`]) has spent, without taking
     /// anything; `None` when the store cannot tell.
     fn spent<'a>(&'a self, counters: &'a [String]) -> BoxFuture<'a, Option<Vec<u64>>>;
+    /// Marks `mark` done until `until_ms`: true for the one call, on any replica, that
+    /// marked it first; false after, and when the store cannot tell (so what must happen at
+    /// most once, an alert, does not happen twice).
+    fn first_time<'a>(&'a self, mark: &'a str, now_ms: u64, until_ms: u64) -> BoxFuture<'a, bool>;
     /// Where the caller stands under the rate rules, without taking anything.
     fn rates<'a>(
         &'a self,

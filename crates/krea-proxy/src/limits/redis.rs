@@ -182,6 +182,24 @@ impl LimitStore for RedisState {
         })
     }
 
+    fn first_time<'a>(&'a self, mark: &'a str, now_ms: u64, until_ms: u64) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            let keep_ms = until_ms.saturating_sub(now_ms).max(1);
+            // SET NX answers OK to the one that set it and nil to every later one.
+            let set: redis::RedisResult<Option<String>> = within_deadline(
+                redis::cmd("SET")
+                    .arg(keys::mark(mark))
+                    .arg(now_ms)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(keep_ms)
+                    .query_async(&mut self.conn()),
+            )
+            .await;
+            matches!(set, Ok(Some(_)))
+        })
+    }
+
     fn rates<'a>(
         &'a self,
         rules: &'a Rules,

@@ -2,7 +2,7 @@
 //! order, kept across restarts.
 
 use super::{BoxFuture, OwnedPage, Ownership};
-use crate::state::file::{FileState, OWNED, OWNERS};
+use crate::state::file::{FileState, OWNED, OWNERS, PRICES};
 use redb::{ReadableDatabase, ReadableTable};
 
 /// Separates the parts of an [`OWNED`] key; no caller id, RFC 3339 time or job id holds it.
@@ -43,6 +43,28 @@ impl Ownership for FileState {
                 .get(job_id.as_str())?
                 .map(|caller| caller.value().to_owned());
             Ok(owner)
+        })
+    }
+
+    fn note_price<'a>(&'a self, job_id: &'a str, micros: u64) -> BoxFuture<'a, ()> {
+        let job_id = job_id.to_owned();
+        self.run("noting a job's price", (), move |db| {
+            let tx = db.begin_write()?;
+            tx.open_table(PRICES)?.insert(job_id.as_str(), micros)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn price<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Option<u64>> {
+        let job_id = job_id.to_owned();
+        self.run("reading a job's price", None, move |db| {
+            let tx = db.begin_write()?;
+            let price = tx
+                .open_table(PRICES)?
+                .get(job_id.as_str())?
+                .map(|micros| micros.value());
+            Ok(price)
         })
     }
 

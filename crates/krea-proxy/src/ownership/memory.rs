@@ -10,6 +10,8 @@ struct Records {
     /// Per caller, `(created_at, job_id)`: Krea's timestamps are one RFC 3339 format in UTC,
     /// so their text sorts by time.
     by_caller: HashMap<String, BTreeSet<(String, String)>>,
+    /// Job id → its price, in millionths of a dollar.
+    prices: HashMap<String, u64>,
 }
 
 #[derive(Default)]
@@ -40,6 +42,20 @@ impl Ownership for MemoryOwnership {
         Box::pin(async move {
             let records = self.0.lock().unwrap_or_else(|e| e.into_inner());
             records.owners.get(job_id).cloned()
+        })
+    }
+
+    fn note_price<'a>(&'a self, job_id: &'a str, micros: u64) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let mut records = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            records.prices.insert(job_id.to_owned(), micros);
+        })
+    }
+
+    fn price<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Option<u64>> {
+        Box::pin(async move {
+            let records = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            records.prices.get(job_id).copied()
         })
     }
 

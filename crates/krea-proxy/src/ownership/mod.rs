@@ -34,6 +34,11 @@ pub trait Ownership: Send + Sync {
     ) -> BoxFuture<'a, ()>;
     /// Who made the job, if it was made here.
     fn owner<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Option<String>>;
+    /// Notes what the job cost when it was submitted (its catalogue price, in millionths of
+    /// a dollar), for the receipts an embedding site checks.
+    fn note_price<'a>(&'a self, job_id: &'a str, micros: u64) -> BoxFuture<'a, ()>;
+    /// What the job cost, if it was noted.
+    fn price<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Option<u64>>;
     /// Up to `limit` of the caller's jobs created before `before` (all when `None`).
     fn page<'a>(
         &'a self,

@@ -52,6 +52,33 @@ impl Ownership for RedisState {
         })
     }
 
+    fn note_price<'a>(&'a self, job_id: &'a str, micros: u64) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let _: redis::RedisResult<i64> = within_deadline(
+                redis::cmd("HSET")
+                    .arg(keys::prices())
+                    .arg(job_id)
+                    .arg(micros)
+                    .query_async(&mut self.conn()),
+            )
+            .await;
+        })
+    }
+
+    fn price<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Option<u64>> {
+        Box::pin(async move {
+            within_deadline(
+                redis::cmd("HGET")
+                    .arg(keys::prices())
+                    .arg(job_id)
+                    .query_async::<Option<u64>>(&mut self.conn()),
+            )
+            .await
+            .ok()
+            .flatten()
+        })
+    }
+
     fn page<'a>(
         &'a self,
         caller: &'a str,

@@ -90,22 +90,10 @@ impl ServeHeaders {
     }
 }
 
-/// Checks `--allow-embed` origins (`https://blog.example`, no path) and writes them as
-/// browsers compare them, without a trailing slash.
+/// Checks `--allow-embed` values (`https://blog.example`, no path, perhaps with an
+/// allowance) and gives their origins as browsers compare them, without a trailing slash.
 pub fn embedder_origins(given: &[String]) -> Result<Vec<String>, String> {
-    given
-        .iter()
-        .map(|origin| {
-            let origin = origin.trim_end_matches('/');
-            match origin_of(origin) {
-                Some(parsed) if parsed == origin => Ok(parsed),
-                _ => Err(format!(
-                    "--allow-embed {origin}: give an origin like https://blog.example \
-                     (scheme, host and port only)"
-                )),
-            }
-        })
-        .collect()
+    super::embed_sites::parse_all(given).map(|sites| sites.into_iter().map(|s| s.origin).collect())
 }
 
 /// The text of every `<script>` without a `src`, exactly as the browser hashes it.
@@ -131,7 +119,7 @@ fn inline_scripts(html: &str) -> Vec<&str> {
 }
 
 /// `https://host[:port]` of a URL, if it has one.
-fn origin_of(url: &str) -> Option<String> {
+pub(super) fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let host = rest.split(['/', '?', '#']).next()?;
     (matches!(scheme, "http" | "https") && !host.is_empty()).then(|| format!("{scheme}://{host}"))

@@ -2,6 +2,7 @@
 //! accepts, and cache rules by kind of file: names Trunk hashed never change, so they are
 //! cached for good; `index.html` and `config.json` must be asked for again every time.
 
+pub mod embed_sites;
 pub mod headers;
 
 use self::headers::{ServeHeaders, EMBED_PATH};

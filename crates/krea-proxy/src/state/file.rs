@@ -23,6 +23,8 @@ pub const OWNERS: TableDefinition<&str, &str> = TableDefinition::new("owners");
 /// `caller \x1f created_at \x1f job_id` → nothing: each caller's jobs in creation order
 /// (Krea's RFC 3339 times in UTC sort as text).
 pub const OWNED: TableDefinition<&str, ()> = TableDefinition::new("owned_jobs");
+/// Job id → its price when submitted (millionths of a dollar), for receipts.
+pub const PRICES: TableDefinition<&str, u64> = TableDefinition::new("job_prices");
 /// Caller → `CallerLimits` (JSON).
 pub const LIMIT_CALLERS: TableDefinition<&str, &[u8]> = TableDefinition::new("limit_callers");
 /// Job id → the caller whose hold it is.
@@ -33,6 +35,8 @@ pub const HOLDERS: TableDefinition<&str, &str> = TableDefinition::new("limit_hol
 pub const SPENT: TableDefinition<u64, u64> = TableDefinition::new("spent");
 /// The spend per budget counter (`limits::Budget::counter`).
 pub const SPENT_BY_COUNTER: TableDefinition<&str, u64> = TableDefinition::new("spent_by_counter");
+/// Something done at most once (`limits::LimitStore::first_time`) → until when it stays done.
+pub const MARKS: TableDefinition<&str, u64> = TableDefinition::new("marks");
 /// Webhook token → `Hook` (JSON).
 pub const HOOKS: TableDefinition<&str, &[u8]> = TableDefinition::new("push_hooks");
 /// Caller → `Kept` events (JSON).

@@ -24,6 +24,11 @@ pub fn owners() -> String {
     format!("{PREFIX}owners")
 }
 
+/// Each job's price when submitted, for receipts (a hash: job id → millionths of a dollar).
+pub fn prices() -> String {
+    format!("{PREFIX}prices")
+}
+
 /// A caller's jobs by creation time (a sorted set).
 pub fn owned_jobs(caller: &str) -> String {
     format!("{PREFIX}jobs:{caller}")
@@ -53,6 +58,11 @@ pub fn spent(counter: &str) -> String {
 /// [`spent`] without the counter, for a script that learns the counters from a hold.
 pub fn spent_prefix() -> String {
     format!("{PREFIX}spent:")
+}
+
+/// Something done at most once (`limits::LimitStore::first_time`).
+pub fn mark(mark: &str) -> String {
+    format!("{PREFIX}mark:{mark}")
 }
 
 /// What one admission took (a hash), by ticket until its job is known, then by job id.

@@ -2,7 +2,9 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod clock;
 pub mod fake_krea;
+pub mod keys_file;
 pub mod multipart;
 pub mod redis_server;
 pub mod spec_shape;
