@@ -26,7 +26,13 @@ impl Shop {
         let host = HostSite::start().await;
         let dist = std::env::var("KREA_DIST").expect("KREA_DIST");
         let server = Proxy::start(
-            &["--simulate", "--serve", &dist, "--allow-embed", &host.origin],
+            &[
+                "--simulate",
+                "--serve",
+                &dist,
+                "--allow-embed",
+                &host.origin,
+            ],
             &[],
         )
         .await;

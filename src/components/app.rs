@@ -6,13 +6,13 @@ use crate::api::KreaClient;
 use crate::form::image_slot::ImageSlot;
 use crate::hooks::{
     browser_storage, embed_request, use_access_key, use_announcements, use_chosen_image, use_clock,
-    use_culling_keys,
-    use_discovered_models, use_embed_host, use_form_draft, use_history_files, use_idle_prefetch,
-    use_job_actions, use_job_history, use_job_poller, use_limit_left, use_local_copies, use_locale,
-    use_marks, use_matching_jobs, use_page_state, use_poll_leadership, use_proxy_session,
-    use_push_stream, use_ready_mark, use_removals, use_runtime_config, use_selection, use_settings,
-    use_submit, use_texts, use_theme, CullingKeys, EmbedHost, EmbedMode, EmbedWiring,
-    FirstScreenShown, JobActionsContext, Kept, PollerInputs, UploadsAllowed,
+    use_culling_keys, use_discovered_models, use_embed_host, use_form_draft, use_history_files,
+    use_idle_prefetch, use_job_actions, use_job_history, use_job_poller, use_limit_left,
+    use_local_copies, use_locale, use_marks, use_matching_jobs, use_page_state,
+    use_poll_leadership, use_proxy_session, use_push_stream, use_ready_mark, use_removals,
+    use_runtime_config, use_selection, use_settings, use_submit, use_texts, use_theme, CullingKeys,
+    EmbedHost, EmbedMode, EmbedWiring, FirstScreenShown, JobActionsContext, Kept, PollerInputs,
+    UploadsAllowed,
 };
 use crate::hooks::{
     use_asset_library, use_image_actions, use_paste_images, use_settings_drop, use_style_library,

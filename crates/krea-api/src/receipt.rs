@@ -49,8 +49,8 @@ pub enum ReceiptError {
 }
 
 fn mac(secret: &str, message: &[u8]) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .expect("HMAC takes a key of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
     mac.update(message);
     mac
 }
@@ -63,7 +63,9 @@ fn hex(bytes: &[u8]) -> String {
 /// holds theirs, and no site's secret tells another's.
 pub fn site_secret(proxy_secret: &str, origin: &str) -> String {
     let message = format!("krea-proxy receipt secret for {origin}");
-    hex(&mac(proxy_secret, message.as_bytes()).finalize().into_bytes())
+    hex(&mac(proxy_secret, message.as_bytes())
+        .finalize()
+        .into_bytes())
 }
 
 /// Signs `claims` with the site's secret.
@@ -83,7 +85,7 @@ pub fn verify(site_secret: &str, receipt: &Receipt) -> Result<ReceiptClaims, Rec
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
@@ -109,17 +111,26 @@ mod tests {
 
     #[test]
     fn a_receipt_verifies_with_its_site_s_secret_only() {
-        let secret = site_secret("the proxy's receipt secret, 32+ chars", "https://blog.example");
+        let secret = site_secret(
+            "the proxy's receipt secret, 32+ chars",
+            "https://blog.example",
+        );
         let receipt = sign(&secret, &claims());
         assert_eq!(verify(&secret, &receipt).unwrap(), claims());
-        let other = site_secret("the proxy's receipt secret, 32+ chars", "https://shop.example");
+        let other = site_secret(
+            "the proxy's receipt secret, 32+ chars",
+            "https://shop.example",
+        );
         assert_ne!(secret, other);
         assert_eq!(verify(&other, &receipt), Err(ReceiptError::BadSignature));
     }
 
     #[test]
     fn every_changed_byte_fails() {
-        let secret = site_secret("the proxy's receipt secret, 32+ chars", "https://blog.example");
+        let secret = site_secret(
+            "the proxy's receipt secret, 32+ chars",
+            "https://blog.example",
+        );
         let receipt = sign(&secret, &claims());
         for at in 0..receipt.claims.len() {
             let mut bytes = receipt.claims.clone().into_bytes();
@@ -131,7 +142,11 @@ mod tests {
                 claims: changed,
                 sig: receipt.sig.clone(),
             };
-            assert_eq!(verify(&secret, &forged), Err(ReceiptError::BadSignature), "byte {at}");
+            assert_eq!(
+                verify(&secret, &forged),
+                Err(ReceiptError::BadSignature),
+                "byte {at}"
+            );
         }
         let mut sig = receipt.sig.clone();
         sig.replace_range(0..1, if sig.starts_with('0') { "1" } else { "0" });

@@ -22,8 +22,9 @@ struct Args {
 
 /// The site's secret for `args` (what follows `receipt-secret`), or why there is none.
 pub fn run(args: &[String]) -> Result<String, String> {
-    let args = Args::try_parse_from(std::iter::once(COMMAND.to_owned()).chain(args.iter().cloned()))
-        .map_err(|e| e.to_string())?;
+    let args =
+        Args::try_parse_from(std::iter::once(COMMAND.to_owned()).chain(args.iter().cloned()))
+            .map_err(|e| e.to_string())?;
     let site = crate::site::embed_sites::parse_all(std::slice::from_ref(&args.site))?
         .remove(0)
         .origin;

@@ -52,7 +52,11 @@ fn config(krea: &str, hook: &str, name: &str) -> Config {
     config.alert_webhook = Some(Secret::new(hook));
     config.keys = Some(keys_file::write(
         name,
-        &keys_file::entry("designer", DESIGNER, "budget_usd_per_day = 0.10"),
+        &keys_file::entry(
+            "designer",
+            DESIGNER,
+            "budget_usd_per_day = 0.10\nmodels = [\"krea/krea-2/medium\"]",
+        ),
     ));
     config.clock = common::clock::early_next_month();
     config
@@ -104,7 +108,11 @@ async fn spend_a_day(bases: &[String]) -> Vec<u16> {
     statuses
 }
 
-async fn alerts_once_each(bases: &[String], posts: &Posts, clock: &krea_proxy::limits::clock::Clock) {
+async fn alerts_once_each(
+    bases: &[String],
+    posts: &Posts,
+    clock: &krea_proxy::limits::clock::Clock,
+) {
     assert_eq!(
         spend_a_day(bases).await,
         [200, 200, 200, 402, 402, 402, 402]
@@ -116,7 +124,10 @@ async fn alerts_once_each(bases: &[String], posts: &Posts, clock: &krea_proxy::l
         .collect();
     thresholds.sort();
     assert_eq!(thresholds, [50, 80, 100], "{alerts:?}");
-    let eighty = alerts.iter().find(|a| a["threshold_percent"] == 80).unwrap();
+    let eighty = alerts
+        .iter()
+        .find(|a| a["threshold_percent"] == 80)
+        .unwrap();
     assert_eq!(
         eighty["text"],
         "Krea proxy: the key designer has spent 80 % of today's budget ($0.09 of $0.10)"

@@ -28,7 +28,7 @@ fn config(krea: &str, name: &str) -> Config {
         &keys_file::entry(
             "intern",
             INTERN,
-            "budget_usd_per_day = 0.10\nbudget_usd_per_month = 0.15",
+            "budget_usd_per_day = 0.10\nbudget_usd_per_month = 0.15\nmodels = [\"krea/krea-2/medium\"]",
         ),
     ));
     config.clock = common::clock::early_next_month();
@@ -63,7 +63,10 @@ async fn spend_across_periods(bases: &[String], clock: &Clock) {
         assert_eq!(generate(bases, n).await, 200, "job {n} on the 1st");
     }
     let said = refusal(bases).await;
-    assert!(said.starts_with("Today's budget for the key intern is spent"), "{said}");
+    assert!(
+        said.starts_with("Today's budget for the key intern is spent"),
+        "{said}"
+    );
 
     clock.advance(DAY);
     for n in 0..2 {

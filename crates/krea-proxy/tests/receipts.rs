@@ -7,11 +7,11 @@
 mod common;
 
 use common::{client, serve, simulated_proxy};
-use std::time::{Duration, Instant};
 use krea_api::receipt::{self, Receipt};
 use krea_proxy::config::Secret;
 use krea_proxy::{http, startup, Config};
 use serde_json::{json, Value};
+use std::time::{Duration, Instant};
 
 const SECRET: &str = "the-receipt-secret-of-this-proxy-4242";
 const SITE: &str = "https://shop.example";

@@ -34,7 +34,8 @@ pub fn use_proxy_session(
             // Unreachable now (or abandoned): the kept one goes on being sent.
             let Ok(issued) = client
                 .session(kept.as_deref(), site.as_deref(), signal.as_ref())
-                .await else {
+                .await
+            else {
                 return;
             };
             let mut all = kept_sessions();

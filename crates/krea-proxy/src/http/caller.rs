@@ -2,11 +2,11 @@
 //! and handlers take the [`Caller`] as an extractor.
 
 use super::Shared;
-use crate::site::embed_sites::EmbedSite;
 use crate::callers::{Caller, Identity, Sessions, Unidentified};
 use crate::config::Config;
 use crate::config::{ACCESS_KEY_HEADER, SESSION_HEADER};
 use crate::error::ProxyError;
+use crate::site::embed_sites::EmbedSite;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::HeaderValue;

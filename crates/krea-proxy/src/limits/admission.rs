@@ -208,7 +208,10 @@ impl Gate {
         body: &Bytes,
     ) -> Result<Option<Ticket>, ProxyError> {
         let rules = self.rules_for(caller, policy);
-        let shared_rates = policy.shared.as_ref().filter(|shared| !shared.rates.is_empty());
+        let shared_rates = policy
+            .shared
+            .as_ref()
+            .filter(|shared| !shared.rates.is_empty());
         let Some(shared) = shared_rates else {
             return self.admit_under(&rules, caller, model, body).await;
         };
@@ -452,7 +455,8 @@ impl Gate {
             } => {
                 let secs = resets_in.as_secs().max(1);
                 let at = crate::state::rfc3339(now_ms + resets_in.as_millis() as u64);
-                let (what, whose) = match (scope.strip_prefix("key:"), scope.strip_prefix("site:")) {
+                let (what, whose) = match (scope.strip_prefix("key:"), scope.strip_prefix("site:"))
+                {
                     (Some(name), _) => ("budget", format!("for the key {name}")),
                     (_, Some(site)) => ("allowance", format!("for visitors of {site}")),
                     _ => ("budget", "on this proxy".to_owned()),

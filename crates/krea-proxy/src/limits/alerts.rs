@@ -219,7 +219,9 @@ async fn post(client: reqwest::Client, url: Secret, body: Value) {
             Err(_) => "could not be reached".to_owned(),
         };
         if attempt == TRIES {
-            tracing::error!("budget alert: the webhook at {host} {why}; given up after {TRIES} tries");
+            tracing::error!(
+                "budget alert: the webhook at {host} {why}; given up after {TRIES} tries"
+            );
             return;
         }
         tracing::warn!("budget alert: the webhook at {host} {why}; trying again in {wait:?}");
@@ -305,6 +307,9 @@ mod tests {
 
     #[test]
     fn a_month_begins_on_the_first_at_midnight_utc() {
-        assert_eq!(crate::state::rfc3339(period_start(Period::Month, NOW)), "2026-12-01T00:00:00Z");
+        assert_eq!(
+            crate::state::rfc3339(period_start(Period::Month, NOW)),
+            "2026-12-01T00:00:00Z"
+        );
     }
 }

@@ -43,7 +43,10 @@ pub fn parse_all(given: &[String]) -> Result<Vec<EmbedSite>, String> {
         .map(|text| parse(text))
         .collect::<Result<Vec<_>, _>>()?;
     for (at, site) in sites.iter().enumerate() {
-        if sites[..at].iter().any(|before| before.origin == site.origin) {
+        if sites[..at]
+            .iter()
+            .any(|before| before.origin == site.origin)
+        {
             return Err(format!("--allow-embed {} is given twice", site.origin));
         }
     }
