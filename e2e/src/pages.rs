@@ -33,6 +33,19 @@ impl Studio<'_> {
             .await
     }
 
+    /// Presses Generate for a job the proxy refuses, and returns what the form says why.
+    pub async fn generate_refused(&self) -> String {
+        self.0.click("generate-button").await;
+        self.0
+            .text_when("submit-error", |text| !text.is_empty())
+            .await
+    }
+
+    /// What the form says is left of the caller's budget, once `ready` holds for it.
+    pub async fn budget_left_when(&self, ready: impl Fn(&str) -> bool) -> String {
+        self.0.text_when("budget-left", ready).await
+    }
+
     /// Waits until `count` cards show a completed job.
     pub async fn wait_for_completed(&self, count: usize) {
         self.0

@@ -79,8 +79,7 @@ for (const type of ['ready', 'job:submitted', 'job:completed', 'image:chosen', '
     /// Generates in the frame and waits for the host page to hear it completed.
     async fn generate(&self, prompt: &str) -> Value {
         self.embed().enter("s1").await;
-        self.stack.type_into("prompt-input", prompt).await;
-        self.stack.click("generate-button").await;
+        self.stack.studio().generate(prompt).await;
         self.embed().leave().await;
         self.embed().event("job:completed", "s1").await
     }
@@ -93,21 +92,19 @@ async fn an_embed_on_a_site_with_a_spent_allowance_says_so_in_the_frame() {
     let (stack, embed) = (&shop.stack, shop.embed());
     embed.enter("s1").await;
     assert_eq!(
-        stack.text_when("budget-left", |t| !t.is_empty()).await,
+        stack.studio().budget_left_when(|t| !t.is_empty()).await,
         "$0.05 of $0.05 left today"
     );
     embed.leave().await;
     shop.generate("a red chair").await;
     embed.enter("s1").await;
     stack
-        .text_when("budget-left", |t| t == "$0.02 of $0.05 left today")
+        .studio()
+        .budget_left_when(|t| t == "$0.02 of $0.05 left today")
         .await;
 
     // The second does not fit: the frame says why, and no card is added.
-    stack.click("generate-button").await;
-    let why = stack
-        .text_when("submit-error", |text| !text.is_empty())
-        .await;
+    let why = stack.studio().generate_refused().await;
     assert!(
         why.contains(&format!(
             "Today's allowance for visitors of {} is spent",

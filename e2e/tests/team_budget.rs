@@ -40,7 +40,7 @@ async fn a_key_s_budget_is_shown_counted_down_and_its_end_said() {
     stack.settings().toggle().await;
     stack.select("model-select", "krea/krea-2/medium").await;
     assert_eq!(
-        stack.text_when("budget-left", |t| !t.is_empty()).await,
+        stack.studio().budget_left_when(|t| !t.is_empty()).await,
         "$0.10 of $0.10 left today"
     );
 
@@ -48,21 +48,20 @@ async fn a_key_s_budget_is_shown_counted_down_and_its_end_said() {
     stack.studio().generate("a chair in a white room").await;
     stack.studio().wait_for_completed(1).await;
     stack
-        .text_when("budget-left", |t| t == "$0.07 of $0.10 left today")
+        .studio()
+        .budget_left_when(|t| t == "$0.07 of $0.10 left today")
         .await;
     for n in 2..=3 {
         stack.click("generate-button").await;
         stack.studio().wait_for_completed(n).await;
     }
     stack
-        .text_when("budget-left", |t| t == "$0.01 of $0.10 left today")
+        .studio()
+        .budget_left_when(|t| t == "$0.01 of $0.10 left today")
         .await;
 
     // The fourth does not fit: the proxy's words, and no card.
-    stack.click("generate-button").await;
-    let why = stack
-        .text_when("submit-error", |text| !text.is_empty())
-        .await;
+    let why = stack.studio().generate_refused().await;
     assert!(
         why.contains("Today's budget for the key designer is spent"),
         "{why}"

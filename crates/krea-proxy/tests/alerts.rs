@@ -72,30 +72,24 @@ async fn generate(base: &str) -> u16 {
         .as_u16()
 }
 
-/// The alerts taken so far, by threshold, after waiting for `count` of them.
+/// The alerts the receiver took, after waiting (up to 10 s) for `count` of them, and then a
+/// while longer for any that must not come.
 async fn taken(posts: &Posts, count: usize) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let got: Vec<Value> = posts
+    let took = || -> Vec<Value> {
+        posts
             .lock()
             .unwrap()
             .iter()
             .filter(|(_, took)| *took)
             .map(|(body, _)| body.clone())
-            .collect();
-        if got.len() >= count || Instant::now() > deadline {
-            // Anything more would come now, and must not.
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            return posts
-                .lock()
-                .unwrap()
-                .iter()
-                .filter(|(_, took)| *took)
-                .map(|(body, _)| body.clone())
-                .collect();
-        }
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while took().len() < count && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    took()
 }
 
 /// Krea 2 Medium is $0.03: the 2nd job reaches 60 %, the 3rd 90 %, the 4th is refused

@@ -84,12 +84,8 @@ async fn spend_across_periods(bases: &[String], clock: &Clock) {
 
     clock.advance(DAY * 31);
     assert_eq!(generate(bases, 0).await, 200, "the next month");
-    let limits: Value = common::client()
-        .get(format!("{}/limits", bases[1 % bases.len()]))
-        .header("x-proxy-key", INTERN)
-        .send()
+    let limits: Value = common::get_with_key(&bases[1 % bases.len()], "/limits", INTERN)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

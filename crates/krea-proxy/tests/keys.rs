@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{client, serve, simulated_proxy};
+use common::{serve, simulated_proxy};
 use krea_proxy::{http, startup, Config};
 use serde_json::Value;
 use std::process::Stdio;
@@ -45,14 +45,7 @@ async fn generate(base: &str, key: &str, model: &str) -> reqwest::Response {
     common::generate(base).key(key).model(model).send().await
 }
 
-async fn get(base: &str, path: &str, key: &str) -> reqwest::Response {
-    client()
-        .get(format!("{base}{path}"))
-        .header("x-proxy-key", key)
-        .send()
-        .await
-        .unwrap()
-}
+use common::get_with_key as get;
 
 #[tokio::test]
 async fn each_key_has_its_own_budget_models_and_sight_of_the_account() {

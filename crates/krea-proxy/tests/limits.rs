@@ -116,12 +116,8 @@ async fn jobs_in_flight_are_capped_and_a_finished_job_frees_its_slot() {
     // The proxy sees the job end when it is polled.
     let id = job["job_id"].as_str().unwrap();
     loop {
-        let seen: Value = client()
-            .get(format!("{base}/jobs/{id}"))
-            .header("x-proxy-key", ALICE)
-            .send()
+        let seen: Value = common::get_with_key(&base, &format!("/jobs/{id}"), ALICE)
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();

@@ -61,15 +61,15 @@ async fn ask_receipt(base: &str, session: &str, job_id: &str) -> reqwest::Respon
 async fn completed(base: &str, session: &str, job_id: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let job: Value = client()
-            .get(format!("{base}/jobs/{job_id}"))
-            .header("x-krea-session", session)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let job: Value = common::get_as(
+            base,
+            &format!("/jobs/{job_id}"),
+            ("x-krea-session", session),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
         if job["status"] == "completed" {
             return job;
         }

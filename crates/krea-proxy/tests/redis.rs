@@ -53,14 +53,7 @@ async fn jobs_at_krea(krea: &str) -> usize {
     listed["items"].as_array().unwrap().len()
 }
 
-async fn get(base: &str, path: &str, key: &str) -> reqwest::Response {
-    client()
-        .get(format!("{base}{path}"))
-        .header("x-proxy-key", key)
-        .send()
-        .await
-        .unwrap()
-}
+use common::get_with_key as get;
 
 #[tokio::test]
 async fn two_replicas_spend_exactly_the_budget_between_them() {

@@ -21,6 +21,7 @@ mod file;
 mod key_policy;
 mod memory;
 mod redis;
+mod refusals;
 pub mod window;
 
 pub use crate::state::BoxFuture;

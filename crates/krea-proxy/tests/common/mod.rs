@@ -46,6 +46,21 @@ pub async fn get(url: impl reqwest::IntoUrl) -> reqwest::Response {
     client().get(url).send().await.unwrap()
 }
 
+/// `GET base+path` as one caller: with its access key (`x-proxy-key`).
+pub async fn get_with_key(base: &str, path: &str, key: &str) -> reqwest::Response {
+    get_as(base, path, ("x-proxy-key", key)).await
+}
+
+/// `GET base+path` with the caller's credential header (`x-proxy-key` or `x-krea-session`).
+pub async fn get_as(base: &str, path: &str, (name, value): (&str, &str)) -> reqwest::Response {
+    client()
+        .get(format!("{base}{path}"))
+        .header(name, value)
+        .send()
+        .await
+        .unwrap()
+}
+
 pub async fn get_json(url: impl reqwest::IntoUrl) -> serde_json::Value {
     get(url).await.json().await.unwrap()
 }
