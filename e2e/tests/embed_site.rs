@@ -48,6 +48,9 @@ impl Shop {
                 &studio,
                 "--allow-embed",
                 &site,
+                // A site's budget prices every model its visitors may use.
+                "--allow-model",
+                "krea/krea-2/medium",
             ],
             &[("KREA_PROXY_RECEIPT_SECRET", RECEIPT_SECRET)],
         )

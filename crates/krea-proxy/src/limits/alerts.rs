@@ -201,7 +201,12 @@ async fn post(client: reqwest::Client, url: Secret, body: Value) {
         .unwrap_or_default();
     let mut wait = FIRST_BACKOFF;
     for attempt in 1..=TRIES {
-        let outcome = client.post(url.expose()).json(&body).send().await;
+        let outcome = client
+            .post(url.expose())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string())
+            .send()
+            .await;
         let why = match outcome {
             Ok(answer) if answer.status().is_success() => return,
             Ok(answer) => {
