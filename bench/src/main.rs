@@ -7,6 +7,7 @@
 mod browser;
 mod cdp;
 mod report;
+mod soak;
 mod stats;
 mod throughput;
 mod updates;
@@ -72,7 +73,7 @@ fn part_name(file: &str) -> &str {
 #[tokio::main]
 async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    // `--only browser` or `--only proxy`: one part, while working on it.
+    // `--only browser`, `--only proxy` or `--only soak`: one part, while working on it.
     let only = std::env::args().skip_while(|a| a != "--only").nth(1);
     let runs = |part: &str| only.as_deref().is_none_or(|only| only == part);
     let studio_dist = env_path("KREA_DIST");
@@ -356,6 +357,24 @@ async fn main() {
                 target: Target::RatioAtMost(1.1),
             });
         }
+    }
+
+    if runs("soak") {
+        let (requests, callers) = if quick {
+            (3_000, 100)
+        } else {
+            (100_000, 1_000)
+        };
+        println!("bench: proxy memory over {requests} requests from {callers} callers…");
+        let soak = soak::run(requests, callers).await;
+        rows.push(Row {
+            measure: format!("proxy memory after {requests} requests from {callers} callers"),
+            unit: "MiB",
+            studio: soak.end_mib,
+            anchor: soak.early_mib,
+            against: "after the first tenth",
+            target: Target::RatioAtMost(1.1),
+        });
     }
 
     report::write(&out, &rows, &curve, quick);

@@ -59,7 +59,7 @@ impl Ownership for FileState {
     fn price<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Option<u64>> {
         let job_id = job_id.to_owned();
         self.run("reading a job's price", None, move |db| {
-            let tx = db.begin_write()?;
+            let tx = db.begin_read()?;
             let price = tx
                 .open_table(PRICES)?
                 .get(job_id.as_str())?

@@ -46,6 +46,9 @@ pub const KEPT: TableDefinition<&str, &[u8]> = TableDefinition::new("push_kept")
 pub const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 const SESSION_SECRET: &str = "session_secret";
 
+/// The file's page cache: the hot records (limits, keys in flight) fit many times over.
+const CACHE_BYTES: usize = 16 * 1024 * 1024;
+
 /// Writes between two sweeps of what expired.
 const SWEEP_EVERY: usize = 1024;
 
@@ -67,13 +70,20 @@ impl FileState {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("--state file:{shown}: cannot create its folder: {e}"))?;
         }
-        let db = Database::create(path).map_err(|error| match error {
-            DatabaseError::DatabaseAlreadyOpen => format!(
-                "--state file:{shown} is held by another krea-proxy: one file serves one \
+        // redb caches up to 1 GiB by default, growing with the file: a proxy that runs for
+        // months would hold its whole history in memory. A small cache keeps it flat.
+        let db = redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .create(path)
+            .map_err(|error| match error {
+                DatabaseError::DatabaseAlreadyOpen => format!(
+                    "--state file:{shown} is held by another krea-proxy: one file serves one \
                  process (replicas share --state redis://HOST:PORT)"
-            ),
-            other => format!("--state file:{shown}: cannot open it as the proxy's state: {other}"),
-        })?;
+                ),
+                other => {
+                    format!("--state file:{shown}: cannot open it as the proxy's state: {other}")
+                }
+            })?;
         let state = FileState {
             db: Arc::new(db),
             opened_ms: super::now_ms(),
@@ -98,6 +108,8 @@ impl FileState {
         write.open_table(HOOKS)?;
         write.open_table(KEPT)?;
         write.open_table(META)?;
+        write.open_table(MARKS)?;
+        write.open_table(PRICES)?;
         write.commit()?;
         Ok(())
     }
