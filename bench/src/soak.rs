@@ -4,7 +4,7 @@
 //! polling its job and asking its limits, over and over on keep-alive connections. The
 //! proxy's resident memory after the first tenth of the requests and after all of them: what
 //! it keeps per caller and per job must stay bounded, so the second is within 10 % of the
-//! first.
+//! first. `KREA_SOAK_STATE=memory` runs it with the state in memory instead, to compare.
 
 use krea_e2e::Proxy;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -139,7 +139,7 @@ pub async fn run(requests: usize, callers: usize) -> Soak {
             "--public-url",
             &public,
             "--state",
-            &state_flag,
+            &std::env::var("KREA_SOAK_STATE").unwrap_or(state_flag),
             "--rate",
             "600/min",
             "--max-in-flight",
@@ -176,6 +176,13 @@ pub async fn run(requests: usize, callers: usize) -> Soak {
                         }
                         if n == early_at {
                             *early.lock().unwrap() = Some(resident_mib(pid));
+                        }
+                        if n % early_at.max(1) == 0 {
+                            println!(
+                                "bench: soak, {} requests: {:.1} MiB",
+                                n * 3,
+                                resident_mib(pid)
+                            );
                         }
                         round(&mut connection, caller % callers);
                         caller += CONNECTIONS;
