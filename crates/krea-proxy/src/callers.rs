@@ -80,6 +80,40 @@ pub enum Identity {
     Sessions(Sessions),
 }
 
+impl Identity {
+    /// The budgets of a usage scope (`key:NAME`, `site:ORIGIN`) in millionths of a dollar,
+    /// per day and per month: a key's own, or a site's shared allowance.
+    pub fn budgets_of(&self, scope: &str) -> (Option<u64>, Option<u64>) {
+        let found = match self {
+            Identity::Keys(keys) => scope
+                .strip_prefix("key:")
+                .and_then(|name| keys.iter().find(|key| key.name == name))
+                .map(|key| (key.policy.day_budget_micros, key.policy.month_budget_micros)),
+            Identity::Sessions(sessions) => scope
+                .strip_prefix("site:")
+                .and_then(|origin| sessions.site(origin))
+                .and_then(|site| site.policy.shared.as_ref())
+                .map(|shared| (shared.day_budget_micros, shared.month_budget_micros)),
+            Identity::Local => None,
+        };
+        found.unwrap_or_default()
+    }
+
+    /// Every key and embedding site as a usage scope, for an admin's table (listed even
+    /// before they spend).
+    pub fn scopes(&self) -> Vec<String> {
+        match self {
+            Identity::Keys(keys) => keys.iter().map(|key| format!("key:{}", key.name)).collect(),
+            Identity::Sessions(sessions) => sessions
+                .sites
+                .iter()
+                .map(|site| format!("site:{}", site.origin))
+                .collect(),
+            Identity::Local => Vec::new(),
+        }
+    }
+}
+
 /// The identity in use. The keys file's reload replaces it whole; a request keeps the one
 /// it started with.
 pub struct LiveIdentity(std::sync::RwLock<Arc<Identity>>);

@@ -125,6 +125,11 @@ pub struct Config {
     /// compute units against the daily budget.
     #[arg(long, value_name = "USD")]
     pub usd_per_compute_unit: Option<f64>,
+    /// A price where Krea publishes none (its enhancers) or yours differs: `ID=USD`, a
+    /// model's or enhancer's id (`topaz/standard-enhance=0.05`), or `upload` for each
+    /// upload (`upload=0.001`; uploads are otherwise free). Repeatable.
+    #[arg(long = "price", value_name = "ID=USD", value_parser = crate::limits::charges::StatedPrice::parse)]
+    pub prices: Vec<crate::limits::charges::StatedPrice>,
     /// Where to post budget alerts (at 50 %, 80 % and 100 % of any budget, once each per
     /// period): a Slack or Discord incoming webhook, or any URL taking JSON. Such a URL is a
     /// credential: better given in the environment than on the command line.
@@ -252,7 +257,7 @@ impl Config {
             rates: &self.rates,
             max_in_flight: self.max_in_flight,
             daily_budget_usd: self.daily_budget_usd,
-            usd_per_compute_unit: self.usd_per_compute_unit,
+            charges: self.charges(),
             allow_models: &self.allow_models,
             per_key: self.keys.is_some(),
             clock: self.clock.clone(),
@@ -264,6 +269,7 @@ impl Config {
     pub fn charges(&self) -> crate::limits::charges::Charges {
         crate::limits::charges::Charges {
             usd_per_compute_unit: self.usd_per_compute_unit,
+            stated: self.prices.clone(),
         }
     }
 

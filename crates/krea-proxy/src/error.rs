@@ -95,6 +95,15 @@ pub enum ProxyError {
 }
 
 impl ProxyError {
+    /// Whether this is a limit saying no (a rate, the jobs in flight, a budget), which
+    /// usage counts as a refusal.
+    pub fn is_limit_refusal(&self) -> bool {
+        matches!(
+            self,
+            ProxyError::TooManyRequests { .. } | ProxyError::BudgetSpent { .. }
+        )
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             ProxyError::BadRequest(_) => StatusCode::BAD_REQUEST,

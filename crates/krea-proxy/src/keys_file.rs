@@ -268,9 +268,11 @@ mod tests {
 
     const PRICED: Charges = Charges {
         usd_per_compute_unit: Some(0.001),
+        stated: Vec::new(),
     };
     const PLAIN: Charges = Charges {
         usd_per_compute_unit: None,
+        stated: Vec::new(),
     };
 
     fn sha(key: &str) -> String {

@@ -26,6 +26,7 @@ pub mod state;
 pub mod stores;
 pub mod uploads;
 pub mod upstream;
+pub mod usage;
 
 pub use config::Config;
 pub use serving::{serve, ServeOptions};

@@ -1,5 +1,5 @@
 //! Where the proxy keeps what it must remember: idempotency records, job ownership, the
-//! limits and pushed results. Each concern is one trait with three implementations side by
+//! limits, pushed results and usage. Each concern is one trait with three implementations side by
 //! side in its own folder: in this process (`memory`, tests and throwaway runs), in a file
 //! (`file:PATH`, the default in front of Krea: one process, kept across restarts), or in
 //! Redis (`redis://HOST:PORT`, shared by replicas). One contract test per trait runs every
@@ -11,6 +11,7 @@ use crate::ownership::{MemoryOwnership, Ownership};
 use crate::push::{MemoryRecords, PushRecords};
 use crate::state::file::FileState;
 use crate::state::redis::RedisState;
+use crate::usage::{MemoryUsage, UsageStore};
 use std::path::{Path, PathBuf};
 
 pub struct Stores {
@@ -21,6 +22,8 @@ pub struct Stores {
     pub upload_limits: Box<dyn LimitStore>,
     /// Tokens and kept events of pushed results.
     pub push: Box<dyn PushRecords>,
+    /// Who spent what (`GET /usage`).
+    pub usage: Box<dyn UsageStore>,
     /// The shared store, when there is one (asked by `/readyz`, and heard for pushed
     /// results other replicas recorded).
     pub redis: Option<RedisState>,
@@ -66,6 +69,7 @@ impl Stores {
             limits: Box::new(MemoryLimits::default()),
             upload_limits: Box::new(MemoryLimits::default()),
             push: Box::new(MemoryRecords::default()),
+            usage: Box::new(MemoryUsage::default()),
             redis: None,
             session_secret: None,
             kind: StateKind::Memory,
@@ -82,6 +86,7 @@ impl Stores {
             ownership: Box::new(file.clone()),
             limits: Box::new(file.clone()),
             upload_limits: Box::new(file.clone()),
+            usage: Box::new(file.clone()),
             push: Box::new(file),
             redis: None,
             session_secret,
@@ -99,6 +104,7 @@ impl Stores {
             limits: Box::new(redis.clone()),
             upload_limits: Box::new(redis.clone()),
             push: Box::new(redis.clone()),
+            usage: Box::new(redis.clone()),
             redis: Some(redis),
             kind: StateKind::Redis,
         })

@@ -29,6 +29,7 @@ fn expected(simulate: bool) -> Vec<(Access, &'static str)> {
         (Access::Keyed, "/styles/{id}"),
         (Access::Keyed, "/openapi.json"),
         (Access::Keyed, "/limits"),
+        (Access::Keyed, "/usage"),
         (Access::Keyed, "/events"),
         (Access::Keyed, "/receipts"),
         (Access::Keyed, "/image-copy"),

@@ -13,6 +13,8 @@ use krea_proxy::limits::{Ask, Budget, LimitStore, Period, RatePolicy, Refusal, R
 use krea_proxy::ownership::{OwnedPage, Ownership};
 use krea_proxy::push::{PushRecords, Recorded};
 use krea_proxy::stores::Stores;
+use krea_proxy::usage::book::{self, field, Ending, NotedPeriods, Periods};
+use krea_proxy::usage::{JobNote, Measure, UsageStore};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -99,6 +101,8 @@ async fn keeps_every_contract(backend: Backend) {
     a_key_s_budgets_count_its_own_spend_by_day_and_month(&*stores.limits).await;
     let stores = backend.fresh(next()).await;
     a_delivery_is_recorded_once_for_its_own_job_and_kept_for_a_resuming_stream(&*stores.push).await;
+    let stores = backend.fresh(next()).await;
+    usage_adds_up_by_scope_and_period_and_counts_a_job_s_end_once(&*stores.usage).await;
 }
 
 #[tokio::test]
@@ -545,4 +549,66 @@ async fn a_file_that_is_not_a_state_file_is_refused_with_its_name() {
     std::fs::write(&path, b"not a database at all, just some text").unwrap();
     let refused = Stores::file(&path).err().expect("refused");
     assert!(refused.contains(&path.display().to_string()), "{refused}");
+}
+
+/// Two jobs of one key and one of an anonymous session, on a day in December: each counts for
+/// its scopes; the failed job's note is taken once (its refund counted once however often it
+/// is seen); an admin's listing has the key and the proxy, not the session.
+async fn usage_adds_up_by_scope_and_period_and_counts_a_job_s_end_once(usage: &dyn UsageStore) {
+    let now = 1_796_464_800_000; // 2026-12-05T10:00:00Z
+    let periods = Periods::at(now);
+    let ana = vec!["key:ana".to_owned(), "proxy".to_owned()];
+    let visitor = vec![
+        "session:1".to_owned(),
+        "visitors".to_owned(),
+        "proxy".to_owned(),
+    ];
+    let model = "krea/krea-2/medium";
+    for (scopes, job) in [(&ana, "job-1"), (&ana, "job-2"), (&visitor, "job-3")] {
+        usage
+            .add(&book::made(&periods, scopes, model, Some(30_000)))
+            .await;
+        let note = JobNote {
+            model: model.to_owned(),
+            micros: 30_000,
+            scopes: scopes.clone(),
+            periods: NotedPeriods::from(&periods),
+        };
+        usage.keep_note(job, &note, now + DAY_MS).await;
+    }
+    let failed = usage.take_note("job-2").await.expect("the note is there");
+    assert_eq!(failed.scopes, ana);
+    usage.add(&book::ended(&failed, Ending::Refunded)).await;
+    assert_eq!(usage.take_note("job-2").await, None, "taken once");
+    assert_eq!(usage.take_note("never-made").await, None);
+    let done = usage.take_note("job-1").await.unwrap();
+    usage
+        .add(&book::ended(&done, Ending::Completed { images: 2 }))
+        .await;
+
+    let count = |tallies: &[(String, krea_proxy::usage::Counts)], scope: &str, m: Measure| {
+        tallies
+            .iter()
+            .find(|(s, _)| s == scope)
+            .and_then(|(_, c)| c.get(&field(model, m)).copied())
+            .unwrap_or(0)
+    };
+    for period in [&periods.day, &periods.month] {
+        let listed = usage.read(period, None).await.unwrap();
+        let scopes: Vec<&str> = listed.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(scopes, ["key:ana", "proxy", "visitors"], "{period}");
+        assert_eq!(count(&listed, "key:ana", Measure::Spent), 30_000);
+        assert_eq!(count(&listed, "key:ana", Measure::Jobs), 2);
+        assert_eq!(count(&listed, "key:ana", Measure::Failed), 1);
+        assert_eq!(count(&listed, "key:ana", Measure::Images), 2);
+        assert_eq!(count(&listed, "proxy", Measure::Spent), 60_000);
+        assert_eq!(count(&listed, "proxy", Measure::Jobs), 3);
+        let own = usage
+            .read(period, Some(&["session:1".to_owned()]))
+            .await
+            .unwrap();
+        assert_eq!(count(&own, "session:1", Measure::Jobs), 1);
+    }
+    let other_day = Periods::at(now + 2 * DAY_MS);
+    assert!(usage.read(&other_day.day, None).await.unwrap().is_empty());
 }

@@ -94,18 +94,31 @@ pub async fn generate(
     if let Some(url) = webhook_url {
         forward.headers.insert("x-webhook-url", url);
     }
-    // A visitor of an embedding site may ask for a receipt, which states the price.
-    let price = (caller.site.is_some() && proxy.receipt_secret.is_some())
+    // Usage counts the price; a visitor of an embedding site may ask for a receipt, which
+    // states it.
+    let wants_price =
+        proxy.usage.is_some() || (caller.site.is_some() && proxy.receipt_secret.is_some());
+    let price = wants_price
         .then(|| proxy.gate.price(&model, &forward.body))
         .flatten();
+    let receipt_price = price.filter(|_| caller.site.is_some() && proxy.receipt_secret.is_some());
     let proxy = Arc::clone(&proxy);
     // Runs to the end even if the caller hangs up: the key's outcome must be recorded (or
     // the caller's retry would wait on it forever), and what admission took settled.
     let submitted = tokio::spawn(async move {
-        let ticket = proxy
+        let admitted = proxy
             .gate
             .admit(&caller.id, &caller.policy, &model, &forward.body)
-            .await?;
+            .await;
+        let ticket = match admitted {
+            Ok(ticket) => ticket,
+            Err(refused) => {
+                if let (Some(usage), true) = (&proxy.usage, refused.is_limit_refusal()) {
+                    usage.refused(&caller).await;
+                }
+                return Err(refused);
+            }
+        };
         let key = key.as_deref().map(|key| (key, fingerprint));
         let submitted = proxy.submits.submit(&proxy.upstream, key, forward).await;
         let job = submitted.as_ref().ok().map(|submitted| &submitted.job);
@@ -114,7 +127,7 @@ pub async fn generate(
                 .ownership
                 .record(&job.job_id, &caller.id, &job.created_at)
                 .await;
-            if let Some(micros) = price {
+            if let Some(micros) = receipt_price {
                 proxy.ownership.note_price(&job.job_id, micros).await;
             }
         }
@@ -128,6 +141,9 @@ pub async fn generate(
             Err(SubmitError::NotMade(_)) => Made::Nothing,
             Err(SubmitError::Unknown) => Made::Unknown,
         };
+        if let (Made::Job(job), Some(usage)) = (made, &proxy.usage) {
+            usage.made(&caller, &job.job_id, &model, price).await;
+        }
         let rates = proxy.gate.settle(&caller.policy, ticket, made).await;
         let mut answer = match submitted {
             Ok(submitted) => submitted.into_response(),
@@ -143,8 +159,8 @@ pub async fn generate(
     })
 }
 
-/// `GET` or `DELETE /jobs/{id}`: one of the caller's jobs. The limits see the answer: a job
-/// that ended frees its caller's slot, a failed or cancelled one is refunded.
+/// `GET` or `DELETE /jobs/{id}`: one of the caller's jobs. The limits and usage see the
+/// answer: a job that ended frees its caller's slot, a failed or cancelled one is refunded.
 pub async fn one(
     State(proxy): Shared,
     caller: Caller,
@@ -162,13 +178,13 @@ pub async fn one(
     }
     let path = format!("/jobs/{id}");
     let forward = proxy.forward(method, path, &headers, Bytes::new());
-    if !proxy.gate.is_active() {
+    if !proxy.reads_jobs() {
         return Ok(proxy.upstream.send(forward).await);
     }
     let answer = proxy.upstream.exchange(forward).await?;
     if answer.status.is_success() {
         if let Ok(job) = serde_json::from_slice::<serde_json::Value>(&answer.body) {
-            proxy.gate.saw(&job).await;
+            proxy.saw(&job).await;
         }
     }
     Ok(answer.into_response())
@@ -199,7 +215,7 @@ pub async fn list(
         )
         .await?;
         for job in &page.items {
-            proxy.gate.saw(job).await;
+            proxy.saw(job).await;
         }
         return Ok(page.into_response());
     }

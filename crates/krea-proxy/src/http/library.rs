@@ -6,6 +6,7 @@ use super::Shared;
 use crate::callers::Caller;
 use crate::error::ProxyError;
 use crate::krea_routes;
+use crate::limits::Ticket;
 use crate::uploads::{form, AssetOwners};
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
@@ -26,11 +27,40 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ProxyError> {
-    let ticket = proxy.upload_gate.admit_upload(&caller.id).await?;
+    let admitted = admit_upload(&proxy, &caller).await;
+    let (turn, charge) = match admitted {
+        Ok(taken) => taken,
+        Err(refused) => {
+            if let (Some(usage), true) = (&proxy.usage, refused.is_limit_refusal()) {
+                usage.refused(&caller).await;
+            }
+            return Err(refused);
+        }
+    };
     let sent = send_upload(&proxy, &caller, &headers, body).await;
     let made = sent.as_ref().is_ok_and(|(made, _)| *made);
-    proxy.upload_gate.settle_upload(ticket, made).await;
+    proxy.upload_gate.settle_upload(turn, made).await;
+    proxy.gate.settle_upload(charge, made).await;
+    if let (true, Some(usage)) = (made, &proxy.usage) {
+        usage.uploaded(&caller, proxy.gate.upload_micros()).await;
+    }
     sent.map(|(_, answer)| answer)
+}
+
+/// An upload's turn under `--upload-rate`, and its charge against the caller's budgets
+/// (`--price upload=USD`); the turn is given back when the budget refuses.
+async fn admit_upload(
+    proxy: &super::Proxy,
+    caller: &Caller,
+) -> Result<(Option<Ticket>, Option<Ticket>), ProxyError> {
+    let turn = proxy.upload_gate.admit_upload(&caller.id).await?;
+    match proxy.gate.charge_upload(&caller.id, &caller.policy).await {
+        Ok(charge) => Ok((turn, charge)),
+        Err(refused) => {
+            proxy.upload_gate.settle_upload(turn, false).await;
+            Err(refused)
+        }
+    }
 }
 
 #[derive(Deserialize)]

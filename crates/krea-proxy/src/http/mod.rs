@@ -16,8 +16,9 @@ mod push;
 mod receipts;
 pub mod routes;
 mod session;
+mod usage;
 
-use crate::callers::LiveIdentity;
+use crate::callers::{Identity, LiveIdentity};
 use crate::config::Config;
 use crate::error::ProxyError;
 use crate::limits::admission::Gate;
@@ -27,6 +28,7 @@ use crate::site::headers::ServeHeaders;
 use crate::stores::{StateKind, Stores};
 use crate::upstream::submit::Submits;
 use crate::upstream::{Forward, Upstream};
+use crate::usage::counter::UsageCounter;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method};
@@ -59,9 +61,27 @@ pub struct Proxy {
     embedders: Vec<String>,
     /// What receipts for embedding sites are signed with (`KREA_PROXY_RECEIPT_SECRET`).
     receipt_secret: Option<crate::secret::Secret>,
+    /// Who spent what, kept wherever callers are told apart or limits apply (a proxy with
+    /// one user and no limits has its history in the studio and keeps none).
+    usage: Option<UsageCounter>,
 }
 
 impl Proxy {
+    /// Whether job answers are read on their way back (to see jobs end), rather than
+    /// streamed through untouched.
+    fn reads_jobs(&self) -> bool {
+        self.gate.is_active() || self.usage.is_some()
+    }
+
+    /// A job answer passed back to a caller: a job that ended frees its slot, a failed or
+    /// cancelled one is refunded, and its usage counted, each once.
+    async fn saw(&self, job: &serde_json::Value) {
+        self.gate.saw(job).await;
+        if let Some(usage) = &self.usage {
+            usage.saw(job).await;
+        }
+    }
+
     fn forward(&self, method: Method, path: String, headers: &HeaderMap, body: Bytes) -> Forward {
         Forward::new(method, path, headers, body, self.trust_forwarded)
     }
@@ -116,11 +136,15 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
     let mut limits = config.limit_settings();
     // Sessions of a site with an allowance have rules of their own.
     limits.per_key |= sites.iter().any(|site| site.has_allowance());
+    let clock = limits.clock.clone();
+    let gate = Gate::new(limits, stores.limits)?;
+    let shared = !matches!(*identity.current(), Identity::Local);
+    let usage = (shared || gate.is_active()).then(|| UsageCounter::new(stores.usage, clock));
     let proxy = Arc::new(Proxy {
         upstream,
         submits: Submits::new(stores.idempotency),
         ownership: stores.ownership,
-        gate: Gate::new(limits, stores.limits)?,
+        gate,
         upload_gate: Gate::for_uploads(&config.upload_rates, stores.upload_limits),
         upload_rules: config.upload_rules(),
         redis: stores.redis,
@@ -133,6 +157,7 @@ pub fn router_with(config: &Config, upstream: Upstream, stores: Stores) -> Resul
         simulates_webhooks: config.simulate && config.public_url.is_none(),
         embedders: embedders.clone(),
         receipt_secret: config.checked_receipt_secret()?,
+        usage,
     });
     let keyed = routes::keyed_routes().router.layer(
         ServiceBuilder::new()

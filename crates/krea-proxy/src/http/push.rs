@@ -16,7 +16,10 @@ use std::convert::Infallible;
 use tokio::sync::broadcast;
 
 /// A delivery from Krea to `token`: believed only if Krea's own answer for the job agrees.
+/// That answer is seen by the limits and usage too: a job that ends while its caller only
+/// listens to the stream is refunded or counted all the same.
 async fn delivered(
+    proxy: &super::Proxy,
     push: &Push,
     upstream: &Upstream,
     token: &str,
@@ -38,6 +41,9 @@ async fn delivered(
     )
     .lookup(Method::GET, format!("/jobs/{job_id}"));
     let read = crate::upstream::owned_jobs::fetch(upstream, lookup).await;
+    if let Some(job) = &read {
+        proxy.saw(job).await;
+    }
     let outcome = match push.receive(token, &delivered, read.as_ref()).await {
         Delivery::Pushed => "pushed",
         Delivery::Repeated => "repeated",
@@ -89,7 +95,7 @@ pub async fn webhook(
     body: Bytes,
 ) -> Response {
     match &proxy.push {
-        Some(push) => delivered(push, &proxy.upstream, &token, &headers, body).await,
+        Some(push) => delivered(&proxy, push, &proxy.upstream, &token, &headers, body).await,
         None => ProxyError::NotFound("Not found".into()).into_response(),
     }
 }

@@ -3,7 +3,7 @@
 //! routes is read from the same groups the router is built from (`tests/routes.rs` checks
 //! it against what the router answers).
 
-use super::{image_copy, jobs, library, meta, push, receipts, session, Proxy};
+use super::{image_copy, jobs, library, meta, push, receipts, session, usage, Proxy};
 use crate::krea_routes::{job_routes, JOB_PATHS};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
@@ -63,6 +63,8 @@ pub fn keyed_routes() -> RouteGroup {
         .route("/styles/{id}", get(library::style))
         .route("/openapi.json", get(jobs::passthrough))
         .route("/limits", get(meta::limits))
+        // Who spent what: the caller's own, or everybody's for an admin.
+        .route("/usage", get(usage::usage))
         .route("/events", get(push::events))
         // What an embedding site's server checks an image by.
         .route("/receipts", post(receipts::receipt))

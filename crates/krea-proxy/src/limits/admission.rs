@@ -29,12 +29,13 @@ const SESSIONS_PER_ADDRESS: crate::limits::RatePolicy = crate::limits::RatePolic
 };
 
 /// The limits as the flags set them (`--rate`, `--max-in-flight`, `--daily-budget-usd`,
-/// `--usd-per-compute-unit`, and the models `--allow-model` lets through).
+/// `--usd-per-compute-unit`, `--price`, and the models `--allow-model` lets through).
 pub struct LimitSettings<'a> {
     pub rates: &'a [RatePolicy],
     pub max_in_flight: Option<u32>,
     pub daily_budget_usd: Option<f64>,
-    pub usd_per_compute_unit: Option<f64>,
+    /// What prices jobs and uploads (`--usd-per-compute-unit`, `--price`).
+    pub charges: Charges,
     pub allow_models: &'a [String],
     /// Callers come from a keys file, which may give each its own rules.
     pub per_key: bool,
@@ -72,9 +73,7 @@ impl Gate {
     /// The rules the flags ask for. A budget that cannot price every model that may be
     /// generated is refused, saying which and what to do.
     pub fn new(settings: LimitSettings<'_>, store: Box<dyn LimitStore>) -> Result<Self, String> {
-        let charges = Charges {
-            usd_per_compute_unit: settings.usd_per_compute_unit,
-        };
+        let charges = settings.charges;
         let budgets = match settings.daily_budget_usd {
             Some(usd) if usd.is_finite() && usd > 0.0 => {
                 charges.check(settings.allow_models)?;
@@ -114,9 +113,7 @@ impl Gate {
                 ..Rules::default()
             },
             per_key: false,
-            charges: Charges {
-                usd_per_compute_unit: None,
-            },
+            charges: Charges::default(),
             store,
             counts: "uploads",
             clock: Clock::default(),
@@ -140,6 +137,45 @@ impl Gate {
         } else {
             self.store.settle(&ticket, None).await;
         }
+    }
+
+    /// Charges one upload of `caller` against its budgets, at `--price upload=USD`; `None`
+    /// when uploads are free or no budget applies. Uploads take no rate turn or job slot
+    /// here: `--upload-rate` counts them apart.
+    pub async fn charge_upload(
+        &self,
+        caller: &str,
+        policy: &KeyPolicy,
+    ) -> Result<Option<Ticket>, ProxyError> {
+        let rules = self.rules_for(caller, policy);
+        if self.charges.upload_micros() == 0 || rules.budgets.is_empty() {
+            return Ok(None);
+        }
+        let budgets_only = Rules {
+            budgets: rules.budgets.clone(),
+            ..Rules::default()
+        };
+        self.admit_under(
+            &budgets_only,
+            caller,
+            crate::limits::charges::UPLOAD,
+            &Bytes::new(),
+        )
+        .await
+    }
+
+    /// The proxy-wide daily budget (`--daily-budget-usd`), in millionths of a dollar.
+    pub fn proxy_day_budget(&self) -> Option<u64> {
+        self.rules
+            .budgets
+            .iter()
+            .find(|budget| budget.scope.is_empty())
+            .map(|budget| budget.limit_micros)
+    }
+
+    /// What one upload is charged (`--price upload=USD`, else nothing).
+    pub fn upload_micros(&self) -> u64 {
+        self.charges.upload_micros()
     }
 
     /// Whether any limit is configured, for the proxy or for a key.
@@ -250,7 +286,11 @@ impl Gate {
         } else {
             self.price(model, body).ok_or_else(|| {
                 ProxyError::Forbidden(
-                    format!("This proxy cannot price {model} against its budget").into(),
+                    format!(
+                        "This proxy cannot price {model} against its budget (its operator can \
+                         state a price with --price {model}=USD)"
+                    )
+                    .into(),
                 )
             })?
         };

@@ -37,6 +37,10 @@ pub const SPENT: TableDefinition<u64, u64> = TableDefinition::new("spent");
 pub const SPENT_BY_COUNTER: TableDefinition<&str, u64> = TableDefinition::new("spent_by_counter");
 /// Something done at most once (`limits::LimitStore::first_time`) → until when it stays done.
 pub const MARKS: TableDefinition<&str, u64> = TableDefinition::new("marks");
+/// `period \x1f scope` → its usage tally (JSON, `usage::file`).
+pub const USAGE: TableDefinition<&str, &[u8]> = TableDefinition::new("usage");
+/// Job id → what it was counted as when made, until its end is counted (JSON).
+pub const USAGE_NOTES: TableDefinition<&str, &[u8]> = TableDefinition::new("usage_notes");
 /// Webhook token → `Hook` (JSON).
 pub const HOOKS: TableDefinition<&str, &[u8]> = TableDefinition::new("push_hooks");
 /// Caller → `Kept` events (JSON).
@@ -112,6 +116,8 @@ impl FileState {
         write.open_table(META)?;
         write.open_table(MARKS)?;
         write.open_table(PRICES)?;
+        write.open_table(USAGE)?;
+        write.open_table(USAGE_NOTES)?;
         write.commit()?;
         Ok(())
     }

@@ -89,3 +89,18 @@ pub fn event_sequence(caller: &str) -> String {
 pub fn events_channel() -> String {
     format!("{PREFIX}events")
 }
+
+/// One scope's usage in one period (a hash: `model \x1f measure` → count).
+pub fn usage(period: &str, scope: &str) -> String {
+    format!("{PREFIX}usage:{period}:{scope}")
+}
+
+/// The scopes with usage in one period that an admin sees listed (a set).
+pub fn usage_scopes(period: &str) -> String {
+    format!("{PREFIX}usage-scopes:{period}")
+}
+
+/// What a job was counted as when made, until the proxy sees it end.
+pub fn usage_note(job_id: &str) -> String {
+    format!("{PREFIX}usage-note:{job_id}")
+}
