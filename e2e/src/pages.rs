@@ -73,6 +73,21 @@ impl Settings<'_> {
         self.0.type_into(test_id, value).await;
         self.0.click("save-settings").await;
     }
+
+    /// The admin's usage table once it has `rows` rows: each row's cells as shown.
+    pub async fn usage_table(&self, rows: usize) -> Vec<Vec<String>> {
+        self.0
+            .wait_for_count("[data-testid='usage-row']", rows)
+            .await;
+        let read = self
+            .0
+            .eval(
+                "return [...document.querySelectorAll(\"[data-testid='usage-row']\")]\
+                 .map(row => [...row.querySelectorAll('td')].map(td => td.textContent));",
+            )
+            .await;
+        serde_json::from_value(read).unwrap()
+    }
 }
 
 /// A host page that embeds studios (`<krea-studio id=…>`) and notes every event they send

@@ -1,5 +1,6 @@
 use super::ApiError;
 use crate::jobs::limit_left::{limit_left_of, LimitLeft};
+use crate::jobs::proxy_usage::UsageReport;
 use crate::jobs::scheduler::retry_after_seconds;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use krea_api::{ErrorBody, ImageRequest, Job, JobList};
@@ -150,6 +151,24 @@ impl KreaClient {
         }
         let body: Value = read_json(response).await?;
         Ok(limit_left_of(&body))
+    }
+
+    /// `GET /usage`: what this caller (and, for an admin, everybody) spent at the proxy
+    /// today and this month; `None` when the proxy keeps no usage.
+    pub async fn usage(
+        &self,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Option<UsageReport>, ApiError> {
+        let url = format!("{}/usage", self.base);
+        let response = self
+            .prepare(Request::get(&url), abort)
+            .send()
+            .await
+            .map_err(|e| self.network(e))?;
+        if response.status() == 404 {
+            return Ok(None);
+        }
+        read_json(response).await.map(Some)
     }
 
     /// `POST /receipts`: the proxy's signed receipt for a completed job of this embedded

@@ -8,6 +8,7 @@ pub mod library;
 pub mod upload;
 
 pub use crate::jobs::limit_left::LimitLeft;
+pub use crate::jobs::proxy_usage::UsageReport;
 pub use client::KreaClient;
 pub use error::ApiError;
 pub use image::image_bytes;

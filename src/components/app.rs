@@ -239,7 +239,7 @@ pub fn Studio(config: RuntimeConfig, #[prop(optional)] embed: Option<EmbedHost>)
             </p>
             <BudgetWarning jobs models settings />
             <SpendingPanel jobs models settings />
-            <SettingsPanel settings access_key storage=history.status transport />
+            <SettingsPanel settings access_key storage=history.status transport client />
         </header>
         <main
             class="studio"

@@ -1,4 +1,5 @@
-use super::{LazyView, LocalCopiesSettings};
+use super::{LazyView, LocalCopiesSettings, ProxyUsageSection};
+use crate::api::KreaClient;
 use crate::hooks::{tr, use_keydown, use_locale_context, use_texts, KeyLayer, StorageStatus};
 use crate::i18n::Locale;
 use crate::i18n::{fill, Formatter, IntlFormat};
@@ -17,6 +18,8 @@ pub fn SettingsPanel(
     storage: RwSignal<StorageStatus>,
     /// How job updates reach this tab.
     transport: Signal<Transport>,
+    /// The proxy, asked what this caller spent there.
+    client: Memo<KreaClient>,
 ) -> impl IntoView {
     let t = use_texts();
     let panel = NodeRef::<leptos::html::Details>::new();
@@ -42,7 +45,7 @@ pub fn SettingsPanel(
             <summary>{tr(t, |t| t.settings)}</summary>
             // Its fields load the first time it opens.
             <Show when=move || opened.get()>
-                <LazyView load=move || settings_body(settings, access_key, storage, transport) />
+                <LazyView load=move || settings_body(settings, access_key, storage, transport, client) />
             </Show>
         </details>
     }
@@ -55,6 +58,7 @@ pub(crate) fn settings_body(
     access_key: RwSignal<String>,
     storage: RwSignal<StorageStatus>,
     transport: Signal<Transport>,
+    client: Memo<KreaClient>,
 ) -> AnyView {
     let t = use_texts();
     let url_draft =
@@ -219,6 +223,7 @@ pub(crate) fn settings_body(
             </div>
             <p class="hint" data-testid="storage-usage">{usage}</p>
             <p class="hint" data-testid="transport">{move || transport.get().words(t.get())}</p>
+            <ProxyUsageSection client />
     }
     .into_any()
 }

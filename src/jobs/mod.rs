@@ -19,6 +19,7 @@ pub mod local_copies;
 pub mod poll_policy;
 pub mod pricing;
 pub mod progress;
+pub mod proxy_usage;
 pub mod removals;
 pub mod safe_url;
 pub mod scheduler;
