@@ -227,7 +227,8 @@ async fn a_refused_proxy_url_shows_why_and_keeps_the_saved_one() {
     let _mounted = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
         provide_context(StudioRoot::document());
         let transport = Signal::derive(|| Transport::Offline);
-        view! { <SettingsPanel settings access_key storage transport /> }
+        let client = Memo::new(|_| KreaClient::new(proxy(), None));
+        view! { <SettingsPanel settings access_key storage transport client /> }
     });
     // The panel's fields are built the first time it opens.
     assert!(query(&root, "[data-testid=proxy-url]").is_none());

@@ -36,7 +36,7 @@ pub fn ProxyUsageSection(client: Memo<KreaClient>) -> impl IntoView {
             let everyone = report
                 .everyone
                 .clone()
-                .map(|rows| view! { <UsageTable report=report.clone() rows /> });
+                .map(|rows| view! { <UsageTable report=(*report).clone() rows /> });
             view! {
                 <section class="proxy-usage" data-testid="proxy-usage">
                     <h3>{tr(t, |t| t.usage_title)}</h3>

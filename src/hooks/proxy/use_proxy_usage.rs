@@ -9,7 +9,7 @@ pub enum ProxyUsage {
     Asking,
     /// The proxy keeps none (one user, no limits): nothing to show.
     NotKept,
-    Known(UsageReport),
+    Known(Box<UsageReport>),
     /// It could not be asked, or did not answer.
     Failed(ApiError),
 }
@@ -25,7 +25,7 @@ pub fn use_proxy_usage(client: Memo<KreaClient>) -> (ReadSignal<ProxyUsage>, Cal
         let signal = request.start();
         spawn_local(async move {
             let answer = match client.usage(signal.as_ref()).await {
-                Ok(Some(report)) => ProxyUsage::Known(report),
+                Ok(Some(report)) => ProxyUsage::Known(Box::new(report)),
                 Ok(None) => ProxyUsage::NotKept,
                 Err(error) => ProxyUsage::Failed(error),
             };
