@@ -80,7 +80,9 @@ async fn a_key_s_budget_is_shown_counted_down_and_its_end_said() {
     // What the key spent, as the proxy counted it.
     stack.settings().toggle().await;
     assert_eq!(
-        stack.text_when("usage-today", |t| !t.is_empty()).await,
+        stack
+            .text_when("usage-today", |t| t.contains("3 jobs"))
+            .await,
         "Today: $0.09 · 3 jobs · 3 images · $0.01 of $0.10 left"
     );
     assert_eq!(

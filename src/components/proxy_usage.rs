@@ -10,9 +10,13 @@ use leptos::prelude::*;
 /// What this caller spent at the proxy (from `GET /usage`), and for an admin a table of
 /// every key and site. Nothing shows at a proxy that keeps no usage.
 #[component]
-pub fn ProxyUsageSection(client: Memo<KreaClient>) -> impl IntoView {
+pub fn ProxyUsageSection(
+    client: Memo<KreaClient>,
+    /// Counts the panel's openings: each asks again.
+    openings: RwSignal<u32>,
+) -> impl IntoView {
     let t = use_texts();
-    let (usage, refresh) = use_proxy_usage(client);
+    let (usage, refresh) = use_proxy_usage(client, openings.into());
     let again = move || {
         view! {
             <button type="button" data-testid="usage-refresh" on:click=move |_| refresh.run(())>

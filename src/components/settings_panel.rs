@@ -35,17 +35,24 @@ pub fn SettingsPanel(
         true
     });
     let opened = RwSignal::new(false);
+    // Each opening asks the proxy's usage again: jobs were made since.
+    let openings = RwSignal::new(0u32);
     view! {
         <details
             class="settings"
             data-testid="settings"
             node_ref=panel
-            on:toggle=move |_| opened.set(true)
+            on:toggle=move |_| {
+                opened.set(true);
+                if panel.get_untracked().is_some_and(|p| p.open()) {
+                    openings.update(|n| *n += 1);
+                }
+            }
         >
             <summary>{tr(t, |t| t.settings)}</summary>
             // Its fields load the first time it opens.
             <Show when=move || opened.get()>
-                <LazyView load=move || settings_body(settings, access_key, storage, transport, client) />
+                <LazyView load=move || settings_body(settings, access_key, storage, transport, client, openings) />
             </Show>
         </details>
     }
@@ -59,6 +66,7 @@ pub(crate) fn settings_body(
     storage: RwSignal<StorageStatus>,
     transport: Signal<Transport>,
     client: Memo<KreaClient>,
+    openings: RwSignal<u32>,
 ) -> AnyView {
     let t = use_texts();
     let url_draft =
@@ -223,7 +231,7 @@ pub(crate) fn settings_body(
             </div>
             <p class="hint" data-testid="storage-usage">{usage}</p>
             <p class="hint" data-testid="transport">{move || transport.get().words(t.get())}</p>
-            <ProxyUsageSection client />
+            <ProxyUsageSection client openings />
     }
     .into_any()
 }

@@ -14,10 +14,13 @@ pub enum ProxyUsage {
     Failed(ApiError),
 }
 
-/// The proxy's `GET /usage`, asked when the owner mounts (Settings opening), whenever the
-/// proxy changes, and when `refresh` is called. An answer still awaited when the next
+/// The proxy's `GET /usage`, asked when the owner mounts, whenever the proxy changes or
+/// `asked` changes (Settings opening again), and when `refresh` is called. An answer still awaited when the next
 /// question is asked, or when the owner goes, is abandoned.
-pub fn use_proxy_usage(client: Memo<KreaClient>) -> (ReadSignal<ProxyUsage>, Callback<()>) {
+pub fn use_proxy_usage(
+    client: Memo<KreaClient>,
+    asked: Signal<u32>,
+) -> (ReadSignal<ProxyUsage>, Callback<()>) {
     let (usage, set_usage) = signal(ProxyUsage::Asking);
     let request = RequestSlot::owned();
     let ask = move || {
@@ -34,6 +37,7 @@ pub fn use_proxy_usage(client: Memo<KreaClient>) -> (ReadSignal<ProxyUsage>, Cal
     };
     Effect::new(move |_| {
         client.track();
+        asked.track();
         ask();
     });
     (usage, Callback::new(move |()| ask()))
