@@ -134,32 +134,14 @@ impl KreaClient {
         Ok(response.body())
     }
 
-    /// `GET /limits`: the rate limit and the budget closest to running out, or `None`
-    /// without limits.
-    pub async fn limit_left(
+    /// `GET path` read as JSON, or `None` when the proxy answers 404 (it has no such thing:
+    /// no limits, no usage kept).
+    async fn get_if_offered<T: DeserializeOwned>(
         &self,
+        path: &str,
         abort: Option<&AbortSignal>,
-    ) -> Result<Option<LimitLeft>, ApiError> {
-        let url = format!("{}/limits", self.base);
-        let response = self
-            .prepare(Request::get(&url), abort)
-            .send()
-            .await
-            .map_err(|e| self.network(e))?;
-        if response.status() == 404 {
-            return Ok(None);
-        }
-        let body: Value = read_json(response).await?;
-        Ok(limit_left_of(&body))
-    }
-
-    /// `GET /usage`: what this caller (and, for an admin, everybody) spent at the proxy
-    /// today and this month; `None` when the proxy keeps no usage.
-    pub async fn usage(
-        &self,
-        abort: Option<&AbortSignal>,
-    ) -> Result<Option<UsageReport>, ApiError> {
-        let url = format!("{}/usage", self.base);
+    ) -> Result<Option<T>, ApiError> {
+        let url = format!("{}{path}", self.base);
         let response = self
             .prepare(Request::get(&url), abort)
             .send()
@@ -169,6 +151,25 @@ impl KreaClient {
             return Ok(None);
         }
         read_json(response).await.map(Some)
+    }
+
+    /// `GET /limits`: the rate limit and the budget closest to running out, or `None`
+    /// without limits.
+    pub async fn limit_left(
+        &self,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Option<LimitLeft>, ApiError> {
+        let body: Option<Value> = self.get_if_offered("/limits", abort).await?;
+        Ok(body.as_ref().and_then(limit_left_of))
+    }
+
+    /// `GET /usage`: what this caller (and, for an admin, everybody) spent at the proxy
+    /// today and this month; `None` when the proxy keeps no usage.
+    pub async fn usage(
+        &self,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Option<UsageReport>, ApiError> {
+        self.get_if_offered("/usage", abort).await
     }
 
     /// `POST /receipts`: the proxy's signed receipt for a completed job of this embedded
