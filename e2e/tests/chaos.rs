@@ -116,8 +116,20 @@ async fn sixty_jobs_through_faults_a_reload_and_a_restart_each_end_as_one_true_c
     )
     .await;
     let dist = std::env::var("KREA_DIST").expect("KREA_DIST");
+    // In front of Krea the proxy keeps its state in a file by default, and that is what
+    // the restart below must keep: an idempotency key in flight across it.
+    let state = out_dir().join(format!("chaos-state-{}.redb", std::process::id()));
+    let _ = std::fs::remove_file(&state);
+    let state_flag = format!("file:{}", state.display());
     let front = Proxy::start(
-        &["--upstream", &krea.base, "--serve", &dist],
+        &[
+            "--upstream",
+            &krea.base,
+            "--serve",
+            &dist,
+            "--state",
+            &state_flag,
+        ],
         &[("KREA_API_TOKEN", "chaos-test-token")],
     )
     .await;
