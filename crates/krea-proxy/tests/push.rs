@@ -214,3 +214,44 @@ async fn with_the_simulator_every_ended_job_reaches_the_stream_once_despite_repe
     wanted.sort();
     assert_eq!(pushed, wanted);
 }
+
+/// A job that fails while its caller only listens to the stream is refunded all the same:
+/// the delivery's check against Krea is a sighting of the job's end. With $0.005 a day
+/// and Flux at $0.003, the second job fits again only once the first one's failure is
+/// delivered.
+#[tokio::test]
+async fn a_failure_delivered_by_webhook_gives_the_budget_back() {
+    let (upstream, krea) = stand_in_krea().await;
+    let mut config = Config::simulated(1000);
+    config.simulate = false;
+    config.upstream = upstream;
+    config.token = Some(Secret::new("push-test-token"));
+    config.public_url = Some("https://proxy.example".into());
+    config.daily_budget_usd = Some(0.005);
+    config.usd_per_compute_unit = Some(0.001);
+    config.allow_models = vec!["bfl/flux-1-dev".to_owned()];
+    let base = proxy(config).await;
+
+    assert_eq!(generate(&base, "a red fox").await["job_id"], JOB_ID);
+    let token = webhook_named(&krea)
+        .expect("a webhook was named")
+        .strip_prefix("https://proxy.example/webhooks/")
+        .unwrap()
+        .to_owned();
+    let refused = common::generate(&base).prompt("a grey fox").send().await;
+    assert_eq!(refused.status(), 402, "the day's budget holds one job");
+
+    krea.answer(Answer::job(JOB_ID, "failed"));
+    let delivered: Value = client()
+        .post(format!("{base}/webhooks/{token}"))
+        .json(&json!({"job_id": JOB_ID, "status": "failed"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(delivered["outcome"], "pushed");
+    let again = common::generate(&base).prompt("a grey fox").send().await;
+    assert_eq!(again.status(), 200, "the failed job's charge came back");
+}

@@ -96,12 +96,11 @@ pub async fn generate(
     }
     // Usage counts the price; a visitor of an embedding site may ask for a receipt, which
     // states it.
-    let wants_price =
-        proxy.usage.is_some() || (caller.site.is_some() && proxy.receipt_secret.is_some());
-    let price = wants_price
+    let signs_receipts = caller.site.is_some() && proxy.receipt_secret.is_some();
+    let price = (proxy.usage.is_some() || signs_receipts)
         .then(|| proxy.gate.price(&model, &forward.body))
         .flatten();
-    let receipt_price = price.filter(|_| caller.site.is_some() && proxy.receipt_secret.is_some());
+    let receipt_price = price.filter(|_| signs_receipts);
     let proxy = Arc::clone(&proxy);
     // Runs to the end even if the caller hangs up: the key's outcome must be recorded (or
     // the caller's retry would wait on it forever), and what admission took settled.
