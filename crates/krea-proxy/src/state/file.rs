@@ -13,6 +13,7 @@ use redb::{Database, DatabaseError, ReadableTable, TableDefinition};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// Idempotency key → `KeyRecord` (JSON).
 pub const KEYS: TableDefinition<&str, &[u8]> = TableDefinition::new("idempotency_keys");
@@ -58,6 +59,13 @@ const CACHE_BYTES: usize = 1024 * 1024;
 /// Writes between two sweeps of what expired.
 const SWEEP_EVERY: usize = 1024;
 
+/// State-file work running at once, on the blocking threads. redb runs one writer at a
+/// time, so more would only wait on its lock: each waiting request held a thread of its
+/// own, and every serving runtime's pool grew to as many threads as requests had ever
+/// waited together (29 in the soak), each keeping its allocator cache. Readers run beside
+/// the writer, so a few are enough.
+const AT_ONCE: usize = 4;
+
 /// The open state file, shared by every store.
 #[derive(Clone)]
 pub struct FileState {
@@ -66,6 +74,8 @@ pub struct FileState {
     /// belongs to a request that died with the previous process.
     pub opened_ms: u64,
     writes: Arc<AtomicUsize>,
+    /// Turns to run work on the file ([`AT_ONCE`]).
+    turns: Arc<Semaphore>,
 }
 
 impl FileState {
@@ -94,6 +104,7 @@ impl FileState {
             db: Arc::new(db),
             opened_ms: super::now_ms(),
             writes: Arc::default(),
+            turns: Arc::new(Semaphore::new(AT_ONCE)),
         };
         state
             .create_tables()
@@ -155,8 +166,16 @@ impl FileState {
         F: FnOnce(&Database) -> Result<T, redb::Error> + Send + 'static,
     {
         let db = Arc::clone(&self.db);
+        let turns = Arc::clone(&self.turns);
         Box::pin(async move {
-            match tokio::task::spawn_blocking(move || work(&db)).await {
+            // The semaphore is never closed, so a turn always comes.
+            let turn = turns.acquire_owned().await;
+            match tokio::task::spawn_blocking(move || {
+                let _turn = turn;
+                work(&db)
+            })
+            .await
+            {
                 Ok(Ok(value)) => value,
                 Ok(Err(error)) => {
                     tracing::error!("state file: {what} failed: {error}");
