@@ -94,6 +94,18 @@ pub enum ProxyError {
     Unavailable(Text),
 }
 
+impl From<crate::ownership::Unanswered> for ProxyError {
+    fn from(_: crate::ownership::Unanswered) -> ProxyError {
+        // Not 404: a job whose owner cannot be read now is not gone, and the studio gives
+        // up on a job after a few "not found" answers.
+        ProxyError::Unavailable(
+            "The proxy cannot read whose job this is right now (its state store does not \
+             answer); try again in a moment"
+                .into(),
+        )
+    }
+}
+
 impl ProxyError {
     /// Whether this is a limit saying no (a rate, the jobs in flight, a budget), which
     /// usage counts as a refusal.

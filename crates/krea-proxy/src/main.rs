@@ -61,6 +61,8 @@ async fn run(config: Config) -> Result<(), String> {
         .unwrap_or_else(|| startup::default_state(&config));
     let stores = krea_proxy::stores::Stores::from_flag(&state).await?;
     let kept = stores.kind.describe();
+    let forgets_on_restart =
+        matches!(stores.kind, krea_proxy::stores::StateKind::Memory) && !config.simulate;
     let router = http::router_with(&config, upstream, stores)?;
     let listeners = krea_proxy::serving::bind(config.listen, config.serving_threads())
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -78,6 +80,15 @@ async fn run(config: Config) -> Result<(), String> {
         println!(
             "note: anyone who can reach this proxy spends your Krea balance; set {} to require a key",
             krea_proxy::config::ACCESS_KEY_ENV
+        );
+    }
+    if forgets_on_restart {
+        // In front of Krea a restart is where a retried idempotency key can make a second
+        // billed job: only the file or Redis keeps the keys in flight across it.
+        println!(
+            "note: the state is in memory: a restart forgets idempotency keys, owners and \
+             budgets, and a client's retry across it can make a second job; \
+             --state file:PATH keeps them"
         );
     }
     krea_proxy::serve(listeners, router, config.serve_options())

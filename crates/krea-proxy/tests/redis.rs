@@ -238,17 +238,33 @@ async fn a_result_reaches_its_owner_s_stream_whichever_replica_holds_it() {
 
 /// Redis goes away in the middle of traffic: every request that needs it is refused with
 /// 503 "cannot check the limits" within about a second (none waits for a gateway's
-/// timeout), a job already made can still be asked after, and when Redis is back the
-/// replica serves again by itself.
+/// timeout), a job already made is "not readable now" (503), never "not found" (the studio
+/// gives a job up after a few of those), and when Redis is back the replica serves again by
+/// itself and the job reads.
 #[tokio::test]
 async fn a_redis_outage_refuses_quickly_and_traffic_recovers_by_itself() {
     let mut redis = start_redis();
     let krea = simulated_proxy(60_000).await;
     let config = replica_config(&krea);
     let base = replica(&config, &redis).await;
-    assert_eq!(generate(&base, ALICE, Some("before")).await.status(), 200);
+    let before: Value = generate(&base, ALICE, Some("before"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let read_before = format!("/jobs/{}", before["job_id"].as_str().unwrap());
 
     redis.stop();
+    let reply = common::get_with_key(&base, &read_before, ALICE).await;
+    assert_eq!(reply.status(), 503, "a made job during the outage");
+    let body: Value = reply.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("whose job"),
+        "{body}"
+    );
     for n in 0..5 {
         let started = std::time::Instant::now();
         let reply = generate(&base, ALICE, Some(&format!("during-{n}"))).await;
@@ -285,6 +301,13 @@ async fn a_redis_outage_refuses_quickly_and_traffic_recovers_by_itself() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    assert_eq!(
+        common::get_with_key(&base, &read_before, ALICE)
+            .await
+            .status(),
+        200,
+        "the job made before the outage reads again"
+    );
 }
 
 /// A key's own budget in a keys file, shared by two replicas through Redis: 50 parallel

@@ -176,16 +176,25 @@ async fn job_ids_handed_out_are_known(store: &dyn IdempotencyStore) {
 async fn a_caller_pages_through_its_own_jobs_newest_first(owned: &dyn Ownership) {
     for n in 0..5 {
         let at = format!("2026-11-22T10:00:0{n}Z");
-        owned.record(&format!("a{n}"), "key:alice", &at).await;
+        owned
+            .record(&format!("a{n}"), "key:alice", &at)
+            .await
+            .unwrap();
     }
-    owned.record("b0", "key:bob", "2026-11-22T10:00:09Z").await;
-    owned.record("a0", "key:bob", "2026-11-22T10:00:00Z").await;
+    owned
+        .record("b0", "key:bob", "2026-11-22T10:00:09Z")
+        .await
+        .unwrap();
+    owned
+        .record("a0", "key:bob", "2026-11-22T10:00:00Z")
+        .await
+        .unwrap();
     assert_eq!(
-        owned.owner("a0").await.as_deref(),
+        owned.owner("a0").await.unwrap().as_deref(),
         Some("key:alice"),
         "first record wins"
     );
-    assert_eq!(owned.owner("zz").await, None);
+    assert_eq!(owned.owner("zz").await, Ok(None));
 
     let first = owned.page("key:alice", None, 2).await;
     let ids = |page: &OwnedPage| {
@@ -485,7 +494,8 @@ async fn the_state_file_keeps_keys_owners_spend_tokens_and_the_session_secret_ac
         stores
             .ownership
             .record("j1", "key:alice", "2026-11-22T10:00:00Z")
-            .await;
+            .await
+            .unwrap();
         let ticket = stores
             .limits
             .admit(&budget, ask("key:alice", 40_000, now))
@@ -509,7 +519,7 @@ async fn the_state_file_keeps_keys_owners_spend_tokens_and_the_session_secret_ac
     );
     assert!(stores.idempotency.knows_job("j1").await);
     assert_eq!(
-        stores.ownership.owner("j1").await.as_deref(),
+        stores.ownership.owner("j1").await.unwrap().as_deref(),
         Some("key:alice")
     );
     assert!(

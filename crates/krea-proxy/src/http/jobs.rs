@@ -123,8 +123,11 @@ pub async fn generate(
         let job = submitted.as_ref().ok().map(|submitted| &submitted.job);
         if let Some(job) = job {
             proxy
-                .ownership
-                .record(&job.job_id, &caller.id, &job.created_at)
+                .keep_owner(
+                    job.job_id.clone(),
+                    caller.id.clone(),
+                    job.created_at.clone(),
+                )
                 .await;
             if let Some(micros) = receipt_price {
                 proxy.ownership.note_price(&job.job_id, micros).await;
@@ -172,7 +175,7 @@ pub async fn one(
         return Err(ProxyError::NotFound("Job ids are UUIDs".into()));
     }
     // Another caller's job is as absent as a job that does not exist.
-    if !caller.sees_all && proxy.ownership.owner(id).await.as_deref() != Some(&caller.id) {
+    if !caller.sees_all && proxy.ownership.owner(id).await?.as_deref() != Some(&caller.id) {
         return Err(ProxyError::NotFound("Job not found".into()));
     }
     let path = format!("/jobs/{id}");

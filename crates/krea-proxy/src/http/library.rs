@@ -16,6 +16,7 @@ use axum::Json;
 use futures_util::stream::{self, StreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// Assets read from Krea at once while building a caller's page.
 const FETCHES_AT_ONCE: usize = 8;
@@ -71,7 +72,7 @@ struct AssetRef {
 
 /// Checks, streams and records one upload; says whether Krea made an asset.
 async fn send_upload(
-    proxy: &super::Proxy,
+    proxy: &Arc<super::Proxy>,
     caller: &Caller,
     headers: &HeaderMap,
     body: Body,
@@ -95,8 +96,12 @@ async fn send_upload(
     let made = answer.status.is_success();
     if made {
         if let Ok(asset) = serde_json::from_slice::<AssetRef>(&answer.body) {
-            AssetOwners(&*proxy.ownership)
-                .record(&asset.id, &caller.id, &asset.uploaded_at)
+            proxy
+                .keep_owner(
+                    AssetOwners::id(&asset.id),
+                    AssetOwners::caller(&caller.id),
+                    asset.uploaded_at,
+                )
                 .await;
         }
     }
@@ -182,7 +187,7 @@ pub async fn one(
     if !caller.sees_all
         && !AssetOwners(&*proxy.ownership)
             .is_owner(id, &caller.id)
-            .await
+            .await?
     {
         return Err(ProxyError::NotFound("Asset not found".into()));
     }

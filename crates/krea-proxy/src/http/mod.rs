@@ -67,6 +67,24 @@ pub struct Proxy {
 }
 
 impl Proxy {
+    /// Records who made a job or an asset. When the store does not answer, keeps trying in
+    /// the background ([`crate::ownership::record_until_kept`]) rather than holding the
+    /// answer that tells the caller its id.
+    async fn keep_owner(self: &Arc<Self>, id: String, owner: String, created_at: String) {
+        if self
+            .ownership
+            .record(&id, &owner, &created_at)
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        let proxy = Arc::clone(self);
+        tokio::spawn(async move {
+            crate::ownership::record_until_kept(&*proxy.ownership, &id, &owner, &created_at).await;
+        });
+    }
+
     /// Whether job answers are read on their way back (to see jobs end), rather than
     /// streamed through untouched.
     fn reads_jobs(&self) -> bool {

@@ -40,7 +40,7 @@ pub async fn receipt(
         return Err(ProxyError::BadRequest("job_id is not a Krea job id".into()));
     }
     let no_such_job = || ProxyError::NotFound("No such job".into());
-    if proxy.ownership.owner(&ask.job_id).await.as_deref() != Some(caller.id.as_str()) {
+    if proxy.ownership.owner(&ask.job_id).await?.as_deref() != Some(caller.id.as_str()) {
         return Err(no_such_job());
     }
     let lookup = proxy.forward(

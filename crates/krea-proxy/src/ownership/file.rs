@@ -1,7 +1,7 @@
 //! Ownership in the state file: who made each job, and each caller's jobs in creation
 //! order, kept across restarts.
 
-use super::{BoxFuture, OwnedPage, Ownership};
+use super::{BoxFuture, OwnedPage, Ownership, Unanswered};
 use crate::state::file::{FileState, OWNED, OWNERS, PRICES};
 use redb::{ReadableDatabase, ReadableTable};
 
@@ -14,35 +14,35 @@ impl Ownership for FileState {
         job_id: &'a str,
         caller: &'a str,
         created_at: &'a str,
-    ) -> BoxFuture<'a, ()> {
+    ) -> BoxFuture<'a, Result<(), Unanswered>> {
         let (job_id, caller, created_at) =
             (job_id.to_owned(), caller.to_owned(), created_at.to_owned());
-        self.run("recording a job's owner", (), move |db| {
+        self.run("recording a job's owner", Err(Unanswered), move |db| {
             let tx = db.begin_write()?;
             {
                 let mut owners = tx.open_table(OWNERS)?;
                 // The first record wins.
                 if owners.get(job_id.as_str())?.is_some() {
-                    return Ok(());
+                    return Ok(Ok(()));
                 }
                 owners.insert(job_id.as_str(), caller.as_str())?;
                 let key = format!("{caller}{SEP}{created_at}{SEP}{job_id}");
                 tx.open_table(OWNED)?.insert(key.as_str(), ())?;
             }
             tx.commit()?;
-            Ok(())
+            Ok(Ok(()))
         })
     }
 
-    fn owner<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Option<String>> {
+    fn owner<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Result<Option<String>, Unanswered>> {
         let job_id = job_id.to_owned();
-        self.run("reading a job's owner", None, move |db| {
+        self.run("reading a job's owner", Err(Unanswered), move |db| {
             let tx = db.begin_read()?;
             let owner = tx
                 .open_table(OWNERS)?
                 .get(job_id.as_str())?
                 .map(|caller| caller.value().to_owned());
-            Ok(owner)
+            Ok(Ok(owner))
         })
     }
 

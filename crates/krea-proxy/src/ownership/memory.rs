@@ -1,6 +1,6 @@
 //! Ownership in this process's memory: lost on restart.
 
-use super::{BoxFuture, OwnedPage, Ownership};
+use super::{BoxFuture, OwnedPage, Ownership, Unanswered};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
@@ -23,11 +23,11 @@ impl Ownership for MemoryOwnership {
         job_id: &'a str,
         caller: &'a str,
         created_at: &'a str,
-    ) -> BoxFuture<'a, ()> {
+    ) -> BoxFuture<'a, Result<(), Unanswered>> {
         Box::pin(async move {
             let mut records = self.0.lock().unwrap_or_else(|e| e.into_inner());
             if records.owners.contains_key(job_id) {
-                return;
+                return Ok(());
             }
             records.owners.insert(job_id.to_owned(), caller.to_owned());
             records
@@ -35,13 +35,14 @@ impl Ownership for MemoryOwnership {
                 .entry(caller.to_owned())
                 .or_default()
                 .insert((created_at.to_owned(), job_id.to_owned()));
+            Ok(())
         })
     }
 
-    fn owner<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Option<String>> {
+    fn owner<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Result<Option<String>, Unanswered>> {
         Box::pin(async move {
             let records = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            records.owners.get(job_id).cloned()
+            Ok(records.owners.get(job_id).cloned())
         })
     }
 

@@ -1,7 +1,7 @@
 //! Ownership in Redis, shared by replicas: who made each job in one hash, each caller's
 //! jobs in a sorted set by creation time.
 
-use super::{BoxFuture, OwnedPage, Ownership, OWNED_FOR};
+use super::{BoxFuture, OwnedPage, Ownership, Unanswered, OWNED_FOR};
 use crate::state::keys;
 use crate::state::redis::{run_script, within_deadline, RedisState};
 use redis::Script;
@@ -22,7 +22,7 @@ impl Ownership for RedisState {
         job_id: &'a str,
         caller: &'a str,
         created_at: &'a str,
-    ) -> BoxFuture<'a, ()> {
+    ) -> BoxFuture<'a, Result<(), Unanswered>> {
         Box::pin(async move {
             let args = serde_json::json!({
                 "owners": keys::owners(),
@@ -34,11 +34,12 @@ impl Ownership for RedisState {
                 "member": format!("{created_at}|{job_id}"),
                 "keep_ms": OWNED_FOR.as_millis() as u64,
             });
-            let _: redis::RedisResult<i64> = run_script(self, &RECORD, args).await;
+            let recorded: redis::RedisResult<i64> = run_script(self, &RECORD, args).await;
+            recorded.map(|_| ()).map_err(|_| Unanswered)
         })
     }
 
-    fn owner<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Option<String>> {
+    fn owner<'a>(&'a self, job_id: &'a str) -> BoxFuture<'a, Result<Option<String>, Unanswered>> {
         Box::pin(async move {
             within_deadline(
                 redis::cmd("HGET")
@@ -47,8 +48,7 @@ impl Ownership for RedisState {
                     .query_async::<Option<String>>(&mut self.conn()),
             )
             .await
-            .ok()
-            .flatten()
+            .map_err(|_| Unanswered)
         })
     }
 

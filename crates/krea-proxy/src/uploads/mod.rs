@@ -5,7 +5,7 @@
 pub mod form;
 
 use crate::error::ProxyError;
-use crate::ownership::{OwnedPage, Ownership};
+use crate::ownership::{OwnedPage, Ownership, Unanswered};
 use std::time::Duration;
 
 /// The longest description passed on.
@@ -45,22 +45,19 @@ impl UploadRules {
 pub struct AssetOwners<'a>(pub &'a dyn Ownership);
 
 impl AssetOwners<'_> {
-    fn id(asset_id: &str) -> String {
+    /// The name an asset's owner is kept under.
+    pub fn id(asset_id: &str) -> String {
         format!("asset:{asset_id}")
     }
 
-    fn caller(caller: &str) -> String {
+    /// The owner an asset is kept under for `caller`.
+    pub fn caller(caller: &str) -> String {
         format!("assets\u{1e}{caller}")
     }
 
-    pub async fn record(&self, asset_id: &str, caller: &str, uploaded_at: &str) {
-        self.0
-            .record(&Self::id(asset_id), &Self::caller(caller), uploaded_at)
-            .await;
-    }
-
-    pub async fn is_owner(&self, asset_id: &str, caller: &str) -> bool {
-        self.0.owner(&Self::id(asset_id)).await.as_deref() == Some(Self::caller(caller).as_str())
+    pub async fn is_owner(&self, asset_id: &str, caller: &str) -> Result<bool, Unanswered> {
+        let owner = self.0.owner(&Self::id(asset_id)).await?;
+        Ok(owner.as_deref() == Some(Self::caller(caller).as_str()))
     }
 
     /// Up to `limit` of the caller's assets uploaded before `before`, newest first.
