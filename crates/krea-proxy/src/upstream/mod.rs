@@ -115,16 +115,7 @@ impl Upstream {
     /// whether Krea acted on the request is unknown.
     pub async fn exchange(&self, forward: Forward) -> Result<Answer, Lost> {
         match self {
-            Upstream::Krea(krea) => {
-                let reply = krea
-                    .request(forward.method, &forward.path_and_query)
-                    .headers(forward.headers)
-                    .body(forward.body)
-                    .send()
-                    .await
-                    .map_err(Lost::from)?;
-                Answer::read(reply).await
-            }
+            Upstream::Krea(krea) => krea.exchange(forward).await,
             Upstream::Simulator(_) => {
                 let body = Body::from(forward.body.clone());
                 self.exchange_with(forward, body).await
@@ -215,21 +206,24 @@ impl Answer {
 
 impl From<reqwest::Error> for Lost {
     fn from(error: reqwest::Error) -> Self {
-        let class = classify(&error);
-        tracing::warn!(
-            class = class.name(),
-            "upstream failure: {}",
-            error.without_url()
-        );
-        class
+        let timed_out = error.is_timeout();
+        lost(&error.without_url(), timed_out)
     }
 }
 
+/// The class of a failure, said in the log (no URL is in these errors).
+fn lost(error: &(dyn std::error::Error + 'static), timed_out: bool) -> Lost {
+    let class = if timed_out {
+        Lost::Timeout
+    } else {
+        classify(error)
+    };
+    tracing::warn!(class = class.name(), "upstream failure: {error}");
+    class
+}
+
 /// Reads the class from the error and its causes.
-fn classify(error: &reqwest::Error) -> Lost {
-    if error.is_timeout() {
-        return Lost::Timeout;
-    }
+fn classify(error: &(dyn std::error::Error + 'static)) -> Lost {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
     let mut words = String::new();
     while let Some(error) = cause {
