@@ -14,15 +14,23 @@ pub struct MemoryRecords {
 struct MemoryState {
     hooks: HashMap<String, Hook>,
     kept: HashMap<String, Kept>,
+    issued: u64,
 }
+
+/// Tokens issued between two sweeps of what expired: a sweep reads every token, so one per
+/// job would make each generate cost as much as the day's jobs.
+const SWEEP_EVERY: u64 = 512;
 
 impl PushRecords for MemoryRecords {
     fn issue<'a>(&'a self, token: &'a str, caller: &'a str) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             let now = now_ms();
             let mut state = lock(&self.state);
-            state.hooks.retain(|_, hook| hook.is_live(now));
-            state.kept.retain(|_, kept| kept.is_live(now));
+            state.issued += 1;
+            if state.issued.is_multiple_of(SWEEP_EVERY) {
+                state.hooks.retain(|_, hook| hook.is_live(now));
+                state.kept.retain(|_, kept| kept.is_live(now));
+            }
             state.hooks.insert(token.to_owned(), Hook::new(caller, now));
         })
     }
