@@ -6,6 +6,7 @@
 
 mod browser;
 mod cdp;
+mod process_memory;
 mod report;
 mod soak;
 mod stats;

@@ -6,6 +6,7 @@
 //! it keeps per caller and per job must stay bounded, so the second is within 10 % of the
 //! first. `KREA_SOAK_STATE=memory` runs it with the state in memory instead, to compare.
 
+use crate::process_memory::resident_mib;
 use krea_e2e::Proxy;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -21,18 +22,6 @@ const CONNECTIONS: usize = 8;
 pub struct Soak {
     pub early_mib: f64,
     pub end_mib: f64,
-}
-
-/// Resident memory (Linux's `VmRSS`) in MiB.
-fn resident_mib(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .expect("VmRSS");
-    kb / 1024.0
 }
 
 fn key(caller: usize) -> String {

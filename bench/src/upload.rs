@@ -2,24 +2,13 @@
 //! a 50 MB upload, and its peak resident memory is read before and after. The proxy streams
 //! uploads, so the peak should barely move.
 
+use crate::process_memory::peak_mib;
 use krea_e2e::Proxy;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
 const TOKEN: &str = "bench-0000:not-a-real-token";
 const BOUNDARY: &str = "krea-bench-upload";
-
-/// Peak resident memory (Linux's `VmHWM`) in MiB.
-fn peak_mib(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .expect("VmHWM");
-    kb / 1024.0
-}
 
 /// Sends a form whose file is a PNG signature and then `mib` MiB, as it is made; returns the
 /// status line.
