@@ -416,6 +416,16 @@ impl Stack {
         self.element(test_id).await.click().await.unwrap();
     }
 
+    /// As a person would: scrolls the first such element to the middle of the view, then
+    /// presses it.
+    pub async fn scroll_to_and_click(&self, test_id: &str) {
+        self.eval(&format!(
+            "document.querySelector('[data-testid={test_id}]').scrollIntoView({{block: 'center'}});"
+        ))
+        .await;
+        self.click(test_id).await;
+    }
+
     /// Picks an option of a `<select>` by its value.
     pub async fn select(&self, test_id: &str, value: &str) {
         self.element(test_id)

@@ -240,12 +240,7 @@ async fn a_host_page_hears_the_studio_steers_it_and_receives_the_chosen_image() 
     let reachable = site.stack.eval(reachable).await.to_string();
     assert!(!reachable.contains(TOKEN));
     // As a person would: scroll to the card's button, then press it.
-    site.stack
-        .eval(
-            "document.querySelector('[data-testid=use-image]').scrollIntoView({block: 'center'});",
-        )
-        .await;
-    site.stack.click("use-image").await;
+    site.stack.scroll_to_and_click("use-image").await;
     site.page().leave().await;
     let chosen = site.page().event("image:chosen", "s1").await;
     assert_eq!(

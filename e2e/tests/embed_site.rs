@@ -139,12 +139,7 @@ async fn a_chosen_image_carries_a_receipt_the_site_s_server_can_check() {
     let completed = shop.generate("a blue vase").await;
     let url = completed["urls"][0].as_str().unwrap().to_owned();
     shop.embed().enter("s1").await;
-    shop.stack
-        .eval(
-            "document.querySelector('[data-testid=use-image]').scrollIntoView({block: 'center'});",
-        )
-        .await;
-    shop.stack.click("use-image").await;
+    shop.stack.scroll_to_and_click("use-image").await;
     shop.embed().leave().await;
     let chosen = shop.embed().event("image:chosen", "s1").await;
     assert_eq!(chosen["url"], url.as_str());
