@@ -14,7 +14,8 @@ pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
         selection_bar, settings_panel, spending_panel,
     };
     use crate::hooks::{
-        preload_discovery, preload_history_files, preload_local_copies, preload_read_settings,
+        preload_discovery, preload_history_files, preload_local_copies, preload_push_stream,
+        preload_read_settings,
     };
     let mut missing = 0;
     // Each preload is started only when its turn comes (the types differ by build, so a
@@ -45,6 +46,8 @@ pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
         preload_read_settings(),
         // The copies of finished images kept in the browser.
         preload_local_copies(),
+        // The reader of pushed results (a proxy with `--public-url`).
+        preload_push_stream(),
     );
     if let Some(performance) = gloo_utils::window().performance() {
         let _ = performance.mark(PREFETCHED_MARK);

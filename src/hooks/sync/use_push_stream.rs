@@ -4,6 +4,8 @@ use crate::jobs::sse::SseReader;
 use krea_api::Job;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -49,29 +51,15 @@ pub fn use_push_stream(
                 };
                 set_open.try_set(true);
                 pause_ms = 2_000;
-                let chunks: web_sys::ReadableStreamDefaultReader =
-                    stream.get_reader().unchecked_into();
-                while let Ok(read) = JsFuture::from(chunks.read()).await {
-                    let done = js_sys::Reflect::get(&read, &"done".into())
-                        .ok()
-                        .and_then(|d| d.as_bool())
-                        .unwrap_or(true);
-                    if done {
-                        break;
+                reader = match read_pushed(stream, std::mem::take(&mut reader), store).await {
+                    Ok(reading) => reading.await,
+                    // The reader's part could not be fetched (offline, or the site was
+                    // redeployed): polling it is, until the next visit.
+                    Err(_) => {
+                        set_open.try_set(false);
+                        return;
                     }
-                    let Ok(value) = js_sys::Reflect::get(&read, &"value".into()) else {
-                        break;
-                    };
-                    let bytes = js_sys::Uint8Array::new(&value).to_vec();
-                    for event in reader.feed(&bytes) {
-                        if event.kind != "job" {
-                            continue;
-                        }
-                        if let Ok(job) = serde_json::from_str::<Job>(&event.data) {
-                            store.update(|s| s.apply(job));
-                        }
-                    }
-                }
+                };
                 if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) {
                     return;
                 }
@@ -81,4 +69,47 @@ pub fn use_push_stream(
         });
     });
     open
+}
+
+crate::lazy_part! { push_stream, preload_push_stream:
+    /// Reads one open stream to its end, applying every job it carries, and hands the
+    /// reader back (it knows the last event's id, to resume after). Its own part: only a
+    /// proxy that pushes results needs it.
+    pub(crate) fn read_pushed(
+        stream: web_sys::ReadableStream,
+        reader: SseReader,
+        store: LiveJobs,
+    ) -> Pin<Box<dyn Future<Output = SseReader>>> {
+        Box::pin(read_to_end(stream, reader, store))
+    }
+}
+
+async fn read_to_end(
+    stream: web_sys::ReadableStream,
+    mut reader: SseReader,
+    store: LiveJobs,
+) -> SseReader {
+    let chunks: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    while let Ok(read) = JsFuture::from(chunks.read()).await {
+        let done = js_sys::Reflect::get(&read, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let Ok(value) = js_sys::Reflect::get(&read, &"value".into()) else {
+            break;
+        };
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        for event in reader.feed(&bytes) {
+            if event.kind != "job" {
+                continue;
+            }
+            if let Ok(job) = serde_json::from_str::<Job>(&event.data) {
+                store.update(|s| s.apply(job));
+            }
+        }
+    }
+    reader
 }
