@@ -35,15 +35,40 @@ async fn generate(base: &str, prompt: &str) -> Value {
     common::generate(base).prompt(prompt).json().await
 }
 
-#[tokio::test]
-async fn a_delivery_reaches_its_owners_stream_once_and_only_when_krea_agrees() {
-    let (upstream, krea) = stand_in_krea().await;
+/// A proxy in front of `upstream` (the stand-in Krea) that names webhooks at
+/// `https://proxy.example`.
+fn pushing_config(upstream: String) -> Config {
     let mut config = Config::simulated(1000);
     config.simulate = false;
     config.upstream = upstream;
     config.token = Some(Secret::new("push-test-token"));
     config.public_url = Some("https://proxy.example".into());
-    let base = proxy(config).await;
+    config
+}
+
+/// The token of the webhook the last generate named.
+fn token_named(krea: &FakeKrea) -> String {
+    webhook_named(krea)
+        .expect("a webhook was named")
+        .strip_prefix("https://proxy.example/webhooks/")
+        .expect("the webhook is at the public URL")
+        .to_owned()
+}
+
+/// Krea's delivery of `body` to the webhook with `token`.
+async fn deliver(base: &str, token: &str, body: Value) -> reqwest::Response {
+    client()
+        .post(format!("{base}/webhooks/{token}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_delivery_reaches_its_owners_stream_once_and_only_when_krea_agrees() {
+    let (upstream, krea) = stand_in_krea().await;
+    let base = proxy(pushing_config(upstream)).await;
 
     let stream = client().get(format!("{base}/events")).send().await.unwrap();
     assert_eq!(stream.status(), 200);
@@ -56,39 +81,25 @@ async fn a_delivery_reaches_its_owners_stream_once_and_only_when_krea_agrees() {
 
     let made = generate(&base, "a red fox").await;
     assert_eq!(made["job_id"], JOB_ID);
-    let hook = webhook_named(&krea).expect("a webhook was named");
-    let token = hook
-        .strip_prefix("https://proxy.example/webhooks/")
-        .expect("the webhook is at the public URL")
-        .to_owned();
+    let token = token_named(&krea);
     assert!(token.len() >= 32, "{token}");
-    let deliver = |body: Value, token: String| {
-        let base = base.clone();
-        async move {
-            client()
-                .post(format!("{base}/webhooks/{token}"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-        }
-    };
 
     // A token nobody issued, and another job's body on the right token: nothing.
     assert_eq!(
         deliver(
-            json!({"job_id": JOB_ID, "status": "completed"}),
-            "f".repeat(48)
+            &base,
+            &"f".repeat(48),
+            json!({"job_id": JOB_ID, "status": "completed"})
         )
         .await
         .status(),
         404
     );
     let other = json!({"job_id": "00000000-0000-4000-8000-000000000000", "status": "completed"});
-    assert_eq!(deliver(other, token.clone()).await.status(), 404);
+    assert_eq!(deliver(&base, &token, other).await.status(), 404);
     // Krea still says queued: a delivery claiming completion is not believed.
     let claimed = json!({"job_id": JOB_ID, "status": "completed"});
-    let early: Value = deliver(claimed.clone(), token.clone())
+    let early: Value = deliver(&base, &token, claimed.clone())
         .await
         .json()
         .await
@@ -98,7 +109,7 @@ async fn a_delivery_reaches_its_owners_stream_once_and_only_when_krea_agrees() {
 
     // Krea agrees now: pushed once; the repeat changes nothing.
     krea.answer(Answer::job(JOB_ID, "completed"));
-    let pushed: Value = deliver(claimed.clone(), token.clone())
+    let pushed: Value = deliver(&base, &token, claimed.clone())
         .await
         .json()
         .await
@@ -109,7 +120,7 @@ async fn a_delivery_reaches_its_owners_stream_once_and_only_when_krea_agrees() {
         (job["job_id"].as_str(), job["status"].as_str()),
         (Some(JOB_ID), Some("completed"))
     );
-    let again: Value = deliver(claimed, token).await.json().await.unwrap();
+    let again: Value = deliver(&base, &token, claimed).await.json().await.unwrap();
     assert_eq!(again["outcome"], "repeated");
     assert_eq!(next_event(&mut body, &mut buffer).await, None);
 
@@ -222,32 +233,20 @@ async fn with_the_simulator_every_ended_job_reaches_the_stream_once_despite_repe
 #[tokio::test]
 async fn a_failure_delivered_by_webhook_gives_the_budget_back() {
     let (upstream, krea) = stand_in_krea().await;
-    let mut config = Config::simulated(1000);
-    config.simulate = false;
-    config.upstream = upstream;
-    config.token = Some(Secret::new("push-test-token"));
-    config.public_url = Some("https://proxy.example".into());
+    let mut config = pushing_config(upstream);
     config.daily_budget_usd = Some(0.005);
     config.usd_per_compute_unit = Some(0.001);
     config.allow_models = vec!["bfl/flux-1-dev".to_owned()];
     let base = proxy(config).await;
 
     assert_eq!(generate(&base, "a red fox").await["job_id"], JOB_ID);
-    let token = webhook_named(&krea)
-        .expect("a webhook was named")
-        .strip_prefix("https://proxy.example/webhooks/")
-        .unwrap()
-        .to_owned();
+    let token = token_named(&krea);
     let refused = common::generate(&base).prompt("a grey fox").send().await;
     assert_eq!(refused.status(), 402, "the day's budget holds one job");
 
     krea.answer(Answer::job(JOB_ID, "failed"));
-    let delivered: Value = client()
-        .post(format!("{base}/webhooks/{token}"))
-        .json(&json!({"job_id": JOB_ID, "status": "failed"}))
-        .send()
+    let delivered: Value = deliver(&base, &token, json!({"job_id": JOB_ID, "status": "failed"}))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
