@@ -1,12 +1,15 @@
+use super::LazyView;
 use crate::hooks::{tr, use_texts, Marks, PendingRemovals};
 use crate::i18n::{board_name_error_text, fill};
 use crate::jobs::boards::{board_name, BoardNameError};
 use crate::jobs::filter::JobFilter;
 use leptos::prelude::*;
 
-/// Favourites and boards above the grid: a favourites toggle and a board choice, each with
-/// its count, and for the chosen board Rename and Delete (with Undo; its jobs stay). Also
-/// the list of board names the cards' "Add to board" fields offer.
+/// Favourites and boards above the grid: a favourites toggle and, once there are boards, a
+/// board choice, each with its count, and for the chosen board Rename and Delete (with
+/// Undo; its jobs stay). Also the list of board names the cards' "Add to board" fields
+/// offer. The board choice is a part loaded on first use: a history without boards never
+/// needs it.
 #[component]
 pub fn BoardFilter(
     filter: RwSignal<JobFilter>,
@@ -26,6 +29,37 @@ pub fn BoardFilter(
             filter.update(|f| f.board.clear());
         }
     });
+    view! {
+        <button
+            type="button"
+            class="favourites"
+            data-testid="filter-starred"
+            aria-pressed=move || if filter.with(|f| f.starred) { "true" } else { "false" }
+            on:click=move |_| filter.update(|f| f.starred = !f.starred)
+        >
+            "★ "
+            {move || fill(t.get().favourites, &[("n", &marks.starred.get().to_string())])}
+        </button>
+        <datalist id="krea-boards">
+            <For each=move || marks.boards.get() key=|board| board.0.clone() let:board>
+                <option value=board.0></option>
+            </For>
+        </datalist>
+        <Show when=move || marks.boards.with(|boards| !boards.is_empty())>
+            <LazyView load=move || board_choice(filter, marks, removals) />
+        </Show>
+    }
+}
+
+crate::lazy_part! { boards, preload_boards:
+/// The board choice with its counts, and Rename and Delete for the chosen board.
+pub(crate) fn board_choice(
+    filter: RwSignal<JobFilter>,
+    marks: Marks,
+    removals: PendingRemovals,
+) -> AnyView {
+    let t = use_texts();
+    let chosen = move || filter.with(|f| f.board.clone());
     let renaming = RwSignal::new(false);
     let new_name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<BoardNameError>);
@@ -46,16 +80,6 @@ pub fn BoardFilter(
     };
     let error_text = move || error.get().map(|why| board_name_error_text(why, t.get()));
     view! {
-        <button
-            type="button"
-            class="favourites"
-            data-testid="filter-starred"
-            aria-pressed=move || if filter.with(|f| f.starred) { "true" } else { "false" }
-            on:click=move |_| filter.update(|f| f.starred = !f.starred)
-        >
-            "★ "
-            {move || fill(t.get().favourites, &[("n", &marks.starred.get().to_string())])}
-        </button>
         <label>
             <span>{tr(t, |t| t.filter_board)}</span>
             <select
@@ -82,11 +106,6 @@ pub fn BoardFilter(
                 />
             </select>
         </label>
-        <datalist id="krea-boards">
-            <For each=move || marks.boards.get() key=|board| board.0.clone() let:board>
-                <option value=board.0></option>
-            </For>
-        </datalist>
         <Show when=move || !chosen().is_empty()>
             <button
                 type="button"
@@ -131,4 +150,6 @@ pub fn BoardFilter(
             </form>
         </Show>
     }
+    .into_any()
+}
 }

@@ -2,7 +2,7 @@
 
 mod app;
 mod asset_picker;
-mod board_filter;
+pub(crate) mod board_filter;
 mod board_name_form;
 mod budget_warning;
 pub(crate) mod compare_view;

@@ -10,8 +10,8 @@ pub const PREFETCHED_MARK: &str = "parts:prefetched";
 /// Stops between parts once `still_wanted` says no (the studio was removed from the page).
 pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
     use crate::components::{
-        compare_view, enhance_form, image_field, key_sheet, lightbox, model_set_form, more_filters,
-        selection_bar, settings_panel, spending_panel,
+        board_filter, compare_view, enhance_form, image_field, key_sheet, lightbox, model_set_form,
+        more_filters, selection_bar, settings_panel, spending_panel,
     };
     use crate::hooks::{
         preload_discovery, preload_history_files, preload_local_copies, preload_push_stream,
@@ -37,6 +37,7 @@ pub async fn prefetch(still_wanted: impl Fn() -> bool) -> usize {
         preload_history_files(),
         preload_discovery(),
         more_filters::preload_filters(),
+        board_filter::preload_boards(),
         key_sheet::preload_keys(),
         selection_bar::preload_selection(),
         compare_view::preload_compare(),
