@@ -6,6 +6,7 @@
 
 mod browser;
 mod cdp;
+mod process_cpu;
 mod process_memory;
 mod report;
 mod soak;
@@ -356,6 +357,15 @@ async fn main() {
                 anchor: compared.nginx.p99_ms,
                 against: "nginx",
                 target: Target::RatioAtMost(1.1),
+            });
+            // Steadier than requests/s on a shared machine: what one request costs.
+            rows.push(Row {
+                measure: format!("proxy CPU per forwarded request, {c} connection(s)"),
+                unit: "µs",
+                studio: compared.proxy.cpu_us,
+                anchor: compared.nginx.cpu_us,
+                against: "nginx",
+                target: Target::Reported,
             });
         }
     }

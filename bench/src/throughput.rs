@@ -13,11 +13,13 @@ use std::time::Duration;
 
 const TOKEN: &str = "bench-0000:not-a-real-token";
 
-/// Requests per second and 99th-percentile latency (ms), medians over the repeats.
+/// Requests per second, 99th-percentile latency (ms) and the forwarder's CPU time per
+/// request (µs), medians over the repeats.
 #[derive(Debug, Clone, Copy)]
 pub struct Load {
     pub rps: f64,
     pub p99_ms: f64,
+    pub cpu_us: f64,
 }
 
 pub struct Compared {
@@ -108,16 +110,23 @@ fn make_job(upstream: &str) -> String {
     answer[at..at + 36].to_owned()
 }
 
-/// One wrk run: requests/s and p99 latency (ms).
-fn wrk(url: &str, connections: u32, seconds: u32) -> Load {
+/// One wrk run: requests/s, p99 latency (ms), and the CPU time `forwarder` (its processes)
+/// spent per request.
+fn wrk(url: &str, connections: u32, seconds: u32, forwarder: &[u32]) -> Load {
     let threads = connections.min(2).to_string();
+    let cpu_before = crate::process_cpu::cpu_us(forwarder);
     let out = Command::new("wrk")
         .args(["--latency", "-t", &threads, "-c", &connections.to_string()])
         .args(["-d", &format!("{seconds}s"), url])
         .output()
         .expect("wrk runs");
+    let cpu = crate::process_cpu::cpu_us(forwarder) - cpu_before;
     let text = String::from_utf8_lossy(&out.stdout);
-    parse_wrk(&text).unwrap_or_else(|| panic!("wrk said: {text}"))
+    let load = parse_wrk(&text).unwrap_or_else(|| panic!("wrk said: {text}"));
+    Load {
+        cpu_us: cpu / (load.rps * f64::from(seconds)).max(1.0),
+        ..load
+    }
 }
 
 fn parse_wrk(text: &str) -> Option<Load> {
@@ -144,7 +153,11 @@ fn parse_wrk(text: &str) -> Option<Load> {
     if text.contains("Non-2xx") {
         return None;
     }
-    Some(Load { rps, p99_ms: ms })
+    Some(Load {
+        rps,
+        p99_ms: ms,
+        cpu_us: 0.0,
+    })
 }
 
 /// Both forwarders at each connection count, alternating, `repeats` times.
@@ -161,7 +174,9 @@ pub async fn compare(work: &Path, repeats: usize, seconds: u32) -> Vec<Compared>
     )
     .await;
     let work: PathBuf = std::path::absolute(work.join("nginx")).expect("an absolute path");
-    let (_nginx, nginx) = start_nginx(&work, &upstream.base);
+    let (nginx_process, nginx) = start_nginx(&work, &upstream.base);
+    // nginx forwards in its workers (one per core), the master only watches them.
+    let nginx_workers = crate::process_cpu::children(nginx_process.0.id());
     let id = make_job(&upstream.base);
     let mut compared = Vec::new();
     for connections in [1, 64] {
@@ -171,12 +186,19 @@ pub async fn compare(work: &Path, repeats: usize, seconds: u32) -> Vec<Compared>
                 &format!("{}/jobs/{id}", proxy.base),
                 connections,
                 seconds,
+                &[proxy.pid()],
             ));
-            theirs.push(wrk(&format!("{nginx}/jobs/{id}"), connections, seconds));
+            theirs.push(wrk(
+                &format!("{nginx}/jobs/{id}"),
+                connections,
+                seconds,
+                &nginx_workers,
+            ));
         }
         let med = |runs: &[Load]| Load {
             rps: median(&runs.iter().map(|l| l.rps).collect::<Vec<_>>()),
             p99_ms: median(&runs.iter().map(|l| l.p99_ms).collect::<Vec<_>>()),
+            cpu_us: median(&runs.iter().map(|l| l.cpu_us).collect::<Vec<_>>()),
         };
         compared.push(Compared {
             connections,
