@@ -96,11 +96,11 @@ pub enum ProxyError {
 
 impl From<crate::ownership::Unanswered> for ProxyError {
     fn from(_: crate::ownership::Unanswered) -> ProxyError {
-        // Not 404: a job whose owner cannot be read now is not gone, and the studio gives
+        // Not 404: a job (or an upload) whose owner cannot be read now is not gone, and the studio gives
         // up on a job after a few "not found" answers.
         ProxyError::Unavailable(
-            "The proxy cannot read whose job this is right now (its state store does not \
-             answer); try again in a moment"
+            "The proxy cannot read who owns this job or upload right now (its state store \
+             does not answer); try again in a moment"
                 .into(),
         )
     }
