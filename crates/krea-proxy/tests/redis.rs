@@ -262,7 +262,7 @@ async fn a_redis_outage_refuses_quickly_and_traffic_recovers_by_itself() {
         body["error"]
             .as_str()
             .unwrap_or_default()
-            .contains("whose job"),
+            .contains("who owns this job"),
         "{body}"
     );
     for n in 0..5 {
