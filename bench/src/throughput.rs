@@ -175,8 +175,19 @@ pub async fn compare(work: &Path, repeats: usize, seconds: u32) -> Vec<Compared>
     .await;
     let work: PathBuf = std::path::absolute(work.join("nginx")).expect("an absolute path");
     let (nginx_process, nginx) = start_nginx(&work, &upstream.base);
-    // nginx forwards in its workers (one per core), the master only watches them.
-    let nginx_workers = crate::process_cpu::children(nginx_process.0.id());
+    // nginx forwards in its workers (one per core), the master only watches them; its
+    // port answers as soon as the master listens, maybe before they are there.
+    let workers = || crate::process_cpu::children(nginx_process.0.id());
+    for _ in 0..100 {
+        if !workers().is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The master starts them one after another, at once.
+    std::thread::sleep(Duration::from_millis(200));
+    let nginx_workers = workers();
+    assert!(!nginx_workers.is_empty(), "nginx started no worker");
     let id = make_job(&upstream.base);
     let mut compared = Vec::new();
     for connections in [1, 64] {
