@@ -10,24 +10,32 @@ pub fn cpu_us(pids: &[u32]) -> f64 {
     ticks as f64 * 1_000_000.0 / ticks_per_second()
 }
 
-/// Fields 14 and 15 (`utime`, `stime`), counted after the command name, which may hold
-/// spaces and parentheses of its own.
+/// Fields 14 and 15 (`utime`, `stime`).
 fn ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc stat");
-    let after_name = &stat[stat.rfind(')').expect("a command name") + 2..];
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    // `after_name` starts at field 3 (the state).
+    let fields = stat_fields(pid).expect("/proc stat");
     let field = |n: usize| fields[n - 3].parse::<u64>().expect("a tick count");
     field(14) + field(15)
 }
 
+/// The fields of `/proc/PID/stat` from the third on (the state): they are counted after
+/// the command name, which may hold spaces and parentheses of its own.
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = stat.get(stat.rfind(')')? + 2..)?;
+    Some(after_name.split_whitespace().map(str::to_owned).collect())
+}
+
+/// Asked once: the kernel's clock ticks per second (100 on nearly every Linux).
 fn ticks_per_second() -> f64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8_lossy(&out.stdout).trim().parse().ok())
-        .unwrap_or(100.0)
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|out| String::from_utf8_lossy(&out.stdout).trim().parse().ok())
+            .unwrap_or(100.0)
+    })
 }
 
 /// The processes `parent` started (nginx's workers under its master).
@@ -37,13 +45,8 @@ pub fn children(parent: u32) -> Vec<u32> {
     };
     entries
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-                stat.rfind(')')
-                    .and_then(|at| stat[at + 2..].split_whitespace().nth(1)?.parse().ok())
-                    == Some(parent)
-            })
-        })
+        // Field 4: the parent.
+        .filter(|pid| stat_fields(*pid).and_then(|f| f.get(1)?.parse().ok()) == Some(parent))
         .collect()
 }
 

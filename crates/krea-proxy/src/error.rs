@@ -96,8 +96,8 @@ pub enum ProxyError {
 
 impl From<crate::ownership::Unanswered> for ProxyError {
     fn from(_: crate::ownership::Unanswered) -> ProxyError {
-        // Not 404: a job (or an upload) whose owner cannot be read now is not gone, and the studio gives
-        // up on a job after a few "not found" answers.
+        // Not 404: a job (or an upload) whose owner cannot be read now is not gone, and
+        // the studio gives up on a job after a few "not found" answers.
         ProxyError::Unavailable(
             "The proxy cannot read who owns this job or upload right now (its state store \
              does not answer); try again in a moment"
